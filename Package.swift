@@ -1,0 +1,81 @@
+// swift-tools-version: 6.2
+//
+// AccessPointRouter: Amazon S3 access points for any network.
+// Dependencies point one way: executable → servers → adapters → pure core (see README, "Architecture").
+
+import PackageDescription
+
+/// Every target of ours: Swift 6 mode, the upcoming features the style guide asks for, warnings are errors.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "AccessPointRouter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aprouter", targets: ["aprouter"]),
+        .library(name: "AccessPointCore", targets: ["AccessPointCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure: standard library only. Names, ARNs, hosts, CIDR tables, the lab model, the S3 error catalogue.
+        .target(name: "AccessPointCore", swiftSettings: strictSettings),
+        // Pure: SigV4 and SigV4A verification and signing. Clocks arrive as parameters.
+        .target(
+            name: "S3Auth",
+            dependencies: [
+                "AccessPointCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: reads a lab file and turns YAML into the core's `ConfigNode` tree; renders a configuration back.
+        .target(
+            name: "LabConfigurationLoader",
+            dependencies: ["AccessPointCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // The one binary. Wiring only.
+        .executableTarget(
+            name: "aprouter",
+            dependencies: [
+                "AccessPointCore",
+                "LabConfigurationLoader",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AccessPointCoreTests",
+            dependencies: ["AccessPointCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "S3AuthTests",
+            dependencies: ["S3Auth", "AccessPointCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LabConfigurationLoaderTests",
+            dependencies: ["LabConfigurationLoader", "AccessPointCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        // Runs the built `aprouter` binary as a user would.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["aprouter"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,100 @@
+extension LabConfiguration {
+    /// A decoded configuration with the problems found on the way and the line of every key path.
+    public struct Decoded: Sendable {
+        /// Best effort: a value that could not be read keeps its default, a list item that could not be read is
+        /// left out, so `validate()` can still look at the rest.
+        public var configuration: LabConfiguration
+        public var problems: [ConfigurationError]
+        /// Source line of each key path, for problems found after decoding.
+        public var lines: [String: Int]
+    }
+
+    /// Decodes, then validates, reporting every problem of either stage with its line: the function
+    /// `aprouter config check` and `aprouter serve` both call.
+    public static func load(_ root: ConfigNode) -> Result<LabConfiguration, ConfigurationProblems> {
+        let decoded = decode(root)
+        let later = decoded.configuration.validate().map { problem in
+            var problem = problem
+            problem.line = problem.line ?? decoded.lines[problem.keyPath]
+            return problem
+        }
+        let problems = decoded.problems + later
+        return problems.isEmpty ? .success(decoded.configuration) : .failure(ConfigurationProblems(problems))
+    }
+
+    static let topLevelKeys = [
+        "region", "endpointSuffixes", "listeners", "proxyProtocol", "stateDir", "certsDir", "zonesDir", "accounts",
+        "vpcs", "internet", "buckets", "hostedZones",
+    ]
+
+    /// Reads the tree into a configuration. Keys left out take the embedded default's scalar settings (region,
+    /// suffixes, listeners, directories); lists left out are empty.
+    public static func decode(_ root: ConfigNode) -> Decoded {
+        var reader = ConfigReader()
+        let defaults = LabConfiguration.embeddedDefault
+        var config = defaults
+        config.accounts = []
+        config.vpcs = []
+        config.internet = Internet(cidrs: [])
+        config.buckets = []
+        config.hostedZones = []
+        guard let top = reader.fields(root, "", allowed: topLevelKeys) else {
+            return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
+        }
+        if let node = top["region"], let region = reader.value(node, "region", Region.init(validating:)) {
+            config.region = region
+        }
+        if let node = top["endpointSuffixes"] {
+            config.endpointSuffixes = reader.list(node, "endpointSuffixes").compactMap {
+                reader.value($0.node, $0.path, expected: "a domain name such as lab.localhost", DNSName.normalized)
+            }
+        }
+        if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }
+        if let node = top["proxyProtocol"], let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),
+            let proxies = fields["trustedProxies"]
+        {
+            config.proxyProtocol.trustedProxies = reader.cidrs(proxies, fields.path("trustedProxies"))
+        }
+        for key in ["stateDir", "certsDir", "zonesDir"] {
+            guard let node = top[key], let path = reader.value(node, key, expected: "a directory path", nonEmpty)
+            else { continue }
+            switch key {
+            case "stateDir": config.stateDir = path
+            case "certsDir": config.certsDir = path
+            default: config.zonesDir = path
+            }
+        }
+        if let node = top["accounts"] { config.accounts = reader.list(node, "accounts").compactMap { reader.account($0) } }
+        if let node = top["vpcs"] {
+            config.vpcs = reader.list(node, "vpcs").compactMap { reader.vpc($0.node, $0.path, config.region) }
+        }
+        if let node = top["internet"], let fields = reader.fields(node, "internet", allowed: ["cidrs"]),
+            let cidrs = fields["cidrs"]
+        {
+            config.internet.cidrs = reader.cidrs(cidrs, fields.path("cidrs"))
+        }
+        if let node = top["buckets"] {
+            config.buckets = reader.list(node, "buckets").compactMap { reader.bucket($0.node, $0.path, config.region) }
+        }
+        if let node = top["hostedZones"] {
+            config.hostedZones = reader.list(node, "hostedZones").compactMap { reader.hostedZone($0) }
+        }
+        return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
+    }
+}
+
+func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+/// Every problem of one configuration, thrown or returned as one error.
+public struct ConfigurationProblems: Error, Sendable, CustomStringConvertible {
+    public var errors: [ConfigurationError]
+
+    public init(_ errors: [ConfigurationError]) { self.errors = errors }
+
+    /// The same problems, each naming `file`.
+    public func inFile(_ file: String) -> ConfigurationProblems {
+        ConfigurationProblems(errors.map { var e = $0; e.file = file; return e })
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

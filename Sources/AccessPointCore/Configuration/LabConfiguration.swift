@@ -1,0 +1,110 @@
+/// The lab: accounts and their users, VPCs and their networks, buckets and where they are stored, hosted zones,
+/// and where the servers listen. Decoded from YAML by `LabConfiguration(decoding:)` and checked as a whole by
+/// `validate()` before anything binds a socket; `LabConfiguration.embeddedDefault` is the lab `make run` uses.
+///
+/// Every key is documented in README.md's configuration reference, in the same order as here.
+public struct LabConfiguration: Sendable, Equatable {
+    /// The region of the control endpoint and the default region of VPCs and buckets.
+    public var region: Region
+    /// Domains under which the endpoint hosts live (`amazonaws.com` and lab suffixes such as `lab.localhost`).
+    public var endpointSuffixes: [String]
+    public var listeners: Listeners
+    public var proxyProtocol: ProxyProtocol
+    /// Durable state (the registry database, the embedded store's objects), relative to the configuration file.
+    public var stateDir: String
+    /// TLS material; generated there on first run when empty.
+    public var certsDir: String
+    /// Zone files named by `hostedZones[].file`.
+    public var zonesDir: String
+    public var accounts: [Account]
+    public var vpcs: [VPC]
+    /// Source networks that stand for hosts on the internet, outside every VPC (used by the network lab).
+    public var internet: Internet
+    public var buckets: [Bucket]
+    public var hostedZones: [HostedZone]
+
+    public struct Listeners: Sendable, Equatable {
+        public var https: ListenAddress
+        public var http: ListenAddress
+        public var dns: ListenAddress
+        public var admin: ListenAddress
+    }
+
+    public struct ProxyProtocol: Sendable, Equatable {
+        /// Peers allowed to send a PROXY protocol v1/v2 header; a header from anyone else is a protocol error.
+        public var trustedProxies: [CIDRBlock]
+    }
+
+    public struct Account: Sendable, Equatable {
+        public var id: AccountID
+        public var users: [User]
+    }
+
+    public struct User: Sendable, Equatable {
+        public var name: String
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        /// The user's identity policy as JSON text; nil means none (the account's own resources still allow it
+        /// through the evaluation model's owner rule, spec §4.1).
+        public var policy: String?
+    }
+
+    public struct VPC: Sendable, Equatable {
+        public var id: String
+        public var region: Region
+        public var cidrs: [CIDRBlock]
+        public var enableDnsSupport: Bool
+        public var enableDnsHostnames: Bool
+        /// The S3 gateway endpoint of this VPC, if it has one.
+        public var endpoint: VPCEndpoint?
+    }
+
+    public struct VPCEndpoint: Sendable, Equatable {
+        public var id: String
+        /// JSON text; nil means the default endpoint policy, full access.
+        public var policy: String?
+    }
+
+    public struct Internet: Sendable, Equatable {
+        public var cidrs: [CIDRBlock]
+    }
+
+    public struct Bucket: Sendable, Equatable {
+        public var name: BucketName
+        public var account: AccountID
+        public var region: Region
+        public var policy: String?
+        public var store: Store
+    }
+
+    /// Where a bucket's objects live.
+    public enum Store: Sendable, Equatable {
+        /// The embedded file-backed store under `stateDir`.
+        case embedded
+        /// Any S3-compatible server.
+        case remote(RemoteStore)
+    }
+
+    public struct RemoteStore: Sendable, Equatable {
+        /// `http(s)://host[:port]`
+        public var endpoint: String
+        /// The bucket's name on that server.
+        public var bucket: String
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public var pathStyle: Bool
+        /// The region to sign requests for; defaults to the bucket's region.
+        public var region: Region
+    }
+
+    public struct HostedZone: Sendable, Equatable {
+        /// The zone apex, without a trailing dot.
+        public var name: String
+        /// The zone file, relative to `zonesDir`.
+        public var file: String
+        /// Associated VPC ids; empty for a public zone.
+        public var vpcs: [String]
+
+        public var isPrivate: Bool { !vpcs.isEmpty }
+    }
+}
