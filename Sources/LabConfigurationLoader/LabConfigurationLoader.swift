@@ -13,7 +13,8 @@ public enum LabConfigurationLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
+            let reason =
+                FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "does not exist"
             return .failure(ConfigurationProblems([.unreadable.at("", "the file \(reason)")]).inFile(path))
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -53,7 +54,10 @@ public enum LabConfigurationLoader {
     }
 
     static func absolute(_ path: String, _ base: String) -> String {
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true))
+        let url =
+            path.hasPrefix("/")
+            ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true))
         return url.standardizedFileURL.path
     }
 }

@@ -26,77 +26,97 @@ public enum LabConfigurationRenderer {
             ("certsDir", str(config.certsDir)),
             ("zonesDir", str(config.zonesDir)),
         ]
-        root.append((
-            "accounts",
-            seq(config.accounts.map { account in
-                map([
-                    ("id", quoted(account.id.rawValue)),
-                    (
-                        "users",
-                        seq(account.users.map { user in
-                            map([
-                                ("name", str(user.name)),
-                                ("accessKeyId", str(user.accessKeyId)),
-                                ("secretAccessKey", secret(user.secretAccessKey)),
-                                ("policy", policy(user.policy)),
-                            ])
-                        })
-                    ),
-                ])
-            })
-        ))
-        root.append((
-            "vpcs",
-            seq(config.vpcs.map { vpc in
-                var fields: [(Node, Node)] = [
-                    ("id", str(vpc.id)),
-                    ("region", str(vpc.region.rawValue)),
-                    ("cidrs", cidrs(vpc.cidrs)),
-                    ("enableDnsSupport", str(vpc.enableDnsSupport ? "true" : "false")),
-                    ("enableDnsHostnames", str(vpc.enableDnsHostnames ? "true" : "false")),
-                ]
-                if let endpoint = vpc.endpoint {
-                    fields.append(("endpoint", map([("id", str(endpoint.id)), ("policy", policy(endpoint.policy))])))
-                }
-                return map(fields)
-            })
-        ))
+        root.append(
+            (
+                "accounts",
+                seq(
+                    config.accounts.map { account in
+                        map([
+                            ("id", quoted(account.id.rawValue)),
+                            (
+                                "users",
+                                seq(
+                                    account.users.map { user in
+                                        map([
+                                            ("name", str(user.name)),
+                                            ("accessKeyId", str(user.accessKeyId)),
+                                            ("secretAccessKey", secret(user.secretAccessKey)),
+                                            ("policy", policy(user.policy)),
+                                        ])
+                                    }
+                                )
+                            ),
+                        ])
+                    }
+                )
+            )
+        )
+        root.append(
+            (
+                "vpcs",
+                seq(
+                    config.vpcs.map { vpc in
+                        var fields: [(Node, Node)] = [
+                            ("id", str(vpc.id)),
+                            ("region", str(vpc.region.rawValue)),
+                            ("cidrs", cidrs(vpc.cidrs)),
+                            ("enableDnsSupport", str(vpc.enableDnsSupport ? "true" : "false")),
+                            ("enableDnsHostnames", str(vpc.enableDnsHostnames ? "true" : "false")),
+                        ]
+                        if let endpoint = vpc.endpoint {
+                            fields.append(
+                                ("endpoint", map([("id", str(endpoint.id)), ("policy", policy(endpoint.policy))]))
+                            )
+                        }
+                        return map(fields)
+                    }
+                )
+            )
+        )
         root.append(("internet", map([("cidrs", cidrs(config.internet.cidrs))])))
-        root.append((
-            "buckets",
-            seq(config.buckets.map { bucket in
-                let store: Node
-                switch bucket.store {
-                case .embedded: store = str("embedded")
-                case .remote(let remote):
-                    store = map([
-                        ("endpoint", str(remote.endpoint)),
-                        ("bucket", str(remote.bucket)),
-                        ("accessKeyId", str(remote.accessKeyId)),
-                        ("secretAccessKey", secret(remote.secretAccessKey)),
-                        ("pathStyle", str(remote.pathStyle ? "true" : "false")),
-                        ("region", str(remote.region.rawValue)),
-                    ])
-                }
-                return map([
-                    ("name", str(bucket.name.rawValue)),
-                    ("account", quoted(bucket.account.rawValue)),
-                    ("region", str(bucket.region.rawValue)),
-                    ("policy", policy(bucket.policy)),
-                    ("store", store),
-                ])
-            })
-        ))
-        root.append((
-            "hostedZones",
-            seq(config.hostedZones.map { zone in
-                map([
-                    ("name", str(zone.name)),
-                    ("file", str(zone.file)),
-                    ("vpcs", seq(zone.vpcs.map { str($0) })),
-                ])
-            })
-        ))
+        root.append(
+            (
+                "buckets",
+                seq(
+                    config.buckets.map { bucket in
+                        let store: Node
+                        switch bucket.store {
+                        case .embedded: store = str("embedded")
+                        case .remote(let remote):
+                            store = map([
+                                ("endpoint", str(remote.endpoint)),
+                                ("bucket", str(remote.bucket)),
+                                ("accessKeyId", str(remote.accessKeyId)),
+                                ("secretAccessKey", secret(remote.secretAccessKey)),
+                                ("pathStyle", str(remote.pathStyle ? "true" : "false")),
+                                ("region", str(remote.region.rawValue)),
+                            ])
+                        }
+                        return map([
+                            ("name", str(bucket.name.rawValue)),
+                            ("account", quoted(bucket.account.rawValue)),
+                            ("region", str(bucket.region.rawValue)),
+                            ("policy", policy(bucket.policy)),
+                            ("store", store),
+                        ])
+                    }
+                )
+            )
+        )
+        root.append(
+            (
+                "hostedZones",
+                seq(
+                    config.hostedZones.map { zone in
+                        map([
+                            ("name", str(zone.name)),
+                            ("file", str(zone.file)),
+                            ("vpcs", seq(zone.vpcs.map { str($0) })),
+                        ])
+                    }
+                )
+            )
+        )
         // Serialising a tree built from strings cannot fail; if libyaml ever refused, say so rather than crash.
         return (try? Yams.serialize(node: map(root), indent: 2, width: -1)) ?? "# could not render the configuration\n"
     }

@@ -27,7 +27,7 @@ public enum YAMLConfigNode {
         let line = node.mark?.line
         switch node {
         case .scalar(let scalar):
-            return ConfigNode(.scalar(scalar.string, kind(of: scalar)), line: line)
+            return ConfigNode(.scalar(scalar.string, kind(ofResolved: node.tag)), line: line)
         case .sequence(let sequence):
             let items = sequence.enumerated().map { index, item in
                 convert(item, path: "\(path)[\(index)]", problems: &problems)
@@ -41,7 +41,9 @@ public enum YAMLConfigNode {
                     continue
                 }
                 let childPath = path.isEmpty ? keyScalar.string : "\(path).\(keyScalar.string)"
-                entries.append(.init(key: keyScalar.string, value: convert(value, path: childPath, problems: &problems)))
+                entries.append(
+                    .init(key: keyScalar.string, value: convert(value, path: childPath, problems: &problems))
+                )
             }
             return ConfigNode(.mapping(entries), line: line)
         case .alias:
@@ -50,8 +52,9 @@ public enum YAMLConfigNode {
         }
     }
 
-    private static func kind(of scalar: Node.Scalar) -> ConfigNode.ScalarKind {
-        switch scalar.tag.description {
+    /// The kind from the resolved tag (`Node.tag` runs the resolver; a scalar's own tag may still be implicit).
+    private static func kind(ofResolved tag: Tag) -> ConfigNode.ScalarKind {
+        switch tag.description {
         case Tag.Name.null.rawValue: .null
         case Tag.Name.bool.rawValue: .boolean
         case Tag.Name.int.rawValue: .integer

@@ -22,7 +22,9 @@ public struct ARN: Hashable, Sendable, CustomStringConvertible {
             throw .malformed.because("'\(text)' is not an ARN: expected arn:partition:service:region:account:resource")
         }
         guard Self.isPartition(fields[1]) else {
-            throw .invalidPartition.because("ARN '\(text)' has partition '\(fields[1])'; expected aws, aws-cn, aws-us-gov…")
+            throw .invalidPartition.because(
+                "ARN '\(text)' has partition '\(fields[1])'; expected aws, aws-cn, aws-us-gov…"
+            )
         }
         guard !fields[2].isEmpty else { throw .malformed.because("ARN '\(text)' has no service") }
         guard !fields[5].isEmpty else { throw .invalidResource.because("ARN '\(text)' has no resource") }

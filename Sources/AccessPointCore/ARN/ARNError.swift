@@ -1,7 +1,9 @@
 /// Why an ARN was refused. Equal by kind; `reason` says what was wrong in terms a user can act on.
 public struct ARNError: Error, Hashable, Sendable, CustomStringConvertible {
-    private enum Kind: Hashable, Sendable { case malformed, unsupportedService, invalidPartition, invalidRegion,
-        invalidAccount, invalidResource }
+    private enum Kind: Hashable, Sendable {
+        case malformed, unsupportedService, invalidPartition, invalidRegion,
+            invalidAccount, invalidResource
+    }
     private let kind: Kind
     public let reason: String
 

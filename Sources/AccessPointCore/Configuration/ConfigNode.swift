@@ -31,7 +31,9 @@ public struct ConfigNode: Sendable, Equatable {
         self.line = line
     }
 
-    public static func string(_ text: String, line: Int? = nil) -> ConfigNode { ConfigNode(.scalar(text, .string), line: line) }
+    public static func string(_ text: String, line: Int? = nil) -> ConfigNode {
+        ConfigNode(.scalar(text, .string), line: line)
+    }
     public static let null = ConfigNode(.scalar("", .null))
 
     public var isNull: Bool { if case .scalar(_, .null) = value { true } else { false } }

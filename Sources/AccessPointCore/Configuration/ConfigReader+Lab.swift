@@ -37,10 +37,20 @@ extension ConfigReader {
         let keys = ["name", "accessKeyId", "secretAccessKey", "policy"]
         guard let fields = fields(item.node, item.path, allowed: keys) else { return nil }
         let name = required(fields, "name").flatMap {
-            value($0, fields.path("name"), expected: "an IAM user name (1–64 of A-Z a-z 0-9 +=,.@_-)", Identifiers.userName)
+            value(
+                $0,
+                fields.path("name"),
+                expected: "an IAM user name (1–64 of A-Z a-z 0-9 +=,.@_-)",
+                Identifiers.userName
+            )
         }
         let key = required(fields, "accessKeyId").flatMap {
-            value($0, fields.path("accessKeyId"), expected: "an access key id (16–128 of A-Z and 0-9)", Identifiers.accessKeyId)
+            value(
+                $0,
+                fields.path("accessKeyId"),
+                expected: "an access key id (16–128 of A-Z and 0-9)",
+                Identifiers.accessKeyId
+            )
         }
         let secret = required(fields, "secretAccessKey").flatMap {
             value($0, fields.path("secretAccessKey"), expected: "a secret (printable, no spaces)", Identifiers.secret)
@@ -56,14 +66,22 @@ extension ConfigReader {
         let id = required(fields, "id").flatMap {
             value($0, fields.path("id"), expected: "a VPC id like vpc-1a2b3c", Identifiers.prefixed("vpc-"))
         }
-        let vpcRegion = fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
+        let vpcRegion =
+            fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
         let blocks = required(fields, "cidrs").map { cidrs($0, fields.path("cidrs")) } ?? []
         let dnsSupport = fields["enableDnsSupport"].flatMap { bool($0, fields.path("enableDnsSupport")) } ?? true
         let dnsHostnames = fields["enableDnsHostnames"].flatMap { bool($0, fields.path("enableDnsHostnames")) } ?? true
         var endpoint: LabConfiguration.VPCEndpoint?
-        if let node = fields["endpoint"], let endpointFields = self.fields(node, fields.path("endpoint"), allowed: ["id", "policy"]) {
+        if let node = fields["endpoint"],
+            let endpointFields = self.fields(node, fields.path("endpoint"), allowed: ["id", "policy"])
+        {
             let endpointId = required(endpointFields, "id").flatMap {
-                value($0, endpointFields.path("id"), expected: "an endpoint id like vpce-1a2b3c4d", Identifiers.prefixed("vpce-"))
+                value(
+                    $0,
+                    endpointFields.path("id"),
+                    expected: "an endpoint id like vpce-1a2b3c4d",
+                    Identifiers.prefixed("vpce-")
+                )
             }
             let policy = endpointFields["policy"].flatMap { self.policy($0, endpointFields.path("policy")) }
             endpoint = endpointId.map { LabConfiguration.VPCEndpoint(id: $0, policy: policy) }
@@ -80,10 +98,15 @@ extension ConfigReader {
     }
 
     mutating func bucket(_ node: ConfigNode, _ path: String, _ region: Region) -> LabConfiguration.Bucket? {
-        guard let fields = fields(node, path, allowed: ["name", "account", "region", "policy", "store"]) else { return nil }
+        guard let fields = fields(node, path, allowed: ["name", "account", "region", "policy", "store"]) else {
+            return nil
+        }
         let name = required(fields, "name").flatMap { value($0, fields.path("name"), BucketName.init(validating:)) }
-        let account = required(fields, "account").flatMap { value($0, fields.path("account"), AccountID.init(validating:)) }
-        let bucketRegion = fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
+        let account = required(fields, "account").flatMap {
+            value($0, fields.path("account"), AccountID.init(validating:))
+        }
+        let bucketRegion =
+            fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
         let policy = fields["policy"].flatMap { self.policy($0, fields.path("policy")) }
         let store = fields["store"].map { self.store($0, fields.path("store"), bucketRegion) } ?? .embedded
         guard let name, let account, let store else { return nil }
@@ -93,7 +116,12 @@ extension ConfigReader {
     mutating func store(_ node: ConfigNode, _ path: String, _ region: Region) -> LabConfiguration.Store? {
         if case .scalar(let text, _) = node.value {
             guard text == "embedded" else {
-                report(.invalidValue, path, "'\(text)' is not a store: use 'embedded' or a mapping with endpoint, bucket…", node)
+                report(
+                    .invalidValue,
+                    path,
+                    "'\(text)' is not a store: use 'embedded' or a mapping with endpoint, bucket…",
+                    node
+                )
                 return nil
             }
             return .embedded
@@ -101,7 +129,12 @@ extension ConfigReader {
         let keys = ["endpoint", "bucket", "accessKeyId", "secretAccessKey", "pathStyle", "region"]
         guard let fields = fields(node, path, allowed: keys) else { return nil }
         let endpoint = required(fields, "endpoint").flatMap {
-            value($0, fields.path("endpoint"), expected: "an http:// or https:// URL with a host", Identifiers.endpointURL)
+            value(
+                $0,
+                fields.path("endpoint"),
+                expected: "an http:// or https:// URL with a host",
+                Identifiers.endpointURL
+            )
         }
         let bucket = required(fields, "bucket").flatMap {
             value($0, fields.path("bucket"), expected: "a bucket name", nonEmpty)
@@ -113,7 +146,8 @@ extension ConfigReader {
             value($0, fields.path("secretAccessKey"), expected: "a secret", nonEmpty)
         }
         let pathStyle = fields["pathStyle"].flatMap { bool($0, fields.path("pathStyle")) } ?? true
-        let storeRegion = fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
+        let storeRegion =
+            fields["region"].flatMap { value($0, fields.path("region"), Region.init(validating:)) } ?? region
         guard let endpoint, let bucket, let key, let secret else { return nil }
         return .remote(
             LabConfiguration.RemoteStore(
@@ -132,10 +166,13 @@ extension ConfigReader {
         let name = required(fields, "name").flatMap {
             value($0, fields.path("name"), expected: "a zone name such as corp.internal", DNSName.normalized)
         }
-        let file = required(fields, "file").flatMap { value($0, fields.path("file"), expected: "a file name", nonEmpty) }
-        let vpcs = fields["vpcs"].map { node in
-            list(node, fields.path("vpcs")).compactMap { value($0.node, $0.path, expected: "a VPC id", nonEmpty) }
-        } ?? []
+        let file = required(fields, "file").flatMap {
+            value($0, fields.path("file"), expected: "a file name", nonEmpty)
+        }
+        let vpcs =
+            fields["vpcs"].map { node in
+                list(node, fields.path("vpcs")).compactMap { value($0.node, $0.path, expected: "a VPC id", nonEmpty) }
+            } ?? []
         guard let name, let file else { return nil }
         return LabConfiguration.HostedZone(name: name, file: file, vpcs: vpcs)
     }

@@ -121,7 +121,12 @@ struct ConfigReader {
         case .mapping: return node.jsonText
         case .scalar(let text, .string):
             guard text.drop(while: \.isWhitespace).hasPrefix("{") else {
-                report(.invalidValue, path, "a policy must be a JSON object (text starting with '{') or a mapping", node)
+                report(
+                    .invalidValue,
+                    path,
+                    "a policy must be a JSON object (text starting with '{') or a mapping",
+                    node
+                )
                 return nil
             }
             return text

@@ -3,14 +3,16 @@ enum Identifiers {
     /// IAM user names: 1–64 of `A-Z a-z 0-9 + = , . @ _ -`.
     static func userName(_ text: String) -> String? {
         let allowed = Set("+=,.@_-".utf8)
-        let ok = (1...64).contains(text.utf8.count)
+        let ok =
+            (1...64).contains(text.utf8.count)
             && text.utf8.allSatisfy { ascii($0) && (isAlphanumeric($0) || allowed.contains($0)) }
         return ok ? text : nil
     }
 
     /// Access key ids: 16–128 upper-case letters and digits (`AKIA…`).
     static func accessKeyId(_ text: String) -> String? {
-        let ok = (16...128).contains(text.utf8.count)
+        let ok =
+            (16...128).contains(text.utf8.count)
             && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || NameRules.isDigit($0) }
         return ok ? text : nil
     }

@@ -13,13 +13,30 @@ extension LabConfiguration {
     /// `aprouter config check` and `aprouter serve` both call.
     public static func load(_ root: ConfigNode) -> Result<LabConfiguration, ConfigurationProblems> {
         let decoded = decode(root)
-        let later = decoded.configuration.validate().map { problem in
+        // A value that failed to decode was left out; what validation then says about the same key path (an
+        // empty list, say) is a consequence, not a second mistake.
+        let reported = decoded.problems.map(\.keyPath)
+        let later = decoded.configuration.validate().compactMap { problem -> ConfigurationError? in
+            guard !reported.contains(where: { Self.related($0, problem.keyPath) }) else {
+                return nil
+            }
             var problem = problem
             problem.line = problem.line ?? decoded.lines[problem.keyPath]
             return problem
         }
         let problems = decoded.problems + later
         return problems.isEmpty ? .success(decoded.configuration) : .failure(ConfigurationProblems(problems))
+    }
+
+    /// Whether one key path lies within the other: `vpcs[0].cidrs` and `vpcs[0].cidrs[1]`, not `vpcs[1]` and
+    /// `vpcs[10]`, and not the document root, which is reported only for itself.
+    static func related(_ a: String, _ b: String) -> Bool {
+        func within(_ inner: String, _ outer: String) -> Bool {
+            inner == outer
+                || (!outer.isEmpty && inner.hasPrefix(outer)
+                    && [".", "["].contains(inner[inner.index(inner.startIndex, offsetBy: outer.count)]))
+        }
+        return within(a, b) || within(b, a)
     }
 
     static let topLevelKeys = [
@@ -50,7 +67,8 @@ extension LabConfiguration {
             }
         }
         if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }
-        if let node = top["proxyProtocol"], let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),
+        if let node = top["proxyProtocol"],
+            let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),
             let proxies = fields["trustedProxies"]
         {
             config.proxyProtocol.trustedProxies = reader.cidrs(proxies, fields.path("trustedProxies"))
@@ -64,7 +82,9 @@ extension LabConfiguration {
             default: config.zonesDir = path
             }
         }
-        if let node = top["accounts"] { config.accounts = reader.list(node, "accounts").compactMap { reader.account($0) } }
+        if let node = top["accounts"] {
+            config.accounts = reader.list(node, "accounts").compactMap { reader.account($0) }
+        }
         if let node = top["vpcs"] {
             config.vpcs = reader.list(node, "vpcs").compactMap { reader.vpc($0.node, $0.path, config.region) }
         }
@@ -93,7 +113,13 @@ public struct ConfigurationProblems: Error, Sendable, CustomStringConvertible {
 
     /// The same problems, each naming `file`.
     public func inFile(_ file: String) -> ConfigurationProblems {
-        ConfigurationProblems(errors.map { var e = $0; e.file = file; return e })
+        ConfigurationProblems(
+            errors.map {
+                var e = $0
+                e.file = file
+                return e
+            }
+        )
     }
 
     public var description: String { errors.map(\.description).joined(separator: "\n") }

@@ -15,11 +15,18 @@ extension LabConfiguration {
     private func validateSuffixesAndListeners() -> [ConfigurationError] {
         var problems: [ConfigurationError] = []
         if endpointSuffixes.isEmpty {
-            problems.append(.invalidValue.at("endpointSuffixes", "at least one endpoint suffix is needed, e.g. amazonaws.com"))
+            problems.append(
+                .invalidValue.at("endpointSuffixes", "at least one endpoint suffix is needed, e.g. amazonaws.com")
+            )
         }
-        problems += duplicates(endpointSuffixes.enumerated().map { ("endpointSuffixes[\($0.offset)]", $0.element) }, what: "endpoint suffix")
+        problems += duplicates(
+            endpointSuffixes.enumerated().map { ("endpointSuffixes[\($0.offset)]", $0.element) },
+            what: "endpoint suffix"
+        )
         // HTTPS, HTTP, admin and DNS-over-TCP all listen on TCP, so they cannot share an address and port.
-        let tcp = [("https", listeners.https), ("http", listeners.http), ("dns", listeners.dns), ("admin", listeners.admin)]
+        let tcp = [
+            ("https", listeners.https), ("http", listeners.http), ("dns", listeners.dns), ("admin", listeners.admin),
+        ]
         var seen: [ListenAddress: String] = [:]
         for (name, address) in tcp where address.port != 0 {
             if let other = seen[address] {
@@ -32,14 +39,19 @@ extension LabConfiguration {
     }
 
     private func validateAccounts() -> [ConfigurationError] {
-        var problems = duplicates(accounts.enumerated().map { ("accounts[\($0.offset)].id", $0.element.id.rawValue) }, what: "account id")
+        var problems = duplicates(
+            accounts.enumerated().map { ("accounts[\($0.offset)].id", $0.element.id.rawValue) },
+            what: "account id"
+        )
         var keys: [(String, String)] = []
         for (i, account) in accounts.enumerated() {
             problems += duplicates(
                 account.users.enumerated().map { ("accounts[\(i)].users[\($0.offset)].name", $0.element.name) },
                 what: "user name"
             )
-            keys += account.users.enumerated().map { ("accounts[\(i)].users[\($0.offset)].accessKeyId", $0.element.accessKeyId) }
+            keys += account.users.enumerated().map {
+                ("accounts[\(i)].users[\($0.offset)].accessKeyId", $0.element.accessKeyId)
+            }
         }
         return problems + duplicates(keys, what: "access key id")
     }
@@ -52,7 +64,9 @@ extension LabConfiguration {
         )
         var blocks: [(path: String, block: CIDRBlock)] = []
         for (i, vpc) in vpcs.enumerated() {
-            if vpc.cidrs.isEmpty { problems.append(.invalidValue.at("vpcs[\(i)].cidrs", "a VPC needs at least one CIDR block")) }
+            if vpc.cidrs.isEmpty {
+                problems.append(.invalidValue.at("vpcs[\(i)].cidrs", "a VPC needs at least one CIDR block"))
+            }
             blocks += vpc.cidrs.enumerated().map { ("vpcs[\(i)].cidrs[\($0.offset)]", $0.element) }
         }
         let internet = internet.cidrs.enumerated().map { (path: "internet.cidrs[\($0.offset)]", block: $0.element) }
@@ -65,17 +79,27 @@ extension LabConfiguration {
         problems += duplicates(blocks.map { ($0.path, $0.block.network.description) }, what: "VPC CIDR block")
         for (path, block) in internet {
             if let vpc = blocks.first(where: { $0.block.overlaps(block) }) {
-                problems.append(.conflict.at(path, "\(block) overlaps \(vpc.block) at \(vpc.path); the internet is outside every VPC"))
+                problems.append(
+                    .conflict.at(
+                        path,
+                        "\(block) overlaps \(vpc.block) at \(vpc.path); the internet is outside every VPC"
+                    )
+                )
             }
         }
         return problems
     }
 
     private func validateBuckets() -> [ConfigurationError] {
-        var problems = duplicates(buckets.enumerated().map { ("buckets[\($0.offset)].name", $0.element.name.rawValue) }, what: "bucket name")
+        var problems = duplicates(
+            buckets.enumerated().map { ("buckets[\($0.offset)].name", $0.element.name.rawValue) },
+            what: "bucket name"
+        )
         let known = Set(accounts.map(\.id))
         for (i, bucket) in buckets.enumerated() where !known.contains(bucket.account) {
-            problems.append(.unknownReference.at("buckets[\(i)].account", "account \(bucket.account) is not defined under accounts"))
+            problems.append(
+                .unknownReference.at("buckets[\(i)].account", "account \(bucket.account) is not defined under accounts")
+            )
         }
         return problems
     }
@@ -86,14 +110,18 @@ extension LabConfiguration {
         var seen: [String: String] = [:]  // "zone|view" → key path
         for (i, zone) in hostedZones.enumerated() {
             for (j, vpc) in zone.vpcs.enumerated() where !known.contains(vpc) {
-                problems.append(.unknownReference.at("hostedZones[\(i)].vpcs[\(j)]", "VPC \(vpc) is not defined under vpcs"))
+                problems.append(
+                    .unknownReference.at("hostedZones[\(i)].vpcs[\(j)]", "VPC \(vpc) is not defined under vpcs")
+                )
             }
             // One public zone per name, and one private zone per name in each VPC (Route 53 refuses more).
             for view in zone.isPrivate ? zone.vpcs : ["public"] {
                 let key = "\(zone.name)|\(view)"
                 if let other = seen[key] {
                     let scope = view == "public" ? "a public zone" : "a private zone associated with \(view)"
-                    problems.append(.duplicate.at("hostedZones[\(i)].name", "\(zone.name) is already \(scope) at \(other)"))
+                    problems.append(
+                        .duplicate.at("hostedZones[\(i)].name", "\(zone.name) is already \(scope) at \(other)")
+                    )
                 } else {
                     seen[key] = "hostedZones[\(i)]"
                 }

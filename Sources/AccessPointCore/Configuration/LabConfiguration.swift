@@ -28,16 +28,32 @@ public struct LabConfiguration: Sendable, Equatable {
         public var http: ListenAddress
         public var dns: ListenAddress
         public var admin: ListenAddress
+
+        public init(https: ListenAddress, http: ListenAddress, dns: ListenAddress, admin: ListenAddress) {
+            self.https = https
+            self.http = http
+            self.dns = dns
+            self.admin = admin
+        }
     }
 
     public struct ProxyProtocol: Sendable, Equatable {
         /// Peers allowed to send a PROXY protocol v1/v2 header; a header from anyone else is a protocol error.
         public var trustedProxies: [CIDRBlock]
+
+        public init(trustedProxies: [CIDRBlock]) {
+            self.trustedProxies = trustedProxies
+        }
     }
 
     public struct Account: Sendable, Equatable {
         public var id: AccountID
         public var users: [User]
+
+        public init(id: AccountID, users: [User]) {
+            self.id = id
+            self.users = users
+        }
     }
 
     public struct User: Sendable, Equatable {
@@ -47,6 +63,13 @@ public struct LabConfiguration: Sendable, Equatable {
         /// The user's identity policy as JSON text; nil means none (the account's own resources still allow it
         /// through the evaluation model's owner rule, spec §4.1).
         public var policy: String?
+
+        public init(name: String, accessKeyId: String, secretAccessKey: String, policy: String?) {
+            self.name = name
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.policy = policy
+        }
     }
 
     public struct VPC: Sendable, Equatable {
@@ -57,16 +80,41 @@ public struct LabConfiguration: Sendable, Equatable {
         public var enableDnsHostnames: Bool
         /// The S3 gateway endpoint of this VPC, if it has one.
         public var endpoint: VPCEndpoint?
+
+        public init(
+            id: String,
+            region: Region,
+            cidrs: [CIDRBlock],
+            enableDnsSupport: Bool,
+            enableDnsHostnames: Bool,
+            endpoint: VPCEndpoint?
+        ) {
+            self.id = id
+            self.region = region
+            self.cidrs = cidrs
+            self.enableDnsSupport = enableDnsSupport
+            self.enableDnsHostnames = enableDnsHostnames
+            self.endpoint = endpoint
+        }
     }
 
     public struct VPCEndpoint: Sendable, Equatable {
         public var id: String
         /// JSON text; nil means the default endpoint policy, full access.
         public var policy: String?
+
+        public init(id: String, policy: String?) {
+            self.id = id
+            self.policy = policy
+        }
     }
 
     public struct Internet: Sendable, Equatable {
         public var cidrs: [CIDRBlock]
+
+        public init(cidrs: [CIDRBlock]) {
+            self.cidrs = cidrs
+        }
     }
 
     public struct Bucket: Sendable, Equatable {
@@ -75,6 +123,14 @@ public struct LabConfiguration: Sendable, Equatable {
         public var region: Region
         public var policy: String?
         public var store: Store
+
+        public init(name: BucketName, account: AccountID, region: Region, policy: String?, store: Store) {
+            self.name = name
+            self.account = account
+            self.region = region
+            self.policy = policy
+            self.store = store
+        }
     }
 
     /// Where a bucket's objects live.
@@ -95,6 +151,22 @@ public struct LabConfiguration: Sendable, Equatable {
         public var pathStyle: Bool
         /// The region to sign requests for; defaults to the bucket's region.
         public var region: Region
+
+        public init(
+            endpoint: String,
+            bucket: String,
+            accessKeyId: String,
+            secretAccessKey: String,
+            pathStyle: Bool,
+            region: Region
+        ) {
+            self.endpoint = endpoint
+            self.bucket = bucket
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.pathStyle = pathStyle
+            self.region = region
+        }
     }
 
     public struct HostedZone: Sendable, Equatable {
@@ -106,5 +178,11 @@ public struct LabConfiguration: Sendable, Equatable {
         public var vpcs: [String]
 
         public var isPrivate: Bool { !vpcs.isEmpty }
+
+        public init(name: String, file: String, vpcs: [String]) {
+            self.name = name
+            self.file = file
+            self.vpcs = vpcs
+        }
     }
 }

@@ -16,12 +16,13 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
             let port = Int(portText), port <= 65535
         else { return nil }
         var hostText = text[..<colon]
-        if case .v6 = IPAddress(hostText) { return nil }  // an IPv6 host needs brackets: [::1]:53
         if hostText.hasPrefix("[") {
             guard hostText.hasSuffix("]") else { return nil }
             hostText = hostText.dropFirst().dropLast()
         }
         guard let host = IPAddress(hostText) else { return nil }
+        // An IPv6 host needs its brackets ([::1]:53), or "::1:53" would be ambiguous.
+        if case .v6 = host, !text.hasPrefix("[") { return nil }
         self.init(host: host, port: port)
     }
 

@@ -24,7 +24,8 @@ extension S3Error {
     public static let authorizationQueryParametersError = S3Error(
         code: "AuthorizationQueryParametersError",
         status: 400,
-        message: "Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+        message:
+            "Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
     )
     public static let requestTimeTooSkewed = S3Error(
         code: "RequestTimeTooSkewed",
@@ -51,14 +52,26 @@ extension S3Error {
 
     public static let invalidRequest = S3Error(code: "InvalidRequest", status: 400, message: "Invalid Request")
     public static let invalidArgument = S3Error(code: "InvalidArgument", status: 400, message: "Invalid Argument")
-    public static let invalidURI = S3Error(code: "InvalidURI", status: 400, message: "Couldn't parse the specified URI.")
+    public static let invalidURI = S3Error(
+        code: "InvalidURI",
+        status: 400,
+        message: "Couldn't parse the specified URI."
+    )
     public static let malformedXML = S3Error(
         code: "MalformedXML",
         status: 400,
         message: "The XML you provided was not well-formed or did not validate against our published schema"
     )
-    public static let malformedPolicy = S3Error(code: "MalformedPolicy", status: 400, message: "Policies must be valid JSON")
-    public static let invalidTag = S3Error(code: "InvalidTag", status: 400, message: "The tag provided was not a valid tag.")
+    public static let malformedPolicy = S3Error(
+        code: "MalformedPolicy",
+        status: 400,
+        message: "Policies must be valid JSON"
+    )
+    public static let invalidTag = S3Error(
+        code: "InvalidTag",
+        status: 400,
+        message: "The tag provided was not a valid tag."
+    )
     public static let invalidBucketName = S3Error(
         code: "InvalidBucketName",
         status: 400,
@@ -123,17 +136,23 @@ extension S3Error {
 
     // MARK: Resources (data plane)
 
-    public static let noSuchBucket = S3Error(code: "NoSuchBucket", status: 404, message: "The specified bucket does not exist")
+    public static let noSuchBucket = S3Error(
+        code: "NoSuchBucket",
+        status: 404,
+        message: "The specified bucket does not exist"
+    )
     public static let noSuchKey = S3Error(code: "NoSuchKey", status: 404, message: "The specified key does not exist.")
     public static let noSuchUpload = S3Error(
         code: "NoSuchUpload",
         status: 404,
-        message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
+        message:
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
     )
     public static let invalidPart = S3Error(
         code: "InvalidPart",
         status: 400,
-        message: "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
+        message:
+            "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."
     )
     public static let invalidPartOrder = S3Error(
         code: "InvalidPartOrder",
@@ -197,7 +216,8 @@ extension S3Error {
     public static let permanentRedirect = S3Error(
         code: "PermanentRedirect",
         status: 301,
-        message: "The request was sent to the wrong endpoint. Multi-Region Access Point control requests go to us-west-2."
+        message:
+            "The request was sent to the wrong endpoint. Multi-Region Access Point control requests go to us-west-2."
     )
 
     // MARK: Server

@@ -10,7 +10,8 @@ enum HostNormalizer {
     static func normalize(_ host: some StringProtocol) -> Result {
         var text = Substring(host)
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), let address = IPAddress(text[text.index(after: text.startIndex)..<close])
+            guard let close = text.firstIndex(of: "]"),
+                let address = IPAddress(text[text.index(after: text.startIndex)..<close])
             else { return .malformed("'\(host)' has an unterminated or invalid IPv6 literal") }
             let rest = text[text.index(after: close)...]
             guard rest.isEmpty || (rest.hasPrefix(":") && isPort(rest.dropFirst())) else {
@@ -28,7 +29,9 @@ enum HostNormalizer {
         }
         if text.hasSuffix(".") { text = text.dropLast() }
         if let v4 = IPv4Address(text) { return .ipLiteral(.v4(v4)) }
-        guard !text.isEmpty, text.utf8.count <= 253 else { return .malformed("'\(host)' is empty or longer than 253 bytes") }
+        guard !text.isEmpty, text.utf8.count <= 253 else {
+            return .malformed("'\(host)' is empty or longer than 253 bytes")
+        }
         var labelLength = 0
         var needsLowercasing = false
         for byte in text.utf8 {

@@ -118,7 +118,8 @@ struct HostShape {
 
     /// `{name}-{account}`, split at the last `-` because names contain hyphens (spec §1.1).
     static func accessPointLabel(_ label: Substring) -> Result<(AccessPointName, AccountID), HostRejection> {
-        guard let dash = label.lastIndex(of: "-"), let account = try? AccountID(validating: String(label[label.index(after: dash)...]))
+        guard let dash = label.lastIndex(of: "-"),
+            let account = try? AccountID(validating: String(label[label.index(after: dash)...]))
         else {
             return .failure(
                 .invalidLabel.because("'\(label)' does not end with '-' and a 12-digit account id")

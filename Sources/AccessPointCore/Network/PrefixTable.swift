@@ -29,7 +29,11 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         switch block.address {
         case .v4(let a):
             let index = Self.level(for: block.prefixLength, in: &v4)
-            if v4[index].entries[a.value] != nil { duplicates.append(block) } else { v4[index].entries[a.value] = value }
+            if v4[index].entries[a.value] != nil {
+                duplicates.append(block)
+            } else {
+                v4[index].entries[a.value] = value
+            }
         case .v6(let a):
             let index = Self.level(for: block.prefixLength, in: &v6)
             if v6[index].entries[a] != nil { duplicates.append(block) } else { v6[index].entries[a] = value }

@@ -8,40 +8,91 @@ struct HostClassifierTests {
     /// Host → expected `HostClass.description`. Hand-written; the botocore fixture below is the independent check.
     static let table: [(String, String)] = [
         // Access points, spec §7 vectors.
-        ("my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", "accessPoint name=my-ap account=123456789012 region=us-west-2"),
-        ("finance-docs-111122223333.s3-accesspoint-fips.dualstack.us-gov-west-1.amazonaws.com", "accessPoint name=finance-docs account=111122223333 region=us-gov-west-1 fips dualstack"),
-        ("ap1-123456789012.s3-accesspoint.cn-north-1.amazonaws.com.cn", "accessPoint name=ap1 account=123456789012 region=cn-north-1"),
-        ("test-123456789012.accesspoint.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", "accessPoint name=test account=123456789012 region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"),
-        ("a-1-123456789012.s3-accesspoint.eu-west-1.amazonaws.com", "accessPoint name=a-1 account=123456789012 region=eu-west-1"),
-        ("my-ap-123456789012.s3-accesspoint.dualstack.us-west-2.amazonaws.com", "accessPoint name=my-ap account=123456789012 region=us-west-2 dualstack"),
-        ("my-ap-123456789012.s3-accesspoint-fips.us-west-2.amazonaws.com", "accessPoint name=my-ap account=123456789012 region=us-west-2 fips"),
+        (
+            "my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2"
+        ),
+        (
+            "finance-docs-111122223333.s3-accesspoint-fips.dualstack.us-gov-west-1.amazonaws.com",
+            "accessPoint name=finance-docs account=111122223333 region=us-gov-west-1 fips dualstack"
+        ),
+        (
+            "ap1-123456789012.s3-accesspoint.cn-north-1.amazonaws.com.cn",
+            "accessPoint name=ap1 account=123456789012 region=cn-north-1"
+        ),
+        (
+            "test-123456789012.accesspoint.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com",
+            "accessPoint name=test account=123456789012 region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"
+        ),
+        (
+            "a-1-123456789012.s3-accesspoint.eu-west-1.amazonaws.com",
+            "accessPoint name=a-1 account=123456789012 region=eu-west-1"
+        ),
+        (
+            "my-ap-123456789012.s3-accesspoint.dualstack.us-west-2.amazonaws.com",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2 dualstack"
+        ),
+        (
+            "my-ap-123456789012.s3-accesspoint-fips.us-west-2.amazonaws.com",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2 fips"
+        ),
         // Case, port and trailing dot do not matter.
-        ("MY-AP-123456789012.S3-ACCESSPOINT.US-WEST-2.AMAZONAWS.COM.", "accessPoint name=my-ap account=123456789012 region=us-west-2"),
-        ("my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com:443", "accessPoint name=my-ap account=123456789012 region=us-west-2"),
-        ("my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com.:8443", "accessPoint name=my-ap account=123456789012 region=us-west-2"),
+        (
+            "MY-AP-123456789012.S3-ACCESSPOINT.US-WEST-2.AMAZONAWS.COM.",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2"
+        ),
+        (
+            "my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com:443",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2"
+        ),
+        (
+            "my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com.:8443",
+            "accessPoint name=my-ap account=123456789012 region=us-west-2"
+        ),
         // Lab endpoint URL (--endpoint-url https://s3.lab.localhost:8443): the region is in the credential scope.
         ("ap1-123456789012.s3.lab.localhost:8443", "accessPoint name=ap1 account=123456789012"),
-        ("ap1-123456789012.s3-accesspoint.us-west-2.lab.localhost", "accessPoint name=ap1 account=123456789012 region=us-west-2"),
+        (
+            "ap1-123456789012.s3-accesspoint.us-west-2.lab.localhost",
+            "accessPoint name=ap1 account=123456789012 region=us-west-2"
+        ),
         // Aliases.
-        ("my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.us-west-2.amazonaws.com", "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias region=us-west-2"),
-        ("my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3-fips.dualstack.us-west-2.amazonaws.com", "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias region=us-west-2 fips dualstack"),
-        ("my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.lab.localhost:8443", "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias"),
+        (
+            "my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.us-west-2.amazonaws.com",
+            "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias region=us-west-2"
+        ),
+        (
+            "my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3-fips.dualstack.us-west-2.amazonaws.com",
+            "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias region=us-west-2 fips dualstack"
+        ),
+        (
+            "my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.lab.localhost:8443",
+            "alias alias=my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias"
+        ),
         // Multi-region access points.
         ("mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com", "mrap alias=mfzwi23gnjvgw.mrap"),
         ("MFZWI23GNJVGW.MRAP.accesspoint.s3-global.amazonaws.com:443", "mrap alias=mfzwi23gnjvgw.mrap"),
         // Control endpoints.
         ("123456789012.s3-control.us-west-2.amazonaws.com", "control account=123456789012 region=us-west-2"),
-        ("123456789012.s3-control-fips.dualstack.us-east-1.amazonaws.com", "control account=123456789012 region=us-east-1 fips dualstack"),
+        (
+            "123456789012.s3-control-fips.dualstack.us-east-1.amazonaws.com",
+            "control account=123456789012 region=us-east-1 fips dualstack"
+        ),
         ("s3-control.us-west-2.amazonaws.com", "control region=us-west-2"),
         ("123456789012.s3.lab.localhost:8443", "control account=123456789012"),
         ("123456789012.s3-control.lab.localhost", "control account=123456789012"),
-        ("123456789012.control.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", "control account=123456789012 region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"),
+        (
+            "123456789012.control.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com",
+            "control account=123456789012 region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"
+        ),
         // Ordinary buckets, virtual-host style.
         ("example-bucket.s3.us-west-2.amazonaws.com", "bucket name=example-bucket region=us-west-2"),
         ("my.dotted.bucket.s3.us-west-2.amazonaws.com", "bucket name=my.dotted.bucket region=us-west-2"),
         ("example-bucket.s3.amazonaws.com", "bucket name=example-bucket"),
         ("example-bucket.s3-external-1.amazonaws.com", "bucket name=example-bucket region=us-east-1"),
-        ("example-bucket.bucket.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com", "bucket name=example-bucket region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"),
+        (
+            "example-bucket.bucket.vpce-1a2b3c4d-5e6f.s3.us-east-1.vpce.amazonaws.com",
+            "bucket name=example-bucket region=us-east-1 vpce=vpce-1a2b3c4d-5e6f"
+        ),
         ("example-bucket.s3.lab.localhost:8443", "bucket name=example-bucket"),
         // Path-style: an endpoint with nothing in front of it, or an IP literal.
         ("s3.us-west-2.amazonaws.com", "pathStyle region=us-west-2"),
@@ -98,7 +149,8 @@ struct HostClassifierTests {
 
     /// Hosts recorded from real botocore by `scripts/botocore_hosts.py` (which `make test` re-runs with `--check`).
     static let botocoreCases: [BotocoreCase] = {
-        guard let url = Bundle.module.url(forResource: "botocore-hosts", withExtension: "json", subdirectory: "Fixtures"),
+        guard
+            let url = Bundle.module.url(forResource: "botocore-hosts", withExtension: "json", subdirectory: "Fixtures"),
             let data = try? Data(contentsOf: url),
             let cases = try? JSONDecoder().decode([BotocoreCase].self, from: data)
         else { return [] }
@@ -115,7 +167,8 @@ struct HostClassifierTests {
     }
 
     @Test func unknownHostsExplainThemselves() {
-        guard case .unknown(let rejection) = Self.classifier.classify("myap-12345.s3-accesspoint.us-west-2.amazonaws.com")
+        guard
+            case .unknown(let rejection) = Self.classifier.classify("myap-12345.s3-accesspoint.us-west-2.amazonaws.com")
         else {
             Issue.record("expected unknown")
             return
@@ -132,12 +185,17 @@ struct HostClassifierTests {
     @Test func longestSuffixWins() {
         // With both `localhost` and `lab.localhost` configured, `s3.lab.localhost` is the lab endpoint.
         let classifier = HostClassifier(endpointSuffixes: ["localhost", "lab.localhost"])
-        #expect(classifier.classify("ap1-123456789012.s3.lab.localhost").description == "accessPoint name=ap1 account=123456789012")
+        #expect(
+            classifier.classify("ap1-123456789012.s3.lab.localhost").description
+                == "accessPoint name=ap1 account=123456789012"
+        )
     }
 
     @Test func awsSuffixHasNoLabEndpointShape() {
         // Under amazonaws.com, `{label}.s3.amazonaws.com` is the global bucket endpoint, never an access point.
-        #expect(Self.classifier.classify("ap1-123456789012.s3.amazonaws.com").description == "bucket name=ap1-123456789012")
+        #expect(
+            Self.classifier.classify("ap1-123456789012.s3.amazonaws.com").description == "bucket name=ap1-123456789012"
+        )
         #expect(Self.classifier.classify("123456789012.s3.amazonaws.com").description == "bucket name=123456789012")
     }
 

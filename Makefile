@@ -1,0 +1,40 @@
+# AccessPointRouter. Two commands matter:
+#   make run    install what is missing, build a release binary, start aprouter on the embedded default lab
+#   make test   install what is missing, build, and run every check and test (what CI runs via .ci/run)
+
+SWIFT ?= swift
+CONFIG ?=
+
+.PHONY: all deps build release test test-swift check lint format run clean-state
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product aprouter
+
+# The fixture checks and the lint run first: they take seconds, a wrong fixture or a style slip fails fast.
+test: deps check test-swift
+
+check:
+	python3 scripts/botocore_hosts.py --check
+	scripts/check-pure.sh
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+format:
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests
+
+run: release
+	.build/release/aprouter serve $(if $(CONFIG),--config $(CONFIG))
+
+clean-state:
+	rm -rf state
