@@ -37,6 +37,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Pure: IAM policy documents, condition operators, the access point evaluation model, Block Public Access.
+        .target(name: "PolicyEngine", dependencies: ["AccessPointCore"], swiftSettings: strictSettings),
         // Adapter: reads a lab file and turns YAML into the core's `ConfigNode` tree; renders a configuration back.
         .target(
             name: "LabConfigurationLoader",
@@ -62,6 +64,12 @@ let package = Package(
         .testTarget(
             name: "S3AuthTests",
             dependencies: ["S3Auth", "AccessPointCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PolicyEngineTests",
+            dependencies: ["PolicyEngine", "AccessPointCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

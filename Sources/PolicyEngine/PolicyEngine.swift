@@ -1,0 +1,1 @@
+// PolicyEngine placeholder: replaced by the policy engine.
