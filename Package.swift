@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure: standard library only. Names, ARNs, hosts, CIDR tables, the lab model, the S3 error catalogue.
@@ -39,6 +42,22 @@ let package = Package(
         ),
         // Pure: IAM policy documents, condition operators, the access point evaluation model, Block Public Access.
         .target(name: "PolicyEngine", dependencies: ["AccessPointCore"], swiftSettings: strictSettings),
+        // Adapter: libldns (Debian libldns-dev), imported internally by PrivateDNS/LDNS only.
+        .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
+        // Server: the private-hosted-zone DNS emulator (zones, views, lookup, wire codec, UDP and TCP listeners).
+        .target(
+            name: "PrivateDNS",
+            dependencies: [
+                "AccessPointCore",
+                "CLDNS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["LDNS/README.md"],
+            swiftSettings: strictSettings
+        ),
         // Adapter: reads a lab file and turns YAML into the core's `ConfigNode` tree; renders a configuration back.
         .target(
             name: "LabConfigurationLoader",
@@ -51,7 +70,11 @@ let package = Package(
             dependencies: [
                 "AccessPointCore",
                 "LabConfigurationLoader",
+                "PrivateDNS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -76,6 +99,17 @@ let package = Package(
         .testTarget(
             name: "LabConfigurationLoaderTests",
             dependencies: ["LabConfigurationLoader", "AccessPointCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PrivateDNSTests",
+            dependencies: [
+                "PrivateDNS",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -2,13 +2,13 @@ import ArgumentParser
 
 /// `aprouter`: Amazon S3 access points for any network. Wiring only; the logic lives in the library targets.
 @main
-struct Aprouter: ParsableCommand {
+struct Aprouter: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "aprouter",
         abstract: "Amazon S3 access points for a lab, a laptop or a rack: control API, private DNS and HTTPS router.",
         version: version,
-        subcommands: [Serve.self, Config.self]
+        subcommands: [Serve.self, Config.self, Zone.self]
     )
 }

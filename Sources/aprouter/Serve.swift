@@ -1,28 +1,74 @@
 import AccessPointCore
 import ArgumentParser
+import Logging
+import PrivateDNS
+import ServiceLifecycle
+import UnixSignals
 
-/// `aprouter serve`: validates the whole configuration before anything binds, then runs the servers.
-struct Serve: ParsableCommand {
+/// `aprouter serve`: validates the whole configuration and loads every zone before anything binds, then runs
+/// the servers in one `ServiceGroup`, stopped in reverse order on SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the DNS emulator, HTTPS router and control API for a lab."
+        abstract: "Run the DNS emulator (and, as they land, the HTTPS router and control API) for a lab."
     )
 
     @Option(name: .shortAndLong, help: "The lab file (YAML). Without it, the embedded default lab is used.")
     var config: String?
 
-    func run() throws {
-        guard let configuration = ConfigurationSource.load(config) else { throw ExitCode(1) }
-        // No server is built yet. Say exactly that, and fail, rather than pretend to serve.
-        var stderr = StandardError()
-        print(
-            """
-            aprouter serve: the configuration is valid (\(configuration.accounts.count) account(s), \
-            \(configuration.vpcs.count) VPC(s), \(configuration.buckets.count) bucket(s)).
-            aprouter serve: no server is built into aprouter \(Aprouter.version) yet; the DNS emulator, the HTTPS \
-            router and the control API are still to come (see README.md, "Status"). Nothing is listening.
-            """,
-            to: &stderr
+    @Option(help: "Log level.")
+    var logLevel: LogLevel = .info
+
+    func run() async throws {
+        guard let lab = ConfigurationSource.load(config) else { throw ExitCode(1) }
+        let logger = Logging.makeLogger(level: logLevel.level)
+        let dns: DNSServer
+        do {
+            dns = try DNSServer(configuration: DNSServerConfiguration(lab: lab), logger: logger)
+        } catch {
+            var stderr = StandardError()
+            print("error: \(error)\nThe zone files must load before aprouter starts; nothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
+        logger.notice(
+            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); the HTTPS router and the control API are not built yet"
         )
-        throw ExitCode(1)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: dns), .init(service: ZoneReloadService(dns: dns, logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
+
+/// Reloads the zone files on SIGHUP; a broken file keeps the previous zones serving (the DNS server logs why).
+struct ZoneReloadService: Service {
+    let dns: DNSServer
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            logger.info("SIGHUP: reloading zone files")
+            dns.reloadZones()
+        }
+    }
+}
+
+/// `--log-level`, spelled as swift-log spells its levels.
+enum LogLevel: String, CaseIterable, ExpressibleByArgument {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}
+
+enum Logging {
+    /// The process's one logger factory: only the executable builds loggers (swift-log's best practice).
+    static func makeLogger(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "aprouter")
+        logger.logLevel = level
+        return logger
     }
 }

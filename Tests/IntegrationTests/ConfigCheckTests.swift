@@ -93,17 +93,6 @@ struct ConfigCheckTests {
         #expect(result.stderr.contains("/nonexistent.yaml: the file does not exist"))
     }
 
-    /// Until the servers land, `serve` says so and fails: never a fake success.
-    @Test func serveNeverClaimsToServeWhatIsNotBuilt() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let lab = directory.appendingPathComponent("lab.yaml")
-        try "region: us-west-2\n".write(to: lab, atomically: true, encoding: .utf8)
-        let result = try AprouterCommand.run(["serve", "--config", lab.path])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("Nothing is listening."))
-    }
-
     @Test func unknownSubcommandIsAnError() throws {
         let result = try AprouterCommand.run(["frobnicate"])
         #expect(result.status != 0)

@@ -164,7 +164,7 @@ extension ConfigReader {
     mutating func hostedZone(_ item: (node: ConfigNode, path: String)) -> LabConfiguration.HostedZone? {
         guard let fields = fields(item.node, item.path, allowed: ["name", "file", "vpcs"]) else { return nil }
         let name = required(fields, "name").flatMap {
-            value($0, fields.path("name"), expected: "a zone name such as corp.internal", DNSName.normalized)
+            value($0, fields.path("name"), expected: "a zone name such as corp.internal", DomainNameText.normalized)
         }
         let file = required(fields, "file").flatMap {
             value($0, fields.path("file"), expected: "a file name", nonEmpty)

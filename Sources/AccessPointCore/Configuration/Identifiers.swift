@@ -56,7 +56,7 @@ enum Identifiers {
 
 /// Domain names in configuration: labels of 1–63 letters, digits, `-` and `_`, at most 253 bytes, compared in
 /// lower case and kept without the trailing dot.
-public enum DNSName {
+public enum DomainNameText {
     public static func normalized(_ text: String) -> String? {
         var name = Substring(text.lowercased())
         if name.hasSuffix(".") { name = name.dropLast() }

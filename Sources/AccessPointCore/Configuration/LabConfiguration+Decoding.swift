@@ -63,7 +63,12 @@ extension LabConfiguration {
         }
         if let node = top["endpointSuffixes"] {
             config.endpointSuffixes = reader.list(node, "endpointSuffixes").compactMap {
-                reader.value($0.node, $0.path, expected: "a domain name such as lab.localhost", DNSName.normalized)
+                reader.value(
+                    $0.node,
+                    $0.path,
+                    expected: "a domain name such as lab.localhost",
+                    DomainNameText.normalized
+                )
             }
         }
         if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }

@@ -1,0 +1,202 @@
+public import AccessPointCore
+public import Logging
+import NIOCore
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// The private-hosted-zone DNS emulator: UDP and TCP on one address, answers chosen by the client's view.
+///
+/// A `Service`: `run()` binds, serves until graceful shutdown, then closes its listeners. The answer data is
+/// one immutable `ViewCatalog`, replaced whole by `update(_:)` (a new registry snapshot) or `reloadZones()`
+/// (zone files changed); each query reads the catalog once.
+public final class DNSServer: Service, Sendable {
+    private struct State {
+        var hostedZones: [ViewCatalog.HostedZone]
+        var snapshot: AccessPointSnapshot
+        var catalog: ViewCatalog
+        var boundPort: Int?
+    }
+
+    private let configuration: DNSServerConfiguration
+    private let synthesis: SynthesizedZones
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    /// Loads every zone file first: a broken zone file stops the server from starting, with file and line.
+    public init(
+        configuration: DNSServerConfiguration,
+        snapshot: AccessPointSnapshot = .empty,
+        logger: Logger
+    )
+        throws(ZoneFileError)
+    {
+        self.configuration = configuration
+        self.logger = logger
+        self.synthesis = SynthesizedZones(
+            routerAddress: configuration.routerAddress,
+            regions: configuration.regions,
+            accounts: configuration.accounts
+        )
+        let zones = try ZoneLoader.load(configuration)
+        let catalog = Self.catalog(zones, configuration, synthesis, snapshot)
+        self.state = Mutex(State(hostedZones: zones, snapshot: snapshot, catalog: catalog, boundPort: nil))
+    }
+
+    private static func catalog(
+        _ zones: [ViewCatalog.HostedZone],
+        _ configuration: DNSServerConfiguration,
+        _ synthesis: SynthesizedZones,
+        _ snapshot: AccessPointSnapshot
+    ) -> ViewCatalog {
+        let vpcs = configuration.vpcs.map {
+            ViewCatalog.VPC(
+                id: $0.id,
+                cidrs: $0.cidrs,
+                enableDnsSupport: $0.enableDnsSupport,
+                enableDnsHostnames: $0.enableDnsHostnames
+            )
+        }
+        return ViewCatalog(hostedZones: zones, vpcs: vpcs, synthesis: synthesis, snapshot: snapshot)
+    }
+
+    /// Serves `snapshot` from the next query on.
+    public func update(_ snapshot: AccessPointSnapshot) {
+        let catalog = state.withLock { $0.hostedZones }
+        let rebuilt = Self.catalog(catalog, configuration, synthesis, snapshot)
+        state.withLock {
+            $0.snapshot = snapshot
+            $0.catalog = rebuilt
+        }
+        logger.debug("dns: serving snapshot", metadata: ["dns.snapshot": "\(snapshot.version)"])
+    }
+
+    /// Reads the zone files again. On any error the old zones keep serving and the error is returned (and logged).
+    @discardableResult
+    public func reloadZones() -> Result<Void, ZoneFileError> {
+        do {
+            let zones = try ZoneLoader.load(configuration)
+            let snapshot = state.withLock { $0.snapshot }
+            let catalog = Self.catalog(zones, configuration, synthesis, snapshot)
+            state.withLock {
+                $0.hostedZones = zones
+                $0.catalog = catalog
+            }
+            logger.info("dns: zones reloaded", metadata: ["dns.zones": "\(zones.count)"])
+            return .success(())
+        } catch {
+            logger.error("dns: reload failed, the previous zones keep serving", metadata: ["error": "\(error)"])
+            return .failure(error)
+        }
+    }
+
+    /// The port UDP and TCP are bound to, once `run()` has bound them.
+    public var boundPort: Int? { state.withLock { $0.boundPort } }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let host = configuration.listen.host.description
+        let udp = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: configuration.listen.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                        wrappingChannelSynchronously: channel
+                    )
+                }
+            }
+        let port = udp.channel.localAddress?.port ?? configuration.listen.port
+        let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
+        let tcp: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            tcp = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                        try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSTCPFrameDecoder()))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            try? await udp.channel.close()
+            throw error
+        }
+        state.withLock { $0.boundPort = port }
+        logger.info("dns: listening", metadata: ["dns.address": "\(host)", "dns.port": "\(port)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await self.serveUDP(udp) }
+                group.addTask { try await self.serveTCP(tcp) }
+            }
+        } onGracefulShutdown: {
+            udp.channel.close(promise: nil)
+            tcp.channel.close(promise: nil)
+        }
+    }
+
+    private func responder() -> Responder { Responder(catalog: state.withLock { $0.catalog }) }
+
+    private func serveUDP(
+        _ channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+    )
+        async throws
+    {
+        try await channel.executeThenClose { inbound, outbound in
+            for try await envelope in inbound {
+                guard let source = envelope.remoteAddress.ipAddress.flatMap(IPAddress.init) else { continue }
+                let responder = responder()
+                let response = envelope.data.withUnsafeReadableBytes {
+                    responder.respond(to: $0, from: source, overTCP: false)
+                }
+                guard let response else { continue }
+                do {
+                    try await outbound.write(
+                        .init(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: response))
+                    )
+                } catch {
+                    logger.debug("dns: UDP send failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func serveTCP(_ channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async throws {
+        try await channel.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in connections {
+                    group.addTask { await self.serveConnection(connection) }
+                }
+            }
+        }
+    }
+
+    /// Answers each length-prefixed query in order until the peer closes or goes idle.
+    private func serveConnection(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        guard let source = connection.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init) else {
+            try? await connection.channel.close()
+            return
+        }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await message in inbound {
+                    let responder = responder()
+                    guard
+                        let response = message.withUnsafeReadableBytes({
+                            responder.respond(to: $0, from: source, overTCP: true)
+                        })
+                    else { continue }
+                    var framed = ByteBuffer()
+                    framed.reserveCapacity(response.count + 2)
+                    framed.writeInteger(UInt16(response.count))
+                    framed.writeBytes(response)
+                    try await outbound.write(framed)
+                }
+            }
+        } catch {
+            logger.debug("dns: TCP connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+}

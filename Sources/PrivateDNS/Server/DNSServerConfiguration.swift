@@ -1,0 +1,56 @@
+public import AccessPointCore
+
+/// What the DNS server needs from a lab: where to listen, the hosted zones and where their files are, the VPCs
+/// that choose views, and what synthesised names resolve to.
+public struct DNSServerConfiguration: Sendable {
+    /// UDP and TCP share this address; with port 0, TCP binds the port UDP was given, as NSD does.
+    public var listen: ListenAddress
+    public var zonesDirectory: String
+    public var hostedZones: [LabConfiguration.HostedZone]
+    public var vpcs: [LabConfiguration.VPC]
+    /// The router's address for this server's clients: what access point names resolve to.
+    public var routerAddress: IPAddress
+    public var regions: [Region]
+    public var accounts: [AccountID]
+    /// TCP connections idle this long are closed (RFC 7766 §6.2.3 suggests seconds, not minutes).
+    public var tcpIdleTimeoutSeconds: Int64
+
+    public init(
+        listen: ListenAddress,
+        zonesDirectory: String,
+        hostedZones: [LabConfiguration.HostedZone],
+        vpcs: [LabConfiguration.VPC],
+        routerAddress: IPAddress,
+        regions: [Region],
+        accounts: [AccountID],
+        tcpIdleTimeoutSeconds: Int64 = 10
+    ) {
+        self.listen = listen
+        self.zonesDirectory = zonesDirectory
+        self.hostedZones = hostedZones
+        self.vpcs = vpcs
+        self.routerAddress = routerAddress
+        self.regions = regions
+        self.accounts = accounts
+        self.tcpIdleTimeoutSeconds = tcpIdleTimeoutSeconds
+    }
+
+    /// The DNS server of a lab. Names resolve to the HTTPS listener's address, or to 127.0.0.1 when that
+    /// listener binds every address (0.0.0.0 or ::).
+    public init(lab: LabConfiguration) {
+        let https = lab.listeners.https.host
+        let unspecified = https == IPAddress("0.0.0.0") || https == IPAddress("::")
+        var regions = [lab.region]
+        for vpc in lab.vpcs where !regions.contains(vpc.region) { regions.append(vpc.region) }
+        for bucket in lab.buckets where !regions.contains(bucket.region) { regions.append(bucket.region) }
+        self.init(
+            listen: lab.listeners.dns,
+            zonesDirectory: lab.zonesDir,
+            hostedZones: lab.hostedZones,
+            vpcs: lab.vpcs,
+            routerAddress: unspecified ? .v4(IPv4Address(0x7F00_0001)) : https,
+            regions: regions,
+            accounts: lab.accounts.map(\.id)
+        )
+    }
+}

@@ -1,0 +1,125 @@
+/// Encodes a response: header, the echoed question, answer, authority and additional sections, with name
+/// compression for owner names (RFC 1035 §4.1.4) and TC=1 truncation when the result exceeds `limit`.
+///
+/// Only this file and `DNSQuery` know the wire format; the lookup decides what to say before a byte is written.
+struct ResponseWriter {
+    struct Sections {
+        var rcode: ResponseCode
+        var authoritative: Bool
+        var answer: [RecordSet] = []
+        var authority: [RecordSet] = []
+        var additional: [RecordSet] = []
+    }
+
+    /// Our advertised EDNS payload size (the DNS flag day 2020 recommendation).
+    static let advertisedPayloadSize: UInt16 = 1232
+
+    static func write(
+        _ sections: Sections,
+        id: UInt16,
+        opcode: UInt8,
+        recursionDesired: Bool,
+        question: (wire: [UInt8], type: UInt16, qclass: UInt16)?,
+        edns: DNSQuery.EDNS?,
+        limit: Int
+    ) -> [UInt8] {
+        var writer = ResponseWriter()
+        let full = writer.encode(sections, id, opcode, recursionDesired, question, edns, truncated: false)
+        guard full.count > limit else { return full }
+        var empty = sections
+        empty.answer = []
+        empty.authority = []
+        empty.additional = []
+        var retry = ResponseWriter()
+        return retry.encode(empty, id, opcode, recursionDesired, question, edns, truncated: true)
+    }
+
+    private var bytes: [UInt8] = []
+    /// Lower-cased wire suffixes already written, with their offsets, for compression pointers.
+    private var written: [(suffix: ArraySlice<UInt8>, offset: Int)] = []
+
+    private mutating func encode(
+        _ sections: Sections,
+        _ id: UInt16,
+        _ opcode: UInt8,
+        _ recursionDesired: Bool,
+        _ question: (wire: [UInt8], type: UInt16, qclass: UInt16)?,
+        _ edns: DNSQuery.EDNS?,
+        truncated: Bool
+    ) -> [UInt8] {
+        bytes.reserveCapacity(512)
+        var flags: UInt16 = 0x8000 | UInt16(opcode & 0xF) << 11
+        if sections.authoritative { flags |= 0x0400 }
+        if truncated { flags |= 0x0200 }
+        if recursionDesired { flags |= 0x0100 }
+        flags |= sections.rcode.rawValue & 0xF
+        put16(id)
+        put16(flags)
+        put16(question == nil ? 0 : 1)
+        put16(UInt16(sections.answer.reduce(0) { $0 + $1.rdatas.count }))
+        put16(UInt16(sections.authority.reduce(0) { $0 + $1.rdatas.count }))
+        put16(UInt16(sections.additional.reduce(0) { $0 + $1.rdatas.count } + (edns == nil ? 0 : 1)))
+        if let question {
+            remember(question.wire.map(DomainName.lower), at: bytes.count)
+            bytes += question.wire
+            put16(question.type)
+            put16(question.qclass)
+        }
+        for set in sections.answer + sections.authority + sections.additional { put(set) }
+        if edns != nil {
+            bytes.append(0)  // root owner
+            put16(RecordType.opt.code)
+            put16(Self.advertisedPayloadSize)
+            put32(UInt32(sections.rcode.rawValue >> 4) << 24)  // extended rcode, version 0, no flags
+            put16(0)
+        }
+        return bytes
+    }
+
+    private mutating func put(_ set: RecordSet) {
+        for rdata in set.rdatas {
+            putName(set.name.wire)
+            put16(set.type.code)
+            put16(1)  // class IN
+            put32(set.ttl)
+            put16(UInt16(rdata.count))
+            bytes += rdata
+        }
+    }
+
+    /// Writes a lower-cased wire name, pointing at an earlier copy of its longest already-written suffix.
+    private mutating func putName(_ wire: [UInt8]) {
+        var index = 0
+        while wire[index] != 0 {
+            let suffix = wire[index...]
+            if let match = written.first(where: { $0.suffix.elementsEqual(suffix) }) {
+                put16(0xC000 | UInt16(match.offset))
+                return
+            }
+            if bytes.count < 0x3FFF { written.append((suffix, bytes.count)) }
+            let length = Int(wire[index])
+            bytes += wire[index...(index + length)]
+            index += length + 1
+        }
+        bytes.append(0)
+    }
+
+    /// Records every suffix of a name written at `offset` (the question).
+    private mutating func remember(_ wire: [UInt8], at offset: Int) {
+        var index = 0
+        while wire[index] != 0, offset + index < 0x3FFF {
+            written.append((wire[index...], offset + index))
+            index += Int(wire[index]) + 1
+        }
+    }
+
+    private mutating func put16(_ value: UInt16) {
+        bytes.append(UInt8(value >> 8))
+        bytes.append(UInt8(value & 0xFF))
+    }
+
+    private mutating func put32(_ value: UInt32) {
+        put16(UInt16(value >> 16))
+        put16(UInt16(value & 0xFFFF))
+    }
+}

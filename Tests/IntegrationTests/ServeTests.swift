@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `aprouter serve` as a user runs it: the DNS emulator answers `dig`, SIGTERM stops it cleanly.
+@Suite(.serialized)
+struct ServeTests {
+    static func lab(in directory: URL) throws -> URL {
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("zones"),
+            withIntermediateDirectories: true
+        )
+        try """
+        $ORIGIN corp.internal.
+        $TTL 300
+        @   IN SOA ns-1.awsdns-00.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400
+        @   IN NS  ns-1.awsdns-00.com.
+        app IN A   127.0.10.20
+        """.write(to: directory.appendingPathComponent("zones/corp.internal.zone"), atomically: true, encoding: .utf8)
+        let lab = directory.appendingPathComponent("lab.yaml")
+        try """
+        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0"}
+        accounts: [{id: "123456789012"}]
+        vpcs: [{id: vpc-1a2b3c, cidrs: [127.0.10.0/24]}]
+        hostedZones: [{name: corp.internal, file: corp.internal.zone, vpcs: [vpc-1a2b3c]}]
+        """.write(to: lab, atomically: true, encoding: .utf8)
+        return lab
+    }
+
+    static func dig(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
+        process.arguments = ["+time=2", "+tries=1"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func servesTheLabsZonesByViewAndStopsOnSIGTERM() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
+        let port = try #require(try await server.dnsPort(), "\(server.output)")
+        let inside = try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", "app.corp.internal"])
+        #expect(inside == "127.0.10.20\n")
+        let outside = try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.7", "app.corp.internal"])
+        #expect(outside.contains("status: REFUSED"))
+        let control = try Self.dig([
+            "@127.0.0.1", "-p", "\(port)", "+short", "123456789012.s3-control.us-west-2.amazonaws.com",
+        ])
+        #expect(control == "127.0.0.1\n")
+        #expect(server.output.contains("the HTTPS router and the control API are not built yet"))
+        #expect(server.stop() == 0, "\(server.output)")
+    }
+
+    @Test func refusesToStartOnABrokenZoneFile() throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        try "$ORIGIN corp.internal.\n@ 300 IN SOA a. b. 1 2 3 4 5\nbad IN A 999.1.1.1\n"
+            .write(to: directory.appendingPathComponent("zones/corp.internal.zone"), atomically: true, encoding: .utf8)
+        let result = try AprouterCommand.run(["serve", "--config", lab.path], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("zones/corp.internal.zone:3:"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was started"))
+    }
+
+    @Test func zoneCheckReportsSummaryOrFileAndLine() throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try Self.lab(in: directory)
+        let zone = directory.appendingPathComponent("zones/corp.internal.zone").path
+        let good = try AprouterCommand.run(["zone", "check", zone])
+        #expect(good.status == 0)
+        #expect(good.stdout == "\(zone): zone corp.internal. is OK: 2 names, 3 records, serial 1\n")
+        try "$ORIGIN corp.internal.\n@ 300 IN SOA a. b. 1 2 3 4 5\nwww IN CNAME x\nwww IN A 127.0.0.1\n"
+            .write(toFile: zone, atomically: true, encoding: .utf8)
+        let bad = try AprouterCommand.run(["zone", "check", zone])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "error: \(zone):3: www.corp.internal. has a CNAME and other records\n")
+    }
+}
+
+/// A running `aprouter serve` whose standard error is collected as it arrives.
+final class RunningServer: Sendable {
+    let process: Process
+    private let log = LogBuffer()
+
+    init(arguments: [String], in directory: URL) throws {
+        process = Process()
+        process.executableURL = AprouterCommand.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [log] handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            log.append(text)
+        }
+        try process.run()
+    }
+
+    var output: String { log.text }
+
+    /// The DNS port from the "listening" log line, waiting up to five seconds for it.
+    func dnsPort() async throws -> Int? {
+        for _ in 0..<500 {
+            if let range = output.firstRange(of: /dns\.port=(\d+)/) {
+                return Int(output[range].dropFirst("dns.port=".count))
+            }
+            if !process.isRunning { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+/// Text collected from a pipe's handler thread and read by the test.
+final class LogBuffer: Sendable {
+    private let storage = Mutex("")
+
+    func append(_ text: String) { storage.withLock { $0 += text } }
+    var text: String { storage.withLock { $0 } }
+}
