@@ -10,114 +10,143 @@ extension AuthorizationPolicies {
     /// 7. through a VPC endpoint, its policy must allow both forms;
     /// 8. under RestrictPublicBuckets a public policy's grants count only for the owner's principals and services.
     ///
-    /// The more restrictive policy always wins, since every layer must allow and any one may deny.
+    /// The more restrictive policy always wins, since every layer must allow and any one may deny. Each policy is
+    /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
             AuthorizationDecision(action: context.action, reason: reason)
         }
         guard !context.principal.isAnonymous else { return decision(.anonymous) }
 
+        let layers = resourceLayers(for: context)
+        let endpoint = endpointVerdicts(for: context)
+        if let (statement, resource) = firstDeny(in: layers + endpoint) {
+            return decision(.explicitDeny(statement, resource: resource))
+        }
+
+        var grants: [AuthorizationDecision.Grant] = []
+        for layer in layers {
+            switch grant(layer, to: context.principal) {
+            case .success(let grant): grants.append(grant)
+            case .failure(let refusal): return decision(refusal.reason)
+            }
+        }
+
+        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(grants)) }
+        guard let first = endpoint.first else {
+            grants.append(.init(layer: .vpcEndpoint, statement: nil))
+            return decision(.allowed(grants))
+        }
+        for form in endpoint {
+            guard case .allow = form.verdict else {
+                return decision(.noAllow(.vpcEndpoint, resource: form.resource.text))
+            }
+        }
+        if case .allow(let statement) = first.verdict {
+            grants.append(.init(layer: .vpcEndpoint, statement: StatementReference(statement, of: .vpcEndpoint)))
+        }
+        return decision(.allowed(grants))
+    }
+
+    /// What one layer's policies said about the request on that layer's resource form.
+    private struct LayerVerdicts {
+        let layer: AuthorizationLayer
+        let kind: PolicyKind
+        let policy: PolicyDocument?
+        let verdict: PolicyDocument.Verdict
+        /// One per identity policy, in order.
+        let identity: [PolicyDocument.Verdict]
+        let resource: ResourceName
+        let owner: AccountID?
+    }
+
+    /// The front (access point or multi-region access point) layer and the bucket layer.
+    private func resourceLayers(for context: RequestContext) -> [LayerVerdicts] {
         let (frontLayer, frontKind, frontPolicy): (AuthorizationLayer, PolicyKind, PolicyDocument?) =
             switch context.target.front {
             case .accessPoint: (.accessPoint, .accessPoint, accessPointPolicy)
             case .multiRegionAccessPoint:
                 (.multiRegionAccessPoint, .multiRegionAccessPoint, multiRegionAccessPointPolicy)
             }
-        let endpointPolicy = context.network.isThroughVPCEndpoint ? vpcEndpointPolicy : nil
-
-        // Step 4: any Deny, wherever it is.
-        var identityFront: [PolicyDocument.Verdict] = []
-        var identityBucket: [PolicyDocument.Verdict] = []
-        for (index, identity) in identityPolicies.enumerated() {
-            for (resource, collect) in [(context.front, true), (context.bucket, false)] {
-                let verdict = identity.verdict(for: context, on: resource)
-                if case .deny(let statement) = verdict {
-                    return decision(
-                        .explicitDeny(
-                            StatementReference(statement, of: .identity, index: index),
-                            resource: resource.text
-                        )
-                    )
-                }
-                if collect { identityFront.append(verdict) } else { identityBucket.append(verdict) }
-            }
-        }
-        let frontVerdict = frontPolicy?.verdict(for: context, on: context.front) ?? .silent
-        let bucketVerdict = bucketPolicy?.verdict(for: context, on: context.bucket) ?? .silent
-        let endpointVerdicts =
-            endpointPolicy.map {
-                [
-                    ($0.verdict(for: context, on: context.front), context.front),
-                    ($0.verdict(for: context, on: context.bucket), context.bucket),
-                ]
-            } ?? []
-        for (verdict, kind, resource) in [
-            (frontVerdict, frontKind, context.front), (bucketVerdict, .bucket, context.bucket),
+        let forms: [(AuthorizationLayer, PolicyKind, PolicyDocument?, ResourceName, AccountID)] = [
+            (frontLayer, frontKind, frontPolicy, context.front, context.target.frontOwner),
+            (.bucket, .bucket, bucketPolicy, context.bucket, context.target.bucketOwner),
         ]
-            + endpointVerdicts.map({ ($0.0, PolicyKind.vpcEndpoint, $0.1) })
-        {
-            if case .deny(let statement) = verdict {
-                return decision(.explicitDeny(StatementReference(statement, of: kind), resource: resource.text))
-            }
+        return forms.map { layer, kind, policy, resource, owner in
+            LayerVerdicts(
+                layer: layer,
+                kind: kind,
+                policy: policy,
+                verdict: policy?.verdict(for: context, on: resource) ?? .silent,
+                identity: identityPolicies.map { $0.verdict(for: context, on: resource) },
+                resource: resource,
+                owner: owner
+            )
         }
+    }
 
-        // Steps 5, 6 and 8: each resource layer.
-        var grants: [AuthorizationDecision.Grant] = []
-        let layers:
-            [(
-                AuthorizationLayer, PolicyKind, PolicyDocument?, PolicyDocument.Verdict, [PolicyDocument.Verdict],
-                ResourceName, AccountID
-            )] = [
-                (
-                    frontLayer, frontKind, frontPolicy, frontVerdict, identityFront, context.front,
-                    context.target.frontOwner
-                ),
-                (
-                    .bucket, .bucket, bucketPolicy, bucketVerdict, identityBucket, context.bucket,
-                    context.target.bucketOwner
-                ),
-            ]
-        for (layer, kind, policy, verdict, identityVerdicts, resource, owner) in layers {
-            var restricted: StatementReference?
-            if case .allow(let statement) = verdict, let policy {
-                let reference = StatementReference(statement, of: kind)
-                if restrictsPublicGrant(policy, to: context.principal, owner: owner) {
-                    restricted = reference
-                } else {
-                    grants.append(.init(layer: layer, statement: reference))
-                    continue
+    /// The endpoint policy on both resource forms; empty when the request did not come through an endpoint or
+    /// the endpoint has the default policy.
+    private func endpointVerdicts(for context: RequestContext) -> [LayerVerdicts] {
+        guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return [] }
+        return [context.front, context.bucket].map { resource in
+            LayerVerdicts(
+                layer: .vpcEndpoint,
+                kind: .vpcEndpoint,
+                policy: policy,
+                verdict: policy.verdict(for: context, on: resource),
+                identity: [],
+                resource: resource,
+                owner: nil
+            )
+        }
+    }
+
+    /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order.
+    private func firstDeny(in layers: [LayerVerdicts]) -> (StatementReference, String)? {
+        for layer in layers {
+            for (index, verdict) in layer.identity.enumerated() {
+                if case .deny(let statement) = verdict {
+                    return (StatementReference(statement, of: .identity, index: index), layer.resource.text)
                 }
             }
-            if context.principal.account == owner,
-                let (index, statement) = identityVerdicts.enumerated().lazy.compactMap({ index, verdict in
-                    if case .allow(let statement) = verdict { (index, statement) } else { nil }
-                }).first
-            {
-                grants.append(
-                    .init(layer: layer, statement: StatementReference(statement, of: .identity, index: index))
-                )
-                continue
-            }
-            if let restricted { return decision(.restrictedPublicPolicy(layer, restricted)) }
-            return decision(.noAllow(layer, resource: resource.text))
         }
+        for layer in layers {
+            if case .deny(let statement) = layer.verdict {
+                return (StatementReference(statement, of: layer.kind), layer.resource.text)
+            }
+        }
+        return nil
+    }
 
-        // Step 7: the endpoint policy, for both forms.
-        if context.network.isThroughVPCEndpoint {
-            guard let endpointPolicy else {
-                grants.append(.init(layer: .vpcEndpoint, statement: nil))
-                return decision(.allowed(grants))
+    private struct Refusal: Error {
+        let reason: AuthorizationDecision.Reason
+    }
+
+    /// Steps 5, 6 and 8 for one layer: its resource policy's `Allow` (unless RestrictPublicBuckets sets it
+    /// aside), or else an identity policy's `Allow` when the caller belongs to the layer's owner.
+    private func grant(
+        _ layer: LayerVerdicts,
+        to principal: RequestPrincipal
+    ) -> Result<AuthorizationDecision.Grant, Refusal> {
+        var restricted: StatementReference?
+        if case .allow(let statement) = layer.verdict, let policy = layer.policy {
+            let reference = StatementReference(statement, of: layer.kind)
+            guard restrictsPublicGrant(policy, to: principal, owner: layer.owner) else {
+                return .success(.init(layer: layer.layer, statement: reference))
             }
-            for (verdict, resource) in endpointVerdicts {
-                guard case .allow = verdict else { return decision(.noAllow(.vpcEndpoint, resource: resource.text)) }
-            }
-            if case .allow(let statement) = endpointVerdicts[0].0 {
-                grants.append(
-                    .init(layer: .vpcEndpoint, statement: StatementReference(statement, of: endpointPolicy.kind))
-                )
+            restricted = reference
+        }
+        if let owner = layer.owner, principal.account == owner {
+            for (index, verdict) in layer.identity.enumerated() {
+                if case .allow(let statement) = verdict {
+                    let reference = StatementReference(statement, of: .identity, index: index)
+                    return .success(.init(layer: layer.layer, statement: reference))
+                }
             }
         }
-        return decision(.allowed(grants))
+        if let restricted { return .failure(Refusal(reason: .restrictedPublicPolicy(layer.layer, restricted))) }
+        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource.text)))
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
@@ -125,7 +154,7 @@ extension AuthorizationPolicies {
     private func restrictsPublicGrant(
         _ policy: PolicyDocument,
         to principal: RequestPrincipal,
-        owner: AccountID
+        owner: AccountID?
     ) -> Bool {
         guard publicAccessBlock.restrictPublicBuckets, policy.status.isPublic else { return false }
         return principal.account != owner && principal.service == nil
