@@ -1,0 +1,91 @@
+internal import AccessPointCore
+
+extension ConditionClause {
+    /// Whether the clause holds for this request (spec §4.2).
+    ///
+    /// - A missing key: `Null` tests exactly that; `…IfExists` and `ForAllValues:` hold; `ForAnyValue:` fails;
+    ///   otherwise negated operators hold and positive ones fail.
+    /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
+    ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
+    func holds(in context: RequestContext) -> Bool {
+        let present = context.lowercasedKeyValues(key)
+        if case .null(let expectAbsent) = values {
+            return expectAbsent == (present == nil)
+        }
+        guard let present, !present.isEmpty else {
+            if condition.ifExists { return true }
+            switch condition.qualifier {
+            case .forAllValues: return true
+            case .forAnyValue: return false
+            case nil: return condition.negated
+            }
+        }
+        switch condition.qualifier {
+        case nil:
+            let anyMatch = present.contains { matches($0, in: context) }
+            return condition.negated ? !anyMatch : anyMatch
+        case .forAnyValue:
+            return present.contains { matches($0, in: context) != condition.negated }
+        case .forAllValues:
+            return present.allSatisfy { matches($0, in: context) != condition.negated }
+        }
+    }
+
+    /// Whether one request value matches any of the policy's values under the positive form of the operator.
+    private func matches(_ value: String, in context: RequestContext) -> Bool {
+        switch values {
+        case .strings(let comparands):
+            let candidate = condition.family == .stringEqualsIgnoreCase ? value.lowercased() : value
+            return comparands.contains { comparand in
+                switch comparand {
+                case .constant(let text): return text == candidate
+                case .template(let template):
+                    guard let pieces = template.resolve(in: context) else { return false }
+                    let text = pieces.map(\.text).joined()
+                    return (condition.family == .stringEqualsIgnoreCase ? text.lowercased() : text) == candidate
+                }
+            }
+        case .patterns(let comparands):
+            return comparands.contains { comparand in
+                switch comparand {
+                case .constant(let pattern): return pattern.matches(value)
+                case .template(let template):
+                    guard let pieces = template.resolve(in: context) else { return false }
+                    return WildcardPattern(pieces: pieces).matches(value)
+                }
+            }
+        case .arns(let comparands):
+            let resource = ResourceName(value)
+            return comparands.contains { comparand in
+                switch comparand {
+                case .constant(let pattern): return pattern.matches(resource)
+                case .template(let template):
+                    guard let pieces = template.resolve(in: context) else { return false }
+                    return ARNPattern(pieces: pieces).matches(resource)
+                }
+            }
+        case .numbers(let numbers):
+            guard case .numeric(let comparison) = condition.family, let number = Double(value) else { return false }
+            return numbers.contains { comparison.holds(number, $0) }
+        case .dates(let dates):
+            guard case .date(let comparison) = condition.family, let date = PolicyDate.seconds(value) else {
+                return false
+            }
+            return dates.contains { comparison.holds(date, $0) }
+        case .bools(let bools):
+            switch value.lowercased() {
+            case "true": return bools.contains(true)
+            case "false": return bools.contains(false)
+            default: return false
+            }
+        case .binaries(let binaries):
+            guard let bytes = Base64.decode(value) else { return false }
+            return binaries.contains(bytes)
+        case .addresses(let blocks):
+            guard let address = IPAddress(value) else { return false }
+            return blocks.contains { $0.contains(address) }
+        case .null:
+            return false
+        }
+    }
+}

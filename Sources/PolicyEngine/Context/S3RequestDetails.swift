@@ -1,0 +1,49 @@
+/// The parts of an S3 request that policies can test through `s3:` condition keys (spec §4.3). Every field is
+/// optional: a key the request did not carry stays absent, which matters, because negated operators succeed on a
+/// missing key and positive ones fail.
+public struct S3RequestDetails: Sendable, Hashable {
+    /// How the request was signed (`s3:authType`).
+    public enum AuthType: String, Sendable, Hashable {
+        case header = "REST-HEADER"
+        case queryString = "REST-QUERY-STRING"
+        case postPolicy = "POST"
+    }
+
+    public var prefix: String?
+    public var delimiter: String?
+    public var maxKeys: Int?
+    /// The canned ACL in `x-amz-acl`.
+    public var cannedACL: String?
+    /// The tags of the object already stored, for `s3:ExistingObjectTag/<key>`.
+    public var existingObjectTags: [String: String]
+    public var authType: AuthType?
+    /// `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`.
+    public var signatureVersion: String?
+    public var signatureAgeMilliseconds: Int64?
+    public var contentSHA256: String?
+    public var tlsVersion: String?
+
+    public init(
+        prefix: String? = nil,
+        delimiter: String? = nil,
+        maxKeys: Int? = nil,
+        cannedACL: String? = nil,
+        existingObjectTags: [String: String] = [:],
+        authType: AuthType? = .header,
+        signatureVersion: String? = "AWS4-HMAC-SHA256",
+        signatureAgeMilliseconds: Int64? = nil,
+        contentSHA256: String? = nil,
+        tlsVersion: String? = nil
+    ) {
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.maxKeys = maxKeys
+        self.cannedACL = cannedACL
+        self.existingObjectTags = existingObjectTags
+        self.authType = authType
+        self.signatureVersion = signatureVersion
+        self.signatureAgeMilliseconds = signatureAgeMilliseconds
+        self.contentSHA256 = contentSHA256
+        self.tlsVersion = tlsVersion
+    }
+}

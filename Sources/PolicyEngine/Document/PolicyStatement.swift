@@ -1,0 +1,66 @@
+/// One statement of a policy, compiled: patterns split, actions lower-cased, CIDRs parsed, so that evaluating it
+/// only reads.
+///
+/// Statements are numbered from 0, in document order, as the JSON array counts them; decisions and error messages
+/// use that number and the `Sid` when there is one.
+public struct PolicyStatement: Sendable {
+    public enum Effect: String, Sendable, Hashable {
+        case allow = "Allow"
+        case deny = "Deny"
+    }
+
+    /// Whom a statement is about. Identity policies have no principal element: they apply to their holder.
+    enum PrincipalClause: Sendable {
+        case principal(PrincipalSet)
+        case notPrincipal(PrincipalSet)
+        case holder
+    }
+
+    /// A list element that is either inclusive (`Action`) or exclusive (`NotAction`).
+    struct Clause<Pattern: Sendable>: Sendable {
+        let negated: Bool
+        let patterns: [Pattern]
+    }
+
+    /// A resource pattern, compiled unless it needs the request's policy variables.
+    enum ResourcePattern: Sendable {
+        case constant(ARNPattern)
+        case template(ValueTemplate)
+    }
+
+    public let index: Int
+    public let sid: String?
+    public let effect: Effect
+    let principal: PrincipalClause
+    let actions: Clause<WildcardPattern>
+    let resources: Clause<ResourcePattern>
+    let conditions: [ConditionClause]
+
+    /// `statement 2 ("DenyPuts")`, the way decisions and errors name it.
+    public var label: String {
+        guard let sid, !sid.isEmpty else { return "statement \(index)" }
+        return "statement \(index) (\"\(sid)\")"
+    }
+
+    /// Whether this statement speaks to this request on `resource`: principal, action, resource and every
+    /// condition must all match.
+    func applies(to context: RequestContext, resource: ResourceName) -> Bool {
+        switch principal {
+        case .principal(let set): guard set.contains(context.principal) else { return false }
+        case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
+        case .holder: break
+        }
+        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
+        guard actionMatch != actions.negated else { return false }
+        let resourceMatch = resources.patterns.contains { pattern in
+            switch pattern {
+            case .constant(let arn): return arn.matches(resource)
+            case .template(let template):
+                guard let pieces = template.resolve(in: context) else { return false }
+                return ARNPattern(pieces: pieces).matches(resource)
+            }
+        }
+        guard resourceMatch != resources.negated else { return false }
+        return conditions.allSatisfy { $0.holds(in: context) }
+    }
+}

@@ -1,1 +1,0 @@
-// PolicyEngine placeholder: replaced by the policy engine.

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import PolicyEngine
+
+struct WildcardPatternTests {
+    static let table: [(String, String, Bool)] = [
+        ("*", "", true), ("*", "anything/at:all", true), ("", "", true), ("", "a", false),
+        ("abc", "abc", true), ("abc", "abcd", false), ("abc", "ABC", false),
+        ("ab*", "ab", true), ("ab*", "abxyz", true), ("ab*", "a", false),
+        ("*yz", "xyz", true), ("*yz", "xy", false), ("a*c", "abbbc", true), ("a*c", "abbbd", false),
+        ("a?c", "abc", true), ("a?c", "ac", false), ("a?c", "aéc", true), ("??", "é", false),
+        ("a*b*c", "aXbYbZc", true), ("a*b*c", "aXcYb", false), ("*a*a*a*", "banana", true),
+        ("*a*a*a*a*", "banana", false),
+        ("home/*/docs/*", "home/alice/docs/x/y", true), ("home/*/docs/*", "home/alice/doc/x", false),
+        ("**", "x", true), ("a**b", "ab", true), ("*?", "", false), ("*?", "x", true),
+    ]
+
+    @Test(arguments: Self.table)
+    func matches(_ pattern: String, _ text: String, _ expected: Bool) {
+        #expect(WildcardPattern(pattern).matches(text) == expected)
+    }
+
+    @Test func literalPiecesKeepWildcardsLiteral() {
+        let pattern = WildcardPattern(pieces: [("a", true), ("*", false), ("*", true)])
+        #expect(pattern.matches("a*xyz"))
+        #expect(!pattern.matches("abxyz"))
+    }
+
+    @Test func hostilePatternFinishesQuickly() {
+        let pattern = WildcardPattern(String(repeating: "*a", count: 200) + "b")
+        #expect(!pattern.matches(String(repeating: "a", count: 2_000)))
+    }
+}
+
+struct ARNPatternTests {
+    static let table: [(String, String, Bool)] = [
+        ("*", "arn:aws:s3:::bucket", true),
+        ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c", true),
+        ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false),
+        ("arn:aws:s3:::bucket*", "arn:aws:s3:::bucket-2/x", true),
+        ("arn:aws:s3:*:111122223333:accesspoint/*", "arn:aws:s3:us-west-2:111122223333:accesspoint/reports", true),
+        ("arn:aws:s3:*:*:accesspoint/reports", "arn:aws:s3:us-west-2:111122223333:accesspoint/reports", true),
+        // A `*` in the region field cannot swallow the account field.
+        ("arn:aws:s3:*:accesspoint/reports/*", "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/x", false),
+        ("arn:aws:s3:us-west-?:111122223333:*", "arn:aws:s3:us-west-2:111122223333:accesspoint/r", true),
+        (
+            "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/Jane/*",
+            "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/Jane/a.csv", true
+        ),
+        (
+            "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/Jane/*",
+            "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/jane/a.csv", false
+        ),
+        ("arn:aws:s3:::bucket/*", "not-an-arn", false),
+    ]
+
+    @Test(arguments: Self.table)
+    func matches(_ pattern: String, _ resource: String, _ expected: Bool) {
+        #expect(ARNPattern(pattern).matches(ResourceName(resource)) == expected)
+    }
+}
