@@ -23,6 +23,7 @@ test: deps check test-swift
 
 check:
 	python3 scripts/botocore_hosts.py --check
+	python3 scripts/sigv4_fixtures.py --check
 	scripts/check-pure.sh
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 

@@ -1,0 +1,56 @@
+/// The parts of an HTTP request that SigV4 signs, exactly as they arrived.
+///
+/// S3 signs the request target as sent, so `path` and `query` are the raw, still percent-encoded text before and
+/// after the first `?`; nothing here decodes or normalises them (spec §5.2). Headers keep their order and repeats,
+/// because a header sent twice is signed as its values joined with commas in the order they came.
+public struct SigV4Request: Sendable {
+    /// The method, e.g. `GET`, as received (SigV4 signs it verbatim).
+    public var method: String
+    /// The raw path of the request target, e.g. `/photos/2024%20trip/a%2Bb.jpg`; empty means `/`.
+    public var path: String
+    /// The raw query after `?`, without the `?`; empty when there is none.
+    public var query: String
+    /// Every header in arrival order; names in any case.
+    public var headers: [(name: String, value: String)]
+
+    /// A request from its already separated parts.
+    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+    }
+
+    /// A request from its request target (`/key?query`), split at the first `?`.
+    public init(method: String, target: String, headers: [(name: String, value: String)]) {
+        if let mark = target.firstIndex(of: "?") {
+            self.init(
+                method: method,
+                path: String(target[..<mark]),
+                query: String(target[target.index(after: mark)...]),
+                headers: headers
+            )
+        } else {
+            self.init(method: method, path: target, headers: headers)
+        }
+    }
+
+    /// The values of every header called `name` (any case), in arrival order.
+    public func values(of name: String) -> [String] {
+        let wanted = name.lowercased()
+        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+    }
+
+    /// The single value of header `name` (several values are joined with `,`), or `nil` when it is absent.
+    public func value(of name: String) -> String? {
+        let found = values(of: name)
+        return found.isEmpty ? nil : found.joined(separator: ",")
+    }
+
+    /// The query split into decoded `(name, value)` pairs, in order; a piece without `=` has an empty value.
+    public var queryParameters: [(name: String, value: String)] {
+        CanonicalQuery.pairs(of: query).map {
+            (String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Crypto
+
+/// The key that signs every string to sign of one access key, day, region and service (spec §5.3):
+/// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+///
+/// Deriving it costs four HMACs, so verifiers keep it in a ``SigningKeyCache``; it is as secret as the secret
+/// access key for its scope.
+public struct SigV4SigningKey: Sendable {
+    private let key: SymmetricKey
+
+    /// The key derived from `secretAccessKey` for `scope`.
+    public init(secretAccessKey: String, scope: CredentialScope) {
+        var key = SymmetricKey(data: Array("AWS4\(secretAccessKey)".utf8))
+        for step in [scope.date, scope.region, scope.service, "aws4_request"] {
+            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(step.utf8), using: key)))
+        }
+        self.key = key
+    }
+
+    /// The key as lower-case hex, for test vectors.
+    public var hex: String {
+        key.withUnsafeBytes { Hex.encode($0) }
+    }
+
+    /// The lower-case hex signature of `stringToSign`.
+    public func signature(for stringToSign: StringToSign) -> String {
+        signature(for: stringToSign.text)
+    }
+
+    /// The lower-case hex signature of the UTF-8 bytes of `text`.
+    public func signature(for text: String) -> String {
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+    }
+
+    /// Whether `signature` (64 lower-case hex digits) signs `text`, compared in constant time.
+    public func isValidSignature(_ signature: String, for text: String) -> Bool {
+        guard let provided = Hex.decode(signature, count: 32) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: Array(text.utf8), using: key)
+    }
+}

@@ -1,0 +1,35 @@
+/// The string to sign of SigV4 (spec §5.3): algorithm, request time, scope and the hash of the canonical request.
+///
+/// Chunk and trailer signatures of aws-chunked bodies use the same four-line head with another algorithm name and
+/// more lines; ``text`` renders every form.
+public struct StringToSign: Hashable, Sendable {
+    /// The header-signature algorithm.
+    public static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// The first line, e.g. `AWS4-HMAC-SHA256`.
+    public var algorithm: String
+    /// The request time, rendered as `x-amz-date`.
+    public var time: AmzDate
+    /// The rendered credential scope.
+    public var scope: String
+    /// The remaining lines: the canonical request hash, or the previous signature and the hashes of a chunk.
+    public var tail: [String]
+
+    /// The string to sign for a canonical request.
+    public init(time: AmzDate, scope: CredentialScope, canonicalRequest: CanonicalRequest) {
+        self.init(algorithm: Self.algorithm, time: time, scope: scope.string, tail: [canonicalRequest.hash])
+    }
+
+    /// A string to sign from its parts; used for chunk, trailer and SigV4A signatures.
+    public init(algorithm: String, time: AmzDate, scope: String, tail: [String]) {
+        self.algorithm = algorithm
+        self.time = time
+        self.scope = scope
+        self.tail = tail
+    }
+
+    /// The lines joined with `\n`, no final line end.
+    public var text: String {
+        ([algorithm, time.iso8601Basic, scope] + tail).joined(separator: "\n")
+    }
+}

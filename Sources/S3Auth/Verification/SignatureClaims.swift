@@ -1,0 +1,155 @@
+import AccessPointCore
+
+/// What a request says about its signature, parsed from the `Authorization` header or the `X-Amz-*` query
+/// parameters before any secret is involved. Every malformation is reported here, as the S3 error for its location.
+struct SignatureClaims: Sendable {
+    var algorithm: SigV4Authentication.Algorithm
+    var location: SigV4Authentication.Location
+    var accessKeyID: String
+    var scope: CredentialScope
+    var signedHeaders: [String]
+    var signature: String
+    /// `X-Amz-Date` of a presigned URL.
+    var presignedTime: AmzDate?
+    /// `X-Amz-Expires` of a presigned URL, in seconds.
+    var expires: Int64?
+    /// `X-Amz-Region-Set` of a presigned SigV4A URL (header-signed requests carry `x-amz-region-set`).
+    var regionSetParameter: String?
+
+    /// The scope as the string to sign writes it; SigV4A scopes name no region.
+    var scopeString: String {
+        switch algorithm {
+        case .hmacSHA256: scope.string
+        case .ecdsaP256SHA256: "\(scope.date)/\(scope.service)/aws4_request"
+        }
+    }
+
+    /// The longest `Authorization` header considered.
+    static let maxAuthorizationLength = 16 * 1024
+
+    /// Parses `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (spec §5.1).
+    init(authorization value: String) throws(S3Error) {
+        guard value.utf8.count <= Self.maxAuthorizationLength else {
+            throw .malformedSignature(.header, "it is longer than \(Self.maxAuthorizationLength) bytes.")
+        }
+        let trimmed = CanonicalRequest.canonicalValue(value)
+        let space = trimmed.firstIndex(of: " ") ?? trimmed.endIndex
+        let algorithm = trimmed[..<space]
+        guard !algorithm.isEmpty else { throw .malformedSignature(.header, "it is empty.") }
+        guard let algorithm = SigV4Authentication.Algorithm(name: algorithm) else { throw .useSigV4 }
+
+        guard !trimmed[space...].trimmingSpaces.isEmpty else {
+            throw .malformedSignature(.header, "it must carry Credential, SignedHeaders and Signature.")
+        }
+        var fields: [String: String] = [:]
+        for component in trimmed[space...].split(separator: ",", omittingEmptySubsequences: false) {
+            let text = component.trimmingSpaces
+            guard let equals = text.firstIndex(of: "=") else {
+                throw .malformedSignature(.header, "the component '\(text.prefix(64))' is not name=value.")
+            }
+            let name = String(text[..<equals])
+            guard ["Credential", "SignedHeaders", "Signature"].contains(name) else {
+                throw .malformedSignature(.header, "the component '\(name.prefix(64))' is unknown.")
+            }
+            guard fields[name] == nil else { throw .malformedSignature(.header, "\(name) appears twice.") }
+            fields[name] = String(text[text.index(after: equals)...])
+        }
+        guard let credential = fields["Credential"], let signedHeaders = fields["SignedHeaders"],
+            let signature = fields["Signature"]
+        else {
+            throw .malformedSignature(.header, "it must carry Credential, SignedHeaders and Signature.")
+        }
+        guard let (accessKeyID, scope) = Self.parseCredential(credential, algorithm) else {
+            throw .malformedSignature(.header, S3Error.malformedCredential)
+        }
+        self.algorithm = algorithm
+        self.location = .header
+        self.accessKeyID = accessKeyID
+        self.scope = scope
+        self.signedHeaders = try Self.parseSignedHeaders(signedHeaders, .header)
+        self.signature = try Self.parseSignature(signature, algorithm, .header)
+    }
+
+    /// `AKID/yyyymmdd/region/service/aws4_request` (SigV4A: no region), or `nil` when any part is missing or
+    /// malformed. A SigV4A scope gets an empty region.
+    static func parseCredential(
+        _ text: String,
+        _ algorithm: SigV4Authentication.Algorithm
+    ) -> (String, CredentialScope)? {
+        var parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        if algorithm == .ecdsaP256SHA256 {
+            guard parts.count == 4 else { return nil }
+            parts.insert("", at: 2)
+        }
+        guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty,
+            parts[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
+            AmzDate(iso8601Basic: parts[1] + "T000000Z") != nil,
+            algorithm == .ecdsaP256SHA256 || !parts[2].isEmpty, parts[2].utf8.allSatisfy(Self.isRegionByte),
+            !parts[3].isEmpty, parts[3].utf8.allSatisfy(Self.isRegionByte)
+        else { return nil }
+        return (
+            String(parts[0]),
+            CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3]))
+        )
+    }
+
+    /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
+    static func parseSignedHeaders(_ text: String, _ location: SigV4Authentication.Location) throws(S3Error) -> [String]
+    {
+        let names = text.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        for name in names where name.isEmpty || !name.utf8.allSatisfy(Self.isLowercaseTokenByte) {
+            throw .malformedSignature(location, "SignedHeaders holds the invalid name '\(name.prefix(64))'.")
+        }
+        for (lhs, rhs) in zip(names, names.dropFirst()) where !lhs.utf8.lexicographicallyPrecedes(rhs.utf8) {
+            throw .malformedSignature(
+                location,
+                "SignedHeaders must be sorted and without repeats ('\(rhs.prefix(64))')."
+            )
+        }
+        return names
+    }
+
+    /// 64 lower-case hex digits for SigV4; a hex DER ECDSA signature (8 to 72 bytes) for SigV4A.
+    static func parseSignature(
+        _ text: String,
+        _ algorithm: SigV4Authentication.Algorithm,
+        _ location: SigV4Authentication.Location
+    ) throws(S3Error) -> String {
+        switch algorithm {
+        case .hmacSHA256:
+            guard Hex.isLowercaseHex(text, count: 32) else {
+                throw .malformedSignature(location, "the Signature must be 64 lower-case hexadecimal digits.")
+            }
+        case .ecdsaP256SHA256:
+            guard (16...144).contains(text.utf8.count), Hex.decode(text) != nil else {
+                throw .malformedSignature(location, "the Signature must be a hex-encoded DER ECDSA signature.")
+            }
+        }
+        return text
+    }
+
+    private static func isRegionByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || byte == UInt8(ascii: "-")
+    }
+
+    /// An RFC 9110 token character, upper case excluded.
+    private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool {
+        if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        {
+            return true
+        }
+        return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing spaces.
+    var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}
