@@ -43,15 +43,23 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Reloads the zone files on SIGHUP; a broken file keeps the previous zones serving (the DNS server logs why).
+/// Reloads the zone files on SIGHUP and when a file in the zone directory changes; a broken file keeps the
+/// previous zones serving (the DNS server logs why).
 struct ZoneReloadService: Service {
     let dns: DNSServer
     let logger: Logger
 
     func run() async throws {
-        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            logger.info("SIGHUP: reloading zone files")
-            dns.reloadZones()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await dns.watchZoneDirectory() }
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        logger.info("SIGHUP: reloading zone files")
+                        dns.reloadZones()
+                    }
+                }
+            }
         }
     }
 }

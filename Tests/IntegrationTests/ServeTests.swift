@@ -57,6 +57,36 @@ struct ServeTests {
         #expect(server.stop() == 0, "\(server.output)")
     }
 
+    /// An edited zone file is served within seconds; a broken edit keeps the previous data serving.
+    @Test func reloadsEditedZonesAndKeepsServingOnABrokenEdit() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        let zone = directory.appendingPathComponent("zones/corp.internal.zone")
+        let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
+        defer { _ = server.stop() }
+        let port = try #require(try await server.dnsPort(), "\(server.output)")
+        func ask(_ name: String) throws -> String {
+            try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", name])
+        }
+        #expect(try ask("db.corp.internal") == "")
+        let original = try String(contentsOf: zone, encoding: .utf8)
+        try (original + "\ndb  IN A   127.0.10.21\n").write(to: zone, atomically: true, encoding: .utf8)
+        var answer = ""
+        for _ in 0..<50 where answer.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            answer = try ask("db.corp.internal")
+        }
+        #expect(answer == "127.0.10.21\n")
+        try (original + "\nbroken IN A 300.0.0.1\n").write(to: zone, atomically: true, encoding: .utf8)
+        for _ in 0..<50 where !server.output.contains("reload failed") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(server.output.contains("reload failed"))
+        #expect(try ask("db.corp.internal") == "127.0.10.21\n")
+        #expect(server.stop() == 0)
+    }
+
     @Test func refusesToStartOnABrokenZoneFile() throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

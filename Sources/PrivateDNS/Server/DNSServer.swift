@@ -90,6 +90,23 @@ public final class DNSServer: Service, Sendable {
         }
     }
 
+    /// Reloads the zones whenever a file in the zone directory changes, checking every `interval`, until the
+    /// calling task is cancelled. A broken edit keeps the previous zones serving (see `reloadZones()`).
+    public func watchZoneDirectory(every interval: Duration = .seconds(1)) async {
+        var last = ZoneDirectoryFingerprint(directory: configuration.zonesDirectory)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            let current = ZoneDirectoryFingerprint(directory: configuration.zonesDirectory)
+            guard current != last else { continue }
+            last = current
+            logger.info(
+                "dns: a zone file changed, reloading",
+                metadata: ["dns.zones_dir": "\(configuration.zonesDirectory)"]
+            )
+            reloadZones()
+        }
+    }
+
     /// The port UDP and TCP are bound to, once `run()` has bound them.
     public var boundPort: Int? { state.withLock { $0.boundPort } }
 
