@@ -87,6 +87,23 @@ struct ServeTests {
         #expect(server.stop() == 0)
     }
 
+    /// A second server on a busy port fails with a clear message instead of sharing the port.
+    @Test func refusesABusyPort() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        let first = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
+        defer { _ = first.stop() }
+        let port = try #require(try await first.dnsPort(), "\(first.output)")
+        let busy = directory.appendingPathComponent("busy.yaml")
+        try String(contentsOf: lab, encoding: .utf8)
+            .replacingOccurrences(of: #"dns: "127.0.0.1:0""#, with: #"dns: "127.0.0.1:\#(port)""#)
+            .write(to: busy, atomically: true, encoding: .utf8)
+        let second = try AprouterCommand.run(["serve", "--config", busy.path], in: directory)
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("the DNS server cannot listen on UDP 127.0.0.1:\(port)"), "\(second.stderr)")
+    }
+
     @Test func refusesToStartOnABrokenZoneFile() throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

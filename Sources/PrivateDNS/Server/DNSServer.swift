@@ -113,15 +113,20 @@ public final class DNSServer: Service, Sendable {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let host = configuration.listen.host.description
-        let udp = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: configuration.listen.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                        wrappingChannelSynchronously: channel
-                    )
+        let udp: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+        do {
+            // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port and split the queries.
+            udp = try await DatagramBootstrap(group: group)
+                .bind(host: host, port: configuration.listen.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                            wrappingChannelSynchronously: channel
+                        )
+                    }
                 }
-            }
+        } catch {
+            throw DNSServerError.cannotListen("UDP \(configuration.listen): \(error)")
+        }
         let port = udp.channel.localAddress?.port ?? configuration.listen.port
         let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
         let tcp: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -139,7 +144,7 @@ public final class DNSServer: Service, Sendable {
                 }
         } catch {
             try? await udp.channel.close()
-            throw error
+            throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)")
         }
         state.withLock { $0.boundPort = port }
         logger.info("dns: listening", metadata: ["dns.address": "\(host)", "dns.port": "\(port)"])
@@ -215,5 +220,14 @@ public final class DNSServer: Service, Sendable {
         } catch {
             logger.debug("dns: TCP connection ended", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// Why the DNS server stopped or could not start.
+public struct DNSServerError: Error, CustomStringConvertible {
+    public let description: String
+
+    static func cannotListen(_ detail: String) -> DNSServerError {
+        DNSServerError(description: "the DNS server cannot listen on \(detail)")
     }
 }
