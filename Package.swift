@@ -19,12 +19,17 @@ let package = Package(
     products: [
         .executable(name: "aprouter", targets: ["aprouter"]),
         .library(name: "AccessPointCore", targets: ["AccessPointCore"]),
+        .library(name: "S3Auth", targets: ["S3Auth"]),
+        .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
+        .library(name: "LabPKI", targets: ["LabPKI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -42,6 +47,17 @@ let package = Package(
         ),
         // Pure: IAM policy documents, condition operators, the access point evaluation model, Block Public Access.
         .target(name: "PolicyEngine", dependencies: ["AccessPointCore"], swiftSettings: strictSettings),
+        // Adapter: the lab's certificate authority and server certificates for every endpoint suffix.
+        .target(
+            name: "LabPKI",
+            dependencies: [
+                "AccessPointCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Adapter: libldns (Debian libldns-dev), imported internally by PrivateDNS/LDNS only.
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         // Server: the private-hosted-zone DNS emulator (zones, views, lookup, wire codec, UDP and TCP listeners).
@@ -100,6 +116,11 @@ let package = Package(
             name: "LabConfigurationLoaderTests",
             dependencies: ["LabConfigurationLoader", "AccessPointCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LabPKITests",
+            dependencies: ["LabPKI", "AccessPointCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

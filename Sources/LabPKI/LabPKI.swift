@@ -1,0 +1,1 @@
+// LabPKI placeholder: replaced by the lab PKI.
