@@ -22,6 +22,7 @@ public enum LabConfigurationRenderer {
                 ])
             ),
             ("proxyProtocol", map([("trustedProxies", cidrs(config.proxyProtocol.trustedProxies))])),
+            ("dns", map([("trustedResolvers", cidrs(config.dns.trustedResolvers))])),
             ("stateDir", str(config.stateDir)),
             ("certsDir", str(config.certsDir)),
             ("zonesDir", str(config.zonesDir)),

@@ -30,6 +30,7 @@ struct DNSServerTests {
             routerAddress: IPAddress("127.0.0.1")!,
             regions: [try Region(validating: "us-west-2")],
             accounts: [try AccountID(validating: "123456789012")],
+            trustedResolvers: [CIDRBlock("127.0.0.53/32")!],
             tcpIdleTimeoutSeconds: 2
         )
     }
@@ -86,6 +87,21 @@ struct DNSServerTests {
                 "123456789012.s3-control.us-west-2.amazonaws.com",
             ])
             #expect(control == "127.0.0.1\n")
+        }
+    }
+
+    @Test func clientSubnetChoosesTheViewOnlyFromATrustedResolver() async throws {
+        try await Self.withServer { _, port in
+            let trusted = try Self.dig([
+                "@127.0.0.1", "-p", "\(port)", "-b", "127.0.0.53", "+subnet=127.0.10.0/24", "www.example.test", "A",
+            ])
+            #expect(trusted.contains("status: NOERROR"))
+            #expect(trusted.contains("CLIENT-SUBNET: 127.0.10.0/24/24"))
+            let forged = try Self.dig([
+                "@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.5", "+subnet=127.0.10.0/24", "www.example.test", "A",
+            ])
+            #expect(forged.contains("status: REFUSED"))
+            #expect(forged.contains("CLIENT-SUBNET: 127.0.10.0/24/0"))
         }
     }
 

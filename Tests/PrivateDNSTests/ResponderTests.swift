@@ -11,6 +11,8 @@ struct QueryBuilder {
     var qclass: UInt16 = 1
     var flags: UInt16 = 0x0100
     var edns: (size: UInt16, version: UInt8)?
+    /// Raw EDNS options (code, data), e.g. an ECS option.
+    var options: [(UInt16, [UInt8])] = []
 
     var bytes: [UInt8] {
         var out: [UInt8] = []
@@ -30,7 +32,11 @@ struct QueryBuilder {
             u16(41)
             u16(edns.size)
             out += [0, edns.version, 0, 0]
-            u16(0)
+            let rdata = options.flatMap { code, data in
+                [UInt8(code >> 8), UInt8(code & 0xFF), UInt8(data.count >> 8), UInt8(data.count & 0xFF)] + data
+            }
+            u16(UInt16(rdata.count))
+            out += rdata
         }
         return out
     }
@@ -184,5 +190,63 @@ struct ResponderTests {
                 #expect(response[2] & 0x80 != 0)
             }
         }
+    }
+}
+
+/// EDNS Client Subnet (RFC 7871): honoured only from trusted resolvers.
+struct ClientSubnetTests {
+    static func responder() throws -> Responder {
+        let privateZone = try Fixtures.zone(lines: "app IN A 127.0.10.20\n", origin: "corp.internal")
+        let vpc = ViewCatalog.VPC(
+            id: "vpc-a",
+            cidrs: [CIDRBlock("127.0.10.0/24")!],
+            enableDnsSupport: true,
+            enableDnsHostnames: true
+        )
+        let catalog = ViewCatalog(
+            hostedZones: [.init(zone: privateZone, vpcs: ["vpc-a"])],
+            vpcs: [vpc],
+            synthesis: SynthesizedZones(routerAddress: IPAddress("127.0.0.1")!, regions: [], accounts: []),
+            snapshot: .empty,
+            trustedResolvers: [CIDRBlock("127.0.0.53/32")!]
+        )
+        return Responder(catalog: catalog)
+    }
+
+    static func ask(from source: String, ecs: [UInt8]) throws -> ParsedResponse? {
+        let query = QueryBuilder(name: "app.corp.internal", edns: (1232, 0), options: [(8, ecs)]).bytes
+        let responder = try responder()
+        return query.withUnsafeBytes { responder.respond(to: $0, from: IPAddress(source)!, overTCP: false) }
+            .flatMap(ParsedResponse.init)
+    }
+
+    /// family 1, source /24, scope 0, 127.0.10
+    static let vpcSubnet: [UInt8] = [0, 1, 24, 0, 127, 0, 10]
+
+    @Test func trustedResolverChoosesTheViewWithECS() throws {
+        let response = try #require(try Self.ask(from: "127.0.0.53", ecs: Self.vpcSubnet))
+        #expect(response.rcode == 0 && response.counts[1] == 1)
+        // The ECS option comes back with SCOPE PREFIX-LENGTH = 24.
+        #expect(Array(response.bytes.suffix(7)) == [0, 1, 24, 24, 127, 0, 10])
+    }
+
+    @Test func untrustedClientCannotClaimAVPC() throws {
+        let response = try #require(try Self.ask(from: "127.0.20.9", ecs: Self.vpcSubnet))
+        #expect(response.rcode == 5)
+        #expect(Array(response.bytes.suffix(7)) == [0, 1, 24, 0, 127, 0, 10])  // scope 0: ECS was not used
+    }
+
+    @Test(
+        arguments: [
+            [0, 1, 24, 8, 127, 0, 10],  // non-zero scope in a query
+            [0, 1, 24, 0, 127, 0, 10, 1],  // more address bytes than the prefix needs
+            [0, 1, 20, 0, 127, 0, 15],  // bits set beyond the prefix
+            [0, 3, 8, 0, 1],  // unknown family
+            [0, 1, 33, 0, 1, 2, 3, 4, 5],  // prefix longer than IPv4
+            [0, 1],  // truncated
+        ] as [[UInt8]]
+    )
+    func malformedECSIsFormErr(_ option: [UInt8]) throws {
+        #expect(try #require(try Self.ask(from: "127.0.0.53", ecs: option)).rcode == 1)
     }
 }

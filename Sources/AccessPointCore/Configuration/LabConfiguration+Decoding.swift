@@ -40,7 +40,8 @@ extension LabConfiguration {
     }
 
     static let topLevelKeys = [
-        "region", "endpointSuffixes", "listeners", "proxyProtocol", "stateDir", "certsDir", "zonesDir", "accounts",
+        "region", "endpointSuffixes", "listeners", "proxyProtocol", "dns", "stateDir", "certsDir", "zonesDir",
+        "accounts",
         "vpcs", "internet", "buckets", "hostedZones",
     ]
 
@@ -72,6 +73,11 @@ extension LabConfiguration {
             }
         }
         if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }
+        if let node = top["dns"], let fields = reader.fields(node, "dns", allowed: ["trustedResolvers"]),
+            let resolvers = fields["trustedResolvers"]
+        {
+            config.dns.trustedResolvers = reader.cidrs(resolvers, fields.path("trustedResolvers"))
+        }
         if let node = top["proxyProtocol"],
             let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),
             let proxies = fields["trustedProxies"]

@@ -17,6 +17,7 @@ extension LabConfiguration {
                 admin: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 9090)
             ),
             proxyProtocol: ProxyProtocol(trustedProxies: []),
+            dns: DNS(trustedResolvers: []),
             stateDir: "./state",
             certsDir: "./certs",
             zonesDir: "./zones",

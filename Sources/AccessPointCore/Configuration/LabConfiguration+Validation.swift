@@ -73,7 +73,10 @@ extension LabConfiguration {
         let proxies = proxyProtocol.trustedProxies.enumerated().map {
             (path: "proxyProtocol.trustedProxies[\($0.offset)]", block: $0.element)
         }
-        for (path, block) in blocks + internet + proxies where block.hasHostBits {
+        let resolvers = dns.trustedResolvers.enumerated().map {
+            (path: "dns.trustedResolvers[\($0.offset)]", block: $0.element)
+        }
+        for (path, block) in blocks + internet + proxies + resolvers where block.hasHostBits {
             problems.append(.invalidValue.at(path, "\(block) has host bits set; did you mean \(block.network)?"))
         }
         problems += duplicates(blocks.map { ($0.path, $0.block.network.description) }, what: "VPC CIDR block")

@@ -10,6 +10,7 @@ public struct LabConfiguration: Sendable, Equatable {
     public var endpointSuffixes: [String]
     public var listeners: Listeners
     public var proxyProtocol: ProxyProtocol
+    public var dns: DNS
     /// Durable state (the registry database, the embedded store's objects), relative to the configuration file.
     public var stateDir: String
     /// TLS material; generated there on first run when empty.
@@ -43,6 +44,16 @@ public struct LabConfiguration: Sendable, Equatable {
 
         public init(trustedProxies: [CIDRBlock]) {
             self.trustedProxies = trustedProxies
+        }
+    }
+
+    public struct DNS: Sendable, Equatable {
+        /// Resolvers allowed to choose a client's view with EDNS Client Subnet (RFC 7871), for labs that put a
+        /// caching resolver in front. From anyone else ECS is ignored, so no client can pick another VPC's view.
+        public var trustedResolvers: [CIDRBlock]
+
+        public init(trustedResolvers: [CIDRBlock]) {
+            self.trustedResolvers = trustedResolvers
         }
     }
 

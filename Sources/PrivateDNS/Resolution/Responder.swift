@@ -39,18 +39,29 @@ struct Responder: Sendable {
         guard query.qclass == 1 || query.qclass == 255, query.type != .axfr, query.type != .ixfr,
             query.type != .opt
         else { return .init(rcode: .refused, authoritative: false) }
-        switch catalog.lookup(query.name, query.type, from: source) {
-        case .answer(let sets):
-            return .init(rcode: .noError, authoritative: true, answer: sets)
-        case .nameError(let chain, let soa):
-            return .init(rcode: .nameError, authoritative: true, answer: chain, authority: [soa])
-        case .noData(let chain, let soa):
-            return .init(rcode: .noError, authoritative: true, answer: chain, authority: [soa])
-        case .delegation(let nameServers, let glue):
-            return .init(rcode: .noError, authoritative: false, authority: [nameServers], additional: glue)
-        case .refused:
-            return .init(rcode: .refused, authoritative: false)
+        // EDNS Client Subnet chooses the view only when a trusted resolver sends it (RFC 7871 §7.1.1 leaves the
+        // policy to the server); otherwise a client could claim another VPC's network.
+        var viewSource = source
+        var scope: UInt8 = 0
+        if let subnet = query.edns?.clientSubnet, catalog.trustsClientSubnet(from: source) {
+            viewSource = subnet.address
+            scope = subnet.sourcePrefixLength
         }
+        var sections: ResponseWriter.Sections
+        switch catalog.lookup(query.name, query.type, from: viewSource) {
+        case .answer(let sets):
+            sections = .init(rcode: .noError, authoritative: true, answer: sets)
+        case .nameError(let chain, let soa):
+            sections = .init(rcode: .nameError, authoritative: true, answer: chain, authority: [soa])
+        case .noData(let chain, let soa):
+            sections = .init(rcode: .noError, authoritative: true, answer: chain, authority: [soa])
+        case .delegation(let nameServers, let glue):
+            sections = .init(rcode: .noError, authoritative: false, authority: [nameServers], additional: glue)
+        case .refused:
+            sections = .init(rcode: .refused, authoritative: false)
+        }
+        sections.clientSubnetScope = scope
+        return sections
     }
 
     static func limit(_ edns: DNSQuery.EDNS?, overTCP: Bool) -> Int {

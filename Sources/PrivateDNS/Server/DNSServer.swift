@@ -57,7 +57,13 @@ public final class DNSServer: Service, Sendable {
                 enableDnsHostnames: $0.enableDnsHostnames
             )
         }
-        return ViewCatalog(hostedZones: zones, vpcs: vpcs, synthesis: synthesis, snapshot: snapshot)
+        return ViewCatalog(
+            hostedZones: zones,
+            vpcs: vpcs,
+            synthesis: synthesis,
+            snapshot: snapshot,
+            trustedResolvers: configuration.trustedResolvers
+        )
     }
 
     /// Serves `snapshot` from the next query on.

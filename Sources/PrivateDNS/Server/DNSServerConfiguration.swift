@@ -12,6 +12,8 @@ public struct DNSServerConfiguration: Sendable {
     public var routerAddress: IPAddress
     public var regions: [Region]
     public var accounts: [AccountID]
+    /// Resolvers whose EDNS Client Subnet option chooses the view (off when empty).
+    public var trustedResolvers: [CIDRBlock]
     /// TCP connections idle this long are closed (RFC 7766 §6.2.3 suggests seconds, not minutes).
     public var tcpIdleTimeoutSeconds: Int64
 
@@ -23,6 +25,7 @@ public struct DNSServerConfiguration: Sendable {
         routerAddress: IPAddress,
         regions: [Region],
         accounts: [AccountID],
+        trustedResolvers: [CIDRBlock] = [],
         tcpIdleTimeoutSeconds: Int64 = 10
     ) {
         self.listen = listen
@@ -32,6 +35,7 @@ public struct DNSServerConfiguration: Sendable {
         self.routerAddress = routerAddress
         self.regions = regions
         self.accounts = accounts
+        self.trustedResolvers = trustedResolvers
         self.tcpIdleTimeoutSeconds = tcpIdleTimeoutSeconds
     }
 
@@ -50,7 +54,8 @@ public struct DNSServerConfiguration: Sendable {
             vpcs: lab.vpcs,
             routerAddress: unspecified ? .v4(IPv4Address(0x7F00_0001)) : https,
             regions: regions,
-            accounts: lab.accounts.map(\.id)
+            accounts: lab.accounts.map(\.id),
+            trustedResolvers: lab.dns.trustedResolvers
         )
     }
 }

@@ -18,6 +18,10 @@ struct ViewCatalog: Sendable {
     let vpcViews: PrefixTable<Int>
     let views: [View]
     let outside: View
+    /// Sources whose EDNS Client Subnet option chooses the view; empty unless configured.
+    let trustedResolvers: PrefixTable<Bool>
+
+    func trustsClientSubnet(from source: IPAddress) -> Bool { trustedResolvers.lookup(source) ?? false }
 
     /// The view for a query from `source`: the VPC whose CIDR holds it (longest prefix), else the outside view.
     func view(for source: IPAddress) -> View {
@@ -59,7 +63,13 @@ extension ViewCatalog {
         var enableDnsHostnames: Bool
     }
 
-    init(hostedZones: [HostedZone], vpcs: [VPC], synthesis: SynthesizedZones, snapshot: AccessPointSnapshot) {
+    init(
+        hostedZones: [HostedZone],
+        vpcs: [VPC],
+        synthesis: SynthesizedZones,
+        snapshot: AccessPointSnapshot,
+        trustedResolvers: [CIDRBlock] = []
+    ) {
         let publicZones = hostedZones.filter(\.vpcs.isEmpty).map(\.zone)
         var table = PrefixTable<Int>()
         var views: [View] = []
@@ -74,5 +84,6 @@ extension ViewCatalog {
         self.vpcViews = table
         self.views = views
         self.outside = View(dnsSupport: true, layers: [synthesis.zones(for: snapshot, vpcId: nil), publicZones])
+        self.trustedResolvers = PrefixTable(trustedResolvers.map { ($0, true) })
     }
 }

@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// A decoded query: the header fields we echo, the one question, and the EDNS(0) options we honour.
 struct DNSQuery: Sendable, Equatable {
     var id: UInt16
@@ -16,6 +18,17 @@ struct DNSQuery: Sendable, Equatable {
         var payloadSize: UInt16
         var version: UInt8
         var dnssecOK: Bool
+        /// EDNS Client Subnet (RFC 7871), when the query carried one.
+        var clientSubnet: ClientSubnet? = nil
+    }
+
+    /// The ECS option of a query: the client's network as a resolver reports it.
+    struct ClientSubnet: Sendable, Equatable {
+        var family: UInt16
+        var sourcePrefixLength: UInt8
+        var address: AccessPointCore.IPAddress
+        /// The address bytes as sent (only the prefix's bytes), echoed in the response.
+        var addressBytes: [UInt8]
     }
 
     /// What to do with a message that is not a query we can answer.
@@ -82,11 +95,17 @@ extension DNSQuery {
         var edns: EDNS?
         for _ in 0..<arcount {
             guard let owner = reader.uncompressedName(), let type = reader.u16(), let rclass = reader.u16(),
-                let ttl = reader.u32(), let length = reader.u16(), reader.skip(Int(length))
+                let ttl = reader.u32(), let length = reader.u16(), let rdata = reader.bytes(Int(length))
             else { return reply(.formatError, question) }
             guard type == RecordType.opt.code else { continue }  // TSIG and others: not used here
             guard edns == nil, owner == [0] else { return reply(.formatError, question) }
-            edns = EDNS(payloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
+            var options = EDNS(payloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
+            do {
+                options.clientSubnet = try ClientSubnet.parse(options: UnsafeRawBufferPointer(rebasing: rdata))
+            } catch {
+                return reply(.formatError, question, options)
+            }
+            edns = options
         }
         guard reader.isAtEnd else { return reply(.formatError, question, edns) }
         if let version = edns?.version, version != 0 { return reply(.badVersion, question, edns) }
@@ -130,6 +149,13 @@ struct WireReader {
     mutating func u32() -> UInt32? {
         guard let high = u16(), let low = u16() else { return nil }
         return UInt32(high) << 16 | UInt32(low)
+    }
+
+    /// The next `count` bytes, or nil when fewer remain.
+    mutating func bytes(_ count: Int) -> Slice<UnsafeRawBufferPointer>? {
+        guard offset + count <= bytes.count else { return nil }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
     }
 
     mutating func skip(_ count: Int) -> Bool {

@@ -9,6 +9,9 @@ struct ResponseWriter {
         var answer: [RecordSet] = []
         var authority: [RecordSet] = []
         var additional: [RecordSet] = []
+        /// The SCOPE PREFIX-LENGTH to return with an ECS option (RFC 7871 §7.2.1): the source prefix when the
+        /// client subnet chose the view, 0 when it was ignored.
+        var clientSubnetScope: UInt8 = 0
     }
 
     /// Our advertised EDNS payload size (the DNS flag day 2020 recommendation).
@@ -66,12 +69,22 @@ struct ResponseWriter {
             put16(question.qclass)
         }
         for set in sections.answer + sections.authority + sections.additional { put(set) }
-        if edns != nil {
+        if let edns {
             bytes.append(0)  // root owner
             put16(RecordType.opt.code)
             put16(Self.advertisedPayloadSize)
             put32(UInt32(sections.rcode.rawValue >> 4) << 24)  // extended rcode, version 0, no flags
-            put16(0)
+            if let subnet = edns.clientSubnet {
+                put16(UInt16(8 + subnet.addressBytes.count))
+                put16(DNSQuery.ClientSubnet.optionCode)
+                put16(UInt16(4 + subnet.addressBytes.count))
+                put16(subnet.family)
+                bytes.append(subnet.sourcePrefixLength)
+                bytes.append(sections.clientSubnetScope)
+                bytes += subnet.addressBytes
+            } else {
+                put16(0)
+            }
         }
         return bytes
     }
