@@ -121,6 +121,15 @@ struct ResponderTests {
         #expect(response.counts == counts, "\(what)")
     }
 
+    @Test func copiesTheDOBit() throws {
+        var query = QueryBuilder(edns: (1232, 0)).bytes
+        let response = try #require(try Self.ask(query))
+        #expect(Array(response.bytes.suffix(11))[7] == 0)  // no DO asked, none echoed
+        query[query.count - 4] = 0x80  // the OPT TTL's DO bit
+        let withDO = try #require(try Self.ask(query))
+        #expect(Array(withDO.bytes.suffix(11))[7] == 0x80)
+    }
+
     @Test func badVersionSetsTheExtendedRcode() throws {
         let response = try #require(try Self.ask(QueryBuilder(edns: (1232, 1)).bytes))
         // OPT is the last 11 bytes: owner 0, type 41, class, then TTL whose first byte is the extended rcode.
@@ -169,6 +178,9 @@ struct ResponderTests {
         #expect(udp.truncated && udp.counts == [1, 0, 0, 0] && udp.bytes.count <= 512)
         let edns = try #require(ask(QueryBuilder(name: "big.big.test", type: 16, edns: (1232, 0)), tcp: false))
         #expect(edns.truncated && edns.bytes.count <= 1232)
+        // A client offering 4096 still gets at most our 1232 over UDP (no fragmentation).
+        let large = try #require(ask(QueryBuilder(name: "big.big.test", type: 16, edns: (4096, 0)), tcp: false))
+        #expect(large.truncated && large.bytes.count <= 1232)
         let tcp = try #require(ask(QueryBuilder(name: "big.big.test", type: 16), tcp: true))
         #expect(!tcp.truncated)
         #expect(tcp.counts[1] == 60, "\(tcp.counts)")

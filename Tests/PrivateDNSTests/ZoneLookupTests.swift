@@ -38,6 +38,8 @@ struct ZoneLookupTests {
         ("mail.example.test", .mx, "answer: mail.example.test. MX"),
         ("sub.example.test", .a, "referral: sub.example.test. glue ns.sub.example.test. A"),
         ("deep.in.sub.example.test", .a, "referral: sub.example.test. glue ns.sub.example.test. A"),
+        ("sub.example.test", .ds, "nodata"),  // the parent answers DS at a cut (RFC 4035 §3.1.4.1)
+        ("x.sub.example.test", .ds, "referral: sub.example.test. glue ns.sub.example.test. A"),
         ("included.example.test", .a, "answer: included.example.test. A"),
         ("x.deeper.example.test", .a, "answer: x.deeper.example.test. A"),
         ("www.example.test", .any, "answer: www.example.test. A, www.example.test. AAAA"),
@@ -47,6 +49,20 @@ struct ZoneLookupTests {
     func answers(_ name: String, _ type: RecordType, _ expected: String) throws {
         let zone = try Self.zone.get()
         #expect(zone.lookup(.named(name), type).summary == expected)
+    }
+
+    /// Chains are followed up to eight CNAMEs; the ninth is left to the client.
+    @Test(arguments: [(8, 9), (9, 8)])
+    func followsChainsOfUpToEightCNAMEs(length: Int, expectedRecords: Int) throws {
+        var lines = (1...length).map { "c\($0) IN CNAME c\($0 + 1)" }
+        lines.append("c\(length + 1) IN A 127.0.10.1")
+        let zone = try Fixtures.zone(lines: lines.joined(separator: "\n"), origin: "chain.test")
+        guard case .answer(let sets) = zone.lookup(.named("c1.chain.test"), .a) else {
+            Issue.record("expected an answer")
+            return
+        }
+        #expect(sets.count == expectedRecords)
+        #expect((sets.last?.type == .a) == (length == 8))
     }
 
     @Test func wildcardAnswersCarryTheQuestionName() throws {

@@ -64,9 +64,11 @@ struct Responder: Sendable {
         return sections
     }
 
+    /// The largest response: 65535 over TCP; over UDP the smaller of the client's EDNS size and ours (1232,
+    /// RFC 6891 §6.2.5), never below 512, so answers are not fragmented on real networks.
     static func limit(_ edns: DNSQuery.EDNS?, overTCP: Bool) -> Int {
         if overTCP { return 65535 }
         guard let size = edns?.payloadSize else { return 512 }
-        return Int(min(max(size, 512), 4096))
+        return Int(min(max(size, 512), ResponseWriter.advertisedPayloadSize))
     }
 }

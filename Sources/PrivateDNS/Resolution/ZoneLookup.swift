@@ -7,7 +7,7 @@ extension Zone {
         var chain: [RecordSet] = []
         var name = qname
         while true {
-            if let referral = delegation(above: name) { return chain.isEmpty ? referral : .answer(chain) }
+            if let referral = delegation(above: name, type: qtype) { return chain.isEmpty ? referral : .answer(chain) }
             let found: (owner: DomainName, sets: [RecordType: RecordSet])
             if let sets = names[name] {
                 found = (name, sets)
@@ -23,18 +23,20 @@ extension Zone {
             if let set = found.sets[qtype] { return .answer(chain + [set.owned(by: found.owner)]) }
             guard let cname = found.sets[.cname], let target = cname.rdatas.first.flatMap(DomainName.init(wireLabels:))
             else { return .noData(chain: chain, soa: negativeSOA) }
-            chain.append(cname.owned(by: found.owner))
             // Follow the chain only while it stays in this zone and short; the client resolves the rest.
-            guard target.isSubdomain(of: apex), chain.count < Self.maximumChain,
-                !chain.contains(where: { $0.name == target })
-            else { return .answer(chain) }
+            guard chain.count < Self.maximumChain else { return .answer(chain) }
+            chain.append(cname.owned(by: found.owner))
+            guard target.isSubdomain(of: apex), !chain.contains(where: { $0.name == target }) else {
+                return .answer(chain)
+            }
             name = target
         }
     }
 
-    /// A zone cut between the apex and `name` (NS records below the apex), as a referral.
-    private func delegation(above name: DomainName) -> LookupResult? {
-        var cursor: DomainName? = name
+    /// A zone cut between the apex and `name` (NS records below the apex), as a referral. A DS question about
+    /// the cut itself is the parent's to answer (RFC 4035 §3.1.4.1), so that cut does not count.
+    private func delegation(above name: DomainName, type: RecordType) -> LookupResult? {
+        var cursor: DomainName? = type == .ds && name != apex ? name.parent : name
         var cuts: [DomainName] = []
         while let current = cursor, current != apex {
             cuts.append(current)

@@ -73,7 +73,8 @@ struct ResponseWriter {
             bytes.append(0)  // root owner
             put16(RecordType.opt.code)
             put16(Self.advertisedPayloadSize)
-            put32(UInt32(sections.rcode.rawValue >> 4) << 24)  // extended rcode, version 0, no flags
+            // Extended rcode, version 0, and the DO bit copied from the query (RFC 3225 §3).
+            put32(UInt32(sections.rcode.rawValue >> 4) << 24 | (edns.dnssecOK ? 0x8000 : 0))
             if let subnet = edns.clientSubnet {
                 put16(UInt16(8 + subnet.addressBytes.count))
                 put16(DNSQuery.ClientSubnet.optionCode)
