@@ -5,7 +5,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: all deps build release test test-swift check lint format run clean-state
+.PHONY: all deps build release test test-swift test-dns check lint format run clean-state
 
 all: build
 
@@ -19,7 +19,7 @@ release: deps
 	$(SWIFT) build -c release --product aprouter
 
 # The fixture checks and the lint run first: they take seconds, a wrong fixture or a style slip fails fast.
-test: deps check test-swift
+test: deps check test-swift test-dns
 
 check:
 	python3 scripts/botocore_hosts.py --check
@@ -30,6 +30,10 @@ check:
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The DNS emulator against NSD on the same zones (needs the debug binary test-swift built; a few seconds).
+test-dns:
+	python3 scripts/dns_differential.py
 
 format:
 	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests

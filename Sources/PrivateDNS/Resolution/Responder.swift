@@ -11,7 +11,8 @@ struct Responder: Sendable {
         switch DNSQuery.parse(message) {
         case .failure(.drop):
             return nil
-        case .failure(.reply(let id, let opcode, let rd, let rcode, let question, let edns)):
+        case .failure(.reply(let id, let opcode, let rd, let rcode, let question, var edns)):
+            edns?.dnssecOK = false  // an error carries no DNSSEC data; NSD does not set DO on BADVERS either
             return ResponseWriter.write(
                 .init(rcode: rcode, authoritative: false),
                 id: id,
