@@ -1,1 +1,0 @@
-// LabPKI placeholder: replaced by the lab PKI.
