@@ -120,7 +120,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LabPKITests",
-            dependencies: ["LabPKI", "AccessPointCore"],
+            dependencies: [
+                "LabPKI",
+                "AccessPointCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
