@@ -62,7 +62,9 @@ def main():
 
 def show(costs1, costs2, n1, n2, per_op, top, keep):
     deltas = sorted(
-        ((costs2.get(k, 0) - costs1.get(k, 0)) / (n2 - n1), k) for k in set(costs1) | set(costs2) if keep(k)
+        ((costs2.get(k, 0) - costs1.get(k, 0)) / (n2 - n1), k)
+        for k in set(costs1) | set(costs2)
+        if keep(k) and costs2.get(k, 0) > costs1.get(k, 0)
     )
     deltas.reverse()
     chosen = deltas[:top]
