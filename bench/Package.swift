@@ -1,0 +1,35 @@
+// swift-tools-version: 6.2
+//
+// Benchmarks for the pure libraries of AccessPointRouter (see README.md beside this file). A package of its own so
+// that the root package's build, tests and CI never compile it; it reaches the libraries through the root's products.
+
+import PackageDescription
+
+let package = Package(
+    name: "aprouter-bench",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // `AccessPointRouter` is a symlink to `..`: SwiftPM names a path dependency after its directory, so a checkout
+        // called `bench` (like this folder) would collide with this package; the link gives the root a stable name.
+        .package(name: "AccessPointRouter", path: "AccessPointRouter"),
+        // The reference for the aws-chunked figure: plain SHA-256 of the same bytes, from the same library S3Auth uses.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "aprouter-bench",
+            dependencies: [
+                .product(name: "S3Auth", package: "AccessPointRouter"),
+                .product(name: "PolicyEngine", package: "AccessPointRouter"),
+                .product(name: "AccessPointCore", package: "AccessPointRouter"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+                .treatAllWarnings(as: .error),
+            ]
+        )
+    ]
+)

@@ -1,0 +1,89 @@
+import Foundation
+
+// aprouter-bench CASE [--iterations N] [--rounds R] [--variant NAME] [--once] [--size BYTES]
+//
+//   CASE         sigv4-header | chunked | policy
+//   --iterations operations per timed round (for chunked: whole bodies)
+//   --rounds     timed rounds after one untimed warm-up; the line reports the median round
+//   --variant    run only this variant (sigv4-header: warm, cold; chunked: aws-chunked, sha256, sha256-checker;
+//                policy: decision, request)
+//   --once       no warm-up and no timing: run N operations of one variant once and print the checksum; this is
+//                the form run under callgrind, where instructions per operation = (I(N2) − I(N1)) / (N2 − N1)
+//   --size       chunked only: decoded payload bytes per body (default 64 MiB)
+
+let usage = """
+    usage: aprouter-bench sigv4-header|chunked|policy [--iterations N] [--rounds R] [--variant NAME] [--once] \
+    [--size BYTES]
+    """
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let caseName = arguments.first else { fail(usage) }
+arguments.removeFirst()
+
+var iterations: Int?
+var rounds = 5
+var only: String?
+var once = false
+var shape = ChunkedCase.Shape()
+while !arguments.isEmpty {
+    let flag = arguments.removeFirst()
+    func value() -> String {
+        guard !arguments.isEmpty else { fail("\(flag) needs a value\n\(usage)") }
+        return arguments.removeFirst()
+    }
+    func number() -> Int {
+        let text = value()
+        guard let number = Int(text), number > 0 else { fail("\(flag) needs a positive number, not '\(text)'") }
+        return number
+    }
+    switch flag {
+    case "--iterations": iterations = number()
+    case "--rounds": rounds = number()
+    case "--variant": only = value()
+    case "--once": once = true
+    case "--size": shape.size = number()
+    default: fail("unknown argument '\(flag)'\n\(usage)")
+    }
+}
+
+let variants: [Variant]
+let defaultIterations: Int
+switch caseName {
+case "sigv4-header":
+    variants = SigV4HeaderCase.variants()
+    defaultIterations = 20_000
+case "chunked":
+    variants = ChunkedCase.variants(shape)
+    defaultIterations = 1
+case "policy":
+    variants = PolicyCase.variants()
+    defaultIterations = 100_000
+default:
+    fail("unknown case '\(caseName)'\n\(usage)")
+}
+
+let selected = variants.filter { only == nil || $0.name == only }
+guard !selected.isEmpty else {
+    fail("\(caseName) has no variant '\(only ?? "")'; it has \(variants.map(\.name).joined(separator: ", "))")
+}
+let n = iterations ?? defaultIterations
+
+if once {
+    guard selected.count == 1 else { fail("--once runs one variant; name it with --variant") }
+    print("\(caseName) \(selected[0].name) × \(n): checksum \(String(selected[0].run(n), radix: 16))")
+} else {
+    var timings: [Timing] = []
+    for variant in selected {
+        let timing = Harness.time(variant, iterations: n, rounds: rounds)
+        timings.append(timing)
+        print(Harness.line(caseName, timing))
+    }
+    if caseName == "chunked", let chunked = timings.first(where: { $0.variant.name == "aws-chunked" }),
+        let sha = timings.first(where: { $0.variant.name == "sha256" })
+    {
+        print(
+            "| chunked ratio | aws-chunked / sha256 throughput = "
+                + "\(Harness.format(sha.median / chunked.median, digits: 2)) | | | |"
+        )
+    }
+}
