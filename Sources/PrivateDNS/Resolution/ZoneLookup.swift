@@ -7,11 +7,13 @@ extension Zone {
         var chain: [RecordSet] = []
         var name = qname
         while true {
-            if let referral = delegation(above: name, type: qtype) { return chain.isEmpty ? referral : .answer(chain) }
+            if hasZoneCuts, let referral = delegation(above: name, type: qtype) {
+                return chain.isEmpty ? referral : .answer(chain)
+            }
             let found: (owner: DomainName, sets: [RecordType: RecordSet])
             if let sets = names[name] {
                 found = (name, sets)
-            } else if let wildcard = wildcardSets(for: name) {
+            } else if hasWildcards, let wildcard = wildcardSets(for: name) {
                 found = (name, wildcard)
             } else {
                 return .nameError(chain: chain, soa: negativeSOA)

@@ -119,21 +119,25 @@ public final class DNSServer: Service, Sendable {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let host = configuration.listen.host.description
-        let udp: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+        let udp: any Channel
         do {
             // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port and split the queries.
+            // A plain handler, not NIOAsyncChannel: a query is answered on the event loop without a task hop.
             udp = try await DatagramBootstrap(group: group)
-                .bind(host: host, port: configuration.listen.port) { channel in
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                            wrappingChannelSynchronously: channel
+                        try channel.pipeline.syncOperations.addHandler(
+                            DNSUDPHandler(currentResponder: { self.responder() })
                         )
                     }
                 }
+                .bind(host: host, port: configuration.listen.port)
+                .get()
         } catch {
             throw DNSServerError.cannotListen("UDP \(configuration.listen): \(error)")
         }
-        let port = udp.channel.localAddress?.port ?? configuration.listen.port
+        let port = udp.localAddress?.port ?? configuration.listen.port
         let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
         let tcp: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
         do {
@@ -149,47 +153,31 @@ public final class DNSServer: Service, Sendable {
                     }
                 }
         } catch {
-            try? await udp.channel.close()
+            try? await udp.close()
             throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)")
         }
         state.withLock { $0.boundPort = port }
         logger.info("dns: listening", metadata: ["dns.address": "\(host)", "dns.port": "\(port)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await self.serveUDP(udp) }
+                group.addTask {
+                    // The UDP handler answers on the event loop; this task only waits for the socket to close,
+                    // on graceful shutdown or when the server task is cancelled.
+                    try await withTaskCancellationHandler {
+                        try await udp.closeFuture.get()
+                    } onCancel: {
+                        udp.close(promise: nil)
+                    }
+                }
                 group.addTask { try await self.serveTCP(tcp) }
             }
         } onGracefulShutdown: {
-            udp.channel.close(promise: nil)
+            udp.close(promise: nil)
             tcp.channel.close(promise: nil)
         }
     }
 
     private func responder() -> Responder { Responder(catalog: state.withLock { $0.catalog }) }
-
-    private func serveUDP(
-        _ channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
-    )
-        async throws
-    {
-        try await channel.executeThenClose { inbound, outbound in
-            for try await envelope in inbound {
-                guard let source = envelope.remoteAddress.ipAddress.flatMap(IPAddress.init) else { continue }
-                let responder = responder()
-                let response = envelope.data.withUnsafeReadableBytes {
-                    responder.respond(to: $0, from: source, overTCP: false)
-                }
-                guard let response else { continue }
-                do {
-                    try await outbound.write(
-                        .init(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: response))
-                    )
-                } catch {
-                    logger.debug("dns: UDP send failed", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-    }
 
     private func serveTCP(_ channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async throws {
         try await channel.executeThenClose { connections in
@@ -203,7 +191,7 @@ public final class DNSServer: Service, Sendable {
 
     /// Answers each length-prefixed query in order until the peer closes or goes idle.
     private func serveConnection(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        guard let source = connection.channel.remoteAddress?.ipAddress.flatMap(IPAddress.init) else {
+        guard let source = connection.channel.remoteAddress?.peerIPAddress else {
             try? await connection.channel.close()
             return
         }

@@ -63,12 +63,15 @@ struct ResponseWriter {
         put16(UInt16(sections.authority.reduce(0) { $0 + $1.rdatas.count }))
         put16(UInt16(sections.additional.reduce(0) { $0 + $1.rdatas.count } + (edns == nil ? 0 : 1)))
         if let question {
-            remember(question.wire.map(DomainName.lower), at: bytes.count)
+            // The question's own case goes on the wire; compression matches on its lower-cased form.
+            remember(DomainName(wireLabels: question.wire)?.wire ?? question.wire, at: bytes.count)
             bytes += question.wire
             put16(question.type)
             put16(question.qclass)
         }
-        for set in sections.answer + sections.authority + sections.additional { put(set) }
+        for set in sections.answer { put(set) }
+        for set in sections.authority { put(set) }
+        for set in sections.additional { put(set) }
         if let edns {
             bytes.append(0)  // root owner
             put16(RecordType.opt.code)

@@ -8,6 +8,19 @@ struct Zone: Sendable {
     let soa: RecordSet
     /// Every existing name, including empty non-terminals, with its record sets by type.
     let names: [DomainName: [RecordType: RecordSet]]
+    /// Whether any name below the apex has NS records; most zones (all synthesised ones) have none, and then a
+    /// lookup skips the walk up the name looking for a zone cut.
+    let hasZoneCuts: Bool
+    /// Whether any wildcard name exists; without one a missing name is NXDOMAIN at once.
+    let hasWildcards: Bool
+
+    init(apex: DomainName, soa: RecordSet, names: [DomainName: [RecordType: RecordSet]]) {
+        self.apex = apex
+        self.soa = soa
+        self.names = names
+        self.hasZoneCuts = names.contains { $0.key != apex && $0.value[.ns] != nil }
+        self.hasWildcards = names.keys.contains { $0.isWildcard }
+    }
 
     /// The SOA to put in the authority section of a negative answer: its TTL is the smaller of the SOA's own
     /// TTL and its MINIMUM field (RFC 2308 §3).
