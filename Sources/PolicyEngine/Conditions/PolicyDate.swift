@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// Reads the date forms IAM accepts in `Date…` conditions and in `aws:CurrentTime`/`aws:EpochTime`: epoch seconds
 /// (`1735689600`), a calendar date (`2025-01-01`), or an ISO-8601 date-time with `Z` or an offset and optional
 /// fractional seconds (`2025-01-01T00:00:00Z`, `2025-01-01T02:00:00.5+02:00`). Dates become seconds since the
@@ -15,7 +17,7 @@ enum PolicyDate {
     private static func iso8601(_ b: [UInt8]) -> Double? {
         guard b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
             let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
-            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+            (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         let midnight = Double(CivilDate.days(year: year, month: month, day: day) * 86_400)
         if b.count == 10 { return midnight }
@@ -63,14 +65,6 @@ enum PolicyDate {
             value = value * 10 + Int64(byte - UInt8(ascii: "0"))
         }
         return value
-    }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

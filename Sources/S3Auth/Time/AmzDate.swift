@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// An instant in whole UTC seconds, as SigV4 writes it: `20130524T000000Z` in `x-amz-date`, `20130524` in a scope.
 ///
 /// The library never reads a clock: the caller passes the current time as an `AmzDate`, so skew and expiry tests
@@ -14,11 +16,12 @@ public struct AmzDate: Hashable, Comparable, Sendable {
 
     /// The instant at the given UTC calendar date and time; `nil` when a field is out of range.
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
-        guard (1...9999).contains(year), (1...12).contains(month), (1...Self.daysIn(month, of: year)).contains(day),
+        guard (1...9999).contains(year), (1...12).contains(month),
+            (1...Int(CivilDate.daysIn(month: Int64(month), year: Int64(year)))).contains(day),
             (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
-        self.secondsSince1970 = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        let days = CivilDate.days(year: Int64(year), month: Int64(month), day: Int64(day))
+        self.secondsSince1970 = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// The instant `seconds` later (earlier when negative).
@@ -34,37 +37,8 @@ public struct AmzDate: Hashable, Comparable, Sendable {
     var components: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         let days = Int(secondsSince1970.floorDivided(by: 86_400))
         let secondOfDay = Int(secondsSince1970 - Int64(days) * 86_400)
-        let (year, month, day) = Self.civil(fromDays: days)
-        return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
-    }
-
-    static func daysIn(_ month: Int, of year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CivilDate.date(fromDays: Int64(days))
+        return (Int(year), Int(month), Int(day), secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
     }
 }
 
