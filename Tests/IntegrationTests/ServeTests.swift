@@ -44,6 +44,7 @@ struct ServeTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let lab = try Self.lab(in: directory)
         let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
+        defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
         let inside = try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", "app.corp.internal"])
         #expect(inside == "127.0.10.20\n")

@@ -51,6 +51,7 @@ struct ResponseWriter {
         truncated: Bool
     ) -> [UInt8] {
         bytes.reserveCapacity(512)
+        written.reserveCapacity(16)
         var flags: UInt16 = 0x8000 | UInt16(opcode & 0xF) << 11
         if sections.authoritative { flags |= 0x0400 }
         if truncated { flags |= 0x0200 }
