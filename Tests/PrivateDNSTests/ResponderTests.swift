@@ -121,6 +121,16 @@ struct ResponderTests {
         #expect(response.counts == counts, "\(what)")
     }
 
+    /// Names inside SOA (and NS, CNAME, MX, PTR) rdata are compressed against the question, as NSD does.
+    @Test func compressesNamesInsideRdata() throws {
+        let response = try #require(try Self.ask(QueryBuilder(name: "nope.example.test").bytes))
+        // 12 header + 23 question + SOA: 2 (owner pointer) + 10 + rdata 39 (ns1+pointer, hostmaster+pointer, 20).
+        #expect(response.bytes.count == 86)
+        let alias = try #require(try Self.ask(QueryBuilder(name: "alias.example.test").bytes))
+        // The CNAME's target www.example.test is "www" and a pointer to the question's example.test.
+        #expect(alias.bytes.count == 12 + 24 + (2 + 10 + 6) + (2 + 10 + 4))
+    }
+
     @Test func copiesTheDOBit() throws {
         var query = QueryBuilder(edns: (1232, 0)).bytes
         let response = try #require(try Self.ask(query))

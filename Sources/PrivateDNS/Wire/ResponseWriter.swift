@@ -100,12 +100,56 @@ struct ResponseWriter {
             put16(set.type.code)
             put16(1)  // class IN
             put32(set.ttl)
-            put16(UInt16(rdata.count))
-            bytes += rdata
+            let lengthOffset = bytes.count
+            put16(0)
+            putRdata(rdata, type: set.type)
+            let length = bytes.count - lengthOffset - 2
+            bytes[lengthOffset] = UInt8(length >> 8)
+            bytes[lengthOffset + 1] = UInt8(length & 0xFF)
         }
     }
 
-    /// Writes a lower-cased wire name, pointing at an earlier copy of its longest already-written suffix.
+    /// RDATA, compressing the domain names inside the types RFC 1035 defines (RFC 3597 §4 allows exactly those);
+    /// every other type is copied as it is.
+    private mutating func putRdata(_ rdata: [UInt8], type: RecordType) {
+        switch type {
+        case .ns, .cname, .ptr:
+            guard Self.nameLength(rdata, from: 0) == rdata.count else { break }
+            putName(rdata)
+            return
+        case .mx:
+            guard rdata.count > 2, Self.nameLength(rdata, from: 2) == rdata.count - 2 else { break }
+            bytes += rdata[0..<2]
+            putName(Array(rdata[2...]))
+            return
+        case .soa:
+            guard let mname = Self.nameLength(rdata, from: 0), let rname = Self.nameLength(rdata, from: mname),
+                mname + rname + 20 == rdata.count
+            else { break }
+            putName(Array(rdata[0..<mname]))
+            putName(Array(rdata[mname..<(mname + rname)]))
+            bytes += rdata[(mname + rname)...]
+            return
+        default:
+            break
+        }
+        bytes += rdata
+    }
+
+    /// The length of the uncompressed wire name starting at `start`, or nil when it does not end in `bytes`.
+    private static func nameLength(_ bytes: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            let length = Int(bytes[index])
+            guard length <= 63 else { return nil }
+            index += length + 1
+            if length == 0 { return index - start }
+        }
+        return nil
+    }
+
+    /// Writes a wire name, pointing at an earlier copy of its longest already-written suffix (compared without
+    /// regard to case, so the question's own case may be what a pointer shows).
     private mutating func putName(_ wire: [UInt8]) {
         var index = 0
         while wire[index] != 0 {
