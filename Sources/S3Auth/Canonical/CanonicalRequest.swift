@@ -79,7 +79,37 @@ public struct CanonicalRequest: Hashable, Sendable {
     }
 
     /// A header value trimmed, with every run of spaces and tabs inside it collapsed to one space.
+    ///
+    /// Works on bytes (spaces and tabs are ASCII, and UTF-8 never uses ASCII bytes inside other characters), and
+    /// returns the value itself when it is already canonical, the usual case.
     public static func canonicalValue(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        if isCanonical(value.utf8) { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(UInt8(ascii: " "))
+                pendingSpace = false
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// No tab, no leading or trailing space, no two spaces in a row.
+    private static func isCanonical(_ bytes: String.UTF8View) -> Bool {
+        var previousSpace = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "\t") { return false }
+            let space = byte == UInt8(ascii: " ")
+            if space && previousSpace { return false }
+            previousSpace = space
+        }
+        return !previousSpace || bytes.isEmpty
     }
 }
