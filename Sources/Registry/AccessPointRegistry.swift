@@ -1,0 +1,59 @@
+public import AccessPointCore
+
+/// The durable state of the control plane: access points, their policies and the accounts' Block Public Access
+/// settings. Every change is one transaction, so a crash leaves the old state or the new one, never half of a
+/// change. The servers depend on this protocol only, so another store can replace SQLite without touching them.
+public protocol AccessPointRegistry: Sendable {
+    /// Stores a new access point.
+    ///
+    /// - Throws: `RegistryError.alreadyExists` when (account, region, name) is taken; `.quotaExceeded` when the
+    ///   account already has `quota` access points in the region.
+    func createAccessPoint(_ record: AccessPointRecord, quota: Int) async throws(RegistryError)
+
+    func accessPoint(
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region
+    ) async throws(RegistryError)
+        -> AccessPointRecord?
+
+    /// - Returns: false when there was no such access point.
+    func deleteAccessPoint(
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region
+    ) async throws(RegistryError)
+        -> Bool
+
+    /// The account's access points in `region`, ordered by name, starting after `startAfter`, at most `limit`.
+    func listAccessPoints(
+        account: AccountID,
+        region: Region,
+        bucket: BucketName?,
+        startAfter: AccessPointName?,
+        limit: Int
+    ) async throws(RegistryError) -> [AccessPointRecord]
+
+    /// Replaces (or, with nil, removes) an access point's policy.
+    ///
+    /// - Returns: false when there was no such access point.
+    func setAccessPointPolicy(
+        _ policy: String?,
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region
+    ) async throws(RegistryError) -> Bool
+
+    /// The account-level Block Public Access configuration, or nil when it was never set (or was deleted).
+    func accountPublicAccessBlock(account: AccountID) async throws(RegistryError) -> PublicAccessBlockFlags?
+
+    /// Sets (or, with nil, deletes) the account-level Block Public Access configuration.
+    func setAccountPublicAccessBlock(_ flags: PublicAccessBlockFlags?, account: AccountID) async throws(RegistryError)
+
+    /// The current state, as the data plane sees it.
+    func snapshot() async throws(RegistryError) -> AccessPointSnapshot
+
+    /// The current snapshot at once, then a new one after each committed change (consecutive changes may be
+    /// delivered as one). Each subscriber gets its own stream; ending iteration unsubscribes.
+    func snapshots() -> AsyncStream<AccessPointSnapshot>
+}

@@ -1,0 +1,44 @@
+internal import GRDB
+
+/// The versioned schema. A migration, once released, is never edited: changes are new migrations.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: access points, account public access blocks, snapshot version") { db in
+            // The primary key is what makes 50 concurrent creates of one name give exactly one success.
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_point (
+                        account TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        bucket TEXT NOT NULL,
+                        bucket_account TEXT NOT NULL,
+                        vpc_id TEXT,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL,
+                        alias TEXT NOT NULL UNIQUE,
+                        creation_date INTEGER NOT NULL,
+                        policy TEXT,
+                        PRIMARY KEY (account, region, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE account_public_access_block (
+                        account TEXT NOT NULL PRIMARY KEY,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE snapshot_version (
+                        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                        version INTEGER NOT NULL
+                    );
+                    INSERT INTO snapshot_version (id, version) VALUES (1, 0);
+                    """
+            )
+        }
+        return migrator
+    }
+}
