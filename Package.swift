@@ -93,6 +93,12 @@ let package = Package(
             dependencies: ["AccessPointCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // Server: the S3 Control REST-XML operations, one file per operation, behind `S3Responder`.
+        .target(
+            name: "ControlAPI",
+            dependencies: ["AccessPointCore", "PolicyEngine", "S3HTTP", "Registry"],
+            swiftSettings: strictSettings
+        ),
         // The one binary. Wiring only.
         .executableTarget(
             name: "aprouter",
@@ -160,6 +166,18 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", "AccessPointCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ControlAPITests",
+            dependencies: [
+                "ControlAPI",
+                "Registry",
+                "S3HTTP",
+                "PolicyEngine",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // Runs the built `aprouter` binary as a user would.

@@ -1,0 +1,152 @@
+import AccessPointCore
+import Foundation
+import NIOCore
+import S3HTTP
+import Testing
+
+/// Real botocore parses our response bytes with the s3control service model (scripts/botocore_control_parse.py):
+/// our own tests agreeing with our own writer would prove little.
+struct BotocoreJudgeTests {
+    typealias H = ControlHarness
+
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/botocore_control_parse.py")
+
+    /// Each response with the operation botocore should parse it as, and the dict it must produce.
+    static func judge(_ cases: [(String, S3Response, String)]) throws {
+        let input = cases.map { operation, response, _ in
+            [
+                "operation": operation,
+                "status": response.status,
+                "headers": Dictionary(response.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                "body": response.text,
+            ] as [String: Any]
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: output) as? [Any])
+        #expect(parsed.count == cases.count)
+        for ((operation, _, expected), actual) in zip(cases, parsed) {
+            let wanted = try JSONSerialization.jsonObject(with: Data(expected.utf8))
+            #expect(
+                (actual as? NSDictionary)?.isEqual(wanted) == true,
+                "\(operation): botocore parsed \(actual), expected \(wanted)"
+            )
+        }
+    }
+
+    @Test func accessPointOperationsParseAsTheModelSays() async throws {
+        let harness = try H()
+        let create = await harness.create(
+            "my-ap",
+            extra: "<VpcConfiguration><VpcId>vpc-1a2b3c4d</VpcId></VpcConfiguration>"
+                + "<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>"
+        )
+        await harness.create("open")
+        let get = await harness.send("GET", "/accesspoint/my-ap")
+        let getOpen = await harness.send("GET", "/accesspoint/open")
+        let list = await harness.send("GET", "/accesspoint", query: "maxResults=1")
+        let policy = AccessPointPolicyTests.privatePolicy
+        let putPolicy = await harness.send(
+            "PUT",
+            "/accesspoint/my-ap/policy",
+            body: AccessPointPolicyTests.body(policy)
+        )
+        let getPolicy = await harness.send("GET", "/accesspoint/my-ap/policy")
+        let status = await harness.send("GET", "/accesspoint/my-ap/policyStatus")
+        let delete = await harness.send("DELETE", "/accesspoint/open")
+        let missing = await harness.send("GET", "/accesspoint/open")
+        let badName = await harness.create("sa")
+        let arn = "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap"
+        let alias = "my-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias"
+        let flags =
+            #"{"BlockPublicAcls":true,"IgnorePublicAcls":false,"BlockPublicPolicy":false,"RestrictPublicBuckets":false}"#
+        let openFlags =
+            #"{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}"#
+        let endpoints =
+            #"{"ipv4":"s3-accesspoint.us-west-2.amazonaws.com","fips":"s3-accesspoint-fips.us-west-2.amazonaws.com","#
+            + #""fips_dualstack":"s3-accesspoint-fips.dualstack.us-west-2.amazonaws.com","#
+            + #""dualstack":"s3-accesspoint.dualstack.us-west-2.amazonaws.com"}"#
+        let listToken = try #require(list.element("NextToken"))
+        try Self.judge([
+            ("CreateAccessPoint", create, #"{"AccessPointArn":"\#(arn)","Alias":"\#(alias)"}"#),
+            (
+                "GetAccessPoint", get,
+                #"{"Name":"my-ap","Bucket":"lab-demo-bucket","NetworkOrigin":"VPC","#
+                    + #""VpcConfiguration":{"VpcId":"vpc-1a2b3c4d"},"PublicAccessBlockConfiguration":\#(flags),"#
+                    + #""CreationDate":"2026-11-24T10:53:18Z","Alias":"\#(alias)","AccessPointArn":"\#(arn)","#
+                    + #""Endpoints":\#(endpoints),"BucketAccountId":"123456789012"}"#
+            ),
+            (
+                "GetAccessPoint", getOpen,
+                #"{"Name":"open","Bucket":"lab-demo-bucket","NetworkOrigin":"Internet","#
+                    + #""PublicAccessBlockConfiguration":\#(openFlags),"CreationDate":"2026-11-24T10:53:18Z","#
+                    + #""Alias":"open-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias","#
+                    + #""AccessPointArn":"arn:aws:s3:us-west-2:123456789012:accesspoint/open","#
+                    + #""Endpoints":\#(endpoints),"BucketAccountId":"123456789012"}"#
+            ),
+            (
+                "ListAccessPoints", list,
+                #"{"AccessPointList":[{"Name":"my-ap","NetworkOrigin":"VPC","VpcConfiguration":{"VpcId":"vpc-1a2b3c4d"},"#
+                    + #""Bucket":"lab-demo-bucket","AccessPointArn":"\#(arn)","Alias":"\#(alias)","#
+                    + #""BucketAccountId":"123456789012"}],"NextToken":"\#(listToken)"}"#
+            ),
+            ("PutAccessPointPolicy", putPolicy, "{}"),
+            (
+                "GetAccessPointPolicy", getPolicy,
+                String(data: try JSONSerialization.data(withJSONObject: ["Policy": policy]), encoding: .utf8) ?? ""
+            ),
+            ("GetAccessPointPolicyStatus", status, #"{"PolicyStatus":{"IsPublic":false}}"#),
+            ("DeleteAccessPoint", delete, "{}"),
+            (
+                "GetAccessPoint", missing,
+                #"{"Error":{"Code":"NoSuchAccessPoint","Message":"The specified accesspoint does not exist","#
+                    + #""AccessPointName":"open"},"HostId":"lab-host-id"}"#
+            ),
+            (
+                "CreateAccessPoint", badName,
+                #"{"Error":{"Code":"InvalidURI","Message":"Couldn't parse the specified URI.","#
+                    + #""URI":"accesspoint/sa"},"HostId":"lab-host-id"}"#
+            ),
+        ])
+    }
+
+    @Test func publicAccessBlockParsesAsThePayloadMember() async throws {
+        let harness = try H()
+        let put = await harness.send(
+            "PUT",
+            "/configuration/publicAccessBlock",
+            body: PublicAccessBlockTests.body("<RestrictPublicBuckets>true</RestrictPublicBuckets>")
+        )
+        let get = await harness.send("GET", "/configuration/publicAccessBlock")
+        let delete = await harness.send("DELETE", "/configuration/publicAccessBlock")
+        let missing = await harness.send("GET", "/configuration/publicAccessBlock")
+        try Self.judge([
+            ("PutPublicAccessBlock", put, "{}"),
+            (
+                "GetPublicAccessBlock", get,
+                #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":false,"IgnorePublicAcls":false,"#
+                    + #""BlockPublicPolicy":false,"RestrictPublicBuckets":true}}"#
+            ),
+            ("DeletePublicAccessBlock", delete, "{}"),
+            (
+                "GetPublicAccessBlock", missing,
+                #"{"Error":{"Code":"NoSuchPublicAccessBlockConfiguration","#
+                    + #""Message":"The public access block configuration was not found","AccountId":"123456789012"},"#
+                    + #""HostId":"lab-host-id"}"#
+            ),
+        ])
+    }
+}
