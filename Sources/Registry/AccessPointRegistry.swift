@@ -1,7 +1,7 @@
 public import AccessPointCore
 
-/// The durable state of the control plane: access points, their policies and the accounts' Block Public Access
-/// settings. Every change is one transaction, so a crash leaves the old state or the new one, never half of a
+/// The durable state of the control plane: access points, their policies, the accounts' Block Public Access
+/// settings, multi-region access points and their asynchronous requests. Every change is one transaction, so a crash leaves the old state or the new one, never half of a
 /// change. The servers depend on this protocol only, so another store can replace SQLite without touching them.
 public protocol AccessPointRegistry: Sendable {
     /// Stores a new access point.
@@ -49,6 +49,32 @@ public protocol AccessPointRegistry: Sendable {
 
     /// Sets (or, with nil, deletes) the account-level Block Public Access configuration.
     func setAccountPublicAccessBlock(_ flags: PublicAccessBlockFlags?, account: AccountID) async throws(RegistryError)
+
+    /// Stores a new asynchronous request, or returns the one already stored for the same account, operation and
+    /// client token (ClientToken idempotency, spec §2).
+    func beginAsyncOperation(_ operation: AsyncOperationRecord) async throws(RegistryError) -> AsyncOperationRecord
+
+    func asyncOperation(token: String, account: AccountID) async throws(RegistryError) -> AsyncOperationRecord?
+
+    /// Every request still `INPROGRESS`, oldest first.
+    func pendingAsyncOperations() async throws(RegistryError) -> [AsyncOperationRecord]
+
+    /// Finishes a create in one transaction: stores `accessPoint` and marks the request `SUCCEEDED`, or, when
+    /// `failure` is given or the name is taken meanwhile, marks it `FAILED` with that code and message.
+    func completeCreate(
+        token: String,
+        accessPoint: MultiRegionAccessPointRecord?,
+        failure: (code: String, message: String)?
+    ) async throws(RegistryError) -> AsyncOperationRecord?
+
+    func multiRegionAccessPoint(
+        named name: MultiRegionAccessPointName,
+        account: AccountID
+    )
+        async throws(RegistryError) -> MultiRegionAccessPointRecord?
+
+    /// The account's multi-region access points, by name.
+    func listMultiRegionAccessPoints(account: AccountID) async throws(RegistryError) -> [MultiRegionAccessPointRecord]
 
     /// The current state, as the data plane sees it.
     func snapshot() async throws(RegistryError) -> AccessPointSnapshot

@@ -39,6 +39,46 @@ enum RegistrySchema {
                     """
             )
         }
+        migrator.registerMigration("v2: multi-region access points and their asynchronous requests") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE multi_region_access_point (
+                        account TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        alias TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        PRIMARY KEY (account, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE multi_region_access_point_region (
+                        account TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        bucket TEXT NOT NULL,
+                        bucket_account TEXT NOT NULL,
+                        PRIMARY KEY (account, name, region),
+                        FOREIGN KEY (account, name) REFERENCES multi_region_access_point (account, name)
+                            ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE async_request (
+                        token TEXT NOT NULL PRIMARY KEY,
+                        account TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        client_token TEXT NOT NULL,
+                        creation_time INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        create_request TEXT,
+                        error_code TEXT,
+                        error_message TEXT,
+                        UNIQUE (account, operation, client_token)
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -129,6 +129,20 @@ public final class SQLiteRegistry: AccessPointRegistry {
                 )
             )
         }
-        return AccessPointSnapshot(version: version, accessPoints: accessPoints, multiRegionAccessPoints: [])
+        let multiRegion = try Row.fetchAll(
+            db,
+            sql: "SELECT account, name, alias FROM multi_region_access_point ORDER BY account, name"
+        ).compactMap { row -> AccessPointSnapshot.MultiRegionAccessPoint? in
+            guard let name = try? MultiRegionAccessPointName(validating: row["name"]),
+                let account = try? AccountID(validating: row["account"]),
+                let alias = try? MultiRegionAccessPointAlias(validating: row["alias"])
+            else { return nil }
+            return AccessPointSnapshot.MultiRegionAccessPoint(name: name, account: account, alias: alias)
+        }
+        return AccessPointSnapshot(
+            version: version,
+            accessPoints: accessPoints,
+            multiRegionAccessPoints: multiRegion
+        )
     }
 }
