@@ -60,8 +60,13 @@ public struct ControlAPIResponder: S3Responder {
         case .putPublicAccessBlock: try await putPublicAccessBlock(request, context)
         case .getPublicAccessBlock: try await getPublicAccessBlock(context)
         case .deletePublicAccessBlock: try await deletePublicAccessBlock(context)
-        case .multiRegion:
-            throw .notImplemented.because("Multi-Region Access Point operations are not implemented yet")
+        case .createMultiRegionAccessPoint: try await createMultiRegionAccessPoint(request, context)
+        case .describeMultiRegionAccessPointOperation(let token):
+            try await describeMultiRegionAccessPointOperation(token, context)
+        case .getMultiRegionAccessPoint(let name): try await getMultiRegionAccessPoint(name, context)
+        case .listMultiRegionAccessPoints: try await listMultiRegionAccessPoints(context)
+        case .multiRegionNotImplemented:
+            throw .notImplemented.because("This Multi-Region Access Point operation is not implemented yet")
         }
     }
 

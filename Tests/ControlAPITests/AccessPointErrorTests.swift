@@ -176,7 +176,8 @@ struct AccessPointErrorTests {
         ("GET", "/accesspoint/missing/policyStatus", 404, "NoSuchAccessPoint"),
         ("DELETE", "/accesspoint/missing/policy", 404, "NoSuchAccessPoint"),
         ("POST", "/accesspoint/missing", 405, "MethodNotAllowed"),
-        ("POST", "/async-requests/mrap/create", 501, "NotImplemented"),
+        ("POST", "/async-requests/mrap/delete", 501, "NotImplemented"),
+        ("GET", "/mrap/instances/missing/policy", 501, "NotImplemented"),
     ]
 
     @Test(arguments: Self.lookups)

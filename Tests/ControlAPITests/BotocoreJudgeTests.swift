@@ -1,4 +1,5 @@
 import AccessPointCore
+import ControlAPI
 import Foundation
 import NIOCore
 import S3HTTP
@@ -147,6 +148,67 @@ struct BotocoreJudgeTests {
                     + #""Message":"The public access block configuration was not found","AccountId":"123456789012"},"#
                     + #""HostId":"lab-host-id"}"#
             ),
+        ])
+    }
+
+    @Test func multiRegionOperationsParseAsTheModelSays() async throws {
+        let harness = try H()
+        let create = await harness.send(
+            "POST",
+            "/async-requests/mrap/create",
+            body: MultiRegionAccessPointTests.createBody(
+                publicAccessBlock: "<PublicAccessBlock><BlockPublicAcls>false</BlockPublicAcls></PublicAccessBlock>"
+            )
+        )
+        let token = try #require(create.element("RequestTokenARN"))
+        let failing = await harness.send(
+            "POST",
+            "/async-requests/mrap/create",
+            body: MultiRegionAccessPointTests.createBody(clientToken: "t2", buckets: ["no-such-bucket"])
+        )
+        let failedToken = try #require(failing.element("RequestTokenARN"))
+        let pending = await harness.send("GET", MultiRegionAccessPointTests.describePath(token))
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        let succeeded = await harness.send("GET", MultiRegionAccessPointTests.describePath(token))
+        let failed = await harness.send("GET", MultiRegionAccessPointTests.describePath(failedToken))
+        let get = await harness.send("GET", "/mrap/instances/my-mrap")
+        let list = await harness.send("GET", "/mrap/instances")
+        let parameters =
+            #"{"CreateMultiRegionAccessPointRequest":{"Name":"my-mrap","PublicAccessBlock":{"BlockPublicAcls":false},"#
+            + #""Regions":[{"Bucket":"lab-demo-bucket"},{"Bucket":"european-bucket"}]}}"#
+        let report =
+            #"{"Name":"my-mrap","Alias":"maaaaaaaaaaa3.mrap","CreatedAt":"2026-11-24T10:53:20Z","#
+            + #""PublicAccessBlock":{"BlockPublicAcls":false,"IgnorePublicAcls":false,"BlockPublicPolicy":false,"#
+            + #""RestrictPublicBuckets":false},"Status":"READY","Regions":["#
+            + #"{"Bucket":"european-bucket","Region":"eu-west-1","BucketAccountId":"123456789012"},"#
+            + #"{"Bucket":"lab-demo-bucket","Region":"us-west-2","BucketAccountId":"123456789012"}]}"#
+        func operation(_ status: String, _ details: String?) -> String {
+            #"{"AsyncOperation":{"CreationTime":"2026-11-24T10:53:18Z","Operation":"CreateMultiRegionAccessPoint","#
+                + #""RequestTokenARN":"\#(token)","RequestParameters":\#(parameters),"RequestStatus":"\#(status)""#
+                + (details.map { #","ResponseDetails":\#($0)"# } ?? "") + "}}"
+        }
+        try Self.judge([
+            ("CreateMultiRegionAccessPoint", create, #"{"RequestTokenARN":"\#(token)"}"#),
+            ("DescribeMultiRegionAccessPointOperation", pending, operation("INPROGRESS", nil)),
+            (
+                "DescribeMultiRegionAccessPointOperation", succeeded,
+                operation(
+                    "SUCCEEDED",
+                    #"{"MultiRegionAccessPointDetails":{"Regions":[{"Name":"eu-west-1","RequestStatus":"COMPLETED"},"#
+                        + #"{"Name":"us-west-2","RequestStatus":"COMPLETED"}]}}"#
+                )
+            ),
+            (
+                "DescribeMultiRegionAccessPointOperation", failed,
+                #"{"AsyncOperation":{"CreationTime":"2026-11-24T10:53:18Z","Operation":"CreateMultiRegionAccessPoint","#
+                    + #""RequestTokenARN":"\#(failedToken)","RequestParameters":{"CreateMultiRegionAccessPointRequest":"#
+                    + #"{"Name":"my-mrap","Regions":[{"Bucket":"no-such-bucket"}]}},"RequestStatus":"FAILED","#
+                    + #""ResponseDetails":{"ErrorDetails":{"Code":"NoSuchBucket","#
+                    + #""Message":"The specified bucket does not exist: no-such-bucket"}}}}"#
+            ),
+            ("GetMultiRegionAccessPoint", get, #"{"AccessPoint":\#(report)}"#),
+            ("ListMultiRegionAccessPoints", list, #"{"AccessPoints":[\#(report)]}"#),
         ])
     }
 }

@@ -26,8 +26,26 @@ struct ControlRouteTests {
         ("GET", "/v20180820/accesspoint/my-ap/policy/extra", nil),
         ("GET", "/accesspoint/my-ap", nil),
         ("POST", "/v20180820/configuration/publicAccessBlock", nil),
-        ("POST", "/v20180820/async-requests/mrap/create", .multiRegion),
-        ("GET", "/v20180820/mrap/instances/my-mrap/policystatus", .multiRegion),
+        ("POST", "/v20180820/async-requests/mrap/create", .createMultiRegionAccessPoint),
+        ("POST", "/v20180820/async-requests/mrap/delete", .multiRegionNotImplemented),
+        ("POST", "/v20180820/async-requests/mrap/put-policy", .multiRegionNotImplemented),
+        ("POST", "/v20180820/async-requests/mrap/create/extra", nil),
+        (
+            "GET",
+            "/v20180820/async-requests/mrap/arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aasync-request/mrap/create/tok",
+            .describeMultiRegionAccessPointOperation(
+                token: "arn:aws:s3:us-west-2:123456789012:async-request/mrap/create/tok"
+            )
+        ),
+        // The greedy name: suffixes are tested first, and a name may not be empty.
+        ("GET", "/v20180820/mrap/instances", .listMultiRegionAccessPoints),
+        ("GET", "/v20180820/mrap/instances/my-mrap", .getMultiRegionAccessPoint(name: "my-mrap")),
+        ("GET", "/v20180820/mrap/instances/my-mrap/policy", .multiRegionNotImplemented),
+        ("GET", "/v20180820/mrap/instances/my-mrap/policystatus", .multiRegionNotImplemented),
+        ("GET", "/v20180820/mrap/instances/my-mrap/routes", .multiRegionNotImplemented),
+        ("GET", "/v20180820/mrap/instances/policy", .getMultiRegionAccessPoint(name: "policy")),
+        ("GET", "/v20180820/mrap/instances/", nil),
+        ("DELETE", "/v20180820/mrap/instances/my-mrap", nil),
     ]
 
     @Test(arguments: Self.table)

@@ -17,8 +17,12 @@ enum ControlRoute: Equatable, Sendable {
     case putPublicAccessBlock
     case getPublicAccessBlock
     case deletePublicAccessBlock
-    /// A multi-region access point operation: recognised, not implemented yet.
-    case multiRegion
+    case createMultiRegionAccessPoint
+    case describeMultiRegionAccessPointOperation(token: String)
+    case getMultiRegionAccessPoint(name: String)
+    case listMultiRegionAccessPoints
+    /// A multi-region access point operation that is recognised but not implemented yet.
+    case multiRegionNotImplemented
 
     static let prefix = "/v20180820/"
 
@@ -29,7 +33,8 @@ enum ControlRoute: Equatable, Sendable {
         let segments = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         switch (method, segments.first) {
         case (_, "async-requests"), (_, "mrap"):
-            self = .multiRegion
+            guard let route = Self.multiRegion(method: method, segments: segments) else { return nil }
+            self = route
         case (_, "configuration") where segments == ["configuration", "publicAccessBlock"]:
             switch method {
             case "PUT": self = .putPublicAccessBlock
@@ -54,5 +59,34 @@ enum ControlRoute: Equatable, Sendable {
         default:
             return nil
         }
+    }
+
+    /// `{RequestTokenARN+}` and `{name+}` are greedy: the POST verbs and the `/policy`, `/policystatus` and
+    /// `/routes` suffixes are tested before the bare token and instance routes (spec §2).
+    private static func multiRegion(method: String, segments: [String]) -> ControlRoute? {
+        let head = Array(segments.prefix(3))
+        if segments.first == "async-requests" {
+            guard head.count == 3, head[1] == "mrap" else { return nil }
+            if method == "POST" {
+                guard segments.count == 3 else { return nil }
+                switch head[2] {
+                case "create": return .createMultiRegionAccessPoint
+                case "delete", "put-policy": return .multiRegionNotImplemented
+                default: return nil
+                }
+            }
+            guard method == "GET", let token = PercentDecoding.decode(segments[2...].joined(separator: "/")),
+                !head[2].isEmpty
+            else { return nil }
+            return .describeMultiRegionAccessPointOperation(token: token)
+        }
+        guard method == "GET", head.count >= 2, head[1] == "instances" else { return nil }
+        if segments.count == 2 { return .listMultiRegionAccessPoints }
+        let rest = segments[2...]
+        if let last = rest.last, rest.count > 1, ["policy", "policystatus", "routes"].contains(last) {
+            return .multiRegionNotImplemented
+        }
+        guard let name = PercentDecoding.decode(rest.joined(separator: "/")), !name.isEmpty else { return nil }
+        return .getMultiRegionAccessPoint(name: name)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Registry
 import S3HTTP
+import Synchronization
 
 @testable import ControlAPI
 
@@ -61,20 +62,54 @@ struct ControlHarness {
         func next() -> S3RequestID { ControlHarness.requestID }
     }
 
+    /// The harness's clock and the counter behind its "random" tokens, moved by tests.
+    final class State: Sendable {
+        let clock = Mutex(ControlHarness.now)
+        let counter = Mutex(0)
+    }
+
     let registry: SQLiteRegistry
     let responder: ControlAPIResponder
+    let processor: MultiRegionOperationProcessor
+    let state = State()
 
-    init(quota: Int = 1000) throws {
+    init(quota: Int = 1000, region: Region = region) throws {
         registry = try SQLiteRegistry.inMemory()
+        let state = self.state
+        // 34 characters is an access point alias: always the same, as in spec §2.1. Anything else (request
+        // tokens, multi-region aliases) counts up, so each is distinct.
+        let environment = ControlAPIEnvironment(
+            now: { state.clock.withLock { $0 } },
+            randomLowercaseAlphanumerics: { count in
+                guard count != 34 else { return String(ControlHarness.aliasRandom.prefix(count)) }
+                let next = state.counter.withLock { value in
+                    value += 1
+                    return value
+                }
+                let digits = String(next)
+                return String(repeating: "a", count: max(0, count - digits.count)) + digits
+            }
+        )
+        let configuration = ControlAPIConfiguration(lab: Self.lab, accessPointQuota: quota)
         responder = ControlAPIResponder(
-            configuration: ControlAPIConfiguration(lab: Self.lab, accessPointQuota: quota),
+            configuration: configuration,
             registry: registry,
             requestIDs: FixedIDs(),
-            environment: ControlAPIEnvironment(
-                now: { ControlHarness.now },
-                randomLowercaseAlphanumerics: { String(ControlHarness.aliasRandom.prefix($0)) }
-            )
+            environment: environment
         )
+        processor = MultiRegionOperationProcessor(
+            configuration: configuration,
+            registry: registry,
+            environment: environment,
+            settleTime: 2
+        )
+        self.region = region
+    }
+
+    let region: Region
+
+    func advanceClock(by seconds: TimeInterval) {
+        state.clock.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 
     /// Sends a request as botocore would: `x-amz-account-id` and the host's account both the caller's, unless
@@ -95,7 +130,7 @@ struct ControlHarness {
             path: "/v20180820" + path,
             query: query,
             headers: headers,
-            host: .control(account: hostAccount, endpoint: .init(region: Self.region)),
+            host: .control(account: hostAccount, endpoint: .init(region: region)),
             caller: S3Caller(account: caller, principalARN: "arn:aws:iam::\(caller):user/alice"),
             body: body.map { S3Body(string: $0) } ?? .empty
         )
