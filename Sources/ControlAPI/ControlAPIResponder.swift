@@ -65,6 +65,11 @@ public struct ControlAPIResponder: S3Responder {
             try await describeMultiRegionAccessPointOperation(token, context)
         case .getMultiRegionAccessPoint(let name): try await getMultiRegionAccessPoint(name, context)
         case .listMultiRegionAccessPoints: try await listMultiRegionAccessPoints(context)
+        case .deleteMultiRegionAccessPoint: try await deleteMultiRegionAccessPoint(request, context)
+        case .putMultiRegionAccessPointPolicy: try await putMultiRegionAccessPointPolicy(request, context)
+        case .getMultiRegionAccessPointPolicy(let name): try await getMultiRegionAccessPointPolicy(name, context)
+        case .getMultiRegionAccessPointPolicyStatus(let name):
+            try await getMultiRegionAccessPointPolicyStatus(name, context)
         case .multiRegionNotImplemented:
             throw .notImplemented.because("This Multi-Region Access Point operation is not implemented yet")
         }

@@ -67,6 +67,15 @@ public protocol AccessPointRegistry: Sendable {
         failure: (code: String, message: String)?
     ) async throws(RegistryError) -> AsyncOperationRecord?
 
+    /// Finishes a delete or put-policy request in one transaction: removes the multi-region access point named
+    /// by the request, or makes the request's policy the established one, and marks the request `SUCCEEDED`; or
+    /// marks it `FAILED` when `failure` is given or no such multi-region access point exists.
+    func completeChange(
+        token: String,
+        failure: (code: String, message: String)?
+    ) async throws(RegistryError)
+        -> AsyncOperationRecord?
+
     func multiRegionAccessPoint(
         named name: MultiRegionAccessPointName,
         account: AccountID

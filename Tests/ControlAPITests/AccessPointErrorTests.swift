@@ -176,8 +176,8 @@ struct AccessPointErrorTests {
         ("GET", "/accesspoint/missing/policyStatus", 404, "NoSuchAccessPoint"),
         ("DELETE", "/accesspoint/missing/policy", 404, "NoSuchAccessPoint"),
         ("POST", "/accesspoint/missing", 405, "MethodNotAllowed"),
-        ("POST", "/async-requests/mrap/delete", 501, "NotImplemented"),
-        ("GET", "/mrap/instances/missing/policy", 501, "NotImplemented"),
+        ("GET", "/mrap/instances/missing/routes", 501, "NotImplemented"),
+        ("GET", "/mrap/instances/missing/policy", 404, "NoSuchMultiRegionAccessPoint"),
     ]
 
     @Test(arguments: Self.lookups)

@@ -1,5 +1,6 @@
 import AccessPointCore
 import ControlAPI
+import Dispatch
 import Foundation
 import NIOCore
 import S3HTTP
@@ -14,8 +15,34 @@ struct BotocoreJudgeTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/botocore_control_parse.py")
 
+    /// Runs the script on a Dispatch worker thread: `Process` and pipe reads block, and a blocked thread of the
+    /// cooperative pool (two threads on a two-core machine) would starve the other tests' servers.
+    static func runScript(input: Data) async throws -> (Int32, Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["python3", script.path]
+                    let stdin = Pipe()
+                    let stdout = Pipe()
+                    process.standardInput = stdin
+                    process.standardOutput = stdout
+                    try process.run()
+                    stdin.fileHandleForWriting.write(input)
+                    try stdin.fileHandleForWriting.close()
+                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: (process.terminationStatus, output))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     /// Each response with the operation botocore should parse it as, and the dict it must produce.
-    static func judge(_ cases: [(String, S3Response, String)]) throws {
+    static func judge(_ cases: [(String, S3Response, String)]) async throws {
         let input = cases.map { operation, response, _ in
             [
                 "operation": operation,
@@ -24,19 +51,8 @@ struct BotocoreJudgeTests {
                 "body": response.text,
             ] as [String: Any]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try await Self.runScript(input: try JSONSerialization.data(withJSONObject: input))
+        #expect(status == 0)
         let parsed = try #require(try JSONSerialization.jsonObject(with: output) as? [Any])
         #expect(parsed.count == cases.count)
         for ((operation, _, expected), actual) in zip(cases, parsed) {
@@ -81,7 +97,7 @@ struct BotocoreJudgeTests {
             + #""fips_dualstack":"s3-accesspoint-fips.dualstack.us-west-2.amazonaws.com","#
             + #""dualstack":"s3-accesspoint.dualstack.us-west-2.amazonaws.com"}"#
         let listToken = try #require(list.element("NextToken"))
-        try Self.judge([
+        try await Self.judge([
             ("CreateAccessPoint", create, #"{"AccessPointArn":"\#(arn)","Alias":"\#(alias)"}"#),
             (
                 "GetAccessPoint", get,
@@ -134,7 +150,7 @@ struct BotocoreJudgeTests {
         let get = await harness.send("GET", "/configuration/publicAccessBlock")
         let delete = await harness.send("DELETE", "/configuration/publicAccessBlock")
         let missing = await harness.send("GET", "/configuration/publicAccessBlock")
-        try Self.judge([
+        try await Self.judge([
             ("PutPublicAccessBlock", put, "{}"),
             (
                 "GetPublicAccessBlock", get,
@@ -188,7 +204,7 @@ struct BotocoreJudgeTests {
                 + #""RequestTokenARN":"\#(token)","RequestParameters":\#(parameters),"RequestStatus":"\#(status)""#
                 + (details.map { #","ResponseDetails":\#($0)"# } ?? "") + "}}"
         }
-        try Self.judge([
+        try await Self.judge([
             ("CreateMultiRegionAccessPoint", create, #"{"RequestTokenARN":"\#(token)"}"#),
             ("DescribeMultiRegionAccessPointOperation", pending, operation("INPROGRESS", nil)),
             (
@@ -209,6 +225,49 @@ struct BotocoreJudgeTests {
             ),
             ("GetMultiRegionAccessPoint", get, #"{"AccessPoint":\#(report)}"#),
             ("ListMultiRegionAccessPoints", list, #"{"AccessPoints":[\#(report)]}"#),
+        ])
+    }
+
+    @Test func multiRegionChangesParseAsTheModelSays() async throws {
+        let harness = try await MultiRegionChangeTests.harnessWithMRAP()
+        let policy = MultiRegionChangeTests.privatePolicy
+        let put = await harness.send(
+            "POST",
+            "/async-requests/mrap/put-policy",
+            body: MultiRegionChangeTests.changeBody(
+                "PutMultiRegionAccessPointPolicyRequest",
+                clientToken: "p1",
+                policy: policy
+            )
+        )
+        let putToken = try #require(put.element("RequestTokenARN"))
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        let getPolicy = await harness.send("GET", "/mrap/instances/my-mrap/policy")
+        let status = await harness.send("GET", "/mrap/instances/my-mrap/policystatus")
+        let delete = await harness.send(
+            "POST",
+            "/async-requests/mrap/delete",
+            body: MultiRegionChangeTests.changeBody("DeleteMultiRegionAccessPointRequest", clientToken: "d1")
+        )
+        let deleteToken = try #require(delete.element("RequestTokenARN"))
+        let describeDelete = await harness.send("GET", MultiRegionAccessPointTests.describePath(deleteToken))
+        let policyJSON = String(data: try JSONSerialization.data(withJSONObject: [policy]), encoding: .utf8) ?? ""
+        let quoted = String(policyJSON.dropFirst().dropLast())
+        try await Self.judge([
+            ("PutMultiRegionAccessPointPolicy", put, #"{"RequestTokenARN":"\#(putToken)"}"#),
+            (
+                "GetMultiRegionAccessPointPolicy", getPolicy,
+                #"{"Policy":{"Established":{"Policy":\#(quoted)},"Proposed":{"Policy":\#(quoted)}}}"#
+            ),
+            ("GetMultiRegionAccessPointPolicyStatus", status, #"{"Established":{"IsPublic":false}}"#),
+            ("DeleteMultiRegionAccessPoint", delete, #"{"RequestTokenARN":"\#(deleteToken)"}"#),
+            (
+                "DescribeMultiRegionAccessPointOperation", describeDelete,
+                #"{"AsyncOperation":{"CreationTime":"2026-11-24T10:53:22Z","Operation":"DeleteMultiRegionAccessPoint","#
+                    + #""RequestTokenARN":"\#(deleteToken)","RequestParameters":{"#
+                    + #""DeleteMultiRegionAccessPointRequest":{"Name":"my-mrap"}},"RequestStatus":"INPROGRESS"}}"#
+            ),
         ])
     }
 }

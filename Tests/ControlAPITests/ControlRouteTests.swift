@@ -27,8 +27,8 @@ struct ControlRouteTests {
         ("GET", "/accesspoint/my-ap", nil),
         ("POST", "/v20180820/configuration/publicAccessBlock", nil),
         ("POST", "/v20180820/async-requests/mrap/create", .createMultiRegionAccessPoint),
-        ("POST", "/v20180820/async-requests/mrap/delete", .multiRegionNotImplemented),
-        ("POST", "/v20180820/async-requests/mrap/put-policy", .multiRegionNotImplemented),
+        ("POST", "/v20180820/async-requests/mrap/delete", .deleteMultiRegionAccessPoint),
+        ("POST", "/v20180820/async-requests/mrap/put-policy", .putMultiRegionAccessPointPolicy),
         ("POST", "/v20180820/async-requests/mrap/create/extra", nil),
         (
             "GET",
@@ -40,8 +40,11 @@ struct ControlRouteTests {
         // The greedy name: suffixes are tested first, and a name may not be empty.
         ("GET", "/v20180820/mrap/instances", .listMultiRegionAccessPoints),
         ("GET", "/v20180820/mrap/instances/my-mrap", .getMultiRegionAccessPoint(name: "my-mrap")),
-        ("GET", "/v20180820/mrap/instances/my-mrap/policy", .multiRegionNotImplemented),
-        ("GET", "/v20180820/mrap/instances/my-mrap/policystatus", .multiRegionNotImplemented),
+        ("GET", "/v20180820/mrap/instances/my-mrap/policy", .getMultiRegionAccessPointPolicy(name: "my-mrap")),
+        (
+            "GET", "/v20180820/mrap/instances/my-mrap/policystatus",
+            .getMultiRegionAccessPointPolicyStatus(name: "my-mrap")
+        ),
         ("GET", "/v20180820/mrap/instances/my-mrap/routes", .multiRegionNotImplemented),
         ("GET", "/v20180820/mrap/instances/policy", .getMultiRegionAccessPoint(name: "policy")),
         ("GET", "/v20180820/mrap/instances/", nil),

@@ -50,11 +50,7 @@ public struct MultiRegionOperationProcessor: Sendable {
                     )
                 }
             default:
-                _ = try await registry.completeCreate(
-                    token: operation.token,
-                    accessPoint: nil,
-                    failure: ("NotImplemented", "\(operation.operation) is not implemented yet")
-                )
+                _ = try await registry.completeChange(token: operation.token, failure: nil)
             }
             finished += 1
         }

@@ -30,12 +30,20 @@ extension ControlAPIResponder {
                 xml.element("CreationTime", ControlXMLWriter.timestamp(operation.creationTime))
                 xml.element("Operation", operation.operation)
                 xml.element("RequestTokenARN", operation.token)
-                if let create = operation.createRequest {
-                    xml.element("RequestParameters") { xml in xml.createRequestParameters(create) }
+                xml.element("RequestParameters") { xml in
+                    if let create = operation.createRequest {
+                        xml.createRequestParameters(create)
+                    } else if let name = operation.targetName {
+                        xml.element(operation.operation + "Request") {
+                            xml in
+                            xml.element("Name", name)
+                            if let policy = operation.policy { xml.element("Policy", policy) }
+                        }
+                    }
                 }
                 xml.element("RequestStatus", operation.status)
                 switch operation.status {
-                case "SUCCEEDED":
+                case "SUCCEEDED" where operation.createRequest != nil:
                     xml.element("ResponseDetails") { xml in
                         xml.element("MultiRegionAccessPointDetails") { xml in
                             xml.element("Regions") { xml in

@@ -21,6 +21,10 @@ enum ControlRoute: Equatable, Sendable {
     case describeMultiRegionAccessPointOperation(token: String)
     case getMultiRegionAccessPoint(name: String)
     case listMultiRegionAccessPoints
+    case deleteMultiRegionAccessPoint
+    case putMultiRegionAccessPointPolicy
+    case getMultiRegionAccessPointPolicy(name: String)
+    case getMultiRegionAccessPointPolicyStatus(name: String)
     /// A multi-region access point operation that is recognised but not implemented yet.
     case multiRegionNotImplemented
 
@@ -71,7 +75,8 @@ enum ControlRoute: Equatable, Sendable {
                 guard segments.count == 3 else { return nil }
                 switch head[2] {
                 case "create": return .createMultiRegionAccessPoint
-                case "delete", "put-policy": return .multiRegionNotImplemented
+                case "delete": return .deleteMultiRegionAccessPoint
+                case "put-policy": return .putMultiRegionAccessPointPolicy
                 default: return nil
                 }
             }
@@ -84,7 +89,14 @@ enum ControlRoute: Equatable, Sendable {
         if segments.count == 2 { return .listMultiRegionAccessPoints }
         let rest = segments[2...]
         if let last = rest.last, rest.count > 1, ["policy", "policystatus", "routes"].contains(last) {
-            return .multiRegionNotImplemented
+            guard let name = PercentDecoding.decode(rest.dropLast().joined(separator: "/")), !name.isEmpty else {
+                return nil
+            }
+            switch last {
+            case "policy": return .getMultiRegionAccessPointPolicy(name: name)
+            case "policystatus": return .getMultiRegionAccessPointPolicyStatus(name: name)
+            default: return .multiRegionNotImplemented
+            }
         }
         guard let name = PercentDecoding.decode(rest.joined(separator: "/")), !name.isEmpty else { return nil }
         return .getMultiRegionAccessPoint(name: name)

@@ -39,6 +39,10 @@ public struct AsyncOperationRecord: Sendable, Equatable {
     /// `INPROGRESS`, `SUCCEEDED` or `FAILED`.
     public var status: String
     public var createRequest: CreateRequest?
+    /// The multi-region access point a delete or put-policy request names.
+    public var targetName: String?
+    /// The policy a put-policy request carries.
+    public var policy: String?
     public var errorCode: String?
     public var errorMessage: String?
 
@@ -50,6 +54,8 @@ public struct AsyncOperationRecord: Sendable, Equatable {
         creationTime: Date,
         status: String,
         createRequest: CreateRequest?,
+        targetName: String? = nil,
+        policy: String? = nil,
         errorCode: String? = nil,
         errorMessage: String? = nil
     ) {
@@ -60,6 +66,8 @@ public struct AsyncOperationRecord: Sendable, Equatable {
         self.creationTime = creationTime
         self.status = status
         self.createRequest = createRequest
+        self.targetName = targetName
+        self.policy = policy
         self.errorCode = errorCode
         self.errorMessage = errorMessage
     }

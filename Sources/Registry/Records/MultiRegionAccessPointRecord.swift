@@ -24,6 +24,9 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
     public var status: String
     /// One bucket per region, ordered by region.
     public var regions: [RegionEntry]
+    /// The policy in force, and the latest one put (spec §2: Proposed, then Established once propagated).
+    public var establishedPolicy: String?
+    public var proposedPolicy: String?
 
     public init(
         account: AccountID,
@@ -32,7 +35,9 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
         createdAt: Date,
         publicAccessBlock: PublicAccessBlockFlags,
         status: String,
-        regions: [RegionEntry]
+        regions: [RegionEntry],
+        establishedPolicy: String? = nil,
+        proposedPolicy: String? = nil
     ) {
         self.account = account
         self.name = name
@@ -41,5 +46,7 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
         self.publicAccessBlock = publicAccessBlock
         self.status = status
         self.regions = regions
+        self.establishedPolicy = establishedPolicy
+        self.proposedPolicy = proposedPolicy
     }
 }

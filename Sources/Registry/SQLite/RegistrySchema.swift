@@ -79,6 +79,16 @@ enum RegistrySchema {
                     """
             )
         }
+        migrator.registerMigration("v3: multi-region access point policies, delete and put-policy requests") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE multi_region_access_point ADD COLUMN established_policy TEXT;
+                    ALTER TABLE multi_region_access_point ADD COLUMN proposed_policy TEXT;
+                    ALTER TABLE async_request ADD COLUMN target_name TEXT;
+                    ALTER TABLE async_request ADD COLUMN policy TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -25,13 +25,13 @@ extension SQLiteRegistry {
             try db.execute(
                 sql: """
                     INSERT INTO async_request (token, account, operation, client_token, creation_time, status,
-                        create_request, error_code, error_message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        create_request, error_code, error_message, target_name, policy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     operation.token, operation.account.rawValue, operation.operation, operation.clientToken,
                     Int64(operation.creationTime.timeIntervalSince1970.rounded(.down)), operation.status, request,
-                    operation.errorCode, operation.errorMessage,
+                    operation.errorCode, operation.errorMessage, operation.targetName, operation.policy,
                 ]
             )
             return operation
@@ -91,6 +91,60 @@ extension SQLiteRegistry {
                     UPDATE async_request SET status = ?, error_code = ?, error_message = ?
                     WHERE token = ? AND status = 'INPROGRESS'
                     """,
+                arguments: [outcome == nil ? "SUCCEEDED" : "FAILED", outcome?[0], outcome?[1], token]
+            )
+            return try Row.fetchOne(db, sql: "SELECT * FROM async_request WHERE token = ?", arguments: [token])
+                .flatMap(Self.asyncOperationRecord)
+        }
+    }
+
+    public func completeChange(
+        token: String,
+        failure: (code: String, message: String)?
+    )
+        async throws(RegistryError) -> AsyncOperationRecord?
+    {
+        let failure = failure.map { [$0.code, $0.message] }
+        return try await write { db in
+            guard
+                let operation = try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM async_request WHERE token = ? AND status = 'INPROGRESS'",
+                    arguments: [token]
+                ).flatMap(Self.asyncOperationRecord)
+            else {
+                return try Row.fetchOne(db, sql: "SELECT * FROM async_request WHERE token = ?", arguments: [token])
+                    .flatMap(Self.asyncOperationRecord)
+            }
+            var outcome = failure
+            if outcome == nil {
+                let account = operation.account.rawValue
+                switch operation.operation {
+                case "DeleteMultiRegionAccessPoint":
+                    try db.execute(
+                        sql: "DELETE FROM multi_region_access_point WHERE account = ? AND name = ?",
+                        arguments: [account, operation.targetName]
+                    )
+                case "PutMultiRegionAccessPointPolicy":
+                    try db.execute(
+                        sql: """
+                            UPDATE multi_region_access_point SET established_policy = ?, proposed_policy = ?
+                            WHERE account = ? AND name = ?
+                            """,
+                        arguments: [operation.policy, operation.policy, account, operation.targetName]
+                    )
+                default:
+                    break
+                }
+                if db.changesCount == 0 {
+                    outcome = [
+                        "NoSuchMultiRegionAccessPoint",
+                        "The specified Multi-Region Access Point does not exist: \(operation.targetName ?? "")",
+                    ]
+                }
+            }
+            try db.execute(
+                sql: "UPDATE async_request SET status = ?, error_code = ?, error_message = ? WHERE token = ?",
                 arguments: [outcome == nil ? "SUCCEEDED" : "FAILED", outcome?[0], outcome?[1], token]
             )
             return try Row.fetchOne(db, sql: "SELECT * FROM async_request WHERE token = ?", arguments: [token])
@@ -187,7 +241,9 @@ extension SQLiteRegistry {
                 createdAt: Date(timeIntervalSince1970: TimeInterval(seconds)),
                 publicAccessBlock: flags(row),
                 status: row["status"],
-                regions: regions
+                regions: regions,
+                establishedPolicy: row["established_policy"],
+                proposedPolicy: row["proposed_policy"]
             )
         }
     }
@@ -206,6 +262,8 @@ extension SQLiteRegistry {
             createRequest: request.flatMap {
                 try? JSONDecoder().decode(AsyncOperationRecord.CreateRequest.self, from: Data($0.utf8))
             },
+            targetName: row["target_name"],
+            policy: row["policy"],
             errorCode: row["error_code"],
             errorMessage: row["error_message"]
         )
