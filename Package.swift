@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure: standard library only. Names, ARNs, hosts, CIDR tables, the lab model, the S3 error catalogue.
@@ -78,6 +79,24 @@ let package = Package(
         .target(
             name: "LabConfigurationLoader",
             dependencies: ["AccessPointCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: the seam the servers share: S3 requests and responses, `S3Responder`, errors rendered as XML.
+        .target(
+            name: "S3HTTP",
+            dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: durable access point state on SQLite (GRDB), behind `AccessPointRegistry`.
+        .target(
+            name: "Registry",
+            dependencies: ["AccessPointCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Server: the S3 Control REST-XML operations, one file per operation, behind `S3Responder`.
+        .target(
+            name: "ControlAPI",
+            dependencies: ["AccessPointCore", "PolicyEngine", "S3HTTP", "Registry"],
             swiftSettings: strictSettings
         ),
         // The one binary. Wiring only.
@@ -137,6 +156,28 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "S3HTTPTests",
+            dependencies: ["S3HTTP", "AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "AccessPointCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ControlAPITests",
+            dependencies: [
+                "ControlAPI",
+                "Registry",
+                "S3HTTP",
+                "PolicyEngine",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // Runs the built `aprouter` binary as a user would.

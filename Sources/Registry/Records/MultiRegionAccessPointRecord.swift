@@ -1,0 +1,52 @@
+public import AccessPointCore
+public import Foundation
+
+/// One multi-region access point, stored once its asynchronous create has succeeded. Unique by (account, name).
+public struct MultiRegionAccessPointRecord: Sendable, Equatable {
+    public struct RegionEntry: Sendable, Equatable {
+        public var region: Region
+        public var bucket: BucketName
+        public var bucketAccount: AccountID
+
+        public init(region: Region, bucket: BucketName, bucketAccount: AccountID) {
+            self.region = region
+            self.bucket = bucket
+            self.bucketAccount = bucketAccount
+        }
+    }
+
+    public var account: AccountID
+    public var name: MultiRegionAccessPointName
+    public var alias: MultiRegionAccessPointAlias
+    public var createdAt: Date
+    public var publicAccessBlock: PublicAccessBlockFlags
+    /// `READY`, `CREATING`, `DELETING`, … (spec §2).
+    public var status: String
+    /// One bucket per region, ordered by region.
+    public var regions: [RegionEntry]
+    /// The policy in force, and the latest one put (spec §2: Proposed, then Established once propagated).
+    public var establishedPolicy: String?
+    public var proposedPolicy: String?
+
+    public init(
+        account: AccountID,
+        name: MultiRegionAccessPointName,
+        alias: MultiRegionAccessPointAlias,
+        createdAt: Date,
+        publicAccessBlock: PublicAccessBlockFlags,
+        status: String,
+        regions: [RegionEntry],
+        establishedPolicy: String? = nil,
+        proposedPolicy: String? = nil
+    ) {
+        self.account = account
+        self.name = name
+        self.alias = alias
+        self.createdAt = createdAt
+        self.publicAccessBlock = publicAccessBlock
+        self.status = status
+        self.regions = regions
+        self.establishedPolicy = establishedPolicy
+        self.proposedPolicy = proposedPolicy
+    }
+}

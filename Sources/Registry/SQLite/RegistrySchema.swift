@@ -1,0 +1,94 @@
+internal import GRDB
+
+/// The versioned schema. A migration, once released, is never edited: changes are new migrations.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: access points, account public access blocks, snapshot version") { db in
+            // The primary key is what makes 50 concurrent creates of one name give exactly one success.
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_point (
+                        account TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        bucket TEXT NOT NULL,
+                        bucket_account TEXT NOT NULL,
+                        vpc_id TEXT,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL,
+                        alias TEXT NOT NULL UNIQUE,
+                        creation_date INTEGER NOT NULL,
+                        policy TEXT,
+                        PRIMARY KEY (account, region, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE account_public_access_block (
+                        account TEXT NOT NULL PRIMARY KEY,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE snapshot_version (
+                        id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                        version INTEGER NOT NULL
+                    );
+                    INSERT INTO snapshot_version (id, version) VALUES (1, 0);
+                    """
+            )
+        }
+        migrator.registerMigration("v2: multi-region access points and their asynchronous requests") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE multi_region_access_point (
+                        account TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        alias TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        block_public_acls INTEGER NOT NULL,
+                        ignore_public_acls INTEGER NOT NULL,
+                        block_public_policy INTEGER NOT NULL,
+                        restrict_public_buckets INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        PRIMARY KEY (account, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE multi_region_access_point_region (
+                        account TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        bucket TEXT NOT NULL,
+                        bucket_account TEXT NOT NULL,
+                        PRIMARY KEY (account, name, region),
+                        FOREIGN KEY (account, name) REFERENCES multi_region_access_point (account, name)
+                            ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE async_request (
+                        token TEXT NOT NULL PRIMARY KEY,
+                        account TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        client_token TEXT NOT NULL,
+                        creation_time INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        create_request TEXT,
+                        error_code TEXT,
+                        error_message TEXT,
+                        UNIQUE (account, operation, client_token)
+                    );
+                    """
+            )
+        }
+        migrator.registerMigration("v3: multi-region access point policies, delete and put-policy requests") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE multi_region_access_point ADD COLUMN established_policy TEXT;
+                    ALTER TABLE multi_region_access_point ADD COLUMN proposed_policy TEXT;
+                    ALTER TABLE async_request ADD COLUMN target_name TEXT;
+                    ALTER TABLE async_request ADD COLUMN policy TEXT;
+                    """
+            )
+        }
+        return migrator
+    }
+}

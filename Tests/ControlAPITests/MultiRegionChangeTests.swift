@@ -1,0 +1,143 @@
+import AccessPointCore
+import ControlAPI
+import Foundation
+import Registry
+import S3HTTP
+import Testing
+
+/// Asynchronous delete and put-policy of multi-region access points, and reading the policy back.
+struct MultiRegionChangeTests {
+    typealias H = ControlHarness
+    typealias M = MultiRegionAccessPointTests
+
+    static let resource = "arn:aws:s3::123456789012:accesspoint/maaaaaaaaaaa2.mrap/object/*"
+    static let privatePolicy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"#
+        + #""Action":"s3:GetObject","Resource":"\#(resource)"}]}"#
+    static let publicPolicy =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","#
+        + #""Action":"s3:GetObject","Resource":"\#(resource)"}]}"#
+
+    static func changeBody(
+        _ root: String,
+        name: String = "my-mrap",
+        clientToken: String,
+        policy: String? = nil
+    )
+        -> String
+    {
+        #"<\#(root) xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><ClientToken>\#(clientToken)</ClientToken>"#
+            + "<Details><Name>\(name)</Name>"
+            + (policy.map { "<Policy>\(XMLText.escaped($0))</Policy>" } ?? "")
+            + "</Details></\(root)>"
+    }
+
+    /// A harness with `my-mrap` created and settled.
+    static func harnessWithMRAP(publicAccessBlock: String = "") async throws -> H {
+        let harness = try H()
+        _ = await harness.send(
+            "POST",
+            "/async-requests/mrap/create",
+            body: M.createBody(publicAccessBlock: publicAccessBlock)
+        )
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        #expect((await harness.send("GET", "/mrap/instances/my-mrap")).status == 200)
+        return harness
+    }
+
+    func putPolicy(_ harness: H, _ policy: String, token: String = "p1") async -> S3Response {
+        await harness.send(
+            "POST",
+            "/async-requests/mrap/put-policy",
+            body: Self.changeBody("PutMultiRegionAccessPointPolicyRequest", clientToken: token, policy: policy)
+        )
+    }
+
+    @Test func putPolicyIsAsynchronousThenEstablished() async throws {
+        let harness = try await Self.harnessWithMRAP()
+        let before = await harness.send("GET", "/mrap/instances/my-mrap/policy")
+        #expect(
+            before.text
+                == H.declaration + "<GetMultiRegionAccessPointPolicyResult\(H.namespace)><Policy></Policy>"
+                + "</GetMultiRegionAccessPointPolicyResult>"
+        )
+        let put = await putPolicy(harness, Self.privatePolicy)
+        let token = try #require(put.element("RequestTokenARN"))
+        #expect(token.contains(":async-request/mrap/put-policy/"))
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        #expect((await harness.send("GET", M.describePath(token))).element("RequestStatus") == "SUCCEEDED")
+        let policy = await harness.send("GET", "/mrap/instances/my-mrap/policy")
+        let escaped = XMLText.escaped(Self.privatePolicy)
+        #expect(
+            policy.text
+                == H.declaration + "<GetMultiRegionAccessPointPolicyResult\(H.namespace)><Policy>"
+                + "<Established><Policy>\(escaped)</Policy></Established>"
+                + "<Proposed><Policy>\(escaped)</Policy></Proposed></Policy></GetMultiRegionAccessPointPolicyResult>"
+        )
+        let status = await harness.send("GET", "/mrap/instances/my-mrap/policystatus")
+        #expect(
+            status.text
+                == H.declaration + "<GetMultiRegionAccessPointPolicyStatusResult\(H.namespace)><Established>"
+                + "<IsPublic>false</IsPublic></Established></GetMultiRegionAccessPointPolicyStatusResult>"
+        )
+    }
+
+    @Test func publicPolicyIsRefusedWhileBlockPublicPolicyApplies() async throws {
+        let harness = try await Self.harnessWithMRAP()
+        let refused = await putPolicy(harness, Self.publicPolicy)
+        #expect(refused.status == 403)
+        #expect(refused.errorCode == "AccessDenied")
+
+        let relaxed = try await Self.harnessWithMRAP(
+            publicAccessBlock: "<PublicAccessBlock><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlock>"
+        )
+        #expect((await putPolicy(relaxed, Self.publicPolicy)).status == 200)
+        relaxed.advanceClock(by: 2)
+        try await relaxed.processor.processPending()
+        #expect((await relaxed.send("GET", "/mrap/instances/my-mrap/policystatus")).element("IsPublic") == "true")
+    }
+
+    @Test func malformedPolicyIsRefusedAtOnce() async throws {
+        let harness = try await Self.harnessWithMRAP()
+        let response = await putPolicy(harness, "{not json")
+        #expect(response.status == 400)
+        #expect(response.errorCode == "MalformedPolicy")
+    }
+
+    @Test func deleteIsAsynchronousAndFailsForUnknownNames() async throws {
+        let harness = try await Self.harnessWithMRAP()
+        let delete = await harness.send(
+            "POST",
+            "/async-requests/mrap/delete",
+            body: Self.changeBody("DeleteMultiRegionAccessPointRequest", clientToken: "d1")
+        )
+        let token = try #require(delete.element("RequestTokenARN"))
+        #expect(token.contains(":async-request/mrap/delete/"))
+        #expect((await harness.send("GET", "/mrap/instances/my-mrap")).status == 200)
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        let described = await harness.send("GET", M.describePath(token))
+        #expect(described.element("RequestStatus") == "SUCCEEDED")
+        #expect(
+            described.text.contains(
+                "<RequestParameters><DeleteMultiRegionAccessPointRequest><Name>my-mrap</Name>"
+                    + "</DeleteMultiRegionAccessPointRequest></RequestParameters>"
+            )
+        )
+        #expect((await harness.send("GET", "/mrap/instances/my-mrap")).status == 404)
+        #expect(try await harness.registry.snapshot().multiRegionAccessPoints.isEmpty)
+
+        let again = await harness.send(
+            "POST",
+            "/async-requests/mrap/delete",
+            body: Self.changeBody("DeleteMultiRegionAccessPointRequest", clientToken: "d2")
+        )
+        harness.advanceClock(by: 2)
+        try await harness.processor.processPending()
+        let failed = await harness.send("GET", M.describePath(try #require(again.element("RequestTokenARN"))))
+        #expect(failed.element("RequestStatus") == "FAILED")
+        #expect(failed.element("Code") == "NoSuchMultiRegionAccessPoint")
+    }
+}
