@@ -27,7 +27,17 @@ struct ServeTests {
         return lab
     }
 
-    static func dig(_ arguments: [String]) throws -> String {
+    /// Runs dig on a Dispatch thread: a blocking wait on Swift's cooperative pool (two threads here) can starve
+    /// the server tasks the query is waiting for.
+    static func dig(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try blockingDig(arguments) })
+            }
+        }
+    }
+
+    private static func blockingDig(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
         process.arguments = ["+time=2", "+tries=1"] + arguments
@@ -46,11 +56,13 @@ struct ServeTests {
         let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
         defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
-        let inside = try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", "app.corp.internal"])
+        let inside = try await Self.dig([
+            "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", "app.corp.internal",
+        ])
         #expect(inside == "127.0.10.20\n")
-        let outside = try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.7", "app.corp.internal"])
+        let outside = try await Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.7", "app.corp.internal"])
         #expect(outside.contains("status: REFUSED"))
-        let control = try Self.dig([
+        let control = try await Self.dig([
             "@127.0.0.1", "-p", "\(port)", "+short", "123456789012.s3-control.us-west-2.amazonaws.com",
         ])
         #expect(control == "127.0.0.1\n")
@@ -67,16 +79,16 @@ struct ServeTests {
         let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
         defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
-        func ask(_ name: String) throws -> String {
-            try Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", name])
+        func ask(_ name: String) async throws -> String {
+            try await Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", name])
         }
-        #expect(try ask("db.corp.internal") == "")
+        #expect(try await ask("db.corp.internal") == "")
         let original = try String(contentsOf: zone, encoding: .utf8)
         try (original + "\ndb  IN A   127.0.10.21\n").write(to: zone, atomically: true, encoding: .utf8)
         var answer = ""
         for _ in 0..<50 where answer.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            answer = try ask("db.corp.internal")
+            answer = try await ask("db.corp.internal")
         }
         #expect(answer == "127.0.10.21\n")
         try (original + "\nbroken IN A 300.0.0.1\n").write(to: zone, atomically: true, encoding: .utf8)
@@ -84,7 +96,7 @@ struct ServeTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(server.output.contains("reload failed"))
-        #expect(try ask("db.corp.internal") == "127.0.10.21\n")
+        #expect(try await ask("db.corp.internal") == "127.0.10.21\n")
         #expect(server.stop() == 0)
     }
 
