@@ -106,6 +106,7 @@ let package = Package(
                 "AccessPointCore",
                 "LabConfigurationLoader",
                 "PrivateDNS",
+                "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,7 +184,7 @@ let package = Package(
         // Runs the built `aprouter` binary as a user would.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["aprouter"],
+            dependencies: ["aprouter", "Registry", "AccessPointCore"],
             swiftSettings: strictSettings
         ),
     ]

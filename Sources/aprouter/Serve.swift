@@ -2,6 +2,7 @@ import AccessPointCore
 import ArgumentParser
 import Logging
 import PrivateDNS
+import Registry
 import ServiceLifecycle
 import UnixSignals
 
@@ -21,9 +22,19 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         guard let lab = ConfigurationSource.load(config) else { throw ExitCode(1) }
         let logger = Logging.makeLogger(level: logLevel.level)
+        let registry: SQLiteRegistry
+        let snapshot: AccessPointSnapshot
+        do {
+            registry = try SQLiteRegistry(stateDirectory: lab.stateDir)
+            snapshot = try await registry.snapshot()
+        } catch {
+            var stderr = StandardError()
+            print("error: the registry in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let dns: DNSServer
         do {
-            dns = try DNSServer(configuration: DNSServerConfiguration(lab: lab), logger: logger)
+            dns = try DNSServer(configuration: DNSServerConfiguration(lab: lab), snapshot: snapshot, logger: logger)
         } catch {
             var stderr = StandardError()
             print("error: \(error)\nThe zone files must load before aprouter starts; nothing was started.", to: &stderr)
@@ -34,12 +45,29 @@ struct Serve: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dns), .init(service: ZoneReloadService(dns: dns, logger: logger))],
+                services: [
+                    .init(service: dns),
+                    .init(service: ZoneReloadService(dns: dns, logger: logger)),
+                    .init(service: SnapshotFeedService(registry: registry, dns: dns)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
+    }
+}
+
+/// Feeds every registry change to the data plane as a new immutable snapshot (STYLE §2: the data-plane servers
+/// never read the database themselves).
+struct SnapshotFeedService: Service {
+    let registry: SQLiteRegistry
+    let dns: DNSServer
+
+    func run() async throws {
+        for await snapshot in registry.snapshots().cancelOnGracefulShutdown() {
+            dns.update(snapshot)
+        }
     }
 }
 

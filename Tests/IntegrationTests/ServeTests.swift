@@ -1,4 +1,6 @@
+import AccessPointCore
 import Foundation
+import Registry
 import Synchronization
 import Testing
 
@@ -115,6 +117,38 @@ struct ServeTests {
         let second = try AprouterCommand.run(["serve", "--config", busy.path], in: directory)
         #expect(second.status != 0)
         #expect(second.stderr.contains("the DNS server cannot listen on UDP 127.0.0.1:\(port)"), "\(second.stderr)")
+    }
+
+    /// Access points already in the registry (state from an earlier run) resolve as soon as the server starts.
+    @Test func resolvesAccessPointsFromTheRegistry() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        do {
+            let registry = try SQLiteRegistry(stateDirectory: directory.appendingPathComponent("state").path)
+            try await registry.createAccessPoint(
+                AccessPointRecord(
+                    name: try AccessPointName(validating: "persisted"),
+                    account: try AccountID(validating: "123456789012"),
+                    region: try Region(validating: "us-west-2"),
+                    bucket: try BucketName(validating: "example-bucket"),
+                    bucketAccount: try AccountID(validating: "123456789012"),
+                    vpcId: nil,
+                    publicAccessBlock: .all,
+                    alias: "persisted-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias",
+                    creationDate: Date()
+                ),
+                quota: 1000
+            )
+        }
+        let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
+        defer { _ = server.stop() }
+        let port = try #require(try await server.dnsPort(), "\(server.output)")
+        let name = "persisted-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+        #expect(try await Self.dig(["@127.0.0.1", "-p", "\(port)", "+short", name]) == "127.0.0.1\n")
+        let alias = "persisted-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.us-west-2.amazonaws.com"
+        #expect(try await Self.dig(["@127.0.0.1", "-p", "\(port)", "+short", alias]) == "127.0.0.1\n")
+        #expect(server.stop() == 0)
     }
 
     @Test func refusesToStartOnABrokenZoneFile() throws {
