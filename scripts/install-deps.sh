@@ -6,12 +6,13 @@
 #
 # Debian: libldns-dev (the DNS emulator's zone parser), libsqlite3-dev (GRDB's GRDBSQLite links the system SQLite), ldnsutils (drill), bind9-dnsutils (dig),
 # libnss-myhostname (so *.localhost names resolve to loopback), nsd (reference DNS server for differential tests).
-# PyPI: boto3/botocore (host and signature fixtures are checked against real botocore), awscrt (SigV4A),
+# PyPI: boto3/botocore (host and signature fixtures are checked against real botocore), awscli (the control API
+# is tested with `aws s3control`), awscrt (SigV4A),
 # dnspython (scripts/dns_differential.py).
 set -euo pipefail
 
 apt_packages=(libldns-dev libsqlite3-dev ldnsutils bind9-dnsutils libnss-myhostname nsd)
-python_modules=(boto3:boto3 botocore:botocore awscrt:awscrt dns:dnspython)
+python_modules=(boto3:boto3 botocore:botocore awscli:awscli awscrt:awscrt dns:dnspython)
 
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -1,8 +1,14 @@
 import AccessPointCore
 import ArgumentParser
+import ControlAPI
+import Foundation
+import LabPKI
 import Logging
 import PrivateDNS
 import Registry
+import Router
+import S3Auth
+import S3HTTP
 import ServiceLifecycle
 import UnixSignals
 
@@ -40,15 +46,53 @@ struct Serve: AsyncParsableCommand {
             print("error: \(error)\nThe zone files must load before aprouter starts; nothing was started.", to: &stderr)
             throw ExitCode(1)
         }
-        logger.notice(
-            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); the HTTPS router and the control API are not built yet"
+        let certificates: LabCertificateMaterial
+        do {
+            certificates = try LabCertificateStore(directory: lab.certsDir)
+                .prepare(for: LabCertificateNames(configuration: lab), now: Date())
+        } catch {
+            var stderr = StandardError()
+            print("error: TLS certificates in \(lab.certsDir): \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
+        let controlConfiguration = ControlAPIConfiguration(lab: lab)
+        let router = RouterServer(
+            handler: RouterRequestHandler(
+                configuration: RouterConfiguration(
+                    https: lab.listeners.https,
+                    http: lab.listeners.http,
+                    certificatePEM: certificates.server.certificatePEM,
+                    privateKeyPEM: certificates.server.privateKeyPEM,
+                    classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
+                    region: lab.region,
+                    credentials: RouterConfiguration.credentials(of: lab)
+                ),
+                control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
+                requestIDs: RandomS3RequestIDGenerator(),
+                clock: { AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
+            ),
+            logger: logger
         )
+        logger.notice(
+            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API (the access point data plane is not built yet); plain HTTP on \(lab.listeners.http) refuses every request"
+        )
+        logger.notice("TLS: export AWS_CA_BUNDLE=\(certificates.authorityCertificatePath)")
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: dns),
                     .init(service: ZoneReloadService(dns: dns, logger: logger)),
                     .init(service: SnapshotFeedService(registry: registry, dns: dns)),
+                    .init(service: router),
+                    .init(
+                        service: MultiRegionService(
+                            processor: MultiRegionOperationProcessor(
+                                configuration: controlConfiguration,
+                                registry: registry
+                            ),
+                            logger: logger
+                        )
+                    ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -69,6 +113,28 @@ struct SnapshotFeedService: Service {
             dns.update(snapshot)
         }
     }
+}
+
+/// Finishes asynchronous multi-region requests once they have settled, checking every second.
+struct MultiRegionService: Service {
+    let processor: MultiRegionOperationProcessor
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelledOrShuttingDown {
+            do {
+                try await processor.processPending()
+            } catch {
+                logger.error("multi-region requests: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Whether the service should stop: cancelled, or the group is shutting down gracefully.
+    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }
 
 /// Reloads the zone files on SIGHUP and when a file in the zone directory changes; a broken file keeps the

@@ -1,0 +1,57 @@
+public import AccessPointCore
+public import S3Auth
+
+/// What the router needs from a lab, resolved before it binds: listeners, TLS material, host suffixes, the
+/// region its endpoints answer for, and who may sign requests.
+public struct RouterConfiguration: Sendable {
+    public var https: ListenAddress
+    public var http: ListenAddress
+    /// PEM of the server certificate (the lab CA's issue) and its private key.
+    public var certificatePEM: String
+    public var privateKeyPEM: String
+    public var classifier: HostClassifier
+    /// The region of hosts that carry none (a lab endpoint URL); the credential scope must name it.
+    public var region: Region
+    public var credentials: StaticCredentialLookup
+    /// Control-plane bodies are small XML documents; larger ones are refused before they are read whole.
+    public var maximumControlBodyBytes: Int
+
+    public init(
+        https: ListenAddress,
+        http: ListenAddress,
+        certificatePEM: String,
+        privateKeyPEM: String,
+        classifier: HostClassifier,
+        region: Region,
+        credentials: StaticCredentialLookup,
+        maximumControlBodyBytes: Int = 1 << 20
+    ) {
+        self.https = https
+        self.http = http
+        self.certificatePEM = certificatePEM
+        self.privateKeyPEM = privateKeyPEM
+        self.classifier = classifier
+        self.region = region
+        self.credentials = credentials
+        self.maximumControlBodyBytes = maximumControlBodyBytes
+    }
+
+    /// The lab's users as SigV4 credentials, each with its account and IAM user ARN.
+    public static func credentials(of lab: LabConfiguration) -> StaticCredentialLookup {
+        StaticCredentialLookup(
+            lab.accounts.flatMap { account in
+                account.users.map { user in
+                    SigV4Credential(
+                        accessKeyID: user.accessKeyId,
+                        secretAccessKey: user.secretAccessKey,
+                        identity: SigV4Identity(
+                            accountID: account.id,
+                            userARN: "arn:\(lab.region.partition):iam::\(account.id):user/\(user.name)",
+                            userName: user.name
+                        )
+                    )
+                }
+            }
+        )
+    }
+}

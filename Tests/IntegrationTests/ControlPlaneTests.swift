@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// The S3 Control API through the HTTPS router, judged by the real aws CLI, curl and dig: what a user does first.
+@Suite(.serialized)
+struct ControlPlaneTests {
+    static let lab = """
+        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0"}
+        accounts:
+          - id: "123456789012"
+            users: [{name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}]
+        buckets: [{name: example-bucket, account: "123456789012"}]
+        """
+
+    struct Ports {
+        var https: Int
+        var http: Int
+        var dns: Int
+    }
+
+    static func ports(_ server: RunningServer) async throws -> Ports? {
+        for _ in 0..<500 {
+            let output = server.output
+            if let https = Self.value("router.https_port", in: output),
+                let http = Self.value("router.http_port", in: output),
+                let dns = Self.value("dns.port", in: output)
+            {
+                return Ports(https: https, http: http, dns: dns)
+            }
+            if !server.process.isRunning { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    static func value(_ key: String, in text: String) -> Int? {
+        guard let range = text.range(of: key + "=") else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Runs a command on a Dispatch thread (never blocking the cooperative pool) and returns status and output.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                        process.arguments = arguments
+                        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                        let pipe = Pipe()
+                        process.standardOutput = pipe
+                        process.standardError = pipe
+                        process.standardInput = FileHandle.nullDevice
+                        try process.run()
+                        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                        process.waitUntilExit()
+                        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                    }
+                )
+            }
+        }
+    }
+
+    @Test func awsCLIManagesAccessPointsAndDNSFollows() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let labFile = directory.appendingPathComponent("lab.yaml")
+        try Self.lab.write(to: labFile, atomically: true, encoding: .utf8)
+        let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
+        defer { _ = server.stop() }
+        let ports = try #require(try await Self.ports(server), "\(server.output)")
+        let environment = [
+            "AWS_CA_BUNDLE": directory.appendingPathComponent("certs/ca.pem").path,
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "AWS_DEFAULT_REGION": "us-west-2",
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        ]
+        let endpoint = ["--endpoint-url", "https://s3.lab.localhost:\(ports.https)", "--account-id", "123456789012"]
+        func aws(_ arguments: [String], secret: String? = nil) async throws -> (Int32, String) {
+            var env = environment
+            if let secret { env["AWS_SECRET_ACCESS_KEY"] = secret }
+            return try await Self.run(
+                ["aws", "s3control"] + arguments + endpoint + ["--output", "json"],
+                environment: env
+            )
+        }
+        func resolve() async throws -> String {
+            try await Self.run([
+                "dig", "@127.0.0.1", "-p", "\(ports.dns)", "+short",
+                "e2e-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+            ]).1
+        }
+
+        let created = try await aws(["create-access-point", "--name", "e2e-ap", "--bucket", "example-bucket"])
+        #expect(created.0 == 0, "\(created.1)")
+        #expect(created.1.contains(#""AccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/e2e-ap""#))
+        // The new access point resolves within a second, without a restart.
+        var answer = ""
+        for _ in 0..<20 where answer.isEmpty {
+            answer = try await resolve()
+            if answer.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(answer == "127.0.0.1\n")
+
+        let again = try await aws(["create-access-point", "--name", "e2e-ap", "--bucket", "example-bucket"])
+        #expect(again.0 != 0 && again.1.contains("AccessPointAlreadyOwnedByYou"), "\(again.1)")
+        let forged = try await aws(["list-access-points"], secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEX")
+        #expect(forged.0 != 0 && forged.1.contains("SignatureDoesNotMatch"), "\(forged.1)")
+        let listed = try await aws(["list-access-points"])
+        #expect(listed.1.contains(#""Name": "e2e-ap""#), "\(listed.1)")
+
+        let deleted = try await aws(["delete-access-point", "--name", "e2e-ap"])
+        #expect(deleted.0 == 0, "\(deleted.1)")
+        for _ in 0..<20 where !answer.isEmpty {
+            answer = try await resolve()
+            if !answer.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(answer.isEmpty)
+        #expect(server.stop() == 0, "\(server.output)")
+    }
+
+    /// The seeds' refusals that need no data plane: plain HTTP, path-style hosts and anonymous requests.
+    @Test func refusesPlainHTTPPathStyleAndAnonymousRequests() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let labFile = directory.appendingPathComponent("lab.yaml")
+        try Self.lab.write(to: labFile, atomically: true, encoding: .utf8)
+        let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
+        defer { _ = server.stop() }
+        let ports = try #require(try await Self.ports(server), "\(server.output)")
+        let ca = directory.appendingPathComponent("certs/ca.pem").path
+        func curl(_ url: String) async throws -> String {
+            try await Self.run(["curl", "-s", "-w", " %{http_code}", "--cacert", ca, url]).1
+        }
+        let plain = try await curl("http://ap1-123456789012.s3.lab.localhost:\(ports.http)/key")
+        #expect(
+            plain.contains("<Code>InvalidRequest</Code>") && plain.contains("HTTPS") && plain.hasSuffix(" 400"),
+            "\(plain)"
+        )
+        let pathStyle = try await curl("https://s3.lab.localhost:\(ports.https)/ap1-123456789012/key")
+        #expect(pathStyle.contains("<Code>InvalidRequest</Code>") && pathStyle.contains("virtual-host"), "\(pathStyle)")
+        let anonymous = try await curl("https://ap1-123456789012.s3.lab.localhost:\(ports.https)/key")
+        #expect(anonymous.contains("<Code>AccessDenied</Code>") && anonymous.hasSuffix(" 403"), "\(anonymous)")
+        let control = try await curl("https://123456789012.s3.lab.localhost:\(ports.https)/v20180820/accesspoint")
+        #expect(control.contains("<ErrorResponse><Error><Code>AccessDenied</Code>"), "\(control)")
+        // The certificate the router presents chains to the lab CA for the lab names (curl verified it above).
+        #expect(server.stop() == 0)
+    }
+}
