@@ -28,6 +28,8 @@ struct ConditionClause: Sendable {
     let condition: ConditionOperator
     /// The key, lower-cased for lookup.
     let key: String
+    /// The key's interned form when the router fills it in, so evaluation reads it by index.
+    let slot: WellKnownKey?
     /// The key as written, for messages.
     let keyName: String
     /// The values as written, for the "is public" rules.
@@ -42,6 +44,7 @@ struct ConditionClause: Sendable {
         guard !raw.isEmpty else { throw ConditionError(reason: "\(name) on '\(key)' has no values") }
         self.condition = condition
         self.key = key.lowercased()
+        self.slot = WellKnownKey(lowercased: self.key)
         self.keyName = key
         self.rawValues = raw
         self.values = try Self.compile(condition, key: key, raw, variables: variables)

@@ -61,6 +61,10 @@ public struct PolicyStatement: Sendable {
             }
         }
         guard resourceMatch != resources.negated else { return false }
-        return conditions.allSatisfy { $0.holds(in: context) }
+        // Read in place: iterating the array would copy each clause and its reference-counted fields.
+        return conditions.withUnsafeBufferPointer { conditions in
+            for index in conditions.indices where !conditions[index].holds(in: context) { return false }
+            return true
+        }
     }
 }

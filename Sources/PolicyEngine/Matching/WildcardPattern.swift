@@ -69,18 +69,25 @@ struct WildcardPattern: Sendable, Hashable {
         return true
     }
 
+    func matches(_ text: String) -> Bool {
+        if case .anything = shape { return true }
+        var text = text
+        return text.withUTF8 { matches(bytes: $0) }
+    }
+
     func matches(_ text: some StringProtocol) -> Bool {
         if case .anything = shape { return true }
         if let result = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
         return Array(text.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
     }
 
-    private func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The matcher itself, over the UTF-8 of the text; callers that already hold the bytes (an ARN field inside
+    /// its resource's storage) come here directly.
+    func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
         switch shape {
         case .anything: return true
-        case .exact(let literal): return text.elementsEqual(literal)
-        case .prefix(let literal):
-            return text.count >= literal.count && text.prefix(literal.count).elementsEqual(literal)
+        case .exact(let literal): return text.count == literal.count && Self.hasLiteral(literal, at: 0, in: text)
+        case .prefix(let literal): return Self.hasLiteral(literal, at: 0, in: text)
         case .general(let tokens): return Self.matches(tokens, text)
         }
     }
@@ -121,10 +128,20 @@ struct WildcardPattern: Sendable, Hashable {
         }
     }
 
+    /// Whether `literal` occurs in `text` at `position`: a plain loop over two buffers, which the optimiser turns
+    /// into word compares (the generic `elementsEqual` walked iterators one byte at a time).
     private static func hasLiteral(_ literal: [UInt8], at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.count - position >= literal.count else { return false }
-        for (offset, byte) in literal.enumerated() where text[position + offset] != byte { return false }
-        return true
+        return literal.withUnsafeBufferPointer { literal in
+            guard let base = text.baseAddress else { return literal.isEmpty }
+            let start = base + position
+            var offset = 0
+            while offset < literal.count {
+                if start[offset] != literal[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
     }
 
     /// `?` stands for one character, so it steps over a whole UTF-8 sequence, not one byte.
