@@ -6,7 +6,7 @@ internal import AccessPointCore
 /// Values are checked when the policy is stored, not when a request arrives: a `NumericLessThan` on `"ten"`, an
 /// `IpAddress` on `"10.0.0.0/33"` or a `Bool` on `"yes"` is a `MalformedPolicy`, because a condition that can
 /// never be evaluated is a mistake the author should hear about at once.
-struct ConditionClause: Sendable {
+final class ConditionClause: Sendable {
     enum Values: Sendable {
         case strings([Comparand<String>])
         case patterns([Comparand<WildcardPattern>])
@@ -47,7 +47,7 @@ struct ConditionClause: Sendable {
         self.slot = WellKnownKey(lowercased: self.key)
         self.keyName = key
         self.rawValues = raw
-        self.values = try Self.compile(condition, key: key, raw, variables: variables)
+        self.values = try ConditionClause.compile(condition, key: key, raw, variables: variables)
     }
 
     private static func compile(
