@@ -8,7 +8,8 @@ enum ContextValue: Sendable {
     /// `aws:SourceIp`, `aws:VpcSourceIp`.
     case address(IPAddress)
     /// `aws:PrincipalArn`, `s3:DataAccessPointArn`.
-    case arn(ResourceName)
+    /// Boxed, so that copying a value (each time a condition reads its key) stays a retain.
+    indirect case arn(ResourceName)
     /// `aws:SecureTransport`.
     case bool(Bool)
     /// `aws:CurrentTime`.

@@ -8,6 +8,9 @@ struct ARNPattern: Sendable, Hashable {
     private enum Form: Sendable, Hashable {
         case anything
         case fields([WildcardPattern])
+        /// The first five fields are plain text (`arn:aws:s3:us-west-2:111122223333:`): one byte comparison covers
+        /// them, and the resource's first five colons must then sit where the text's do.
+        case literalFields(prefix: [UInt8], resource: WildcardPattern)
         case whole(WildcardPattern)
     }
 
@@ -37,7 +40,17 @@ struct ARNPattern: Sendable, Hashable {
             }
             fields[fields.count - 1].append((String(current), piece.wildcards))
         }
-        form = .fields(fields.map(WildcardPattern.init(pieces:)))
+        let patterns = fields.map(WildcardPattern.init(pieces:))
+        var prefix: [UInt8] = []
+        for pattern in patterns.prefix(5) {
+            guard let literal = pattern.literal else {
+                form = .fields(patterns)
+                return
+            }
+            prefix += literal
+            prefix.append(UInt8(ascii: ":"))
+        }
+        form = .literalFields(prefix: prefix, resource: patterns[5])
     }
 
     /// Whether this pattern is a bare `*`.
@@ -49,6 +62,14 @@ struct ARNPattern: Sendable, Hashable {
             return true
         case .whole(let pattern):
             return !resource.isARN && pattern.matches(resource.text)
+        case .literalFields(let prefix, let pattern):
+            // The five literal fields hold no `:`, so a text that starts with `prefix` has its first five colons at
+            // the same places: it is an ARN whose first five fields are these.
+            return resource.withUTF8 { bytes in
+                guard bytes.count >= prefix.count else { return false }
+                for index in prefix.indices where bytes[index] != prefix[index] { return false }
+                return pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
+            }
         case .fields(let patterns):
             return resource.withFields { field in
                 for index in 0..<6 where !patterns[index].matches(bytes: field(index)) { return false }
@@ -113,6 +134,12 @@ struct ResourceName: Sendable, Hashable {
         }
         if let result = text.utf8.withContiguousStorageIfAvailable(run) { return result }
         return Array(text.utf8).withUnsafeBufferPointer(run)
+    }
+
+    /// Calls `body` with the text's UTF-8 bytes.
+    func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     static func == (lhs: ResourceName, rhs: ResourceName) -> Bool { lhs.text == rhs.text }

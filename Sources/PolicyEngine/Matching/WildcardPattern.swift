@@ -63,6 +63,12 @@ struct WildcardPattern: Sendable, Hashable {
     /// Whether the pattern is only `*`, so it matches every value.
     var matchesEverything: Bool { shape == .anything }
 
+    /// The text of a pattern without wildcards; nil when it has any.
+    var literal: [UInt8]? {
+        if case .exact(let bytes) = shape { return bytes }
+        return nil
+    }
+
     /// Whether the pattern has any wildcard at all.
     var hasWildcards: Bool {
         if case .exact = shape { return false }

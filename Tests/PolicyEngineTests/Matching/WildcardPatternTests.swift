@@ -52,6 +52,15 @@ struct ARNPatternTests {
             "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/jane/a.csv", false
         ),
         ("arn:aws:s3:::bucket/*", "not-an-arn", false),
+        // Literal first five fields are compared as one prefix; the resource's colons must fall in the same places.
+        ("arn:aws:s3:us-west-2:111122223333:accesspoint/*", "arn:aws:s3:us-west-2:111122223333", false),
+        ("arn:aws:s3:us-west-2:111122223333:accesspoint/*", "arn:aws:s3:us-west-2:111122223333:", false),
+        ("arn:aws:s3:us-west-2:111122223333:*", "arn:aws:s3:us-west-2:111122223333:", true),
+        ("arn:aws:s3:us-west-2:111122223333:*", "arn:aws:s3:us-west-2:1111222233334:x", false),
+        ("arn:aws:s3:us-west-2::x", "arn:aws:s3:us-west-2::x", true),
+        ("arn:aws:s3:us-west-2::x", "arn:aws:s3:us-west-2:1:x", false),
+        ("arn:aws:s3:::bucket/a:b", "arn:aws:s3:::bucket/a:b", true),
+        ("arn:aws:s3:::b", "arn:aws:s3::::b", false),
     ]
 
     @Test(arguments: Self.table)
