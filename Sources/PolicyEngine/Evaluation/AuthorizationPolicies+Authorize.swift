@@ -14,8 +14,9 @@ extension AuthorizationPolicies {
     /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks. The layers
     /// are plain values on the stack: the only array a decision builds is the grants it returns.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
+        let action = context.action
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
-            AuthorizationDecision(action: context.action, reason: reason)
+            AuthorizationDecision(action: action, reason: reason)
         }
         guard !context.principal.isAnonymous else { return decision(.anonymous) }
 
@@ -29,8 +30,9 @@ extension AuthorizationPolicies {
             owner: context.target.bucketOwner,
             context: context
         )
-        let endpoint = endpointVerdicts(for: context)
-        if let (statement, resource) = firstDeny(front, bucket, endpoint) {
+        let endpointFront = endpointLayer(for: context, on: context.front)
+        let endpointBucket = endpointLayer(for: context, on: context.bucket)
+        if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
             return decision(.explicitDeny(statement, resource: resource))
         }
 
@@ -46,15 +48,15 @@ extension AuthorizationPolicies {
         }
 
         guard context.network.isThroughVPCEndpoint else { return decision(.allowed(grants)) }
-        guard let endpoint else {
+        guard vpcEndpointPolicy != nil else {
             grants.append(.init(layer: .vpcEndpoint, statement: nil))
             return decision(.allowed(grants))
         }
-        guard case .allow(let statement) = endpoint.front.verdict else {
-            return decision(.noAllow(.vpcEndpoint, resource: endpoint.front.resource.text))
+        guard case .allow(let statement)? = endpointFront?.verdict else {
+            return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
         }
-        guard case .allow = endpoint.bucket.verdict else {
-            return decision(.noAllow(.vpcEndpoint, resource: endpoint.bucket.resource.text))
+        guard case .allow? = endpointBucket?.verdict else {
+            return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
         }
         grants.append(.init(layer: .vpcEndpoint, statement: statement))
         return decision(.allowed(grants))
@@ -113,22 +115,19 @@ extension AuthorizationPolicies {
         )
     }
 
-    /// The endpoint policy on both resource forms; nil when the request did not come through an endpoint or the
+    /// The endpoint policy on one resource form; nil when the request did not come through an endpoint or the
     /// endpoint has the default policy.
-    private func endpointVerdicts(for context: RequestContext) -> (front: LayerVerdicts, bucket: LayerVerdicts)? {
+    private func endpointLayer(for context: RequestContext, on resource: ResourceName) -> LayerVerdicts? {
         guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return nil }
-        func layer(_ resource: ResourceName) -> LayerVerdicts {
-            LayerVerdicts(
-                self,
-                layer: .vpcEndpoint,
-                kind: .vpcEndpoint,
-                policy: policy,
-                resource: resource,
-                owner: nil,
-                context: context
-            )
-        }
-        return (layer(context.front), layer(context.bucket))
+        return LayerVerdicts(
+            self,
+            layer: .vpcEndpoint,
+            kind: .vpcEndpoint,
+            policy: policy,
+            resource: resource,
+            owner: nil,
+            context: context
+        )
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -136,7 +135,9 @@ extension AuthorizationPolicies {
     private func firstDeny(
         _ front: LayerVerdicts,
         _ bucket: LayerVerdicts,
-        _ endpoint: (front: LayerVerdicts, bucket: LayerVerdicts)?
+        _ endpointFront: LayerVerdicts?,
+        _ endpointBucket: LayerVerdicts?,
+        in context: RequestContext
     ) -> (StatementReference, String)? {
         for verdict in front.identity {
             if case .deny(let statement) = verdict { return (statement, front.resource.text) }
@@ -146,9 +147,8 @@ extension AuthorizationPolicies {
         }
         if case .deny(let statement) = front.verdict { return (statement, front.resource.text) }
         if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource.text) }
-        guard let endpoint else { return nil }
-        if case .deny(let statement) = endpoint.front.verdict { return (statement, endpoint.front.resource.text) }
-        if case .deny(let statement) = endpoint.bucket.verdict { return (statement, endpoint.bucket.resource.text) }
+        if case .deny(let statement)? = endpointFront?.verdict { return (statement, context.front.text) }
+        if case .deny(let statement)? = endpointBucket?.verdict { return (statement, context.bucket.text) }
         return nil
     }
 
