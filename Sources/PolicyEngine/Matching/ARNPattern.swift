@@ -66,9 +66,11 @@ struct ARNPattern: Sendable, Hashable {
             // The five literal fields hold no `:`, so a text that starts with `prefix` has its first five colons at
             // the same places: it is an ARN whose first five fields are these.
             return resource.withUTF8 { bytes in
-                guard bytes.count >= prefix.count else { return false }
-                for index in prefix.indices where bytes[index] != prefix[index] { return false }
-                return pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
+                guard bytes.count >= prefix.count, let base = bytes.baseAddress else { return false }
+                let same = prefix.withUnsafeBufferPointer { prefix in
+                    prefix.baseAddress.map { WildcardPattern.equalBytes(base, $0, count: prefix.count) } ?? true
+                }
+                return same && pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
             }
         case .fields(let patterns):
             return resource.withFields { field in

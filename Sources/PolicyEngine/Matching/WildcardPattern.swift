@@ -134,20 +134,34 @@ struct WildcardPattern: Sendable, Hashable {
         }
     }
 
-    /// Whether `literal` occurs in `text` at `position`: a plain loop over two buffers, which the optimiser turns
-    /// into word compares (the generic `elementsEqual` walked iterators one byte at a time).
+    /// Whether `literal` occurs in `text` at `position`, compared word by word (the generic `elementsEqual` walked
+    /// iterators one byte at a time).
     private static func hasLiteral(_ literal: [UInt8], at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.count - position >= literal.count else { return false }
         return literal.withUnsafeBufferPointer { literal in
-            guard let base = text.baseAddress else { return literal.isEmpty }
-            let start = base + position
-            var offset = 0
-            while offset < literal.count {
-                if start[offset] != literal[offset] { return false }
-                offset += 1
-            }
-            return true
+            guard let base = text.baseAddress, let literalBase = literal.baseAddress else { return literal.isEmpty }
+            return equalBytes(base + position, literalBase, count: literal.count)
         }
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal, compared eight at a time.
+    static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let rawA = UnsafeRawPointer(a)
+        let rawB = UnsafeRawPointer(b)
+        var offset = 0
+        while offset + 8 <= count {
+            if rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if a[offset] != b[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// `?` stands for one character, so it steps over a whole UTF-8 sequence, not one byte.

@@ -13,6 +13,11 @@ struct WildcardPatternTests {
         ("*a*a*a*a*", "banana", false),
         ("home/*/docs/*", "home/alice/docs/x/y", true), ("home/*/docs/*", "home/alice/doc/x", false),
         ("**", "x", true), ("a**b", "ab", true), ("*?", "", false), ("*?", "x", true),
+        // Literals are compared eight bytes at a time, then byte by byte: differences in either part count.
+        ("0123456789abcdefXY", "0123456789abcdefXY", true), ("0123456789abcdefXY", "0123456789abcdefXZ", false),
+        ("0123456789abcdefXY", "0123456789abcdeFXY", false), ("0123456789abcdefXY", "0123456789abcdefX", false),
+        ("0123456789abcdef*", "0123456789abcdef", true), ("0123456789abcdef*", "01234567x9abcdef/k", false),
+        ("x*0123456789abcdef", "xyz0123456789abcdef", true), ("x*0123456789abcdef", "xyz0123456789abcdeg", false),
     ]
 
     @Test(arguments: Self.table)
