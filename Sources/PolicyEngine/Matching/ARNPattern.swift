@@ -104,20 +104,23 @@ struct ResourceName: Sendable, Hashable {
 
     init(_ text: String) {
         self.text = text
-        var colons = Colons()
-        var found = 0
-        for (offset, byte) in text.utf8.enumerated() where byte == UInt8(ascii: ":") {
-            switch found {
-            case 0: colons.offsets.0 = offset
-            case 1: colons.offsets.1 = offset
-            case 2: colons.offsets.2 = offset
-            case 3: colons.offsets.3 = offset
-            default: colons.offsets.4 = offset
+        func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Colons? {
+            var colons = Colons()
+            var found = 0
+            for offset in bytes.indices where bytes[offset] == UInt8(ascii: ":") {
+                switch found {
+                case 0: colons.offsets.0 = offset
+                case 1: colons.offsets.1 = offset
+                case 2: colons.offsets.2 = offset
+                case 3: colons.offsets.3 = offset
+                default: colons.offsets.4 = offset
+                }
+                found += 1
+                if found == 5 { return colons }
             }
-            found += 1
-            if found == 5 { break }
+            return nil
         }
-        self.colons = found == 5 ? colons : nil
+        self.colons = text.utf8.withContiguousStorageIfAvailable(find) ?? Array(text.utf8).withUnsafeBufferPointer(find)
     }
 
     /// Whether the text has the six `:`-separated fields of an ARN (the last one may hold more `:`).
