@@ -9,19 +9,53 @@ internal import AccessPointCore
 /// policy compiled once reads them by index; any other key is stored under its lower-cased name. The action is kept
 /// lower-cased next to its original spelling for the same reason.
 public struct RequestContext: Sendable {
-    public let principal: RequestPrincipal
-    /// The IAM action, e.g. `s3:GetObject`.
-    public let action: String
-    public let target: RequestTarget
-    public let network: NetworkPath
-    /// The resource in the access point (or multi-region access point) form.
-    public var frontResource: String { front.text }
-    /// The resource in the bucket form.
-    public var bucketResource: String { bucket.text }
+    /// What never changes once the context is built, shared by every copy: copying a context (the router hands it
+    /// from stage to stage) is then a few retains, not one per string.
+    private final class Fixed: Sendable {
+        let principal: RequestPrincipal
+        let action: String
+        let target: RequestTarget
+        let network: NetworkPath
+        let lowercasedAction: String
+        let front: ResourceName
+        let bucket: ResourceName
+        /// `s3:DataAccessPointArn`, rendered once for the key and the access point form.
+        let frontARN: String
 
-    let lowercasedAction: String
-    let front: ResourceName
-    let bucket: ResourceName
+        init(
+            principal: RequestPrincipal,
+            action: String,
+            target: RequestTarget,
+            network: NetworkPath,
+            objectLevel: Bool
+        ) {
+            let frontARN = target.frontARN
+            self.frontARN = frontARN
+            self.principal = principal
+            self.action = action
+            self.target = target
+            self.network = network
+            self.lowercasedAction = action.lowercased()
+            self.front = ResourceName(target.frontResource(objectLevel: objectLevel, frontARN: frontARN))
+            self.bucket = ResourceName(target.bucketResource(objectLevel: objectLevel))
+        }
+    }
+
+    public var principal: RequestPrincipal { fixed.principal }
+    /// The IAM action, e.g. `s3:GetObject`.
+    public var action: String { fixed.action }
+    public var target: RequestTarget { fixed.target }
+    public var network: NetworkPath { fixed.network }
+    /// The resource in the access point (or multi-region access point) form.
+    public var frontResource: String { fixed.front.text }
+    /// The resource in the bucket form.
+    public var bucketResource: String { fixed.bucket.text }
+
+    var lowercasedAction: String { fixed.lowercasedAction }
+    var front: ResourceName { fixed.front }
+    var bucket: ResourceName { fixed.bucket }
+
+    private let fixed: Fixed
     /// One entry per ``WellKnownKey``, indexed by its raw value.
     private var slots: [ContextEntry?]
     /// Every other key, under its lower-cased name.
@@ -57,19 +91,18 @@ public struct RequestContext: Sendable {
         time: RequestTime,
         details: S3RequestDetails = S3RequestDetails()
     ) {
-        let frontARN = target.frontARN
-        self.principal = principal
-        self.action = action
-        self.lowercasedAction = action.lowercased()
-        self.target = target
-        self.network = network
-        self.front = ResourceName(target.frontResource(objectLevel: objectLevel, frontARN: frontARN))
-        self.bucket = ResourceName(target.bucketResource(objectLevel: objectLevel))
+        self.fixed = Fixed(
+            principal: principal,
+            action: action,
+            target: target,
+            network: network,
+            objectLevel: objectLevel
+        )
         self.slots = Array(repeating: nil, count: WellKnownKey.allCases.count)
         self.otherKeys = [:]
         fillIdentityKeys()
         fillNetworkKeys()
-        fillTargetKeys(frontARN: frontARN)
+        fillTargetKeys()
         set(.currentTime, .time(time))
         set(.epochTime, .integer(time.epochSeconds))
         fillRequestKeys(details)
@@ -122,8 +155,8 @@ public struct RequestContext: Sendable {
         set(.secureTransport, .bool(network.secureTransport))
     }
 
-    private mutating func fillTargetKeys(frontARN: String) {
-        set(.dataAccessPointArn, .arn(ResourceName(frontARN)))
+    private mutating func fillTargetKeys() {
+        set(.dataAccessPointArn, .arn(ResourceName(fixed.frontARN)))
         set(.dataAccessPointAccount, target.frontOwner.rawValue)
         if case .accessPoint = target.front {
             set(.accessPointNetworkOrigin, target.networkOrigin.rawValue)
