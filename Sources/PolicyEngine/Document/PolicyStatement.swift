@@ -88,19 +88,24 @@ public struct PolicyStatement: Sendable {
     func applies(to context: RequestContext, resource: ResourceName) -> Bool {
         compiled.applies(to: context, resource: resource)
     }
+
+    /// Whether the statement's resource element covers `resource` (the part of ``applies(to:resource:)`` that
+    /// depends on the resource).
+    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
+        compiled.covers(resource, in: context)
+    }
+
+    /// Whether principal, action and conditions match the request (the part of ``applies(to:resource:)`` that does
+    /// not depend on the resource).
+    func matchesRequest(_ context: RequestContext) -> Bool { compiled.matchesRequest(context) }
 }
 
 extension PolicyStatement.Compiled {
     func applies(to context: RequestContext, resource: ResourceName) -> Bool {
-        if !principalIsEveryone {
-            switch principal {
-            case .principal(let set): guard set.contains(context.principal) else { return false }
-            case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
-            case .holder: break
-            }
-        }
-        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
-        guard actionMatch != actions.negated else { return false }
+        covers(resource, in: context) && matchesRequest(context)
+    }
+
+    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
         let resourceMatch = resources.patterns.contains { pattern in
             switch pattern {
             case .constant(let arn): return arn.matches(resource)
@@ -109,7 +114,19 @@ extension PolicyStatement.Compiled {
                 return ARNPattern(pieces: pieces).matches(resource)
             }
         }
-        guard resourceMatch != resources.negated else { return false }
+        return resourceMatch != resources.negated
+    }
+
+    func matchesRequest(_ context: RequestContext) -> Bool {
+        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
+        guard actionMatch != actions.negated else { return false }
+        if !principalIsEveryone {
+            switch principal {
+            case .principal(let set): guard set.contains(context.principal) else { return false }
+            case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
+            case .holder: break
+            }
+        }
         // Read in place: iterating the array would copy each clause and its reference-counted fields.
         return conditions.withUnsafeBufferPointer { conditions in
             for index in conditions.indices where !conditions[index].holds(in: context) { return false }

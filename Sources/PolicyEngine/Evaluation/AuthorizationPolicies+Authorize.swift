@@ -30,8 +30,9 @@ extension AuthorizationPolicies {
             owner: context.target.bucketOwner,
             context: context
         )
-        let endpointFront = endpointLayer(for: context, on: context.front)
-        let endpointBucket = endpointLayer(for: context, on: context.bucket)
+        let endpoint = endpointVerdicts(for: context)
+        let endpointFront = endpoint?.front
+        let endpointBucket = endpoint?.bucket
         if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
             return decision(.explicitDeny(statement, resource: resource))
         }
@@ -52,10 +53,10 @@ extension AuthorizationPolicies {
             grants.append(.init(layer: .vpcEndpoint, statement: nil))
             return decision(.allowed(grants))
         }
-        guard case .allow(let statement)? = endpointFront?.verdict else {
+        guard case .allow(let statement)? = endpointFront else {
             return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
         }
-        guard case .allow? = endpointBucket?.verdict else {
+        guard case .allow? = endpointBucket else {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
         }
         grants.append(.init(layer: .vpcEndpoint, statement: statement))
@@ -115,19 +116,14 @@ extension AuthorizationPolicies {
         )
     }
 
-    /// The endpoint policy on one resource form; nil when the request did not come through an endpoint or the
-    /// endpoint has the default policy.
-    private func endpointLayer(for context: RequestContext, on resource: ResourceName) -> LayerVerdicts? {
+    /// The endpoint policy's verdicts on both resource forms, from one scan; nil when the request did not come
+    /// through an endpoint or the endpoint has the default policy.
+    private func endpointVerdicts(
+        for context: RequestContext
+    ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
         guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return nil }
-        return LayerVerdicts(
-            self,
-            layer: .vpcEndpoint,
-            kind: .vpcEndpoint,
-            policy: policy,
-            resource: resource,
-            owner: nil,
-            context: context
-        )
+        let (front, bucket) = policy.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
+        return (front, bucket)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -135,8 +131,8 @@ extension AuthorizationPolicies {
     private func firstDeny(
         _ front: LayerVerdicts,
         _ bucket: LayerVerdicts,
-        _ endpointFront: LayerVerdicts?,
-        _ endpointBucket: LayerVerdicts?,
+        _ endpointFront: PolicyDocument.Verdict?,
+        _ endpointBucket: PolicyDocument.Verdict?,
         in context: RequestContext
     ) -> (StatementReference, String)? {
         for verdict in front.identity {
@@ -147,8 +143,8 @@ extension AuthorizationPolicies {
         }
         if case .deny(let statement) = front.verdict { return (statement, front.resource.text) }
         if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource.text) }
-        if case .deny(let statement)? = endpointFront?.verdict { return (statement, context.front.text) }
-        if case .deny(let statement)? = endpointBucket?.verdict { return (statement, context.bucket.text) }
+        if case .deny(let statement)? = endpointFront { return (statement, context.front.text) }
+        if case .deny(let statement)? = endpointBucket { return (statement, context.bucket.text) }
         return nil
     }
 

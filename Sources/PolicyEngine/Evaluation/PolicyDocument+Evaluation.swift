@@ -39,4 +39,43 @@ extension PolicyDocument {
         }
         return .silent
     }
+
+    /// ``verdict(for:on:as:policyIndex:)`` for two resource forms in one scan, as the endpoint policy is read
+    /// (spec §4.1 step 7): a statement's principal, action and conditions do not depend on the resource, so they
+    /// are evaluated once for both forms. Each form's verdict is the one its own scan would give.
+    func verdicts(
+        for context: RequestContext,
+        on first: ResourceName,
+        and second: ResourceName,
+        as kind: PolicyKind
+    ) -> (Verdict, Verdict) {
+        typealias Found = (deny: Int?, allow: Int?)
+        let (one, two): (Found, Found) = statements.withUnsafeBufferPointer { statements in
+            var one: Found = (nil, nil)
+            var two: Found = (nil, nil)
+            for index in statements.indices {
+                let isDeny = statements[index].effect == .deny
+                // A form is settled by a Deny; after its first Allow, only Denies can change it.
+                let wantOne = one.deny == nil && (isDeny || one.allow == nil)
+                let wantTwo = two.deny == nil && (isDeny || two.allow == nil)
+                let coversOne = wantOne && statements[index].covers(first, in: context)
+                let coversTwo = wantTwo && statements[index].covers(second, in: context)
+                guard coversOne || coversTwo, statements[index].matchesRequest(context) else { continue }
+                if coversOne {
+                    if isDeny { one.deny = index } else { one.allow = index }
+                }
+                if coversTwo {
+                    if isDeny { two.deny = index } else { two.allow = index }
+                }
+                if one.deny != nil && two.deny != nil { break }
+            }
+            return (one, two)
+        }
+        func verdict(_ found: Found) -> Verdict {
+            if let deny = found.deny { return .deny(StatementReference(statements[deny], of: kind)) }
+            if let allow = found.allow { return .allow(StatementReference(statements[allow], of: kind)) }
+            return .silent
+        }
+        return (verdict(one), verdict(two))
+    }
 }

@@ -73,4 +73,71 @@ struct StatementScanTests {
                 )
         )
     }
+
+    /// The endpoint policy is scanned once for both resource forms; each form must still get the verdict its own
+    /// scan would give.
+    static let bucketObjects = "arn:aws:s3:::reports-bucket/*"
+    static let both = #"["\#(Statements.apObjects)","\#(bucketObjects)"]"#
+
+    static func throughEndpoint(_ endpoint: String) throws -> AuthorizationDecision {
+        let owner = #"{"AWS":"111122223333"}"#
+        let policies = AuthorizationPolicies(
+            accessPointPolicy: try Lab.policy(.accessPoint, Statements.allow(owner, "s3:*", "*")),
+            bucketPolicy: try Lab.policy(.bucket, Statements.allow(owner, "s3:*", "*")),
+            vpcEndpointPolicy: try Lab.policy(.vpcEndpoint, endpoint)
+        )
+        return policies.authorize(
+            Lab.request(network: .vpcEndpoint("vpce-1a2b3c4d", vpc: "vpc-1a2b3c", privateIP: IPAddress("10.0.1.25")))
+        )
+    }
+
+    static func endpointStatement(_ effect: String, _ resources: String, condition: String? = nil) -> String {
+        let conditionPart = condition.map { #","Condition":\#($0)"# } ?? ""
+        return
+            #"{"Effect":"\#(effect)","Principal":"*","Action":"s3:GetObject","Resource":\#(resources)\#(conditionPart)}"#
+    }
+
+    @Test func endpointDenyOnTheBucketFormOnly() throws {
+        let decision = try Self.throughEndpoint(
+            [
+                Self.endpointStatement("Allow", Self.both),
+                Self.endpointStatement("Deny", #""\#(Self.bucketObjects)""#),
+            ].joined(separator: ",")
+        )
+        #expect(
+            decision.reason
+                == .explicitDeny(
+                    StatementReference(policy: .vpcEndpoint, statement: 1),
+                    resource: "arn:aws:s3:::reports-bucket/Jane/report.csv"
+                )
+        )
+    }
+
+    @Test func endpointAllowOnTheFrontFormOnly() throws {
+        let decision = try Self.throughEndpoint(Self.endpointStatement("Allow", #""\#(Statements.apObjects)""#))
+        #expect(decision.reason == .noAllow(.vpcEndpoint, resource: "arn:aws:s3:::reports-bucket/Jane/report.csv"))
+    }
+
+    @Test func endpointFormsGrantedByDifferentStatements() throws {
+        let decision = try Self.throughEndpoint(
+            [
+                Self.endpointStatement(
+                    "Allow",
+                    Self.both,
+                    condition: #"{"IpAddress":{"aws:VpcSourceIp":"192.168.0.0/16"}}"#
+                ),
+                Self.endpointStatement("Allow", #""\#(Self.bucketObjects)""#),
+                Self.endpointStatement("Allow", #""\#(Statements.apObjects)""#),
+                Self.endpointStatement("Deny", Self.both, condition: #"{"Bool":{"aws:SecureTransport":"false"}}"#),
+            ].joined(separator: ",")
+        )
+        guard case .allowed(let grants) = decision.reason else {
+            Issue.record("expected an allow, got \(decision)")
+            return
+        }
+        // The grant names the statement that allowed the access point form.
+        #expect(
+            grants.last == .init(layer: .vpcEndpoint, statement: StatementReference(policy: .vpcEndpoint, statement: 2))
+        )
+    }
 }
