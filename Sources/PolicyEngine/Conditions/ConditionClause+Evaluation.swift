@@ -8,11 +8,25 @@ extension ConditionClause {
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
     func holds(in context: RequestContext) -> Bool {
-        let present = context.lowercasedKeyValues(key)
+        let present = context.entry(slot, lowercased: key)
         if case .null(let expectAbsent) = values {
             return expectAbsent == (present == nil)
         }
-        guard let present, !present.isEmpty else {
+        let value: ContextValue
+        switch present {
+        case .one(let one)?:
+            value = one
+        case .many(let list)? where !list.isEmpty:
+            switch condition.qualifier {
+            case nil:
+                let anyMatch = list.contains { matches(.text($0), in: context) }
+                return condition.negated ? !anyMatch : anyMatch
+            case .forAnyValue:
+                return list.contains { matches(.text($0), in: context) != condition.negated }
+            case .forAllValues:
+                return list.allSatisfy { matches(.text($0), in: context) != condition.negated }
+            }
+        case .many?, nil:
             if condition.ifExists { return true }
             switch condition.qualifier {
             case .forAllValues: return true
@@ -20,19 +34,23 @@ extension ConditionClause {
             case nil: return condition.negated
             }
         }
-        switch condition.qualifier {
-        case nil:
-            let anyMatch = present.contains { matches($0, in: context) }
-            return condition.negated ? !anyMatch : anyMatch
-        case .forAnyValue:
-            return present.contains { matches($0, in: context) != condition.negated }
-        case .forAllValues:
-            return present.allSatisfy { matches($0, in: context) != condition.negated }
-        }
+        // One value: "some value matches" and "every value matches" are the same question.
+        return matches(value, in: context) != condition.negated
     }
 
     /// Whether one request value matches any of the policy's values under the positive form of the operator.
-    private func matches(_ value: String, in context: RequestContext) -> Bool {
+    private func matches(_ typed: ContextValue, in context: RequestContext) -> Bool {
+        // The typed forms the router fills in answer their own operators without going back to text.
+        switch (values, typed) {
+        case (.addresses(let blocks), .address(var address)):
+            // Read as its text would parse: an IPv4-mapped IPv6 address is an IPv4 address.
+            if case .v6(let v6) = address, let v4 = v6.mappedIPv4 { address = .v4(v4) }
+            return blocks.contains { $0.contains(address) }
+        case (.bools(let bools), .bool(let flag)): return bools.contains(flag)
+        case (.arns(let comparands), .arn(let resource)): return matches(resource, comparands, in: context)
+        default: break
+        }
+        let value = typed.text
         switch values {
         case .strings(let comparands):
             let candidate = condition.family == .stringEqualsIgnoreCase ? value.lowercased() : value
@@ -55,15 +73,7 @@ extension ConditionClause {
                 }
             }
         case .arns(let comparands):
-            let resource = ResourceName(value)
-            return comparands.contains { comparand in
-                switch comparand {
-                case .constant(let pattern): return pattern.matches(resource)
-                case .template(let template):
-                    guard let pieces = template.resolve(in: context) else { return false }
-                    return ARNPattern(pieces: pieces).matches(resource)
-                }
-            }
+            return matches(ResourceName(value), comparands, in: context)
         case .numbers(let numbers):
             guard case .numeric(let comparison) = condition.family, let number = Double(value) else { return false }
             return numbers.contains { comparison.holds(number, $0) }
@@ -86,6 +96,21 @@ extension ConditionClause {
             return blocks.contains { $0.contains(address) }
         case .null:
             return false
+        }
+    }
+
+    private func matches(
+        _ resource: ResourceName,
+        _ comparands: [Comparand<ARNPattern>],
+        in context: RequestContext
+    ) -> Bool {
+        comparands.contains { comparand in
+            switch comparand {
+            case .constant(let pattern): return pattern.matches(resource)
+            case .template(let template):
+                guard let pieces = template.resolve(in: context) else { return false }
+                return ARNPattern(pieces: pieces).matches(resource)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ internal import AccessPointCore
 /// Values are checked when the policy is stored, not when a request arrives: a `NumericLessThan` on `"ten"`, an
 /// `IpAddress` on `"10.0.0.0/33"` or a `Bool` on `"yes"` is a `MalformedPolicy`, because a condition that can
 /// never be evaluated is a mistake the author should hear about at once.
-struct ConditionClause: Sendable {
+final class ConditionClause: Sendable {
     enum Values: Sendable {
         case strings([Comparand<String>])
         case patterns([Comparand<WildcardPattern>])
@@ -28,6 +28,8 @@ struct ConditionClause: Sendable {
     let condition: ConditionOperator
     /// The key, lower-cased for lookup.
     let key: String
+    /// The key's interned form when the router fills it in, so evaluation reads it by index.
+    let slot: WellKnownKey?
     /// The key as written, for messages.
     let keyName: String
     /// The values as written, for the "is public" rules.
@@ -42,9 +44,10 @@ struct ConditionClause: Sendable {
         guard !raw.isEmpty else { throw ConditionError(reason: "\(name) on '\(key)' has no values") }
         self.condition = condition
         self.key = key.lowercased()
+        self.slot = WellKnownKey(lowercased: self.key)
         self.keyName = key
         self.rawValues = raw
-        self.values = try Self.compile(condition, key: key, raw, variables: variables)
+        self.values = try ConditionClause.compile(condition, key: key, raw, variables: variables)
     }
 
     private static func compile(

@@ -4,23 +4,62 @@ internal import AccessPointCore
 /// (spec §4.1 step 3, §4.3).
 ///
 /// Built once per request by the router, then only read: every policy of the chain is evaluated against the same
-/// value. Condition keys are stored under lower-cased names because IAM compares key names without regard to case;
-/// the action is kept lower-cased next to its original spelling for the same reason.
+/// value. IAM compares key names without regard to case: the keys the router fills in are interned
+/// (``WellKnownKey``) and hold typed values (the source address parsed, ARNs split, the time as a number), so a
+/// policy compiled once reads them by index; any other key is stored under its lower-cased name. The action is kept
+/// lower-cased next to its original spelling for the same reason.
 public struct RequestContext: Sendable {
-    public let principal: RequestPrincipal
-    /// The IAM action, e.g. `s3:GetObject`.
-    public let action: String
-    public let target: RequestTarget
-    public let network: NetworkPath
-    /// The resource in the access point (or multi-region access point) form.
-    public var frontResource: String { front.text }
-    /// The resource in the bucket form.
-    public var bucketResource: String { bucket.text }
+    /// What never changes once the context is built, shared by every copy: copying a context (the router hands it
+    /// from stage to stage) is then a few retains, not one per string.
+    private final class Fixed: Sendable {
+        let principal: RequestPrincipal
+        let action: String
+        let target: RequestTarget
+        let network: NetworkPath
+        let lowercasedAction: String
+        let front: ResourceName
+        let bucket: ResourceName
+        /// `s3:DataAccessPointArn`, rendered once for the key and the access point form.
+        let frontARN: String
 
-    let lowercasedAction: String
-    let front: ResourceName
-    let bucket: ResourceName
-    private var keys: [String: [String]]
+        init(
+            principal: RequestPrincipal,
+            action: String,
+            target: RequestTarget,
+            network: NetworkPath,
+            objectLevel: Bool
+        ) {
+            let frontARN = target.frontARN
+            self.frontARN = frontARN
+            self.principal = principal
+            self.action = action
+            self.target = target
+            self.network = network
+            self.lowercasedAction = action.lowercased()
+            self.front = ResourceName(target.frontResource(objectLevel: objectLevel, frontARN: frontARN))
+            self.bucket = ResourceName(target.bucketResource(objectLevel: objectLevel))
+        }
+    }
+
+    public var principal: RequestPrincipal { fixed.principal }
+    /// The IAM action, e.g. `s3:GetObject`.
+    public var action: String { fixed.action }
+    public var target: RequestTarget { fixed.target }
+    public var network: NetworkPath { fixed.network }
+    /// The resource in the access point (or multi-region access point) form.
+    public var frontResource: String { fixed.front.text }
+    /// The resource in the bucket form.
+    public var bucketResource: String { fixed.bucket.text }
+
+    var lowercasedAction: String { fixed.lowercasedAction }
+    var front: ResourceName { fixed.front }
+    var bucket: ResourceName { fixed.bucket }
+
+    private let fixed: Fixed
+    /// One entry per ``WellKnownKey``, indexed by its raw value.
+    private var slots: [ContextEntry?]
+    /// Every other key, under its lower-cased name.
+    private var otherKeys: [String: [String]]
 
     /// The context for `operation`, with its IAM action and resource level from the spec's mapping.
     public init(
@@ -52,76 +91,91 @@ public struct RequestContext: Sendable {
         time: RequestTime,
         details: S3RequestDetails = S3RequestDetails()
     ) {
-        self.principal = principal
-        self.action = action
-        self.lowercasedAction = action.lowercased()
-        self.target = target
-        self.network = network
-        self.front = ResourceName(target.frontResource(objectLevel: objectLevel))
-        self.bucket = ResourceName(target.bucketResource(objectLevel: objectLevel))
-        self.keys = [:]
+        self.fixed = Fixed(
+            principal: principal,
+            action: action,
+            target: target,
+            network: network,
+            objectLevel: objectLevel
+        )
+        self.slots = Array(repeating: nil, count: WellKnownKey.allCases.count)
+        self.otherKeys = [:]
         fillIdentityKeys()
         fillNetworkKeys()
         fillTargetKeys()
-        fillTimeKeys(time)
+        set(.currentTime, .time(time))
+        set(.epochTime, .integer(time.epochSeconds))
         fillRequestKeys(details)
     }
 
     /// The values of a condition key, whatever the case of `key`; nil when the request does not carry it.
-    public func values(for key: String) -> [String]? { keys[key.lowercased()] }
+    public func values(for key: String) -> [String]? { entry(lowercased: key.lowercased())?.texts }
 
     /// Sets (or, with an empty array, removes) a condition key, for keys the router learns that the standard
     /// initialiser does not know about.
     public mutating func setValues(_ values: [String], for key: String) {
-        keys[key.lowercased()] = values.isEmpty ? nil : values
+        let name = key.lowercased()
+        if let slot = WellKnownKey(lowercased: name) {
+            slots[slot.rawValue] = ContextEntry(values)
+        } else {
+            otherKeys[name] = values.isEmpty ? nil : values
+        }
     }
 
-    /// The hot-path lookup: `key` is already lower-cased by the policy compiler.
-    func lowercasedKeyValues(_ key: String) -> [String]? { keys[key] }
+    /// The hot-path lookup: `slot` is the key's interned form when it has one, `key` its lower-cased name.
+    func entry(_ slot: WellKnownKey?, lowercased key: String) -> ContextEntry? {
+        if let slot { return slots[slot.rawValue] }
+        return otherKeys[key].flatMap(ContextEntry.init)
+    }
 
-    private mutating func set(_ key: String, _ value: String?) {
-        if let value { keys[key.lowercased()] = [value] }
+    /// The lookup by lower-cased name alone, for policy variables.
+    func entry(lowercased key: String) -> ContextEntry? {
+        entry(WellKnownKey(lowercased: key), lowercased: key)
+    }
+
+    private mutating func set(_ slot: WellKnownKey, _ value: ContextValue?) {
+        if let value { slots[slot.rawValue] = .one(value) }
+    }
+
+    private mutating func set(_ slot: WellKnownKey, _ text: String?) {
+        if let text { slots[slot.rawValue] = .one(.text(text)) }
     }
 
     private mutating func fillIdentityKeys() {
-        set(ConditionKey.principalAccount, principal.account?.rawValue)
-        set(ConditionKey.principalArn, principal.arn)
-        set(ConditionKey.username, principal.userName)
-        set(ConditionKey.userid, principal.userID)
+        set(.principalAccount, principal.account?.rawValue)
+        set(.principalArn, principal.arn.map { ContextValue.arn(ResourceName($0)) })
+        set(.username, principal.userName)
+        set(.userid, principal.userID)
     }
 
     private mutating func fillNetworkKeys() {
-        let address = network.sourceIP?.description
-        set(network.isThroughVPCEndpoint ? ConditionKey.vpcSourceIp : ConditionKey.sourceIp, address)
-        set(ConditionKey.sourceVpc, network.vpc)
-        set(ConditionKey.sourceVpce, network.vpcEndpoint)
-        set(ConditionKey.secureTransport, network.secureTransport ? "true" : "false")
+        set(network.isThroughVPCEndpoint ? .vpcSourceIp : .sourceIp, network.sourceIP.map(ContextValue.address))
+        set(.sourceVpc, network.vpc)
+        set(.sourceVpce, network.vpcEndpoint)
+        set(.secureTransport, .bool(network.secureTransport))
     }
 
     private mutating func fillTargetKeys() {
-        set(ConditionKey.dataAccessPointArn, target.frontARN)
-        set(ConditionKey.dataAccessPointAccount, target.frontOwner.rawValue)
+        set(.dataAccessPointArn, .arn(ResourceName(fixed.frontARN)))
+        set(.dataAccessPointAccount, target.frontOwner.rawValue)
         if case .accessPoint = target.front {
-            set(ConditionKey.accessPointNetworkOrigin, target.networkOrigin.rawValue)
+            set(.accessPointNetworkOrigin, target.networkOrigin.rawValue)
         }
-        set(ConditionKey.resourceAccount, target.bucketOwner.rawValue)
-    }
-
-    private mutating func fillTimeKeys(_ time: RequestTime) {
-        set(ConditionKey.currentTime, time.iso8601)
-        set(ConditionKey.epochTime, String(time.epochSeconds))
+        set(.resourceAccount, target.bucketOwner.rawValue)
     }
 
     private mutating func fillRequestKeys(_ details: S3RequestDetails) {
-        set(ConditionKey.prefix, details.prefix)
-        set(ConditionKey.delimiter, details.delimiter)
-        set(ConditionKey.maxKeys, details.maxKeys.map(String.init))
-        set(ConditionKey.cannedACL, details.cannedACL)
-        for (tagKey, value) in details.existingObjectTags { set(ConditionKey.existingObjectTag(tagKey), value) }
-        set(ConditionKey.authType, details.authType?.rawValue)
-        set(ConditionKey.signatureVersion, details.signatureVersion)
-        set(ConditionKey.signatureAge, details.signatureAgeMilliseconds.map { String($0) })
-        set(ConditionKey.contentSHA256, details.contentSHA256)
-        set(ConditionKey.tlsVersion, details.tlsVersion)
+        set(.prefix, details.prefix)
+        set(.delimiter, details.delimiter)
+        set(.maxKeys, details.maxKeys.map { ContextValue.integer(Int64($0)) })
+        set(.cannedACL, details.cannedACL)
+        for (tagKey, value) in details.existingObjectTags {
+            otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
+        }
+        set(.authType, details.authType?.rawValue)
+        set(.signatureVersion, details.signatureVersion)
+        set(.signatureAge, details.signatureAgeMilliseconds.map(ContextValue.integer))
+        set(.contentSHA256, details.contentSHA256)
+        set(.tlsVersion, details.tlsVersion)
     }
 }

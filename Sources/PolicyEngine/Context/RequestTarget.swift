@@ -63,7 +63,8 @@ public struct RequestTarget: Sendable, Hashable {
     }
 
     /// The resource in the access point form: `…:accesspoint/NAME` or `…:accesspoint/NAME/object/KEY`.
-    func frontResource(objectLevel: Bool) -> String {
+    /// `frontARN` is passed in because the caller renders it once for the `s3:DataAccessPointArn` key as well.
+    func frontResource(objectLevel: Bool, frontARN: String) -> String {
         guard objectLevel, let key else { return frontARN }
         return "\(frontARN)/object/\(key)"
     }

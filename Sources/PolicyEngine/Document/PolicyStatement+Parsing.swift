@@ -17,7 +17,12 @@ extension PolicyStatement {
             guard Self.knownFields.contains(name) else { throw problem("unknown field '\(name)'") }
             fields[name] = field
         }
-        self.index = index
+        let sid: String?
+        let effect: Effect
+        let principal: PrincipalClause
+        let actions: Clause<WildcardPattern>
+        let resources: Clause<ResourcePattern>
+        let conditions: [ConditionClause]
 
         switch fields["Sid"] {
         case nil: sid = nil
@@ -64,6 +69,17 @@ extension PolicyStatement {
         } catch {
             throw problem("\(error)")
         }
+        self.init(
+            compiled: Compiled(
+                index: index,
+                sid: sid,
+                effect: effect,
+                principal: principal,
+                actions: actions,
+                resources: resources,
+                conditions: conditions
+            )
+        )
     }
 
     /// `service:name`, with wildcards allowed in the name (and `*` alone for every action).

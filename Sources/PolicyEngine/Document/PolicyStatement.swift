@@ -28,13 +28,54 @@ public struct PolicyStatement: Sendable {
         case template(ValueTemplate)
     }
 
-    public let index: Int
-    public let sid: String?
-    public let effect: Effect
-    let principal: PrincipalClause
-    let actions: Clause<WildcardPattern>
-    let resources: Clause<ResourcePattern>
-    let conditions: [ConditionClause]
+    /// The compiled statement, shared by every copy: a statement is read for every request, and copying one is then
+    /// a single retain instead of one per pattern list.
+    final class Compiled: Sendable {
+        let index: Int
+        let sid: String?
+        let effect: Effect
+        let principal: PrincipalClause
+        let actions: Clause<WildcardPattern>
+        let resources: Clause<ResourcePattern>
+        let conditions: [ConditionClause]
+        /// `"Principal": "*"` (or `{"AWS": "*"}`): the principal check can be skipped.
+        let principalIsEveryone: Bool
+
+        init(
+            index: Int,
+            sid: String?,
+            effect: Effect,
+            principal: PrincipalClause,
+            actions: Clause<WildcardPattern>,
+            resources: Clause<ResourcePattern>,
+            conditions: [ConditionClause]
+        ) {
+            self.index = index
+            self.sid = sid
+            self.effect = effect
+            self.principal = principal
+            self.actions = actions
+            self.resources = resources
+            self.conditions = conditions
+            if case .principal(let set) = principal {
+                principalIsEveryone = set.isEveryone
+            } else {
+                principalIsEveryone = false
+            }
+        }
+    }
+
+    private let compiled: Compiled
+
+    init(compiled: Compiled) { self.compiled = compiled }
+
+    public var index: Int { compiled.index }
+    public var sid: String? { compiled.sid }
+    public var effect: Effect { compiled.effect }
+    var principal: PrincipalClause { compiled.principal }
+    var actions: Clause<WildcardPattern> { compiled.actions }
+    var resources: Clause<ResourcePattern> { compiled.resources }
+    var conditions: [ConditionClause] { compiled.conditions }
 
     /// `statement 2 ("DenyPuts")`, the way decisions and errors name it.
     public var label: String {
@@ -45,13 +86,26 @@ public struct PolicyStatement: Sendable {
     /// Whether this statement speaks to this request on `resource`: principal, action, resource and every
     /// condition must all match.
     func applies(to context: RequestContext, resource: ResourceName) -> Bool {
-        switch principal {
-        case .principal(let set): guard set.contains(context.principal) else { return false }
-        case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
-        case .holder: break
-        }
-        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
-        guard actionMatch != actions.negated else { return false }
+        compiled.applies(to: context, resource: resource)
+    }
+
+    /// Whether the statement's resource element covers `resource` (the part of ``applies(to:resource:)`` that
+    /// depends on the resource).
+    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
+        compiled.covers(resource, in: context)
+    }
+
+    /// Whether principal, action and conditions match the request (the part of ``applies(to:resource:)`` that does
+    /// not depend on the resource).
+    func matchesRequest(_ context: RequestContext) -> Bool { compiled.matchesRequest(context) }
+}
+
+extension PolicyStatement.Compiled {
+    func applies(to context: RequestContext, resource: ResourceName) -> Bool {
+        covers(resource, in: context) && matchesRequest(context)
+    }
+
+    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
         let resourceMatch = resources.patterns.contains { pattern in
             switch pattern {
             case .constant(let arn): return arn.matches(resource)
@@ -60,7 +114,23 @@ public struct PolicyStatement: Sendable {
                 return ARNPattern(pieces: pieces).matches(resource)
             }
         }
-        guard resourceMatch != resources.negated else { return false }
-        return conditions.allSatisfy { $0.holds(in: context) }
+        return resourceMatch != resources.negated
+    }
+
+    func matchesRequest(_ context: RequestContext) -> Bool {
+        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
+        guard actionMatch != actions.negated else { return false }
+        if !principalIsEveryone {
+            switch principal {
+            case .principal(let set): guard set.contains(context.principal) else { return false }
+            case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
+            case .holder: break
+            }
+        }
+        // Read in place: iterating the array would copy each clause and its reference-counted fields.
+        return conditions.withUnsafeBufferPointer { conditions in
+            for index in conditions.indices where !conditions[index].holds(in: context) { return false }
+            return true
+        }
     }
 }

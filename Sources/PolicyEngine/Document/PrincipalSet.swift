@@ -84,10 +84,20 @@ struct PrincipalSet: Sendable, Hashable {
 
     func contains(_ principal: RequestPrincipal) -> Bool {
         if everyone { return true }
-        if let account = principal.account, accounts.contains(account.rawValue) { return true }
-        if let arn = principal.arn, arns.contains(arn) { return true }
-        if let service = principal.service, services.contains(service) { return true }
+        if let account = principal.account, Self.has(accounts, account.rawValue) { return true }
+        if let arn = principal.arn, Self.has(arns, arn) { return true }
+        if let service = principal.service, Self.has(services, service) { return true }
         return false
+    }
+
+    /// Set membership without hashing for the one or two names a principal element usually lists: comparing a
+    /// few strings is cheaper than hashing one.
+    private static func has(_ names: Set<String>, _ name: String) -> Bool {
+        switch names.count {
+        case 0: false
+        case 1...4: names.contains { $0 == name }
+        default: names.contains(name)
+        }
     }
 }
 

@@ -11,111 +11,140 @@ extension AuthorizationPolicies {
     /// 8. under RestrictPublicBuckets a public policy's grants count only for the owner's principals and services.
     ///
     /// The more restrictive policy always wins, since every layer must allow and any one may deny. Each policy is
-    /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks.
+    /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks. The layers
+    /// are plain values on the stack: the only array a decision builds is the grants it returns.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
+        let action = context.action
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
-            AuthorizationDecision(action: context.action, reason: reason)
+            AuthorizationDecision(action: action, reason: reason)
         }
         guard !context.principal.isAnonymous else { return decision(.anonymous) }
 
-        let layers = resourceLayers(for: context)
+        let front = frontLayer(for: context)
+        let bucket = LayerVerdicts(
+            self,
+            layer: .bucket,
+            kind: .bucket,
+            policy: bucketPolicy,
+            resource: context.bucket,
+            owner: context.target.bucketOwner,
+            context: context
+        )
         let endpoint = endpointVerdicts(for: context)
-        if let (statement, resource) = firstDeny(in: layers + endpoint) {
+        let endpointFront = endpoint?.front
+        let endpointBucket = endpoint?.bucket
+        if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
             return decision(.explicitDeny(statement, resource: resource))
         }
 
         var grants: [AuthorizationDecision.Grant] = []
-        for layer in layers {
-            switch grant(layer, to: context.principal) {
-            case .success(let grant): grants.append(grant)
-            case .failure(let refusal): return decision(refusal.reason)
-            }
+        grants.reserveCapacity(3)
+        switch grant(front, to: context.principal) {
+        case .success(let grant): grants.append(grant)
+        case .failure(let refusal): return decision(refusal.reason)
+        }
+        switch grant(bucket, to: context.principal) {
+        case .success(let grant): grants.append(grant)
+        case .failure(let refusal): return decision(refusal.reason)
         }
 
         guard context.network.isThroughVPCEndpoint else { return decision(.allowed(grants)) }
-        guard let first = endpoint.first else {
+        guard vpcEndpointPolicy != nil else {
             grants.append(.init(layer: .vpcEndpoint, statement: nil))
             return decision(.allowed(grants))
         }
-        for form in endpoint {
-            guard case .allow = form.verdict else {
-                return decision(.noAllow(.vpcEndpoint, resource: form.resource.text))
-            }
+        guard case .allow(let statement)? = endpointFront else {
+            return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
         }
-        if case .allow(let statement) = first.verdict {
-            grants.append(.init(layer: .vpcEndpoint, statement: StatementReference(statement, of: .vpcEndpoint)))
+        guard case .allow? = endpointBucket else {
+            return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
         }
+        grants.append(.init(layer: .vpcEndpoint, statement: statement))
         return decision(.allowed(grants))
     }
 
     /// What one layer's policies said about the request on that layer's resource form.
     private struct LayerVerdicts {
         let layer: AuthorizationLayer
-        let kind: PolicyKind
-        let policy: PolicyDocument?
+        /// Whether the layer has a policy and it is public (spec §4.4), for RestrictPublicBuckets.
+        let policyIsPublic: Bool
         let verdict: PolicyDocument.Verdict
         /// One per identity policy, in order.
         let identity: [PolicyDocument.Verdict]
         let resource: ResourceName
         let owner: AccountID?
+
+        init(
+            _ policies: AuthorizationPolicies,
+            layer: AuthorizationLayer,
+            kind: PolicyKind,
+            policy: PolicyDocument?,
+            resource: ResourceName,
+            owner: AccountID?,
+            context: RequestContext
+        ) {
+            self.layer = layer
+            self.policyIsPublic = policy?.status.isPublic ?? false
+            self.verdict = policy?.verdict(for: context, on: resource, as: kind) ?? .silent
+            self.identity =
+                owner == nil
+                ? []
+                : policies.identityPolicies.enumerated().map { index, policy in
+                    policy.verdict(for: context, on: resource, as: .identity, policyIndex: index)
+                }
+            self.resource = resource
+            self.owner = owner
+        }
     }
 
-    /// The front (access point or multi-region access point) layer and the bucket layer.
-    private func resourceLayers(for context: RequestContext) -> [LayerVerdicts] {
-        let (frontLayer, frontKind, frontPolicy): (AuthorizationLayer, PolicyKind, PolicyDocument?) =
+    /// The front layer: the access point or multi-region access point policy, on the access point form.
+    private func frontLayer(for context: RequestContext) -> LayerVerdicts {
+        let (layer, kind, policy): (AuthorizationLayer, PolicyKind, PolicyDocument?) =
             switch context.target.front {
             case .accessPoint: (.accessPoint, .accessPoint, accessPointPolicy)
             case .multiRegionAccessPoint:
                 (.multiRegionAccessPoint, .multiRegionAccessPoint, multiRegionAccessPointPolicy)
             }
-        let forms: [(AuthorizationLayer, PolicyKind, PolicyDocument?, ResourceName, AccountID)] = [
-            (frontLayer, frontKind, frontPolicy, context.front, context.target.frontOwner),
-            (.bucket, .bucket, bucketPolicy, context.bucket, context.target.bucketOwner),
-        ]
-        return forms.map { layer, kind, policy, resource, owner in
-            LayerVerdicts(
-                layer: layer,
-                kind: kind,
-                policy: policy,
-                verdict: policy?.verdict(for: context, on: resource) ?? .silent,
-                identity: identityPolicies.map { $0.verdict(for: context, on: resource) },
-                resource: resource,
-                owner: owner
-            )
-        }
+        return LayerVerdicts(
+            self,
+            layer: layer,
+            kind: kind,
+            policy: policy,
+            resource: context.front,
+            owner: context.target.frontOwner,
+            context: context
+        )
     }
 
-    /// The endpoint policy on both resource forms; empty when the request did not come through an endpoint or
-    /// the endpoint has the default policy.
-    private func endpointVerdicts(for context: RequestContext) -> [LayerVerdicts] {
-        guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return [] }
-        return [context.front, context.bucket].map { resource in
-            LayerVerdicts(
-                layer: .vpcEndpoint,
-                kind: .vpcEndpoint,
-                policy: policy,
-                verdict: policy.verdict(for: context, on: resource),
-                identity: [],
-                resource: resource,
-                owner: nil
-            )
-        }
+    /// The endpoint policy's verdicts on both resource forms, from one scan; nil when the request did not come
+    /// through an endpoint or the endpoint has the default policy.
+    private func endpointVerdicts(
+        for context: RequestContext
+    ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
+        guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return nil }
+        let (front, bucket) = policy.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
+        return (front, bucket)
     }
 
-    /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order.
-    private func firstDeny(in layers: [LayerVerdicts]) -> (StatementReference, String)? {
-        for layer in layers {
-            for (index, verdict) in layer.identity.enumerated() {
-                if case .deny(let statement) = verdict {
-                    return (StatementReference(statement, of: .identity, index: index), layer.resource.text)
-                }
-            }
+    /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
+    /// bucket, then the endpoint policy on the front and the bucket form).
+    private func firstDeny(
+        _ front: LayerVerdicts,
+        _ bucket: LayerVerdicts,
+        _ endpointFront: PolicyDocument.Verdict?,
+        _ endpointBucket: PolicyDocument.Verdict?,
+        in context: RequestContext
+    ) -> (StatementReference, String)? {
+        for verdict in front.identity {
+            if case .deny(let statement) = verdict { return (statement, front.resource.text) }
         }
-        for layer in layers {
-            if case .deny(let statement) = layer.verdict {
-                return (StatementReference(statement, of: layer.kind), layer.resource.text)
-            }
+        for verdict in bucket.identity {
+            if case .deny(let statement) = verdict { return (statement, bucket.resource.text) }
         }
+        if case .deny(let statement) = front.verdict { return (statement, front.resource.text) }
+        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource.text) }
+        if case .deny(let statement)? = endpointFront { return (statement, context.front.text) }
+        if case .deny(let statement)? = endpointBucket { return (statement, context.bucket.text) }
         return nil
     }
 
@@ -130,17 +159,15 @@ extension AuthorizationPolicies {
         to principal: RequestPrincipal
     ) -> Result<AuthorizationDecision.Grant, Refusal> {
         var restricted: StatementReference?
-        if case .allow(let statement) = layer.verdict, let policy = layer.policy {
-            let reference = StatementReference(statement, of: layer.kind)
-            guard restrictsPublicGrant(policy, to: principal, owner: layer.owner) else {
+        if case .allow(let reference) = layer.verdict {
+            guard restrictsPublicGrant(layer.policyIsPublic, to: principal, owner: layer.owner) else {
                 return .success(.init(layer: layer.layer, statement: reference))
             }
             restricted = reference
         }
         if let owner = layer.owner, principal.account == owner {
-            for (index, verdict) in layer.identity.enumerated() {
-                if case .allow(let statement) = verdict {
-                    let reference = StatementReference(statement, of: .identity, index: index)
+            for verdict in layer.identity {
+                if case .allow(let reference) = verdict {
                     return .success(.init(layer: layer.layer, statement: reference))
                 }
             }
@@ -152,11 +179,11 @@ extension AuthorizationPolicies {
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
     /// account and AWS services may use its grants.
     private func restrictsPublicGrant(
-        _ policy: PolicyDocument,
+        _ policyIsPublic: Bool,
         to principal: RequestPrincipal,
         owner: AccountID?
     ) -> Bool {
-        guard publicAccessBlock.restrictPublicBuckets, policy.status.isPublic else { return false }
+        guard publicAccessBlock.restrictPublicBuckets, policyIsPublic else { return false }
         return principal.account != owner && principal.service == nil
     }
 }

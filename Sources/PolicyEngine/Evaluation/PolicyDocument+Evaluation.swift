@@ -2,21 +2,80 @@ extension PolicyDocument {
     /// What one policy says about one request on one resource.
     enum Verdict: Sendable {
         /// A matching `Deny`: nothing else matters.
-        case deny(PolicyStatement)
+        case deny(StatementReference)
         /// No matching `Deny`, and this is the first matching `Allow`.
-        case allow(PolicyStatement)
+        case allow(StatementReference)
         /// No statement applies.
         case silent
     }
 
-    /// Evaluates every statement against `resource`. A matching `Deny` anywhere in the document wins over an
-    /// earlier `Allow`, so the scan reads every statement before it may allow.
-    func verdict(for context: RequestContext, on resource: ResourceName) -> Verdict {
-        var firstAllow: PolicyStatement?
-        for statement in statements where statement.applies(to: context, resource: resource) {
-            if statement.effect == .deny { return .deny(statement) }
-            if firstAllow == nil { firstAllow = statement }
+    /// Evaluates the statements against `resource`. A matching `Deny` anywhere in the document wins over an
+    /// earlier `Allow`, so the scan reads every `Deny` before it may allow; once an `Allow` has matched, later
+    /// `Allow`s cannot change the verdict and are not evaluated.
+    ///
+    /// `kind` and `policyIndex` are how the decision names the statement: the layer the policy serves, and which
+    /// identity policy it is. The statements are read in place
+    /// through the array's buffer, so no `PolicyStatement` is copied.
+    func verdict(
+        for context: RequestContext,
+        on resource: ResourceName,
+        as kind: PolicyKind,
+        policyIndex: Int? = nil
+    ) -> Verdict {
+        let found: (deny: Int?, allow: Int?) = statements.withUnsafeBufferPointer { statements in
+            var firstAllow: Int?
+            for index in statements.indices {
+                let isDeny = statements[index].effect == .deny
+                guard isDeny || firstAllow == nil else { continue }
+                guard statements[index].applies(to: context, resource: resource) else { continue }
+                if isDeny { return (index, nil) }
+                firstAllow = index
+            }
+            return (nil, firstAllow)
         }
-        return firstAllow.map(Verdict.allow) ?? .silent
+        if let deny = found.deny { return .deny(StatementReference(statements[deny], of: kind, index: policyIndex)) }
+        if let allow = found.allow {
+            return .allow(StatementReference(statements[allow], of: kind, index: policyIndex))
+        }
+        return .silent
+    }
+
+    /// ``verdict(for:on:as:policyIndex:)`` for two resource forms in one scan, as the endpoint policy is read
+    /// (spec §4.1 step 7): a statement's principal, action and conditions do not depend on the resource, so they
+    /// are evaluated once for both forms. Each form's verdict is the one its own scan would give.
+    func verdicts(
+        for context: RequestContext,
+        on first: ResourceName,
+        and second: ResourceName,
+        as kind: PolicyKind
+    ) -> (Verdict, Verdict) {
+        typealias Found = (deny: Int?, allow: Int?)
+        let (one, two): (Found, Found) = statements.withUnsafeBufferPointer { statements in
+            var one: Found = (nil, nil)
+            var two: Found = (nil, nil)
+            for index in statements.indices {
+                let isDeny = statements[index].effect == .deny
+                // A form is settled by a Deny; after its first Allow, only Denies can change it.
+                let wantOne = one.deny == nil && (isDeny || one.allow == nil)
+                let wantTwo = two.deny == nil && (isDeny || two.allow == nil)
+                let coversOne = wantOne && statements[index].covers(first, in: context)
+                let coversTwo = wantTwo && statements[index].covers(second, in: context)
+                guard coversOne || coversTwo, statements[index].matchesRequest(context) else { continue }
+                if coversOne {
+                    if isDeny { one.deny = index } else { one.allow = index }
+                }
+                if coversTwo {
+                    if isDeny { two.deny = index } else { two.allow = index }
+                }
+                if one.deny != nil && two.deny != nil { break }
+            }
+            return (one, two)
+        }
+        func verdict(_ found: Found) -> Verdict {
+            if let deny = found.deny { return .deny(StatementReference(statements[deny], of: kind)) }
+            if let allow = found.allow { return .allow(StatementReference(statements[allow], of: kind)) }
+            return .silent
+        }
+        return (verdict(one), verdict(two))
     }
 }

@@ -8,6 +8,9 @@ struct ARNPattern: Sendable, Hashable {
     private enum Form: Sendable, Hashable {
         case anything
         case fields([WildcardPattern])
+        /// The first five fields are plain text (`arn:aws:s3:us-west-2:111122223333:`): one byte comparison covers
+        /// them, and the resource's first five colons must then sit where the text's do.
+        case literalFields(prefix: [UInt8], resource: WildcardPattern)
         case whole(WildcardPattern)
     }
 
@@ -37,7 +40,17 @@ struct ARNPattern: Sendable, Hashable {
             }
             fields[fields.count - 1].append((String(current), piece.wildcards))
         }
-        form = .fields(fields.map(WildcardPattern.init(pieces:)))
+        let patterns = fields.map(WildcardPattern.init(pieces:))
+        var prefix: [UInt8] = []
+        for pattern in patterns.prefix(5) {
+            guard let literal = pattern.literal else {
+                form = .fields(patterns)
+                return
+            }
+            prefix += literal
+            prefix.append(UInt8(ascii: ":"))
+        }
+        form = .literalFields(prefix: prefix, resource: patterns[5])
     }
 
     /// Whether this pattern is a bare `*`.
@@ -48,25 +61,94 @@ struct ARNPattern: Sendable, Hashable {
         case .anything:
             return true
         case .whole(let pattern):
-            return resource.fields.count < 6 && pattern.matches(resource.text)
+            return !resource.isARN && pattern.matches(resource.text)
+        case .literalFields(let prefix, let pattern):
+            // The five literal fields hold no `:`, so a text that starts with `prefix` has its first five colons at
+            // the same places: it is an ARN whose first five fields are these.
+            return resource.withUTF8 { bytes in
+                guard bytes.count >= prefix.count, let base = bytes.baseAddress else { return false }
+                let same = prefix.withUnsafeBufferPointer { prefix in
+                    prefix.baseAddress.map { WildcardPattern.equalBytes(base, $0, count: prefix.count) } ?? true
+                }
+                return same && pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
+            }
         case .fields(let patterns):
-            guard resource.fields.count == 6 else { return false }
-            for (pattern, field) in zip(patterns, resource.fields) where !pattern.matches(field) { return false }
-            return true
+            return resource.withFields { field in
+                for index in 0..<6 where !patterns[index].matches(bytes: field(index)) { return false }
+                return true
+            } ?? false
         }
     }
 }
 
-/// A resource or ARN-valued condition value, split into its six ARN fields once, so every pattern that looks at it
-/// reads the same pieces.
+/// A resource or ARN-valued condition value, with the UTF-8 offsets of its first five `:` found once, so every
+/// pattern that looks at it reads the same six fields without splitting the text again.
 struct ResourceName: Sendable, Hashable {
+    /// The UTF-8 offsets of the five `:` that separate an ARN's six fields.
+    private struct Colons: Sendable {
+        var offsets: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+
+        subscript(index: Int) -> Int {
+            switch index {
+            case 0: offsets.0
+            case 1: offsets.1
+            case 2: offsets.2
+            case 3: offsets.3
+            default: offsets.4
+            }
+        }
+    }
+
     let text: String
-    let fields: [Substring]
+    private let colons: Colons?
 
     init(_ text: String) {
         self.text = text
-        self.fields = Self.fields(of: text)
+        func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Colons? {
+            var colons = Colons()
+            var found = 0
+            for offset in bytes.indices where bytes[offset] == UInt8(ascii: ":") {
+                switch found {
+                case 0: colons.offsets.0 = offset
+                case 1: colons.offsets.1 = offset
+                case 2: colons.offsets.2 = offset
+                case 3: colons.offsets.3 = offset
+                default: colons.offsets.4 = offset
+                }
+                found += 1
+                if found == 5 { return colons }
+            }
+            return nil
+        }
+        self.colons = text.utf8.withContiguousStorageIfAvailable(find) ?? Array(text.utf8).withUnsafeBufferPointer(find)
     }
+
+    /// Whether the text has the six `:`-separated fields of an ARN (the last one may hold more `:`).
+    var isARN: Bool { colons != nil }
+
+    /// Calls `body` with a function that returns field 0…5 as bytes of the text's own storage; nil when the text is
+    /// not an ARN.
+    func withFields<Result>(_ body: ((Int) -> UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard let colons else { return nil }
+        func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
+            body { index in
+                let start = index == 0 ? 0 : colons[index - 1] + 1
+                let end = index == 5 ? bytes.count : colons[index]
+                return UnsafeBufferPointer(rebasing: bytes[start..<end])
+            }
+        }
+        if let result = text.utf8.withContiguousStorageIfAvailable(run) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(run)
+    }
+
+    /// Calls `body` with the text's UTF-8 bytes.
+    func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    static func == (lhs: ResourceName, rhs: ResourceName) -> Bool { lhs.text == rhs.text }
+    func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     static func fields(of text: String) -> [Substring] {
         text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)

@@ -70,7 +70,7 @@ struct ValueTemplate: Sendable, Hashable {
             case .text(let text): resolved.append((text, true))
             case .literal(let text): resolved.append((text, false))
             case .variable(let key, let fallback):
-                guard let value = context.lowercasedKeyValues(key)?.first ?? fallback else { return nil }
+                guard let value = context.entry(lowercased: key)?.firstText ?? fallback else { return nil }
                 resolved.append((value, false))
             }
         }

@@ -63,10 +63,22 @@ struct WildcardPattern: Sendable, Hashable {
     /// Whether the pattern is only `*`, so it matches every value.
     var matchesEverything: Bool { shape == .anything }
 
+    /// The text of a pattern without wildcards; nil when it has any.
+    var literal: [UInt8]? {
+        if case .exact(let bytes) = shape { return bytes }
+        return nil
+    }
+
     /// Whether the pattern has any wildcard at all.
     var hasWildcards: Bool {
         if case .exact = shape { return false }
         return true
+    }
+
+    func matches(_ text: String) -> Bool {
+        if case .anything = shape { return true }
+        var text = text
+        return text.withUTF8 { matches(bytes: $0) }
     }
 
     func matches(_ text: some StringProtocol) -> Bool {
@@ -75,12 +87,13 @@ struct WildcardPattern: Sendable, Hashable {
         return Array(text.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
     }
 
-    private func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// The matcher itself, over the UTF-8 of the text; callers that already hold the bytes (an ARN field inside
+    /// its resource's storage) come here directly.
+    func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
         switch shape {
         case .anything: return true
-        case .exact(let literal): return text.elementsEqual(literal)
-        case .prefix(let literal):
-            return text.count >= literal.count && text.prefix(literal.count).elementsEqual(literal)
+        case .exact(let literal): return text.count == literal.count && Self.hasLiteral(literal, at: 0, in: text)
+        case .prefix(let literal): return Self.hasLiteral(literal, at: 0, in: text)
         case .general(let tokens): return Self.matches(tokens, text)
         }
     }
@@ -121,9 +134,33 @@ struct WildcardPattern: Sendable, Hashable {
         }
     }
 
+    /// Whether `literal` occurs in `text` at `position`, compared word by word (the generic `elementsEqual` walked
+    /// iterators one byte at a time).
     private static func hasLiteral(_ literal: [UInt8], at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.count - position >= literal.count else { return false }
-        for (offset, byte) in literal.enumerated() where text[position + offset] != byte { return false }
+        return literal.withUnsafeBufferPointer { literal in
+            guard let base = text.baseAddress, let literalBase = literal.baseAddress else { return literal.isEmpty }
+            return equalBytes(base + position, literalBase, count: literal.count)
+        }
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal, compared eight at a time.
+    static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let rawA = UnsafeRawPointer(a)
+        let rawB = UnsafeRawPointer(b)
+        var offset = 0
+        while offset + 8 <= count {
+            if rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            if a[offset] != b[offset] { return false }
+            offset += 1
+        }
         return true
     }
 

@@ -13,6 +13,11 @@ struct WildcardPatternTests {
         ("*a*a*a*a*", "banana", false),
         ("home/*/docs/*", "home/alice/docs/x/y", true), ("home/*/docs/*", "home/alice/doc/x", false),
         ("**", "x", true), ("a**b", "ab", true), ("*?", "", false), ("*?", "x", true),
+        // Literals are compared eight bytes at a time, then byte by byte: differences in either part count.
+        ("0123456789abcdefXY", "0123456789abcdefXY", true), ("0123456789abcdefXY", "0123456789abcdefXZ", false),
+        ("0123456789abcdefXY", "0123456789abcdeFXY", false), ("0123456789abcdefXY", "0123456789abcdefX", false),
+        ("0123456789abcdef*", "0123456789abcdef", true), ("0123456789abcdef*", "01234567x9abcdef/k", false),
+        ("x*0123456789abcdef", "xyz0123456789abcdef", true), ("x*0123456789abcdef", "xyz0123456789abcdeg", false),
     ]
 
     @Test(arguments: Self.table)
@@ -52,6 +57,15 @@ struct ARNPatternTests {
             "arn:aws:s3:us-west-2:111122223333:accesspoint/reports/object/jane/a.csv", false
         ),
         ("arn:aws:s3:::bucket/*", "not-an-arn", false),
+        // Literal first five fields are compared as one prefix; the resource's colons must fall in the same places.
+        ("arn:aws:s3:us-west-2:111122223333:accesspoint/*", "arn:aws:s3:us-west-2:111122223333", false),
+        ("arn:aws:s3:us-west-2:111122223333:accesspoint/*", "arn:aws:s3:us-west-2:111122223333:", false),
+        ("arn:aws:s3:us-west-2:111122223333:*", "arn:aws:s3:us-west-2:111122223333:", true),
+        ("arn:aws:s3:us-west-2:111122223333:*", "arn:aws:s3:us-west-2:1111222233334:x", false),
+        ("arn:aws:s3:us-west-2::x", "arn:aws:s3:us-west-2::x", true),
+        ("arn:aws:s3:us-west-2::x", "arn:aws:s3:us-west-2:1:x", false),
+        ("arn:aws:s3:::bucket/a:b", "arn:aws:s3:::bucket/a:b", true),
+        ("arn:aws:s3:::b", "arn:aws:s3::::b", false),
     ]
 
     @Test(arguments: Self.table)
