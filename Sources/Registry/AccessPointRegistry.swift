@@ -45,10 +45,10 @@ public protocol AccessPointRegistry: Sendable {
     ) async throws(RegistryError) -> Bool
 
     /// The account-level Block Public Access configuration, or nil when it was never set (or was deleted).
-    func accountPublicAccessBlock(account: AccountID) async throws(RegistryError) -> PublicAccessBlockFlags?
+    func accountPublicAccessBlock(account: AccountID) async throws(RegistryError) -> PublicAccessBlock?
 
     /// Sets (or, with nil, deletes) the account-level Block Public Access configuration.
-    func setAccountPublicAccessBlock(_ flags: PublicAccessBlockFlags?, account: AccountID) async throws(RegistryError)
+    func setAccountPublicAccessBlock(_ flags: PublicAccessBlock?, account: AccountID) async throws(RegistryError)
 
     /// Stores a new asynchronous request, or returns the one already stored for the same account, operation and
     /// client token (ClientToken idempotency, spec §2).

@@ -18,11 +18,11 @@ extension AccessPointRecord {
 }
 
 extension ControlXMLWriter {
-    mutating func publicAccessBlock(_ name: String, _ flags: PublicAccessBlockFlags) {
+    mutating func publicAccessBlock(_ name: String, _ flags: PublicAccessBlock) {
         element(name) { xml in xml.publicAccessBlockFlags(flags) }
     }
 
-    mutating func publicAccessBlockFlags(_ flags: PublicAccessBlockFlags) {
+    mutating func publicAccessBlockFlags(_ flags: PublicAccessBlock) {
         element("BlockPublicAcls", flags.blockPublicAcls)
         element("IgnorePublicAcls", flags.ignorePublicAcls)
         element("BlockPublicPolicy", flags.blockPublicPolicy)

@@ -37,9 +37,9 @@ extension AsyncOperationRecord.CreateRequest {
     static let flagNames = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"]
 
     /// Absent → every flag on; present → each flag not given is off, as for access points (spec §2).
-    var flags: PublicAccessBlockFlags {
+    var flags: PublicAccessBlock {
         guard let given = publicAccessBlock else { return .all }
-        return PublicAccessBlockFlags(
+        return PublicAccessBlock(
             blockPublicAcls: given["BlockPublicAcls"] ?? false,
             ignorePublicAcls: given["IgnorePublicAcls"] ?? false,
             blockPublicPolicy: given["BlockPublicPolicy"] ?? false,

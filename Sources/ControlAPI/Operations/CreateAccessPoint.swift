@@ -87,9 +87,9 @@ extension ControlAPIResponder {
     }
 
     /// Absent → every flag on; present (even empty) → each flag not given is off (spec §2.4).
-    static func publicAccessBlock(_ node: XMLNode?) throws(S3Error) -> PublicAccessBlockFlags {
+    static func publicAccessBlock(_ node: XMLNode?) throws(S3Error) -> PublicAccessBlock {
         guard let node else { return .all }
-        return PublicAccessBlockFlags(
+        return PublicAccessBlock(
             blockPublicAcls: try node.boolean("BlockPublicAcls") ?? false,
             ignorePublicAcls: try node.boolean("IgnorePublicAcls") ?? false,
             blockPublicPolicy: try node.boolean("BlockPublicPolicy") ?? false,

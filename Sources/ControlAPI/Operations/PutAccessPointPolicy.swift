@@ -24,9 +24,9 @@ extension ControlAPIResponder {
             try await registry.accountPublicAccessBlock(account: context.account)
         }
         let applicable = PublicAccessBlock.effective(
-            account: account.map(PublicAccessBlock.init),
+            account: account,
             bucket: nil,
-            accessPoint: PublicAccessBlock(record.publicAccessBlock)
+            accessPoint: record.publicAccessBlock
         )
         try applicable.checkMayStore(policy)
         let stored = try await registryCall { () async throws(RegistryError) in
@@ -39,16 +39,5 @@ extension ControlAPIResponder {
         }
         guard stored else { throw AccessPointNameRules.noSuchAccessPoint(rawName) }
         return ok(context)
-    }
-}
-
-extension PublicAccessBlock {
-    init(_ flags: PublicAccessBlockFlags) {
-        self.init(
-            blockPublicAcls: flags.blockPublicAcls,
-            ignorePublicAcls: flags.ignorePublicAcls,
-            blockPublicPolicy: flags.blockPublicPolicy,
-            restrictPublicBuckets: flags.restrictPublicBuckets
-        )
     }
 }

@@ -24,9 +24,9 @@ extension ControlAPIResponder {
             try await registry.accountPublicAccessBlock(account: context.account)
         }
         try PublicAccessBlock.effective(
-            account: account.map(PublicAccessBlock.init),
+            account: account,
             bucket: nil,
-            accessPoint: PublicAccessBlock(record.publicAccessBlock)
+            accessPoint: record.publicAccessBlock
         ).checkMayStore(policy)
         return try await beginMultiRegionChange(
             "PutMultiRegionAccessPointPolicy",

@@ -1,3 +1,5 @@
+public import AccessPointCore
+
 /// Every policy that governs one request through an access point or multi-region access point (spec §4.1), as the
 /// router finds them in its snapshot.
 ///

@@ -12,7 +12,7 @@ public struct AccessPointRecord: Sendable, Equatable {
     public var bucketAccount: AccountID
     /// The VPC the access point is restricted to; nil for network origin Internet.
     public var vpcId: String?
-    public var publicAccessBlock: PublicAccessBlockFlags
+    public var publicAccessBlock: PublicAccessBlock
     /// `{name}-{34 lower-case alphanumerics}-s3alias`.
     public var alias: String
     /// Whole seconds: S3 Control reports creation dates without fractions.
@@ -27,7 +27,7 @@ public struct AccessPointRecord: Sendable, Equatable {
         bucket: BucketName,
         bucketAccount: AccountID,
         vpcId: String?,
-        publicAccessBlock: PublicAccessBlockFlags,
+        publicAccessBlock: PublicAccessBlock,
         alias: String,
         creationDate: Date,
         policy: String? = nil

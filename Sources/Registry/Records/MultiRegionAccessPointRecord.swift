@@ -19,7 +19,7 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
     public var name: MultiRegionAccessPointName
     public var alias: MultiRegionAccessPointAlias
     public var createdAt: Date
-    public var publicAccessBlock: PublicAccessBlockFlags
+    public var publicAccessBlock: PublicAccessBlock
     /// `READY`, `CREATING`, `DELETING`, … (spec §2).
     public var status: String
     /// One bucket per region, ordered by region.
@@ -33,7 +33,7 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
         name: MultiRegionAccessPointName,
         alias: MultiRegionAccessPointAlias,
         createdAt: Date,
-        publicAccessBlock: PublicAccessBlockFlags,
+        publicAccessBlock: PublicAccessBlock,
         status: String,
         regions: [RegionEntry],
         establishedPolicy: String? = nil,

@@ -110,7 +110,7 @@ extension SQLiteRegistry {
         }
     }
 
-    public func accountPublicAccessBlock(account: AccountID) async throws(RegistryError) -> PublicAccessBlockFlags? {
+    public func accountPublicAccessBlock(account: AccountID) async throws(RegistryError) -> PublicAccessBlock? {
         try await read { db in
             try Row.fetchOne(
                 db,
@@ -121,7 +121,7 @@ extension SQLiteRegistry {
     }
 
     public func setAccountPublicAccessBlock(
-        _ flags: PublicAccessBlockFlags?,
+        _ flags: PublicAccessBlock?,
         account: AccountID
     )
         async throws(RegistryError)
@@ -148,8 +148,8 @@ extension SQLiteRegistry {
         }
     }
 
-    static func flags(_ row: Row) -> PublicAccessBlockFlags {
-        PublicAccessBlockFlags(
+    static func flags(_ row: Row) -> PublicAccessBlock {
+        PublicAccessBlock(
             blockPublicAcls: row["block_public_acls"],
             ignorePublicAcls: row["ignore_public_acls"],
             blockPublicPolicy: row["block_public_policy"],
