@@ -135,6 +135,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Test support: the harnesses the test targets share (running third-party judges off the cooperative pool).
+        .target(name: "APRouterTestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "AccessPointCoreTests",
             dependencies: ["AccessPointCore"],
@@ -174,6 +176,7 @@ let package = Package(
             dependencies: [
                 "PrivateDNS",
                 "AccessPointCore",
+                "APRouterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -205,7 +208,7 @@ let package = Package(
         // Runs the built `aprouter` binary as a user would.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["aprouter", "Registry", "AccessPointCore"],
+            dependencies: ["aprouter", "Registry", "AccessPointCore", "APRouterTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import Foundation
 import Testing
 
@@ -38,30 +39,6 @@ struct ControlPlaneTests {
         return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 
-    /// Runs a command on a Dispatch thread (never blocking the cooperative pool) and returns status and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                        process.arguments = arguments
-                        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-                        let pipe = Pipe()
-                        process.standardOutput = pipe
-                        process.standardError = pipe
-                        process.standardInput = FileHandle.nullDevice
-                        try process.run()
-                        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-                    }
-                )
-            }
-        }
-    }
-
     @Test func awsCLIManagesAccessPointsAndDNSFollows() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -82,16 +59,17 @@ struct ControlPlaneTests {
         func aws(_ arguments: [String], secret: String? = nil) async throws -> (Int32, String) {
             var env = environment
             if let secret { env["AWS_SECRET_ACCESS_KEY"] = secret }
-            return try await Self.run(
+            let output = try await ExternalCommand.run(
                 ["aws", "s3control"] + arguments + endpoint + ["--output", "json"],
                 environment: env
             )
+            return (output.status, output.text)
         }
         func resolve() async throws -> String {
-            try await Self.run([
-                "dig", "@127.0.0.1", "-p", "\(ports.dns)", "+short",
+            try await ExternalCommand.dig([
+                "@127.0.0.1", "-p", "\(ports.dns)", "+short",
                 "e2e-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
-            ]).1
+            ])
         }
 
         let created = try await aws(["create-access-point", "--name", "e2e-ap", "--bucket", "example-bucket"])
@@ -133,7 +111,7 @@ struct ControlPlaneTests {
         let ports = try #require(try await Self.ports(server), "\(server.output)")
         let ca = directory.appendingPathComponent("certs/ca.pem").path
         func curl(_ url: String) async throws -> String {
-            try await Self.run(["curl", "-s", "-w", " %{http_code}", "--cacert", ca, url]).1
+            try await ExternalCommand.run(["curl", "-s", "-w", " %{http_code}", "--cacert", ca, url]).text
         }
         let plain = try await curl("http://ap1-123456789012.s3.lab.localhost:\(ports.http)/key")
         #expect(

@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import AccessPointCore
 import Foundation
 import Registry
@@ -29,28 +30,6 @@ struct ServeTests {
         return lab
     }
 
-    /// Runs dig on a Dispatch thread: a blocking wait on Swift's cooperative pool (two threads here) can starve
-    /// the server tasks the query is waiting for.
-    static func dig(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try blockingDig(arguments) })
-            }
-        }
-    }
-
-    private static func blockingDig(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
-        process.arguments = ["+time=2", "+tries=1"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test func servesTheLabsZonesByViewAndStopsOnSIGTERM() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -58,13 +37,15 @@ struct ServeTests {
         let server = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
         defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
-        let inside = try await Self.dig([
+        let inside = try await ExternalCommand.dig([
             "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", "app.corp.internal",
         ])
         #expect(inside == "127.0.10.20\n")
-        let outside = try await Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.7", "app.corp.internal"])
+        let outside = try await ExternalCommand.dig([
+            "@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.7", "app.corp.internal",
+        ])
         #expect(outside.contains("status: REFUSED"))
-        let control = try await Self.dig([
+        let control = try await ExternalCommand.dig([
             "@127.0.0.1", "-p", "\(port)", "+short", "123456789012.s3-control.us-west-2.amazonaws.com",
         ])
         #expect(control == "127.0.0.1\n")
@@ -82,7 +63,7 @@ struct ServeTests {
         defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
         func ask(_ name: String) async throws -> String {
-            try await Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", name])
+            try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.7", "+short", name])
         }
         #expect(try await ask("db.corp.internal") == "")
         let original = try String(contentsOf: zone, encoding: .utf8)
@@ -145,9 +126,9 @@ struct ServeTests {
         defer { _ = server.stop() }
         let port = try #require(try await server.dnsPort(), "\(server.output)")
         let name = "persisted-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
-        #expect(try await Self.dig(["@127.0.0.1", "-p", "\(port)", "+short", name]) == "127.0.0.1\n")
+        #expect(try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(port)", "+short", name]) == "127.0.0.1\n")
         let alias = "persisted-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias.s3.us-west-2.amazonaws.com"
-        #expect(try await Self.dig(["@127.0.0.1", "-p", "\(port)", "+short", alias]) == "127.0.0.1\n")
+        #expect(try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(port)", "+short", alias]) == "127.0.0.1\n")
         #expect(server.stop() == 0)
     }
 

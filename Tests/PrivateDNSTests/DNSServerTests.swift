@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import AccessPointCore
 import Foundation
 import Logging
@@ -51,52 +52,31 @@ struct DNSServerTests {
         _ = await task.result
     }
 
-    /// Runs dig on a Dispatch thread: a blocking wait on Swift's cooperative pool (two threads here) can starve
-    /// the server tasks the query is waiting for.
-    static func dig(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try blockingDig(arguments) })
-            }
-        }
-    }
-
-    private static func blockingDig(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/dig")
-        process.arguments = ["+time=2", "+tries=1"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test func answersOverUDPAndTCPByView() async throws {
         try await Self.withServer { _, port in
-            let inside = try await Self.dig([
+            let inside = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.5", "www.example.test", "A",
             ])
             #expect(inside.contains("status: NOERROR"))
             #expect(inside.contains("flags: qr aa rd;"))
             #expect(inside.contains("www.example.test.\t300\tIN\tA\t127.0.10.80"))
-            let tcp = try await Self.dig([
+            let tcp = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.5", "+tcp", "alias.example.test", "A",
             ])
             #expect(tcp.contains("alias.example.test.\t300\tIN\tCNAME\twww.example.test."))
             #expect(tcp.contains("ANSWER: 2"))
-            let nx = try await Self.dig(["@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.5", "nope.example.test", "A"])
+            let nx = try await ExternalCommand.dig([
+                "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.5", "nope.example.test", "A",
+            ])
             #expect(nx.contains("status: NXDOMAIN"))
             #expect(nx.contains("AUTHORITY: 1"))
             // 127.0.20.5 is outside the VPC: the private zone does not exist for it.
-            let outside = try await Self.dig([
+            let outside = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.5", "www.example.test", "A",
             ])
             #expect(outside.contains("status: REFUSED"))
             // …but the synthesised S3 Control name does.
-            let control = try await Self.dig([
+            let control = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.5", "+short",
                 "123456789012.s3-control.us-west-2.amazonaws.com",
             ])
@@ -106,12 +86,12 @@ struct DNSServerTests {
 
     @Test func clientSubnetChoosesTheViewOnlyFromATrustedResolver() async throws {
         try await Self.withServer { _, port in
-            let trusted = try await Self.dig([
+            let trusted = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.0.53", "+subnet=127.0.10.0/24", "www.example.test", "A",
             ])
             #expect(trusted.contains("status: NOERROR"))
             #expect(trusted.contains("CLIENT-SUBNET: 127.0.10.0/24/24"))
-            let forged = try await Self.dig([
+            let forged = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.20.5", "+subnet=127.0.10.0/24", "www.example.test", "A",
             ])
             #expect(forged.contains("status: REFUSED"))
@@ -122,7 +102,7 @@ struct DNSServerTests {
     @Test func seesANewAccessPointWithoutRestart() async throws {
         try await Self.withServer { server, port in
             let name = "fresh-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
-            let before = try await Self.dig(["@127.0.0.1", "-p", "\(port)", name, "A"])
+            let before = try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(port)", name, "A"])
             #expect(before.contains("status: NXDOMAIN"))
             server.update(
                 AccessPointSnapshot(
@@ -140,7 +120,7 @@ struct DNSServerTests {
                     multiRegionAccessPoints: []
                 )
             )
-            let after = try await Self.dig(["@127.0.0.1", "-p", "\(port)", "+short", name, "A"])
+            let after = try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(port)", "+short", name, "A"])
             #expect(after == "127.0.0.1\n")
         }
     }
@@ -152,7 +132,7 @@ struct DNSServerTests {
             for length in [0, 1, 11, 12, 13, 40, 300] {
                 socket.send((0..<length).map { _ in UInt8.random(in: 0...255) })
             }
-            let answer = try await Self.dig([
+            let answer = try await ExternalCommand.dig([
                 "@127.0.0.1", "-p", "\(port)", "-b", "127.0.10.5", "+short", "www.example.test", "A",
             ])
             #expect(answer == "127.0.10.80\n")
