@@ -209,6 +209,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["aprouter", "Registry", "AccessPointCore", "APRouterTestSupport"],
+            exclude: ["README.md"],
             swiftSettings: strictSettings
         ),
     ]
