@@ -28,7 +28,7 @@ struct Responder: Sendable {
                 id: query.id,
                 opcode: query.opcode,
                 recursionDesired: query.recursionDesired,
-                question: (query.questionWire, query.type.code, query.qclass),
+                question: (query.questionWire, query.name, query.type.code, query.qclass),
                 edns: query.edns,
                 limit: Self.limit(query.edns, overTCP: overTCP)
             )

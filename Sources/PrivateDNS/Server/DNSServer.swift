@@ -68,8 +68,8 @@ public final class DNSServer: Service, Sendable {
 
     /// Serves `snapshot` from the next query on.
     public func update(_ snapshot: AccessPointSnapshot) {
-        let catalog = state.withLock { $0.hostedZones }
-        let rebuilt = Self.catalog(catalog, configuration, synthesis, snapshot)
+        let zones = state.withLock { $0.hostedZones }
+        let rebuilt = Self.catalog(zones, configuration, synthesis, snapshot)
         state.withLock {
             $0.snapshot = snapshot
             $0.catalog = rebuilt

@@ -1,5 +1,9 @@
 import AccessPointCore
 
+/// The question as a response echoes it: the name as sent (its case goes back on the wire), the same name
+/// lower-cased (what compression matches on), type and class.
+typealias EchoedQuestion = (wire: [UInt8], name: DomainName, type: UInt16, qclass: UInt16)
+
 /// A decoded query: the header fields we echo, the one question, and the EDNS(0) options we honour.
 struct DNSQuery: Sendable, Equatable {
     var id: UInt16
@@ -41,7 +45,7 @@ struct DNSQuery: Sendable, Equatable {
             opcode: UInt8,
             recursionDesired: Bool,
             rcode: ResponseCode,
-            question: (wire: [UInt8], type: UInt16, qclass: UInt16)?,
+            question: EchoedQuestion?,
             edns: EDNS?
         )
 
@@ -79,7 +83,7 @@ extension DNSQuery {
         let rd = flags & 0x0100 != 0
         func reply(
             _ rcode: ResponseCode,
-            _ question: (wire: [UInt8], type: UInt16, qclass: UInt16)? = nil,
+            _ question: EchoedQuestion? = nil,
             _ edns: EDNS? = nil
         )
             -> Result<DNSQuery, Failure>
@@ -91,7 +95,7 @@ extension DNSQuery {
         guard let questionWire = reader.uncompressedName(), let qtype = reader.u16(), let qclass = reader.u16(),
             let name = DomainName(wireLabels: questionWire)
         else { return reply(.formatError) }
-        let question = (questionWire, qtype, qclass)
+        let question = (questionWire, name, qtype, qclass)
         var edns: EDNS?
         for _ in 0..<arcount {
             guard let owner = reader.uncompressedName(), let type = reader.u16(), let rclass = reader.u16(),

@@ -22,7 +22,7 @@ struct ResponseWriter {
         id: UInt16,
         opcode: UInt8,
         recursionDesired: Bool,
-        question: (wire: [UInt8], type: UInt16, qclass: UInt16)?,
+        question: EchoedQuestion?,
         edns: DNSQuery.EDNS?,
         limit: Int
     ) -> [UInt8] {
@@ -46,7 +46,7 @@ struct ResponseWriter {
         _ id: UInt16,
         _ opcode: UInt8,
         _ recursionDesired: Bool,
-        _ question: (wire: [UInt8], type: UInt16, qclass: UInt16)?,
+        _ question: EchoedQuestion?,
         _ edns: DNSQuery.EDNS?,
         truncated: Bool
     ) -> [UInt8] {
@@ -65,7 +65,7 @@ struct ResponseWriter {
         put16(UInt16(sections.additional.reduce(0) { $0 + $1.rdatas.count } + (edns == nil ? 0 : 1)))
         if let question {
             // The question's own case goes on the wire; compression matches on its lower-cased form.
-            remember(DomainName(wireLabels: question.wire)?.wire ?? question.wire, at: bytes.count)
+            remember(question.name.wire, at: bytes.count)
             bytes += question.wire
             put16(question.type)
             put16(question.qclass)
