@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure: standard library only. Names, ARNs, hosts, CIDR tables, the lab model, the S3 error catalogue.
@@ -105,6 +106,32 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Adapter: durable access point state on SQLite (GRDB), behind `AccessPointRegistry`.
+        // Server: the embedded file-backed bucket store (a BucketResponder served in-process by the router).
+        .target(
+            name: "BucketStore",
+            dependencies: [
+                "AccessPointCore",
+                "S3HTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: forwards bucket requests to any S3-compatible server, re-signed with the store's credentials.
+        .target(
+            name: "UpstreamStore",
+            dependencies: [
+                "AccessPointCore",
+                "S3HTTP",
+                "S3Auth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Registry",
             dependencies: ["AccessPointCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -201,6 +228,28 @@ let package = Package(
                 "S3HTTP",
                 "PolicyEngine",
                 "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BucketStoreTests",
+            dependencies: [
+                "BucketStore",
+                "S3HTTP",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "UpstreamStoreTests",
+            dependencies: [
+                "UpstreamStore",
+                "S3HTTP",
+                "S3Auth",
+                "AccessPointCore",
+                "APRouterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

@@ -110,7 +110,7 @@ public struct ControlAPIResponder: S3Responder {
 
     /// The request body parsed as XML.
     func xmlBody(_ request: S3Request) async throws(S3Error) -> XMLNode {
-        guard let bytes = await request.body.collectedBytes(upTo: XMLBodyParser.maximumSize) else {
+        guard let bytes = try await request.body.collectedBytes(upTo: XMLBodyParser.maximumSize) else {
             throw .entityTooLarge.because("The request body is larger than \(XMLBodyParser.maximumSize) bytes")
         }
         guard !bytes.isEmpty else {

@@ -139,16 +139,19 @@ public final class RouterServer: Service, Sendable {
         for request: HTTPRequestHead
     ) async throws {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
-        let body = response.body.bytes
-        if !headers.contains(name: "content-length") {
-            headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+        if !headers.contains(name: "content-length"), let length = response.body.length {
+            headers.add(name: "Content-Length", value: "\(length)")
         }
         try await outbound.write(
             .head(
                 HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
             )
         )
-        if request.method != .HEAD && body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(body))) }
+        if request.method != .HEAD {
+            for try await chunk in response.body where chunk.readableBytes > 0 {
+                try await outbound.write(.body(.byteBuffer(chunk)))
+            }
+        }
         try await outbound.write(.end(nil))
     }
 }

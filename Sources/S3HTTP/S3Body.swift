@@ -1,34 +1,106 @@
+public import AccessPointCore
 public import NIOCore
 
-/// A request or response body.
+/// A request or response body: bytes held in memory, or a stream of buffers read as it arrives.
 ///
-/// Control-plane bodies are small and arrive whole, as one buffer. This type is the seam for streaming: the data
-/// plane will add a streamed form here (an async sequence of buffers), and `collected(upTo:)` will then gather it,
-/// so a responder that needs the whole body keeps working unchanged.
-public struct S3Body: Sendable, Equatable {
-    private var buffer: ByteBuffer
+/// Control-plane bodies are small and arrive whole, as one buffer. Object bodies stream: the router hands the
+/// client's body to the bucket store as the socket delivers it, and the store's response body back, with
+/// backpressure, so an object of any size passes through in bounded memory.
+///
+/// Iterating a streamed body more than once is a programming error (the bytes are gone); a buffered body can be
+/// read any number of times. A stream that fails throws: an `S3Error` when the client is at fault (a wrong
+/// payload hash, a body shorter than its length), another error when the connection broke. A responder that is
+/// writing the body must then undo what it wrote and answer with the error (`S3Error.incompleteBody` for the
+/// others).
+public struct S3Body: Sendable, AsyncSequence {
+    public typealias Element = ByteBuffer
+    public typealias Failure = any Error
+
+    /// Any stream of buffers the body can be read from.
+    public typealias Stream = any AsyncSequence<ByteBuffer, any Error> & Sendable
+
+    enum Storage: Sendable {
+        case buffer(ByteBuffer)
+        case stream(Stream)
+    }
+
+    let storage: Storage
+    /// The body's length in bytes when it is known before reading (a buffer, or a stream with a Content-Length);
+    /// nil when only reading to the end tells.
+    public let length: Int?
 
     public init(_ buffer: ByteBuffer) {
-        self.buffer = buffer
+        self.storage = .buffer(buffer)
+        self.length = buffer.readableBytes
     }
 
     public init(string: String) {
-        self.buffer = ByteBuffer(string: string)
+        self.init(ByteBuffer(string: string))
+    }
+
+    /// A body read from `stream`, which yields exactly `length` bytes when `length` is given.
+    public init(length: Int?, stream: some AsyncSequence<ByteBuffer, any Error> & Sendable) {
+        self.storage = .stream(stream)
+        self.length = length
     }
 
     public static let empty = S3Body(ByteBuffer())
 
-    /// The whole body, or nil when it is longer than `limit` bytes.
-    public func collected(upTo limit: Int) async -> ByteBuffer? {
-        buffer.readableBytes <= limit ? buffer : nil
+    /// The bytes when the body is held in memory; nil for a streamed body.
+    public var buffer: ByteBuffer? {
+        if case .buffer(let buffer) = storage { return buffer }
+        return nil
+    }
+
+    /// The whole body, or nil when it is longer than `limit` bytes (a stream is then read no further).
+    ///
+    /// - Throws: the stream's error: `S3Error` as the stream threw it, anything else as `IncompleteBody`.
+    public func collected(upTo limit: Int) async throws(S3Error) -> ByteBuffer? {
+        switch storage {
+        case .buffer(let buffer):
+            return buffer.readableBytes <= limit ? buffer : nil
+        case .stream(let stream):
+            if let length, length > limit { return nil }
+            var collected = ByteBuffer()
+            do {
+                for try await var chunk in stream {
+                    guard collected.readableBytes + chunk.readableBytes <= limit else { return nil }
+                    collected.writeBuffer(&chunk)
+                }
+            } catch let error as S3Error {
+                throw error
+            } catch {
+                throw S3Error.incompleteBody
+            }
+            return collected
+        }
     }
 
     /// The whole body as bytes, or nil when it is longer than `limit` bytes; for responders that parse small
     /// bodies and need not import NIO.
-    public func collectedBytes(upTo limit: Int) async -> [UInt8]? {
-        await collected(upTo: limit).map { Array($0.readableBytesView) }
+    public func collectedBytes(upTo limit: Int) async throws(S3Error) -> [UInt8]? {
+        try await collected(upTo: limit).map { Array($0.readableBytesView) }
     }
 
-    /// The bytes held now; for bodies known to be complete (responses built in memory, tests).
-    public var bytes: ByteBuffer { buffer }
+    public func makeAsyncIterator() -> AsyncIterator {
+        switch storage {
+        case .buffer(let buffer): AsyncIterator(pending: buffer.readableBytes > 0 ? buffer : nil, stream: nil)
+        case .stream(let stream): AsyncIterator(pending: nil, stream: stream.makeAsyncIterator())
+        }
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var pending: ByteBuffer?
+        var stream: (any AsyncIteratorProtocol<ByteBuffer, any Error>)?
+
+        public mutating func next() async throws -> ByteBuffer? {
+            if let buffer = pending {
+                pending = nil
+                return buffer
+            }
+            guard var iterator = stream else { return nil }
+            defer { stream = iterator }
+            return try await iterator.next()
+        }
+    }
 }

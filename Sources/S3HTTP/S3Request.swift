@@ -35,15 +35,7 @@ public struct S3Request: Sendable {
     }
 
     /// Query parameters in order, names and values percent-decoded (`+` is a space only in form bodies, not here).
-    public var queryItems: [(name: String, value: String)] {
-        guard !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentDecoding.decode(String(parts[0])) ?? String(parts[0])
-            let value = parts.count > 1 ? (PercentDecoding.decode(String(parts[1])) ?? String(parts[1])) : ""
-            return (name, value)
-        }
-    }
+    public var queryItems: [(name: String, value: String)] { QueryString.items(query) }
 
     /// The first value of query parameter `name`.
     public func queryValue(_ name: String) -> String? {

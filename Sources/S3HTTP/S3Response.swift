@@ -1,5 +1,5 @@
 /// What a responder answers: a status, header fields and a body.
-public struct S3Response: Sendable, Equatable {
+public struct S3Response: Sendable {
     public var status: Int
     public var headers: S3Headers
     public var body: S3Body

@@ -46,9 +46,71 @@ struct S3RequestTests {
         #expect(headers.map(\.value) == ["123456789012", "a", "b"])
     }
 
-    @Test func collectedBodyRespectsItsLimit() async {
+    @Test func collectedBodyRespectsItsLimit() async throws {
         let body = S3Body(string: "12345")
-        #expect(await body.collected(upTo: 5).map { String(buffer: $0) } == "12345")
-        #expect(await body.collected(upTo: 4) == nil)
+        #expect(try await body.collected(upTo: 5).map { String(buffer: $0) } == "12345")
+        #expect(try await body.collected(upTo: 4) == nil)
+    }
+
+    @Test func streamedBodyIsCollectedAcrossChunksAndStopsAtItsLimit() async throws {
+        let chunks = ["12", "34", "5"]
+        let body = { S3Body(length: nil, stream: BufferStream(chunks.map { ByteBuffer(string: $0) })) }
+        #expect(body().buffer == nil)
+        #expect(try await body().collected(upTo: 5).map { String(buffer: $0) } == "12345")
+        #expect(try await body().collected(upTo: 4) == nil)
+        // A declared length over the limit is refused without reading.
+        #expect(try await S3Body(length: 9, stream: BufferStream([])).collected(upTo: 5) == nil)
+    }
+
+    @Test func streamedBodyIteratesEveryChunkInOrder() async throws {
+        let body = S3Body(length: 5, stream: BufferStream(["12", "345"].map { ByteBuffer(string: $0) }))
+        var seen: [String] = []
+        for try await chunk in body { seen.append(String(buffer: chunk)) }
+        #expect(seen == ["12", "345"])
+        #expect(body.length == 5)
+    }
+
+    @Test(arguments: [
+        (BufferStream.Ending.client, "XAmzContentSHA256Mismatch"),
+        (BufferStream.Ending.connection, "IncompleteBody"),
+    ])
+    func streamFailureBecomesAnS3Error(failure: BufferStream.Ending, code: String) async {
+        let body = S3Body(length: nil, stream: BufferStream([ByteBuffer(string: "1")], failing: failure))
+        await #expect(throws: S3Error.self) { _ = try await body.collected(upTo: 10) }
+        do {
+            _ = try await body.collected(upTo: 10)
+        } catch {
+            #expect(error.code == code)
+        }
+    }
+}
+
+/// A finite stream of buffers that may fail after its last one, standing in for a socket.
+struct BufferStream: AsyncSequence, Sendable {
+    enum Ending: Sendable { case client, connection }
+    struct ConnectionReset: Error {}
+
+    let buffers: [ByteBuffer]
+    var failing: Ending?
+
+    init(_ buffers: [ByteBuffer], failing: Ending? = nil) {
+        self.buffers = buffers
+        self.failing = failing
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffers: buffers[...], failing: failing) }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var buffers: ArraySlice<ByteBuffer>
+        var failing: Ending?
+
+        mutating func next() async throws -> ByteBuffer? {
+            if let first = buffers.popFirst() { return first }
+            switch failing {
+            case .client: throw S3Error.xAmzContentSHA256Mismatch
+            case .connection: throw ConnectionReset()
+            case nil: return nil
+            }
+        }
     }
 }

@@ -157,7 +157,7 @@ struct ControlHarness {
 }
 
 extension S3Response {
-    var text: String { String(buffer: body.bytes) }
+    var text: String { String(buffer: body.buffer ?? ByteBuffer()) }
 
     /// The `<Code>` of an error body.
     var errorCode: String? { element("Code") }
