@@ -65,9 +65,11 @@ let package = Package(
         .target(
             name: "Router",
             dependencies: [
+                "NetworkAddressing",
                 "AccessPointCore",
                 "S3Auth",
                 "S3HTTP",
+                "PolicyEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -78,11 +80,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Adapter: libldns (Debian libldns-dev), imported internally by PrivateDNS/LDNS only.
+        // Adapter: socket addresses as the core's IP addresses, for every server that decides by source address.
+        .target(
+            name: "NetworkAddressing",
+            dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         // Server: the private-hosted-zone DNS emulator (zones, views, lookup, wire codec, UDP and TCP listeners).
         .target(
             name: "PrivateDNS",
             dependencies: [
+                "NetworkAddressing",
                 "AccessPointCore",
                 "CLDNS",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -227,6 +236,17 @@ let package = Package(
                 "Registry",
                 "S3HTTP",
                 "PolicyEngine",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: [
+                "Router",
+                "S3HTTP",
+                "S3Auth",
                 "AccessPointCore",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,23 +1,27 @@
-import AccessPointCore
+public import AccessPointCore
 import NIOCore
 public import S3Auth
 public import S3HTTP
+import Synchronization
 
 /// One request through the router's stages, without sockets: classify the host, refuse what access points refuse,
-/// authenticate with SigV4, then hand control requests to the control API responder.
-///
-/// The data plane (access points, aliases, multi-region access points) is refused with `NotImplemented` until the
-/// forwarding stages land (issue 7); saying so is better than pretending.
+/// authenticate with SigV4, then hand control requests to the control API responder and data-plane requests to
+/// the access point stages (VPC origin, policies, forwarding to the bucket's store).
 public struct RouterRequestHandler: Sendable {
     let configuration: RouterConfiguration
     let control: any S3Responder
     let verifier: SigV4Verifier
     let requestIDs: any S3RequestIDGenerator
     let clock: @Sendable () -> AmzDate
+    /// The bucket stores, by the bucket's name in the lab.
+    let stores: [String: any BucketResponder]
+    let table: RouterTableBox
 
     public init(
         configuration: RouterConfiguration,
         control: any S3Responder,
+        table: RouterTable,
+        stores: [String: any BucketResponder],
         requestIDs: any S3RequestIDGenerator,
         clock: @escaping @Sendable () -> AmzDate
     ) {
@@ -26,42 +30,50 @@ public struct RouterRequestHandler: Sendable {
         self.verifier = SigV4Verifier()
         self.requestIDs = requestIDs
         self.clock = clock
+        self.stores = stores
+        self.table = RouterTableBox(table)
     }
 
-    /// The response to a request that arrived over TLS.
+    /// Applies a new registry snapshot: requests that start from now on see it.
+    public func update(_ snapshot: AccessPointSnapshot) {
+        table.update(snapshot)
+    }
+
+    /// The response to a request that arrived over TLS from `source`.
+    ///
+    /// `body` streams the request's raw body; it is read only once the request has been authenticated and allowed.
+    /// `record` collects what the access log says about the request.
     public func respond(
         method: String,
         target: String,
         headers: [(name: String, value: String)],
-        body: [UInt8]
-    )
-        async -> S3Response
-    {
+        body: S3Body,
+        source: IPAddress?,
+        record: inout RequestRecord
+    ) async -> S3Response {
         let host = headers.first { $0.name.lowercased() == "host" }?.value ?? ""
         let hostClass = configuration.classifier.classify(host)
         let envelope: S3ErrorDocument.Envelope
         if case .control = hostClass { envelope = .control } else { envelope = .s3 }
         let renderer = S3ErrorRenderer(envelope: envelope)
         let id = requestIDs.next()
+        record.requestID = id.requestID
+        func refuse(_ error: S3Error) -> S3Response {
+            record.errorCode = error.code
+            return renderer.response(for: error, id: id)
+        }
         let expected: ExpectedRegion
         switch hostClass {
         case .pathStyle, .ipLiteral:
-            return renderer.response(
-                for: .invalidRequest.because(
+            return refuse(
+                .invalidRequest.because(
                     "Access points can only be addressed with virtual-host-style URLs such as https://NAME-ACCOUNT.s3-accesspoint.REGION.amazonaws.com."
-                ),
-                id: id
+                )
             )
         case .unknown(let rejection):
-            return renderer.response(
-                for: .invalidRequest.because("This router does not serve '\(host)': \(rejection)."),
-                id: id
-            )
+            return refuse(.invalidRequest.because("This router does not serve '\(host)': \(rejection)."))
         case .bucket:
-            return renderer.response(
-                for: .invalidRequest.because("This router serves access points, not buckets addressed directly."),
-                id: id
-            )
+            return refuse(.invalidRequest.because("This router serves access points, not buckets addressed directly."))
         case .control(_, let endpoint), .accessPoint(_, _, let endpoint), .accessPointAlias(_, let endpoint):
             // A host without a region (a lab endpoint URL) belongs to the lab's region.
             expected = .exactly((endpoint.region ?? configuration.region).rawValue)
@@ -69,52 +81,65 @@ public struct RouterRequestHandler: Sendable {
             expected = .any  // SigV4A: the signature names a region set, `*` for every region
         }
         // Anonymous and badly signed requests get their own answers before anything else is decided.
-        let caller: S3Caller
+        let request = SigV4Request(method: method, target: target, headers: headers)
+        let authentication: SigV4Authentication
         do {
-            caller = try authenticate(method: method, target: target, headers: headers, body: body, region: expected)
+            authentication = try authenticate(request, region: expected)
         } catch {
-            return renderer.response(for: error, id: id)
+            return refuse(error)
         }
+        let caller = S3Caller(
+            account: authentication.identity.accountID,
+            principalARN: authentication.identity.userARN
+        )
         guard case .control = hostClass else {
-            return renderer.response(
-                for: .notImplemented.because(
-                    "The access point data plane is not served by this version of aprouter yet."
-                ),
+            let exchange = DataPlaneExchange(
+                method: method,
+                target: target,
+                headers: S3Headers(headers),
+                body: body,
+                source: source,
+                host: hostClass,
+                authentication: authentication,
                 id: id
             )
+            return await serveDataPlane(exchange, table: table.current, record: &record)
+        }
+        let bytes: [UInt8]
+        do {
+            guard let collected = try await body.collectedBytes(upTo: configuration.maximumControlBodyBytes) else {
+                return refuse(.entityTooLarge)
+            }
+            bytes = collected
+            try checkWholePayload(bytes, authentication.payload)
+        } catch {
+            return refuse(error)
         }
         let (path, query) = Self.split(target)
-        let request = S3Request(
-            method: method,
-            path: path,
-            query: query,
-            headers: S3Headers(headers),
-            host: hostClass,
-            caller: caller,
-            body: S3Body(ByteBuffer(bytes: body))
+        return await control.respond(
+            to: S3Request(
+                method: method,
+                path: path,
+                query: query,
+                headers: S3Headers(headers),
+                host: hostClass,
+                caller: caller,
+                body: S3Body(ByteBuffer(bytes: bytes))
+            )
         )
-        return await control.respond(to: request)
     }
 
-    /// SigV4 over the whole request: signature, time, scope, and the body's SHA-256 when it is declared.
-    func authenticate(
-        method: String,
-        target: String,
-        headers: [(name: String, value: String)],
-        body: [UInt8],
-        region: ExpectedRegion
-    ) throws(S3Error) -> S3Caller {
-        let request = SigV4Request(method: method, target: target, headers: headers)
-        guard request.value(of: "authorization") != nil || target.contains("X-Amz-Signature=") else {
+    /// SigV4 (or SigV4A) over the request head: signature, time, scope. The body is checked as it streams.
+    func authenticate(_ request: SigV4Request, region: ExpectedRegion) throws(S3Error) -> SigV4Authentication {
+        guard request.value(of: "authorization") != nil || request.query.contains("X-Amz-Signature=") else {
             throw S3Error.accessDenied.because("Anonymous requests are not supported; sign requests with SigV4.")
         }
-        let authentication = try verifier.verify(
-            request,
-            region: region,
-            credentials: configuration.credentials,
-            now: clock()
-        )
-        switch authentication.payload {
+        return try verifier.verify(request, region: region, credentials: configuration.credentials, now: clock())
+    }
+
+    /// A control-plane body arrives whole: its SHA-256, when declared, is checked before the body is parsed.
+    func checkWholePayload(_ body: [UInt8], _ payload: PayloadRequirement) throws(S3Error) {
+        switch payload {
         case .sha256(let expected):
             var checker = PayloadSHA256Checker(expected: expected)
             checker.update(body)
@@ -124,11 +149,37 @@ public struct RouterRequestHandler: Sendable {
         case .awsChunked:
             throw S3Error.notImplemented.because("aws-chunked bodies are not accepted by the control API.")
         }
-        return S3Caller(account: authentication.identity.accountID, principalARN: authentication.identity.userARN)
     }
 
     static func split(_ target: String) -> (path: String, query: String) {
         guard let mark = target.firstIndex(of: "?") else { return (target, "") }
         return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+}
+
+/// What the access log says about one request, filled in as the stages learn it.
+public struct RequestRecord: Sendable {
+    public var requestID = ""
+    public var accessPoint: String?
+    public var vpc: String?
+    public var operation: String?
+    public var key: String?
+    /// The policy decision's stable detail code (`allowed`, `explicit_deny`, `no_allow_bucket`…).
+    public var decision: String?
+    public var errorCode: String?
+
+    public init() {}
+}
+
+/// The current table, swapped whole when a snapshot arrives.
+final class RouterTableBox: Sendable {
+    private let state: Mutex<RouterTable>
+
+    init(_ table: RouterTable) { state = Mutex(table) }
+
+    var current: RouterTable { state.withLock { $0 } }
+
+    func update(_ snapshot: AccessPointSnapshot) {
+        state.withLock { $0 = $0.updating(with: snapshot) }
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NetworkAddressing
 import S3HTTP
 public import ServiceLifecycle
 import Synchronization
@@ -86,31 +87,29 @@ public final class RouterServer: Service, Sendable {
         }
     }
 
-    /// Reads requests one after another on a keep-alive connection and answers each.
+    /// Reads requests one after another on a keep-alive connection and answers each. A request's body streams to
+    /// its responder as the client sends it; when a response is sent before the body was read to its end (the
+    /// request was refused, or the store answered early), the connection is closed after it, since the rest of the
+    /// body would otherwise be read as the next request.
     private func serve(_ connection: Connection, secure: Bool) async {
+        let source = connection.channel.remoteAddress?.peerIPAddress
         do {
             try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body = []
-                        tooLarge = false
-                    case .body(let buffer):
-                        if body.count + buffer.readableBytes > configuration.maximumControlBodyBytes {
-                            tooLarge = true
-                        } else {
-                            body += buffer.readableBytesView
-                        }
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        let response = await answer(requestHead, body: body, secure: secure, tooLarge: tooLarge)
-                        try await write(response, to: outbound, for: requestHead)
-                        head = nil
-                    }
+                let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
+                while let head = try await parts.nextHead() {
+                    let started = ContinuousClock.now
+                    var record = RequestRecord()
+                    let response = await answer(
+                        head,
+                        body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
+                        source: source,
+                        secure: secure,
+                        record: &record
+                    )
+                    let keepAlive = parts.bodyEnded && head.isKeepAlive
+                    let sent = try await write(response, to: outbound, for: head, keepAlive: keepAlive)
+                    log(head, record: record, source: source, status: response.status, sent: sent, since: started)
+                    guard keepAlive else { break }
                 }
             }
         } catch {
@@ -118,40 +117,87 @@ public final class RouterServer: Service, Sendable {
         }
     }
 
-    private func answer(_ head: HTTPRequestHead, body: [UInt8], secure: Bool, tooLarge: Bool) async -> S3Response {
+    private func answer(
+        _ head: HTTPRequestHead,
+        body: S3Body,
+        source: IPAddress?,
+        secure: Bool,
+        record: inout RequestRecord
+    ) async -> S3Response {
         let renderer = S3ErrorRenderer(envelope: .s3)
         guard secure else {
+            let id = handler.requestIDs.next()
+            record.requestID = id.requestID
+            record.errorCode = S3Error.invalidRequest.code
             return renderer.response(
                 for: .invalidRequest.because("Access points only support HTTPS: use https:// and the same host."),
-                id: handler.requestIDs.next()
+                id: id
             )
         }
-        guard !tooLarge else {
-            return renderer.response(for: .entityTooLarge, id: handler.requestIDs.next())
-        }
         let headers = head.headers.map { (name: $0.name, value: $0.value) }
-        return await handler.respond(method: head.method.rawValue, target: head.uri, headers: headers, body: body)
+        return await handler.respond(
+            method: head.method.rawValue,
+            target: head.uri,
+            headers: headers,
+            body: body,
+            source: source,
+            record: &record
+        )
     }
 
+    /// One access-log line per request (the fields of issue 7), at `info`.
+    private func log(
+        _ head: HTTPRequestHead,
+        record: RequestRecord,
+        source: IPAddress?,
+        status: Int,
+        sent: Int,
+        since started: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - started
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        var metadata: Logger.Metadata = [
+            "request_id": "\(record.requestID)",
+            "source": "\(source.map { "\($0)" } ?? "-")",
+            "method": "\(head.method.rawValue)",
+            "status": "\(status)",
+            "bytes_out": "\(sent)",
+            "latency_us": "\(micros)",
+        ]
+        if let vpc = record.vpc { metadata["vpc"] = "\(vpc)" }
+        if let accessPoint = record.accessPoint { metadata["access_point"] = "\(accessPoint)" }
+        if let operation = record.operation { metadata["operation"] = "\(operation)" }
+        if let key = record.key { metadata["key"] = "\(key)" }
+        if let decision = record.decision { metadata["decision"] = "\(decision)" }
+        if let code = record.errorCode { metadata["error_code"] = "\(code)" }
+        logger.info("request", metadata: metadata)
+    }
+
+    /// Writes the response, streaming its body; returns the number of body bytes sent.
     private func write(
         _ response: S3Response,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
-        for request: HTTPRequestHead
-    ) async throws {
+        for request: HTTPRequestHead,
+        keepAlive: Bool
+    ) async throws -> Int {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         if !headers.contains(name: "content-length"), let length = response.body.length {
             headers.add(name: "Content-Length", value: "\(length)")
         }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         try await outbound.write(
             .head(
                 HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
             )
         )
+        var sent = 0
         if request.method != .HEAD {
             for try await chunk in response.body where chunk.readableBytes > 0 {
+                sent += chunk.readableBytes
                 try await outbound.write(.body(.byteBuffer(chunk)))
             }
         }
         try await outbound.write(.end(nil))
+        return sent
     }
 }

@@ -37,6 +37,9 @@ public struct S3Request: Sendable {
     /// Query parameters in order, names and values percent-decoded (`+` is a space only in form bodies, not here).
     public var queryItems: [(name: String, value: String)] { QueryString.items(query) }
 
+    /// The parameters of a raw query string in order, names and values percent-decoded.
+    public static func items(ofQuery raw: String) -> [(name: String, value: String)] { QueryString.items(raw) }
+
     /// The first value of query parameter `name`.
     public func queryValue(_ name: String) -> String? {
         queryItems.first { $0.name == name }?.value

@@ -55,24 +55,32 @@ struct Serve: AsyncParsableCommand {
             print("error: TLS certificates in \(lab.certsDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
+        let table: RouterTable
+        do {
+            table = try RouterTable(lab: lab).updating(with: snapshot)
+        } catch {
+            var stderr = StandardError()
+            print("error: \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let controlConfiguration = ControlAPIConfiguration(lab: lab)
-        let router = RouterServer(
-            handler: RouterRequestHandler(
-                configuration: RouterConfiguration(
-                    https: lab.listeners.https,
-                    http: lab.listeners.http,
-                    certificatePEM: certificates.server.certificatePEM,
-                    privateKeyPEM: certificates.server.privateKeyPEM,
-                    classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
-                    region: lab.region,
-                    credentials: RouterConfiguration.credentials(of: lab)
-                ),
-                control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
-                requestIDs: RandomS3RequestIDGenerator(),
-                clock: { AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
+        let handler = RouterRequestHandler(
+            configuration: RouterConfiguration(
+                https: lab.listeners.https,
+                http: lab.listeners.http,
+                certificatePEM: certificates.server.certificatePEM,
+                privateKeyPEM: certificates.server.privateKeyPEM,
+                classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
+                region: lab.region,
+                credentials: RouterConfiguration.credentials(of: lab)
             ),
-            logger: logger
+            control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
+            table: table,
+            stores: [:],
+            requestIDs: RandomS3RequestIDGenerator(),
+            clock: { AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
         )
+        let router = RouterServer(handler: handler, logger: logger)
         logger.notice(
             "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API (the access point data plane is not built yet); plain HTTP on \(lab.listeners.http) refuses every request"
         )
@@ -82,7 +90,7 @@ struct Serve: AsyncParsableCommand {
                 services: [
                     .init(service: dns),
                     .init(service: ZoneReloadService(dns: dns, logger: logger)),
-                    .init(service: SnapshotFeedService(registry: registry, dns: dns)),
+                    .init(service: SnapshotFeedService(registry: registry, dns: dns, router: handler)),
                     .init(service: router),
                     .init(
                         service: MultiRegionService(
@@ -107,10 +115,12 @@ struct Serve: AsyncParsableCommand {
 struct SnapshotFeedService: Service {
     let registry: SQLiteRegistry
     let dns: DNSServer
+    let router: RouterRequestHandler
 
     func run() async throws {
         for await snapshot in registry.snapshots().cancelOnGracefulShutdown() {
             dns.update(snapshot)
+            router.update(snapshot)
         }
     }
 }

@@ -8,11 +8,19 @@ public struct AccessPointSnapshot: Sendable, Equatable {
     public var version: UInt64
     public var accessPoints: [AccessPoint]
     public var multiRegionAccessPoints: [MultiRegionAccessPoint]
+    /// Account-level Block Public Access settings; an account without an entry has none.
+    public var accountPublicAccessBlocks: [AccountID: PublicAccessBlock]
 
-    public init(version: UInt64, accessPoints: [AccessPoint], multiRegionAccessPoints: [MultiRegionAccessPoint]) {
+    public init(
+        version: UInt64,
+        accessPoints: [AccessPoint],
+        multiRegionAccessPoints: [MultiRegionAccessPoint],
+        accountPublicAccessBlocks: [AccountID: PublicAccessBlock] = [:]
+    ) {
         self.version = version
         self.accessPoints = accessPoints
         self.multiRegionAccessPoints = multiRegionAccessPoints
+        self.accountPublicAccessBlocks = accountPublicAccessBlocks
     }
 
     public static let empty = AccessPointSnapshot(version: 0, accessPoints: [], multiRegionAccessPoints: [])
@@ -25,6 +33,12 @@ public struct AccessPointSnapshot: Sendable, Equatable {
         public var alias: String
         /// The VPC the access point is restricted to; nil for network origin Internet.
         public var vpcId: String?
+        /// The account that owns the bucket (an access point may front another account's bucket).
+        public var bucketAccount: AccountID
+        /// The access point's own Block Public Access settings.
+        public var publicAccessBlock: PublicAccessBlock
+        /// The access point policy as JSON text, as stored; nil when it has none.
+        public var policy: String?
 
         public init(
             name: AccessPointName,
@@ -32,7 +46,10 @@ public struct AccessPointSnapshot: Sendable, Equatable {
             region: Region,
             bucket: BucketName,
             alias: String,
-            vpcId: String?
+            vpcId: String?,
+            bucketAccount: AccountID? = nil,
+            publicAccessBlock: PublicAccessBlock = .all,
+            policy: String? = nil
         ) {
             self.name = name
             self.account = account
@@ -40,6 +57,9 @@ public struct AccessPointSnapshot: Sendable, Equatable {
             self.bucket = bucket
             self.alias = alias
             self.vpcId = vpcId
+            self.bucketAccount = bucketAccount ?? account
+            self.publicAccessBlock = publicAccessBlock
+            self.policy = policy
         }
     }
 
@@ -47,11 +67,39 @@ public struct AccessPointSnapshot: Sendable, Equatable {
         public var name: MultiRegionAccessPointName
         public var account: AccountID
         public var alias: MultiRegionAccessPointAlias
+        /// The buckets behind it, one per region, in the order requests try them.
+        public var routes: [Route]
+        /// The established policy as JSON text; nil when none has been established.
+        public var policy: String?
+        public var publicAccessBlock: PublicAccessBlock
 
-        public init(name: MultiRegionAccessPointName, account: AccountID, alias: MultiRegionAccessPointAlias) {
+        public init(
+            name: MultiRegionAccessPointName,
+            account: AccountID,
+            alias: MultiRegionAccessPointAlias,
+            routes: [Route] = [],
+            policy: String? = nil,
+            publicAccessBlock: PublicAccessBlock = .all
+        ) {
             self.name = name
             self.account = account
             self.alias = alias
+            self.routes = routes
+            self.policy = policy
+            self.publicAccessBlock = publicAccessBlock
+        }
+
+        /// One region's bucket behind a multi-region access point.
+        public struct Route: Sendable, Equatable {
+            public var region: Region
+            public var bucket: BucketName
+            public var bucketAccount: AccountID
+
+            public init(region: Region, bucket: BucketName, bucketAccount: AccountID) {
+                self.region = region
+                self.bucket = bucket
+                self.bucketAccount = bucketAccount
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ public import AccessPointCore
 public import Logging
 import NIOCore
 import NIOPosix
+import NetworkAddressing
 public import ServiceLifecycle
 import Synchronization
 

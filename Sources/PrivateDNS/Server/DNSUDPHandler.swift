@@ -1,5 +1,6 @@
 import AccessPointCore
 import NIOCore
+import NetworkAddressing
 
 /// Answers each UDP datagram on the event loop as it arrives: parse, look up, write, with no task hop per query.
 /// The responder comes from `currentResponder` so a new snapshot or zone reload applies from the next datagram.

@@ -107,7 +107,11 @@ public final class SQLiteRegistry: AccessPointRegistry {
         let version = try UInt64.fetchOne(db, sql: "SELECT version FROM snapshot_version WHERE id = 1") ?? 0
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT account, region, name, bucket, alias, vpc_id FROM access_point ORDER BY account, region, name"
+            sql: """
+                SELECT account, region, name, bucket, bucket_account, alias, vpc_id, policy, block_public_acls,
+                    ignore_public_acls, block_public_policy, restrict_public_buckets
+                FROM access_point ORDER BY account, region, name
+                """
         )
         var accessPoints: [AccessPointSnapshot.AccessPoint] = []
         accessPoints.reserveCapacity(rows.count)
@@ -116,7 +120,8 @@ public final class SQLiteRegistry: AccessPointRegistry {
             guard let name = try? AccessPointName(validating: row["name"]),
                 let account = try? AccountID(validating: row["account"]),
                 let region = try? Region(validating: row["region"]),
-                let bucket = try? BucketName(validating: row["bucket"])
+                let bucket = try? BucketName(validating: row["bucket"]),
+                let bucketAccount = try? AccountID(validating: row["bucket_account"])
             else { continue }
             accessPoints.append(
                 AccessPointSnapshot.AccessPoint(
@@ -125,24 +130,66 @@ public final class SQLiteRegistry: AccessPointRegistry {
                     region: region,
                     bucket: bucket,
                     alias: row["alias"],
-                    vpcId: row["vpc_id"]
+                    vpcId: row["vpc_id"],
+                    bucketAccount: bucketAccount,
+                    publicAccessBlock: publicAccessBlock(row),
+                    policy: row["policy"]
                 )
             )
         }
+        var routes: [String: [AccessPointSnapshot.MultiRegionAccessPoint.Route]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT account, name, region, bucket, bucket_account FROM multi_region_access_point_region"
+        ) {
+            guard let region = try? Region(validating: row["region"]),
+                let bucket = try? BucketName(validating: row["bucket"]),
+                let bucketAccount = try? AccountID(validating: row["bucket_account"])
+            else { continue }
+            let key = "\(row["account"] as String)/\(row["name"] as String)"
+            routes[key, default: []].append(.init(region: region, bucket: bucket, bucketAccount: bucketAccount))
+        }
+        // Only multi-region access points whose creation has finished serve requests.
         let multiRegion = try Row.fetchAll(
             db,
-            sql: "SELECT account, name, alias FROM multi_region_access_point ORDER BY account, name"
+            sql: """
+                SELECT account, name, alias, established_policy, block_public_acls, ignore_public_acls,
+                    block_public_policy, restrict_public_buckets
+                FROM multi_region_access_point WHERE status = 'READY' ORDER BY account, name
+                """
         ).compactMap { row -> AccessPointSnapshot.MultiRegionAccessPoint? in
             guard let name = try? MultiRegionAccessPointName(validating: row["name"]),
                 let account = try? AccountID(validating: row["account"]),
                 let alias = try? MultiRegionAccessPointAlias(validating: row["alias"])
             else { return nil }
-            return AccessPointSnapshot.MultiRegionAccessPoint(name: name, account: account, alias: alias)
+            return AccessPointSnapshot.MultiRegionAccessPoint(
+                name: name,
+                account: account,
+                alias: alias,
+                routes: routes["\(account)/\(name)"] ?? [],
+                policy: row["established_policy"],
+                publicAccessBlock: publicAccessBlock(row)
+            )
+        }
+        var accountBlocks: [AccountID: PublicAccessBlock] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM account_public_access_block") {
+            guard let account = try? AccountID(validating: row["account"]) else { continue }
+            accountBlocks[account] = publicAccessBlock(row)
         }
         return AccessPointSnapshot(
             version: version,
             accessPoints: accessPoints,
-            multiRegionAccessPoints: multiRegion
+            multiRegionAccessPoints: multiRegion,
+            accountPublicAccessBlocks: accountBlocks
+        )
+    }
+
+    private static func publicAccessBlock(_ row: Row) -> PublicAccessBlock {
+        PublicAccessBlock(
+            blockPublicAcls: row["block_public_acls"],
+            ignorePublicAcls: row["ignore_public_acls"],
+            blockPublicPolicy: row["block_public_policy"],
+            restrictPublicBuckets: row["restrict_public_buckets"]
         )
     }
 }

@@ -24,6 +24,12 @@ public struct PayloadSHA256Checker: Sendable {
         hasher.update(data: array)
     }
 
+    /// The streaming form: hashes the bytes where they lie, without copying them.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        byteCount += bytes.count
+        hasher.update(bufferPointer: bytes)
+    }
+
     /// Whether the body seen so far matches; the error names both hashes when it does not.
     public func finish() throws(S3Error) {
         let computed = Hex.encode(hasher.finalize())

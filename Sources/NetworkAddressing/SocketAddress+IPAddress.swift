@@ -1,5 +1,5 @@
-import AccessPointCore
-import NIOCore
+public import AccessPointCore
+public import NIOCore
 
 extension SocketAddress {
     /// The peer's address as the core's `IPAddress`, read from the socket structure: no text formatting and
@@ -7,7 +7,7 @@ extension SocketAddress {
     ///
     /// The address bytes sit at the same offsets on Linux and the BSDs: 4..<8 in `sockaddr_in`, 8..<24 in
     /// `sockaddr_in6`, in network byte order.
-    var peerIPAddress: IPAddress? {
+    public var peerIPAddress: IPAddress? {
         switch self {
         case .v4:
             return withSockAddr { pointer, size -> IPAddress? in

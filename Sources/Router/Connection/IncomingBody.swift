@@ -1,0 +1,83 @@
+import NIOCore
+import NIOHTTP1
+import S3HTTP
+import Synchronization
+
+/// The request parts of one keep-alive connection, shared between the connection loop (which reads heads) and the
+/// body of the request being answered (which reads that request's body parts as the responder asks for them).
+///
+/// Only one of them reads at a time: the loop waits for the response before it reads again, and reads again only
+/// when the body reached its end; otherwise it closes the connection. That discipline is what makes the
+/// `@unchecked Sendable` sound.
+final class ConnectionInbound: @unchecked Sendable {
+    private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    private var continuePending = false
+    private var version: HTTPVersion = .http1_1
+    /// Whether the current request's `.end` has been read.
+    private(set) var bodyEnded = true
+
+    init(
+        _ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) {
+        self.iterator = iterator
+        self.outbound = outbound
+    }
+
+    /// The next request head, or nil when the client closed the connection.
+    func nextHead() async throws -> HTTPRequestHead? {
+        while let part = try await iterator.next() {
+            if case .head(let head) = part {
+                bodyEnded = false
+                version = head.version
+                continuePending = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+                return head
+            }
+        }
+        return nil
+    }
+
+    /// The next piece of the current request's body, nil at its end. A client that asked to be told before it
+    /// sends the body (`Expect: 100-continue`) is told now, when the body is first wanted: a request refused
+    /// before that never makes the client send it.
+    func nextBodyPart() async throws -> ByteBuffer? {
+        guard !bodyEnded else { return nil }
+        if continuePending {
+            continuePending = false
+            try await outbound.write(.head(HTTPResponseHead(version: version, status: .continue)))
+        }
+        guard let part = try await iterator.next() else {
+            bodyEnded = true
+            throw ConnectionClosedMidBody()
+        }
+        switch part {
+        case .body(let buffer):
+            return buffer
+        case .end:
+            bodyEnded = true
+            return nil
+        case .head:
+            bodyEnded = true
+            throw ConnectionClosedMidBody()
+        }
+    }
+
+    /// Whether the client was told to send its body, or sends it unasked.
+    var bodyWasRequested: Bool { !continuePending }
+
+    struct ConnectionClosedMidBody: Error {}
+}
+
+/// The current request's body as the responder reads it.
+struct IncomingBody: AsyncSequence, Sendable {
+    let connection: ConnectionInbound
+
+    func makeAsyncIterator() -> Iterator { Iterator(connection: connection) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let connection: ConnectionInbound
+
+        func next() async throws -> ByteBuffer? { try await connection.nextBodyPart() }
+    }
+}

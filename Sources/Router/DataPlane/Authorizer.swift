@@ -1,0 +1,141 @@
+import AccessPointCore
+import PolicyEngine
+import S3Auth
+import S3HTTP
+
+/// Builds the policy engine's request context for one authenticated request and decides it against every policy
+/// that applies (spec §4.1): the access point's or multi-region access point's, the bucket's, the caller's identity
+/// policies and, through a VPC endpoint, the endpoint's.
+struct Authorizer: Sendable {
+    let table: RouterTable
+    let principal: RequestPrincipal
+    let identityPolicies: [PolicyDocument]
+    let network: NetworkPath
+    let endpointPolicy: PolicyDocument?
+    let time: RequestTime
+    let details: S3RequestDetails
+
+    init(
+        table: RouterTable,
+        authentication: SigV4Authentication,
+        network: NetworkPath,
+        time: RequestTime,
+        query: [(name: String, value: String)],
+        headers: S3Headers
+    ) {
+        func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
+        self.table = table
+        let identity = authentication.identity
+        self.principal = .user(identity.userName, account: identity.accountID)
+        self.identityPolicies = table.lab.identityPolicies[identity.userARN] ?? []
+        self.network = network
+        self.endpointPolicy = network.vpcEndpoint.flatMap { _ in
+            network.sourceIP.flatMap { table.vpc(containing: $0)?.endpoint?.policy }
+        }
+        self.time = time
+        self.details = S3RequestDetails(
+            prefix: value("prefix"),
+            delimiter: value("delimiter"),
+            maxKeys: value("max-keys").flatMap { Int($0) },
+            cannedACL: headers["x-amz-acl"],
+            authType: authentication.location == .header ? .header : .queryString,
+            signatureVersion: authentication.algorithm.name,
+            contentSHA256: headers["x-amz-content-sha256"]
+        )
+    }
+
+    func authorize(
+        _ operation: S3Operation,
+        front: Front,
+        route: Front.Route,
+        bucket: RouterTable.Bucket,
+        key: String?
+    ) -> AuthorizationDecision {
+        policies(front, bucket).authorize(
+            RequestContext(
+                operation: operation,
+                target: target(front, bucket, key),
+                principal: principal,
+                network: network,
+                time: time,
+                details: details
+            )
+        )
+    }
+
+    /// The source of a CopyObject or UploadPartCopy: it must be an object behind an access point (its ARN, or
+    /// its alias as the bucket), and the caller needs `s3:GetObject` on it through that access point.
+    ///
+    /// - Returns: the copy source as the store names it, `bucket/key` with the key URI-encoded.
+    func authorizeCopySource(_ header: String, sameStoreAs bucket: RouterTable.Bucket) throws(S3Error) -> String {
+        guard let decoded = PercentDecoding.decode(header) else {
+            throw S3Error.invalidArgument.because("x-amz-copy-source is not valid percent-encoded UTF-8.")
+        }
+        var source = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
+        var version = ""
+        if let mark = source.firstRange(of: "?versionId=") {
+            version = String(source[mark.lowerBound...])
+            source = String(source[..<mark.lowerBound])
+        }
+        let accessPoint: RouterTable.AccessPoint?
+        let key: String
+        if source.hasPrefix("arn:") {
+            guard case .accessPointObject(let arn, let objectKey)? = try? S3ResourceARN(parsing: source) else {
+                throw S3Error.invalidArgument.because(
+                    "x-amz-copy-source must name an object through an access point: arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY."
+                )
+            }
+            accessPoint = table.accessPoint(named: arn.name, account: arn.account, region: arn.region)
+            key = objectKey
+        } else {
+            guard let slash = source.firstIndex(of: "/") else {
+                throw S3Error.invalidArgument.because(
+                    "x-amz-copy-source must be ACCESS-POINT-ARN/object/KEY or ALIAS/KEY."
+                )
+            }
+            accessPoint = table.accessPoint(alias: String(source[..<slash]))
+            key = String(source[source.index(after: slash)...])
+        }
+        guard let accessPoint, let sourceBucket = accessPoint.bucket else {
+            throw S3Error.noSuchAccessPoint.because("The copy source's access point does not exist.")
+        }
+        let front = Front(accessPoint)
+        if let required = front.vpcId, network.vpc != required {
+            throw S3Error.accessDenied.because("The request did not come from the copy source access point's VPC.")
+        }
+        let decision = policies(front, sourceBucket).authorize(
+            RequestContext(
+                action: "s3:GetObject",
+                objectLevel: true,
+                target: target(front, sourceBucket, key),
+                principal: principal,
+                network: network,
+                time: time,
+                details: details
+            )
+        )
+        guard decision.isAllowed else { throw S3Error.accessDenied }
+        return "\(sourceBucket.name)/\(CanonicalQuery.uriEncode(key, keepingSlash: true))\(version)"
+    }
+
+    private func target(_ front: Front, _ bucket: RouterTable.Bucket, _ key: String?) -> RequestTarget {
+        RequestTarget(
+            front: front.requestFront,
+            bucket: bucket.name,
+            bucketOwner: bucket.owner,
+            networkOrigin: front.vpcId == nil ? .internet : .vpc,
+            key: key
+        )
+    }
+
+    private func policies(_ front: Front, _ bucket: RouterTable.Bucket) -> AuthorizationPolicies {
+        AuthorizationPolicies(
+            accessPointPolicy: front.isMultiRegion ? nil : front.policy,
+            multiRegionAccessPointPolicy: front.isMultiRegion ? front.policy : nil,
+            bucketPolicy: bucket.policy,
+            identityPolicies: identityPolicies,
+            vpcEndpointPolicy: endpointPolicy,
+            publicAccessBlock: front.publicAccessBlock
+        )
+    }
+}

@@ -1,0 +1,260 @@
+import AccessPointCore
+import NIOCore
+import PolicyEngine
+import S3Auth
+import S3HTTP
+
+/// One authenticated request to an access point, alias or multi-region access point, as the stages see it.
+struct DataPlaneExchange: Sendable {
+    let method: String
+    let target: String
+    let headers: S3Headers
+    /// The raw body as it arrives (still aws-chunked, still to be hashed).
+    let body: S3Body
+    let source: IPAddress?
+    let host: HostClass
+    let authentication: SigV4Authentication
+    let id: S3RequestID
+}
+
+extension RouterRequestHandler {
+    /// The access point stages, in the order the seeds give them: resolve what the host names, check the request's
+    /// network origin, name the operation, decide with every applicable policy, then forward to the bucket's store.
+    /// Each stage may answer early; nothing is forwarded, and the body is not read, unless every stage allowed it.
+    func serveDataPlane(
+        _ exchange: DataPlaneExchange,
+        table: RouterTable,
+        record: inout RequestRecord
+    ) async -> S3Response {
+        do {
+            return try await forwardAllowed(exchange, table: table, record: &record)
+        } catch {
+            record.errorCode = error.code
+            return S3ErrorRenderer(envelope: .s3).response(for: error, id: exchange.id)
+        }
+    }
+
+    private func forwardAllowed(
+        _ exchange: DataPlaneExchange,
+        table: RouterTable,
+        record: inout RequestRecord
+    ) async throws(S3Error) -> S3Response {
+        let (rawPath, rawQuery) = Self.split(exchange.target)
+        guard let decodedPath = PercentDecoding.decode(rawPath) else {
+            throw S3Error.invalidURI.because("The request path is not valid percent-encoded UTF-8.")
+        }
+        let key = decodedPath.hasPrefix("/") ? String(decodedPath.dropFirst()) : decodedPath
+        let objectKey = key.isEmpty ? nil : key
+        record.key = objectKey
+        let query = S3Request.items(ofQuery: rawQuery)
+
+        let front = try resolve(exchange.host, table: table)
+        record.accessPoint = front.name
+
+        // Network origin (seed: VPC-restricted access points), decided by the source address alone.
+        let vpc = exchange.source.flatMap(table.vpc(containing:))
+        record.vpc = vpc?.id
+        if let required = front.vpcId {
+            guard let vpc, vpc.id == required, vpc.endpoint != nil else {
+                throw S3Error.accessDenied.because(
+                    "The request did not come from the access point's VPC (\(required)): access points with a VPC network origin only accept requests from inside that VPC, through its S3 endpoint."
+                )
+            }
+        }
+        let network: NetworkPath =
+            if let vpc, let endpoint = vpc.endpoint {
+                .vpcEndpoint(endpoint.id, vpc: vpc.id, privateIP: exchange.source)
+            } else {
+                NetworkPath(sourceIP: exchange.source)
+            }
+
+        let copySource = exchange.headers["x-amz-copy-source"]
+        let operation = try OperationClassifier.classify(
+            method: exchange.method,
+            key: objectKey,
+            query: query,
+            hasCopySource: copySource != nil
+        )
+        record.operation = operation.rawValue
+
+        let authorizer = Authorizer(
+            table: table,
+            authentication: exchange.authentication,
+            network: network,
+            time: RequestTime(epochSeconds: clock().secondsSince1970),
+            query: query,
+            headers: exchange.headers
+        )
+        var body = Self.decodedBody(exchange)
+        var forwardedCopySource: String?
+        var keysToCheck: [String?] = [objectKey]
+        if operation == .deleteObjects {
+            // Authorized per key (spec §4.1): the request names its keys in a small XML body.
+            guard let collected = try await body.collected(upTo: DeleteObjectsKeys.maximumBodySize) else {
+                throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
+            }
+            keysToCheck = try DeleteObjectsKeys.keys(in: collected).map { $0 }
+            body = S3Body(collected)
+        }
+        for route in front.routes {
+            guard let bucket = route.bucket else {
+                throw S3Error.noSuchBucket.because("The bucket behind this access point is not in the lab.")
+            }
+            for checkedKey in keysToCheck {
+                let decision = authorizer.authorize(
+                    operation,
+                    front: front,
+                    route: route,
+                    bucket: bucket,
+                    key: checkedKey
+                )
+                record.decision = decision.detail
+                guard decision.isAllowed else { throw S3Error.accessDenied }
+            }
+            if let copySource {
+                forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
+            }
+            guard let store = stores[bucket.name.rawValue] else {
+                throw S3Error.serviceUnavailable.because("No store is configured for bucket \(bucket.name).")
+            }
+            let response = await store.respond(
+                to: BucketRequest(
+                    method: exchange.method,
+                    bucket: bucket.name.rawValue,
+                    key: objectKey,
+                    query: Self.forwardedQuery(rawQuery),
+                    headers: Self.forwardedHeaders(exchange.headers, body: body, copySource: forwardedCopySource),
+                    body: body,
+                    id: exchange.id
+                )
+            )
+            // A multi-region access point fails over to its next region while the request can still be sent
+            // again: the store was unreachable and no body has been read.
+            let retryable =
+                response.status == 503 && (body.length ?? 1) == 0 && route.region != front.routes.last?.region
+            if !retryable { return response }
+        }
+        throw S3Error.serviceUnavailable.because("No region of this multi-region access point is reachable.")
+    }
+
+    /// The body the store sees: the client's bytes with their SHA-256 checked as they pass, or an aws-chunked
+    /// body decoded.
+    static func decodedBody(_ exchange: DataPlaneExchange) -> S3Body {
+        let declaredLength = exchange.headers["content-length"].flatMap { Int($0) }
+        switch exchange.authentication.payload {
+        case .sha256(let expected):
+            return S3Body(length: declaredLength, stream: SHA256CheckedBody(base: exchange.body, expected: expected))
+        case .unsigned:
+            return S3Body(length: declaredLength, stream: exchange.body)
+        case .awsChunked(let configuration):
+            return S3Body(
+                length: configuration.decodedContentLength,
+                stream: AWSChunkedBody(base: exchange.body, configuration: configuration)
+            )
+        }
+    }
+
+    /// Header fields that describe the client's connection or authentication, not the object.
+    static let droppedHeaders: Set<String> = [
+        "authorization", "host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
+        "x-amz-decoded-content-length", "content-length", "expect", "connection", "keep-alive", "transfer-encoding",
+        "te", "upgrade", "proxy-authorization", "proxy-connection", "x-amz-trailer", "x-amz-copy-source",
+        "x-amz-region-set",
+    ]
+
+    static func forwardedHeaders(_ headers: S3Headers, body: S3Body, copySource: String?) -> S3Headers {
+        var forwarded: S3Headers = [:]
+        for field in headers {
+            let name = field.name.lowercased()
+            if droppedHeaders.contains(name) { continue }
+            if name == "content-encoding" {
+                // aws-chunked is the framing the router removed; any other coding describes the object.
+                let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }.filter {
+                    $0.lowercased() != "aws-chunked" && !$0.isEmpty
+                }
+                if !codings.isEmpty { forwarded.add(name: field.name, value: codings.joined(separator: ",")) }
+                continue
+            }
+            forwarded.add(name: field.name, value: field.value)
+        }
+        if let length = body.length { forwarded.add(name: "Content-Length", value: "\(length)") }
+        if let copySource { forwarded.add(name: "x-amz-copy-source", value: copySource) }
+        return forwarded
+    }
+
+    /// The query without a presigned URL's signature parameters.
+    static func forwardedQuery(_ raw: String) -> String {
+        guard raw.contains("X-Amz-") else { return raw }
+        return raw.split(separator: "&").filter { !$0.hasPrefix("X-Amz-") }.joined(separator: "&")
+    }
+
+    /// What the host names, with the buckets behind it.
+    func resolve(_ host: HostClass, table: RouterTable) throws(S3Error) -> Front {
+        switch host {
+        case .accessPoint(let name, let account, let endpoint):
+            let region = endpoint.region ?? configuration.region
+            guard let accessPoint = table.accessPoint(named: name, account: account, region: region) else {
+                throw S3Error.noSuchAccessPoint.because("The access point \(name) does not exist in \(region).")
+            }
+            return Front(accessPoint)
+        case .accessPointAlias(let alias, _):
+            guard let accessPoint = table.accessPoint(alias: alias) else {
+                throw S3Error.noSuchAccessPoint.because("No access point has the alias \(alias).")
+            }
+            return Front(accessPoint)
+        case .multiRegionAccessPoint(let alias):
+            guard let multiRegion = table.multiRegionAccessPoint(alias: alias) else {
+                throw S3Error.noSuchAccessPoint.because("No multi-region access point has the alias \(alias).")
+            }
+            return Front(multiRegion)
+        default:
+            throw S3Error.invalidRequest
+        }
+    }
+}
+
+/// The access point or multi-region access point a request came through, and the bucket(s) behind it in the
+/// order they are tried.
+struct Front: Sendable {
+    struct Route: Sendable {
+        let region: Region
+        let bucket: RouterTable.Bucket?
+    }
+
+    let name: String
+    let vpcId: String?
+    let requestFront: RequestTarget.Front
+    let policy: PolicyDocument?
+    let isMultiRegion: Bool
+    let publicAccessBlock: PublicAccessBlock
+    let routes: [Route]
+
+    init(_ accessPoint: RouterTable.AccessPoint) {
+        name = accessPoint.arn.description
+        vpcId = accessPoint.entry.vpcId
+        requestFront = .accessPoint(accessPoint.arn)
+        policy = accessPoint.policy
+        isMultiRegion = false
+        publicAccessBlock = accessPoint.publicAccessBlock
+        routes = [Route(region: accessPoint.entry.region, bucket: accessPoint.bucket)]
+    }
+
+    init(_ multiRegion: RouterTable.MultiRegionAccessPoint) {
+        name = multiRegion.arn.description
+        vpcId = nil
+        requestFront = .multiRegionAccessPoint(multiRegion.arn)
+        policy = multiRegion.policy
+        isMultiRegion = true
+        publicAccessBlock = multiRegion.publicAccessBlock
+        routes = multiRegion.routes.map { Route(region: $0.region, bucket: $0) }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

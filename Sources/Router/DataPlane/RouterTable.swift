@@ -1,0 +1,211 @@
+public import AccessPointCore
+import PolicyEngine
+
+/// Everything the data plane consults for one request, compiled once: the lab's buckets, VPCs and identity
+/// policies when the router starts, and the access points of each registry snapshot when it arrives.
+///
+/// Policies are parsed here and never per request; lookups are dictionary and prefix-table reads. A request takes
+/// the table once when it starts and keeps it until it ends (STYLE §2), so a policy change applies to the next
+/// request, never to half of one.
+public struct RouterTable: Sendable {
+    /// A bucket the lab declares, with its policy compiled.
+    struct Bucket: Sendable {
+        let name: BucketName
+        let owner: AccountID
+        let region: Region
+        let policy: PolicyDocument?
+    }
+
+    /// A VPC's source networks lead here; `endpoint` is its S3 gateway endpoint, if it has one.
+    struct VPC: Sendable {
+        let id: String
+        let endpoint: Endpoint?
+
+        struct Endpoint: Sendable {
+            let id: String
+            /// nil: the default endpoint policy, which allows everything.
+            let policy: PolicyDocument?
+        }
+    }
+
+    /// An access point as the data plane serves it.
+    struct AccessPoint: Sendable {
+        let entry: AccessPointSnapshot.AccessPoint
+        let arn: AccessPointARN
+        let policy: PolicyDocument?
+        /// nil when the lab does not declare the bucket (it was removed from the configuration): requests fail.
+        let bucket: Bucket?
+        /// The account, bucket and access point flags combined (spec §4.5).
+        let publicAccessBlock: PublicAccessBlock
+    }
+
+    struct MultiRegionAccessPoint: Sendable {
+        let entry: AccessPointSnapshot.MultiRegionAccessPoint
+        let arn: MultiRegionAccessPointARN
+        let policy: PolicyDocument?
+        /// The buckets in the order requests try them: the router's own region first.
+        let routes: [Bucket]
+        let publicAccessBlock: PublicAccessBlock
+    }
+
+    /// The parts of the lab that never change while the router runs.
+    struct Lab: Sendable {
+        let region: Region
+        let buckets: [String: Bucket]
+        let networks: PrefixTable<VPC>
+        let identityPolicies: [String: [PolicyDocument]]
+    }
+
+    let lab: Lab
+    public let version: UInt64
+    private let accessPoints: [String: AccessPoint]
+    private let aliases: [String: AccessPoint]
+    private let multiRegion: [String: MultiRegionAccessPoint]
+
+    /// Compiles the lab's policies; a policy that does not parse names itself in the error.
+    public init(lab configuration: LabConfiguration) throws(RouterTableError) {
+        func compile(_ text: String?, _ kind: PolicyKind, _ owner: String) throws(RouterTableError) -> PolicyDocument? {
+            guard let text else { return nil }
+            do {
+                return try PolicyDocument(parsing: text, kind: kind)
+            } catch {
+                throw RouterTableError(description: "the \(kind) of \(owner) is not valid: \(error.message)")
+            }
+        }
+        var buckets: [String: Bucket] = [:]
+        for bucket in configuration.buckets {
+            buckets[bucket.name.rawValue] = Bucket(
+                name: bucket.name,
+                owner: bucket.account,
+                region: bucket.region,
+                policy: try compile(bucket.policy, .bucket, "bucket \(bucket.name)")
+            )
+        }
+        var networks = PrefixTable<VPC>()
+        for vpc in configuration.vpcs {
+            let endpoint: VPC.Endpoint? =
+                switch vpc.endpoint {
+                case .some(let endpoint):
+                    VPC.Endpoint(
+                        id: endpoint.id,
+                        policy: try compile(endpoint.policy, .vpcEndpoint, "endpoint \(endpoint.id)")
+                    )
+                case .none: nil
+                }
+            for cidr in vpc.cidrs { networks.insert(cidr, VPC(id: vpc.id, endpoint: endpoint)) }
+        }
+        var identity: [String: [PolicyDocument]] = [:]
+        for account in configuration.accounts {
+            for user in account.users {
+                let arn = "arn:\(configuration.region.partition):iam::\(account.id):user/\(user.name)"
+                identity[arn] = try compile(user.policy, .identity, "user \(user.name)").map { [$0] } ?? []
+            }
+        }
+        self.lab = Lab(
+            region: configuration.region,
+            buckets: buckets,
+            networks: networks,
+            identityPolicies: identity
+        )
+        self.version = 0
+        self.accessPoints = [:]
+        self.aliases = [:]
+        self.multiRegion = [:]
+    }
+
+    private init(
+        lab: Lab,
+        version: UInt64,
+        accessPoints: [String: AccessPoint],
+        aliases: [String: AccessPoint],
+        multiRegion: [String: MultiRegionAccessPoint]
+    ) {
+        self.lab = lab
+        self.version = version
+        self.accessPoints = accessPoints
+        self.aliases = aliases
+        self.multiRegion = multiRegion
+    }
+
+    /// The same lab with the access points of `snapshot`. Stored policies were validated when they were written;
+    /// one that no longer parses denies everything through its access point rather than allowing anything.
+    public func updating(with snapshot: AccessPointSnapshot) -> RouterTable {
+        var accessPoints: [String: AccessPoint] = [:]
+        var aliases: [String: AccessPoint] = [:]
+        for entry in snapshot.accessPoints {
+            let arn = AccessPointARN(region: entry.region, account: entry.account, name: entry.name)
+            let accessPoint = AccessPoint(
+                entry: entry,
+                arn: arn,
+                policy: Self.stored(entry.policy, .accessPoint),
+                bucket: lab.buckets[entry.bucket.rawValue],
+                publicAccessBlock: .effective(
+                    account: snapshot.accountPublicAccessBlocks[entry.account],
+                    bucket: nil,
+                    accessPoint: entry.publicAccessBlock
+                )
+            )
+            accessPoints[Self.key(entry.account, entry.region, entry.name)] = accessPoint
+            aliases[entry.alias] = accessPoint
+        }
+        var multiRegion: [String: MultiRegionAccessPoint] = [:]
+        for entry in snapshot.multiRegionAccessPoints {
+            let routes = entry.routes.compactMap { lab.buckets[$0.bucket.rawValue] }
+            multiRegion[entry.alias.rawValue] = MultiRegionAccessPoint(
+                entry: entry,
+                arn: MultiRegionAccessPointARN(
+                    partition: lab.region.partition,
+                    account: entry.account,
+                    alias: entry.alias
+                ),
+                policy: Self.stored(entry.policy, .multiRegionAccessPoint),
+                routes: routes.filter { $0.region == lab.region } + routes.filter { $0.region != lab.region },
+                publicAccessBlock: .effective(
+                    account: snapshot.accountPublicAccessBlocks[entry.account],
+                    bucket: nil,
+                    accessPoint: entry.publicAccessBlock
+                )
+            )
+        }
+        return RouterTable(
+            lab: lab,
+            version: snapshot.version,
+            accessPoints: accessPoints,
+            aliases: aliases,
+            multiRegion: multiRegion
+        )
+    }
+
+    func accessPoint(named name: AccessPointName, account: AccountID, region: Region) -> AccessPoint? {
+        accessPoints[Self.key(account, region, name)]
+    }
+
+    func accessPoint(alias: String) -> AccessPoint? { aliases[alias] }
+
+    func multiRegionAccessPoint(alias: MultiRegionAccessPointAlias) -> MultiRegionAccessPoint? {
+        multiRegion[alias.rawValue]
+    }
+
+    /// The VPC whose networks contain `address`, if any.
+    func vpc(containing address: IPAddress) -> VPC? { lab.networks.lookup(address) }
+
+    private static func key(_ account: AccountID, _ region: Region, _ name: AccessPointName) -> String {
+        "\(account)/\(region)/\(name)"
+    }
+
+    /// A deny-everything document stands in for a stored policy that no longer parses.
+    private static func stored(_ text: String?, _ kind: PolicyKind) -> PolicyDocument? {
+        guard let text else { return nil }
+        if let document = try? PolicyDocument(parsing: text, kind: kind) { return document }
+        return try? PolicyDocument(
+            parsing:
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}"#,
+            kind: kind
+        )
+    }
+}
+
+/// A lab policy the router cannot compile; `aprouter serve` prints it and starts nothing.
+public struct RouterTableError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}

@@ -1,0 +1,220 @@
+import AccessPointCore
+import NIOCore
+import Router
+import S3HTTP
+import Testing
+
+/// The access point stages end to end in memory: what is refused (status and Code) never reaches the store; what
+/// is allowed reaches it rewritten for the bucket.
+struct DataPlaneTests {
+    static let vpcHost = "vpc-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+    static let labHost = "internet-ap-123456789012.s3.lab.localhost"
+
+    @Test func allowedPutReachesTheBucketWithTheKeyDecodedAndTheClientsAuthenticationRemoved() async throws {
+        let harness = try RouterHarness()
+        let (response, record, _) = await harness.send(
+            "PUT",
+            "/reports/q3%20final.csv",
+            headers: [("Content-Type", "text/csv"), ("x-amz-meta-team", "blue")],
+            body: "a,b\n1,2\n"
+        )
+        #expect(response.status == 200)
+        #expect(record.operation == "PutObject")
+        #expect(record.decision == "allowed")
+        let seen = try #require(harness.store.requests.first)
+        #expect(seen.method == "PUT")
+        #expect(seen.bucket == "example-bucket")
+        #expect(seen.key == "reports/q3 final.csv")
+        #expect(seen.body == "a,b\n1,2\n")
+        #expect(seen.headers["authorization"] == nil)
+        #expect(seen.headers["x-amz-content-sha256"] == nil)
+        #expect(seen.headers["host"] == nil)
+        #expect(seen.headers["content-type"] == "text/csv")
+        #expect(seen.headers["x-amz-meta-team"] == "blue")
+        #expect(seen.headers["content-length"] == "8")
+    }
+
+    @Test func labSuffixHostsAndAliasesReachTheSameAccessPoint() async throws {
+        let harness = try RouterHarness()
+        let alias = "internet-ap-abcdefghijklmnopqrstuvwxyz012345-s3alias.s3.us-west-2.amazonaws.com"
+        for host in [Self.labHost, alias] {
+            let (response, _, _) = await harness.send("GET", "/k", host: host)
+            #expect(response.status == 200, "\(host)")
+        }
+        #expect(harness.store.requests.count == 2)
+    }
+
+    /// Refusals: each with its status and Code, and the store never sees the request.
+    @Test(arguments: [
+        (
+            "path-style", "GET", "/internet-ap-123456789012/k", "s3-accesspoint.us-west-2.amazonaws.com", true, 400,
+            "InvalidRequest"
+        ),
+        ("IP literal", "GET", "/k", "127.0.0.1", true, 400, "InvalidRequest"),
+        ("bucket host", "GET", "/k", "example-bucket.s3.us-west-2.amazonaws.com", true, 400, "InvalidRequest"),
+        (
+            "anonymous", "GET", "/k", "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", false, 403,
+            "AccessDenied"
+        ),
+        (
+            "unknown access point", "GET", "/k", "nope-123456789012.s3-accesspoint.us-west-2.amazonaws.com", true, 404,
+            "NoSuchAccessPoint"
+        ),
+        (
+            "bucket configuration", "PUT", "/?lifecycle",
+            "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", true, 405, "MethodNotAllowed"
+        ),
+        (
+            "delete bucket", "DELETE", "/", "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", true,
+            405, "MethodNotAllowed"
+        ),
+    ])
+    func refusedRequestsNeverReachTheStore(
+        name: String,
+        method: String,
+        target: String,
+        host: String,
+        signed: Bool,
+        status: Int,
+        code: String
+    ) async throws {
+        let harness = try RouterHarness()
+        let (response, record, body) = await harness.send(method, target, host: host, signed: signed)
+        #expect(response.status == status, "\(name): \(body)")
+        #expect(record.errorCode == code, "\(name)")
+        #expect(body.contains("<Code>\(code)</Code>"), "\(name)")
+        #expect(harness.store.requests.isEmpty, "\(name)")
+    }
+
+    @Test func vpcAccessPointAcceptsItsVPCAndRefusesTheInternet() async throws {
+        let harness = try RouterHarness(accessPoints: [RouterHarness.accessPoint("vpc-ap", vpc: "vpc-1a2b3c")])
+        let outside = await harness.send("GET", "/k", host: Self.vpcHost, from: RouterHarness.internet)
+        #expect(outside.response.status == 403)
+        #expect(outside.body.contains("<Code>AccessDenied</Code>"))
+        #expect(outside.body.contains("did not come from the access point&apos;s VPC"))
+        #expect(harness.store.requests.isEmpty)
+
+        let inside = await harness.send("GET", "/k", host: Self.vpcHost, from: RouterHarness.insideVPC)
+        #expect(inside.response.status == 200)
+        #expect(inside.record.vpc == "vpc-1a2b3c")
+        #expect(harness.store.requests.count == 1)
+    }
+
+    /// The seed's endpoint policy: GetObject on one bucket and one access point. GET through it passes; PUT
+    /// fails; another access point fails; an endpoint policy that names only the bucket fails.
+    @Test func vpcEndpointPolicyMustGrantBothTheAccessPointAndTheBucket() async throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+            "Resource":["arn:aws:s3:::example-bucket/*",
+            "arn:aws:s3:us-west-2:123456789012:accesspoint/vpc-ap/object/*"]}]}
+            """
+        let harness = try RouterHarness(
+            endpointPolicy: policy,
+            accessPoints: [
+                RouterHarness.accessPoint("vpc-ap", vpc: "vpc-1a2b3c"),
+                RouterHarness.accessPoint("other-ap", vpc: "vpc-1a2b3c"),
+            ]
+        )
+        let get = await harness.send("GET", "/k", host: Self.vpcHost, from: RouterHarness.insideVPC)
+        #expect(get.response.status == 200)
+        let put = await harness.send("PUT", "/k", host: Self.vpcHost, body: "x", from: RouterHarness.insideVPC)
+        #expect(put.response.status == 403)
+        #expect(put.record.decision == "no_allow_vpc_endpoint")
+        let other = await harness.send(
+            "GET",
+            "/k",
+            host: "other-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+            from: RouterHarness.insideVPC
+        )
+        #expect(other.response.status == 403)
+        #expect(other.record.decision == "no_allow_vpc_endpoint")
+
+        let bucketOnly = try RouterHarness(
+            endpointPolicy: """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+                "Resource":"arn:aws:s3:::example-bucket/*"}]}
+                """,
+            accessPoints: [RouterHarness.accessPoint("vpc-ap", vpc: "vpc-1a2b3c")]
+        )
+        let denied = await bucketOnly.send("GET", "/k", host: Self.vpcHost, from: RouterHarness.insideVPC)
+        #expect(denied.response.status == 403)
+        #expect(bucketOnly.store.requests.isEmpty)
+        #expect(harness.store.requests.count == 1)
+    }
+
+    @Test func aPolicyChangeAppliesToTheNextRequestWithoutARestart() async throws {
+        let harness = try RouterHarness()
+        #expect(await harness.send("GET", "/k").response.status == 200)
+        let deny = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject",
+            "Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/internet-ap/object/*"}]}
+            """
+        harness.handler.update(
+            RouterHarness.snapshot([RouterHarness.accessPoint("internet-ap", policy: deny)], version: 2)
+        )
+        let denied = await harness.send("GET", "/k")
+        #expect(denied.response.status == 403)
+        #expect(denied.record.decision == "explicit_deny")
+        harness.handler.update(RouterHarness.snapshot([RouterHarness.accessPoint("internet-ap")], version: 3))
+        #expect(await harness.send("GET", "/k").response.status == 200)
+        #expect(harness.store.requests.count == 2)
+    }
+
+    @Test func withoutAnIdentityPolicyTheBucketPolicyAloneDoesNotOpenTheAccessPointLayer() async throws {
+        let bucketAllows = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},
+            "Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/*"}]}
+            """
+        let harness = try RouterHarness(userPolicy: nil, bucketPolicy: bucketAllows)
+        let (response, record, _) = await harness.send("GET", "/k")
+        #expect(response.status == 403)
+        #expect(record.decision == "no_allow_access_point")
+    }
+
+    @Test func aBodyWhoseHashDiffersFromTheSignedOneFailsInTheStore() async throws {
+        let harness = try RouterHarness()
+        let (response, _, _) = await harness.send(
+            "PUT",
+            "/k",
+            body: "tampered",
+            payloadHash: String(repeating: "0", count: 64)
+        )
+        #expect(response.status == 400)
+        #expect(harness.store.requests.first?.bodyError == "XAmzContentSHA256Mismatch")
+    }
+
+    @Test func deleteObjectsIsAuthorizedForEveryKey() async throws {
+        let onlyPublic = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::example-bucket/private/*"}]}
+            """
+        let harness = try RouterHarness(userPolicy: onlyPublic)
+        func delete(_ keys: [String]) async -> Int {
+            let body = "<Delete>" + keys.map { "<Object><Key>\($0)</Key></Object>" }.joined() + "</Delete>"
+            return await harness.send("POST", "/?delete", body: body).response.status
+        }
+        #expect(await delete(["public/a", "public/b&amp;c"]) == 200)
+        #expect(await delete(["public/a", "private/b"]) == 403)
+        #expect(harness.store.requests.count == 1)
+        #expect(harness.store.requests.first?.body?.contains("public/b&amp;c") == true)
+    }
+
+    @Test func copySourceThroughAnAccessPointIsAuthorizedAndRewrittenForTheStore() async throws {
+        let harness = try RouterHarness(accessPoints: [
+            RouterHarness.accessPoint("internet-ap"), RouterHarness.accessPoint("source-ap"),
+        ])
+        let arnSource = "arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint%2Fsource-ap%2Fobject%2Fdir%2Fa%20b.txt"
+        let (response, record, _) = await harness.send("PUT", "/copy", headers: [("x-amz-copy-source", arnSource)])
+        #expect(response.status == 200)
+        #expect(record.operation == "CopyObject")
+        #expect(harness.store.requests.first?.headers["x-amz-copy-source"] == "example-bucket/dir/a%20b.txt")
+
+        let missing = await harness.send(
+            "PUT",
+            "/copy",
+            headers: [("x-amz-copy-source", "arn:aws:s3:us-west-2:123456789012:accesspoint/nope/object/k")]
+        )
+        #expect(missing.response.status == 404)
+        #expect(harness.store.requests.count == 1)
+    }
+}
