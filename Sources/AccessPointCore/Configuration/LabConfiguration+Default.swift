@@ -29,7 +29,9 @@ extension LabConfiguration {
                             name: "alice",
                             accessKeyId: "AKIAIOSFODNN7EXAMPLE",
                             secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                            policy: nil
+                            // An administrator, as the first user of a new account usually is: the access point
+                            // and bucket layers then allow her requests until a policy says otherwise.
+                            policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
                         )
                     ]
                 )
