@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import NetworkAddressing
 import S3HTTP
 public import ServiceLifecycle
@@ -17,11 +18,13 @@ public final class RouterServer: Service, Sendable {
     private let configuration: RouterConfiguration
     private let handler: RouterRequestHandler
     private let logger: Logger
+    private let metrics: RouterMetrics
     private let ports = Mutex<(https: Int, http: Int)?>(nil)
 
-    public init(handler: RouterRequestHandler, logger: Logger) {
+    public init(handler: RouterRequestHandler, metrics: RouterMetrics = RouterMetrics(), logger: Logger) {
         self.configuration = handler.configuration
         self.handler = handler
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -39,7 +42,10 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let https = try await bind(configuration.https) { channel in
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+            try channel.pipeline.syncOperations.addHandlers(
+                NIOSSLServerHandler(context: context),
+                HandshakeCounter(metrics: self.metrics)
+            )
         }
         let http = try await bind(configuration.http) { _ in }
         let bound = (https.channel.localAddress?.port ?? 0, http.channel.localAddress?.port ?? 0)
@@ -108,7 +114,17 @@ public final class RouterServer: Service, Sendable {
                     )
                     let keepAlive = parts.bodyEnded && head.isKeepAlive
                     let sent = try await write(response, to: outbound, for: head, keepAlive: keepAlive)
-                    log(head, record: record, source: source, status: response.status, sent: sent, since: started)
+                    let elapsed = ContinuousClock.now - started
+                    log(head, record: record, source: source, status: response.status, sent: sent, elapsed: elapsed)
+                    metrics.recordRequest(
+                        operation: record.operation ?? "None",
+                        outcome: Self.outcome(record, status: response.status),
+                        status: response.status,
+                        bytesIn: parts.bodyBytesRead,
+                        bytesOut: sent,
+                        duration: elapsed
+                    )
+                    if response.status == 503 { metrics.recordUpstreamError() }
                     guard keepAlive else { break }
                 }
             }
@@ -152,9 +168,8 @@ public final class RouterServer: Service, Sendable {
         source: IPAddress?,
         status: Int,
         sent: Int,
-        since started: ContinuousClock.Instant
+        elapsed: Duration
     ) {
-        let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "request_id": "\(record.requestID)",
@@ -171,6 +186,14 @@ public final class RouterServer: Service, Sendable {
         if let decision = record.decision { metadata["decision"] = "\(decision)" }
         if let code = record.errorCode { metadata["error_code"] = "\(code)" }
         logger.info("request", metadata: metadata)
+    }
+
+    /// `ok` for answers from the store or control API, `denied` for a policy or VPC-origin refusal, `error` for
+    /// any other refusal the router made.
+    static func outcome(_ record: RequestRecord, status: Int) -> String {
+        if let decision = record.decision, decision != "allowed" { return "denied" }
+        if record.errorCode == "AccessDenied" { return "denied" }
+        return record.errorCode == nil ? "ok" : "error"
     }
 
     /// Writes the response, streaming its body; returns the number of body bytes sent.
@@ -199,5 +222,18 @@ public final class RouterServer: Service, Sendable {
         }
         try await outbound.write(.end(nil))
         return sent
+    }
+}
+
+/// Counts completed TLS handshakes for `/metrics`.
+final class HandshakeCounter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let metrics: RouterMetrics
+
+    init(metrics: RouterMetrics) { self.metrics = metrics }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { metrics.recordHandshake() }
+        context.fireUserInboundEventTriggered(event)
     }
 }

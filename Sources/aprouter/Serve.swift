@@ -80,7 +80,14 @@ struct Serve: AsyncParsableCommand {
             requestIDs: RandomS3RequestIDGenerator(),
             clock: { AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
         )
-        let router = RouterServer(handler: handler, logger: logger)
+        let metrics = RouterMetrics()
+        let router = RouterServer(handler: handler, metrics: metrics, logger: logger)
+        let admin = AdminServer(
+            address: lab.listeners.admin,
+            metrics: metrics,
+            isReady: { router.boundPorts != nil },
+            logger: logger
+        )
         logger.notice(
             "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API (the access point data plane is not built yet); plain HTTP on \(lab.listeners.http) refuses every request"
         )
@@ -92,6 +99,7 @@ struct Serve: AsyncParsableCommand {
                     .init(service: ZoneReloadService(dns: dns, logger: logger)),
                     .init(service: SnapshotFeedService(registry: registry, dns: dns, router: handler)),
                     .init(service: router),
+                    .init(service: admin),
                     .init(
                         service: MultiRegionService(
                             processor: MultiRegionOperationProcessor(

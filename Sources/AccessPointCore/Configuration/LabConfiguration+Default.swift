@@ -31,7 +31,8 @@ extension LabConfiguration {
                             secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                             // An administrator, as the first user of a new account usually is: the access point
                             // and bucket layers then allow her requests until a policy says otherwise.
-                            policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                            policy:
+                                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
                         )
                     ]
                 )

@@ -16,6 +16,8 @@ final class ConnectionInbound: @unchecked Sendable {
     private var version: HTTPVersion = .http1_1
     /// Whether the current request's `.end` has been read.
     private(set) var bodyEnded = true
+    /// Body bytes of the current request read so far.
+    private(set) var bodyBytesRead = 0
 
     init(
         _ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
@@ -30,6 +32,7 @@ final class ConnectionInbound: @unchecked Sendable {
         while let part = try await iterator.next() {
             if case .head(let head) = part {
                 bodyEnded = false
+                bodyBytesRead = 0
                 version = head.version
                 continuePending = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
                 return head
@@ -53,6 +56,7 @@ final class ConnectionInbound: @unchecked Sendable {
         }
         switch part {
         case .body(let buffer):
+            bodyBytesRead += buffer.readableBytes
             return buffer
         case .end:
             bodyEnded = true
