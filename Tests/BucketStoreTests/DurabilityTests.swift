@@ -160,4 +160,17 @@ struct DurabilityTests {
         let reopened = try fixture.reopened()
         #expect(await fixture.send("GET", "contested", to: reopened).text == get.text)
     }
+
+    @Test func aReadInProgressKeepsTheVersionItOpened() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = await fixture.put("k", String(repeating: "old ", count: 100_000))
+        let request = BucketRequest(method: "GET", bucket: "bucket", key: "k", id: StoreFixture.id)
+        let response = await fixture.store.respond(to: request)
+        _ = await fixture.put("k", "new")
+        let reply = await Reply(response)
+        #expect(reply.body.count == 400_000)
+        #expect(reply.text.hasPrefix("old old"))
+        #expect(await fixture.send("GET", "k").text == "new")
+    }
 }

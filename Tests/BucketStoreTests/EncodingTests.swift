@@ -17,6 +17,7 @@ struct EncodingTests {
 
     @Test(arguments: [
         "", "yesterday", "Mon, 12 Oct 2009 17:50:30", "Mon, 32 Oct 2009 17:50:30 GMT", "Mon, 12 Foo 2009 17:50:30 GMT",
+        "Mon, 12 Oct 99999999999999999 17:50:30 GMT",
     ])
     func ignoresUnreadableDates(text: String) {
         #expect(HTTPDate.parse(text) == nil)

@@ -31,7 +31,8 @@ enum HTTPDate {
         else { return nil }
         let time = parts[4].split(separator: ":")
         guard time.count == 3, let hour = Int64(time[0]), let minute = Int64(time[1]), let second = Int64(time[2]),
-            (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+            (1...31).contains(day), (1...9999).contains(year), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
         else { return nil }
         let days = CivilDate.days(year: year, month: Int64(monthIndex + 1), day: day)
         return days * 86_400 + hour * 3600 + minute * 60 + second
