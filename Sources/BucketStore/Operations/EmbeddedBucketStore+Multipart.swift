@@ -1,0 +1,284 @@
+internal import AccessPointCore
+internal import Crypto
+internal import S3HTTP
+
+extension EmbeddedBucketStore {
+    /// Every part but the last must be at least this long (5 MiB), as in S3.
+    static let minimumPartSize: Int64 = 5 * 1024 * 1024
+
+    func createMultipartUpload(
+        _ key: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        let record = try newRecord(key, from: request.headers)
+        let upload = try await storage.createUpload(record)
+        var writer = XMLWriter(root: "InitiateMultipartUploadResult")
+        writer.element("Bucket", storage.name)
+        writer.element("Key", key)
+        writer.element("UploadId", upload.id)
+        writer.close("InitiateMultipartUploadResult")
+        return xml(writer, request)
+    }
+
+    /// The upload `uploadID` names for `key`; upload ids are hex, so one never names a path outside `uploads/`.
+    func upload(_ uploadID: String, key: String, in storage: BucketStorage) throws(S3Error) -> UploadSummary {
+        guard Hex.decode(uploadID) != nil, let upload = storage.upload(uploadID, key: key) else { throw .noSuchUpload }
+        return upload
+    }
+
+    static func partNumber(_ request: BucketRequest) throws(S3Error) -> Int {
+        guard let text = request.queryValue("partNumber"), let number = Int64(digits: text),
+            (1...10_000).contains(number)
+        else {
+            throw .invalidArgument.because("Part number must be an integer between 1 and 10000, inclusive").adding(
+                "ArgumentName",
+                "partNumber"
+            )
+        }
+        return Int(number)
+    }
+
+    func uploadPart(
+        _ key: String,
+        _ uploadID: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        let number = try Self.partNumber(request)
+        _ = try upload(uploadID, key: key, in: storage)
+        let received = try await receive(request, in: storage)
+        var record = ObjectRecord(key: key, size: received.size, etag: Hex.encode(received.md5), lastModified: now())
+        record.version = Hex.random(byteCount: 16)
+        try await finish(received.file, with: record)
+        try await storage.commitPart(received.file, uploadID: uploadID, number: number)
+        var headers = S3ErrorRenderer.headers(id: request.id)
+        headers.add(name: "ETag", value: "\"\(record.etag)\"")
+        return S3Response(status: 200, headers: headers)
+    }
+
+    /// UploadPartCopy: a part copied from an object, whole or the `x-amz-copy-source-range` of it.
+    func uploadPartCopy(
+        _ key: String,
+        _ uploadID: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        let number = try Self.partNumber(request)
+        _ = try upload(uploadID, key: key, in: storage)
+        let (sourceStorage, sourceKey) = try copySource(request)
+        let (source, sourceRecord) = try await sourceStorage.open(sourceKey)
+        try Self.checkCopySourceConditions(request.headers, sourceRecord)
+        var offset: Int64 = 0
+        var length = sourceRecord.size
+        if let range = request.headers["x-amz-copy-source-range"] {
+            guard case .partial(let first, let last) = ByteRange.resolve(range, size: sourceRecord.size),
+                range.hasPrefix("bytes="), !range.dropFirst(6).hasPrefix("-"), !range.hasSuffix("-")
+            else {
+                throw .invalidArgument.because(
+                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy"
+                )
+            }
+            guard last - first + 1 == ByteRange.requestedLength(range) else {
+                throw .invalidRange.because("The requested range is not satisfiable")
+            }
+            (offset, length) = (first, last - first + 1)
+        }
+        let file = try await createTemporaryFile(in: storage)
+        var md5 = Insecure.MD5()
+        try await copy(source, offset: offset, length: length, to: file, md5: &md5)
+        var record = ObjectRecord(key: key, size: length, etag: Hex.encode(md5.finalize()), lastModified: now())
+        record.version = Hex.random(byteCount: 16)
+        try await finish(file, with: record)
+        try await storage.commitPart(file, uploadID: uploadID, number: number)
+        var writer = XMLWriter(root: "CopyPartResult")
+        writer.element("LastModified", HTTPDate.iso8601(milliseconds: record.lastModified))
+        writer.element("ETag", "\"\(record.etag)\"")
+        writer.close("CopyPartResult")
+        return xml(writer, request)
+    }
+
+    /// CompleteMultipartUpload: the listed parts, checked, concatenated into the object. Its ETag is the MD5 of
+    /// the parts' binary MD5s followed by `-` and the number of parts, as S3's is.
+    func completeMultipartUpload(
+        _ key: String,
+        _ uploadID: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        _ = try upload(uploadID, key: key, in: storage)
+        let document = try await xmlBody(request, root: "CompleteMultipartUpload")
+        var requested: [(number: Int, etag: String)] = []
+        for part in document.children(named: "Part") {
+            guard let numberText = part.child("PartNumber")?.text.trimmingSpaces, let number = Int(numberText),
+                let etag = part.child("ETag")?.text.trimmingSpaces
+            else { throw .malformedXML }
+            requested.append((number, ReadConditions.unquoted(etag)))
+        }
+        guard !requested.isEmpty else {
+            throw .malformedXML
+        }
+        for (previous, next) in zip(requested, requested.dropFirst()) where next.number <= previous.number {
+            throw .invalidPartOrder
+        }
+        let stored = try await storage.parts(of: uploadID)
+        var chosen: [(file: OpenFile, record: ObjectRecord)] = []
+        for wanted in requested {
+            guard let part = stored.first(where: { $0.number == wanted.number }), part.record.etag == wanted.etag else {
+                throw .invalidPart.adding("UploadId", uploadID).adding("PartNumber", String(wanted.number)).adding(
+                    "ETag",
+                    wanted.etag
+                )
+            }
+            chosen.append((part.file, part.record))
+        }
+        for (part, wanted) in zip(chosen.dropLast(), requested) where part.record.size < Self.minimumPartSize {
+            throw .entityTooSmall.adding("UploadId", uploadID).adding("ProposedSize", String(part.record.size))
+                .adding("MinSizeAllowed", String(Self.minimumPartSize)).adding("PartNumber", String(wanted.number))
+                .adding("ETag", wanted.etag)
+        }
+        var record = try await storage.uploadRecord(uploadID)
+        let file = try await createTemporaryFile(in: storage)
+        var md5 = Insecure.MD5()
+        var digests: [UInt8] = []
+        for part in chosen {
+            try await copy(part.file, length: part.record.size, to: file, md5: &md5)
+            digests += Hex.decode(part.record.etag) ?? []
+        }
+        record.size = chosen.reduce(0) { $0 + $1.record.size }
+        record.etag = Hex.encode(Digest.md5(digests)) + "-\(chosen.count)"
+        record.lastModified = now()
+        record.version = Hex.random(byteCount: 16)
+        try await finish(file, with: record)
+        try await storage.commit(file, record: record, check: Self.writeConditions(request.headers))
+        try await storage.removeUpload(uploadID)
+        var writer = XMLWriter(root: "CompleteMultipartUploadResult")
+        writer.element("Location", "/\(storage.name)/\(URLEncoding.encode(key))")
+        writer.element("Bucket", storage.name)
+        writer.element("Key", key)
+        writer.element("ETag", "\"\(record.etag)\"")
+        writer.close("CompleteMultipartUploadResult")
+        return xml(writer, request)
+    }
+
+    func abortMultipartUpload(
+        _ key: String,
+        _ uploadID: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        _ = try upload(uploadID, key: key, in: storage)
+        try await storage.removeUpload(uploadID)
+        return empty(request, status: 204)
+    }
+
+    func listParts(
+        _ key: String,
+        _ uploadID: String,
+        _ request: BucketRequest,
+        _ storage: BucketStorage
+    ) async throws(S3Error) -> S3Response {
+        _ = try upload(uploadID, key: key, in: storage)
+        let maxParts = try Self.maxItems(request, "max-parts")
+        var marker = 0
+        if let text = request.queryValue("part-number-marker") {
+            guard let value = Int64(digits: text) else {
+                throw .invalidArgument.because("Provided part-number-marker not an integer or within integer range")
+            }
+            marker = Int(min(value, 10_000))
+        }
+        let parts = try await storage.parts(of: uploadID).filter { $0.number > marker }
+        let page = parts.prefix(maxParts)
+        var writer = XMLWriter(root: "ListPartsResult")
+        writer.element("Bucket", storage.name)
+        writer.element("Key", key)
+        writer.element("UploadId", uploadID)
+        StoreOwner.write("Initiator", into: &writer)
+        StoreOwner.write("Owner", into: &writer)
+        writer.element("StorageClass", "STANDARD")
+        writer.element("PartNumberMarker", marker)
+        writer.element("NextPartNumberMarker", page.last?.number ?? 0)
+        writer.element("MaxParts", maxParts)
+        writer.element("IsTruncated", parts.count > page.count)
+        for part in page {
+            writer.element("Part") { element in
+                element.element("PartNumber", part.number)
+                element.element("LastModified", HTTPDate.iso8601(milliseconds: part.record.lastModified))
+                element.element("ETag", "\"\(part.record.etag)\"")
+                element.element("Size", part.record.size)
+            }
+        }
+        writer.close("ListPartsResult")
+        return xml(writer, request)
+    }
+
+    /// ListMultipartUploads: uploads in progress ordered by key (bytes), then initiation time.
+    func listMultipartUploads(_ request: BucketRequest, _ storage: BucketStorage) throws(S3Error) -> S3Response {
+        let prefix = request.queryValue("prefix") ?? ""
+        let delimiter = request.queryValue("delimiter").flatMap { $0.isEmpty ? nil : $0 }
+        let encode = try Self.encoding(request)
+        let maxUploads = try Self.maxItems(request, "max-uploads")
+        let keyMarker = request.queryValue("key-marker") ?? ""
+        let uploadIDMarker = request.queryValue("upload-id-marker") ?? ""
+        let markerBytes = Array(keyMarker.utf8)
+        let uploads = storage.allUploads.filter { upload in
+            let key = Array(upload.key.utf8)
+            guard key.starts(with: Array(prefix.utf8)) else { return false }
+            if keyMarker.isEmpty { return true }
+            if key == markerBytes { return !uploadIDMarker.isEmpty && upload.id > uploadIDMarker }
+            return markerBytes.lexicographicallyPrecedes(key)
+        }.sorted { lhs, rhs in
+            let (left, right) = (Array(lhs.key.utf8), Array(rhs.key.utf8))
+            if left != right { return left.lexicographicallyPrecedes(right) }
+            return (lhs.initiated, lhs.id) < (rhs.initiated, rhs.id)
+        }
+        var listed: [UploadSummary] = []
+        var prefixes: [String] = []
+        var truncated = false
+        for upload in uploads {
+            if let delimiter,
+                let rolled = Self.rollUp(Array(upload.key.utf8), prefixLength: prefix.utf8.count, Array(delimiter.utf8))
+            {
+                let text = String(decoding: rolled, as: UTF8.self)
+                if prefixes.last == text { continue }
+                guard listed.count + prefixes.count < maxUploads else {
+                    truncated = true
+                    break
+                }
+                prefixes.append(text)
+                continue
+            }
+            guard listed.count + prefixes.count < maxUploads else {
+                truncated = true
+                break
+            }
+            listed.append(upload)
+        }
+        var writer = XMLWriter(root: "ListMultipartUploadsResult")
+        writer.element("Bucket", storage.name)
+        writer.element("KeyMarker", encode(keyMarker))
+        writer.element("UploadIdMarker", uploadIDMarker)
+        writer.element("NextKeyMarker", encode(listed.last?.key ?? ""))
+        writer.element("NextUploadIdMarker", listed.last?.id ?? "")
+        if let delimiter { writer.element("Delimiter", encode(delimiter)) }
+        writer.element("Prefix", encode(prefix))
+        writer.element("MaxUploads", maxUploads)
+        writer.element("IsTruncated", truncated)
+        for upload in listed {
+            writer.element("Upload") { element in
+                element.element("Key", encode(upload.key))
+                element.element("UploadId", upload.id)
+                StoreOwner.write("Initiator", into: &element)
+                StoreOwner.write("Owner", into: &element)
+                element.element("StorageClass", "STANDARD")
+                element.element("Initiated", HTTPDate.iso8601(milliseconds: upload.initiated))
+            }
+        }
+        for commonPrefix in prefixes {
+            writer.element("CommonPrefixes") { $0.element("Prefix", encode(commonPrefix)) }
+        }
+        if request.queryValue("encoding-type") != nil { writer.element("EncodingType", "url") }
+        writer.close("ListMultipartUploadsResult")
+        return xml(writer, request)
+    }
+}

@@ -1,0 +1,110 @@
+/// Everything S3 keeps about an object besides its bytes; stored in the same file as the bytes (see `RecordFile`),
+/// so the two can never disagree, whatever moment a crash picks.
+///
+/// Multipart uploads and their parts use the same record: an upload's file has no bytes, a part's record carries
+/// its ETag and size.
+struct ObjectRecord: Sendable, Equatable {
+    var key: String
+    var size: Int64 = 0
+    /// The MD5 hex digest (or the multipart `digest-N`), without quotes.
+    var etag: String = ""
+    /// Milliseconds since 1970, UTC.
+    var lastModified: Int64 = 0
+    /// A random identity per write, so a read-modify-write (tagging) can tell whether the object changed meanwhile.
+    var version: String = ""
+    /// Content-Type, Content-Encoding, Content-Disposition, Content-Language, Cache-Control, Expires: returned as
+    /// they were stored, under these names.
+    var contentHeaders: [Field] = []
+    /// `x-amz-meta-*` names (lower-cased, without the prefix) and values.
+    var metadata: [Field] = []
+    var tags: [Field] = []
+
+    struct Field: Sendable, Equatable {
+        var name: String
+        var value: String
+    }
+
+    static let contentHeaderNames = [
+        "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires",
+    ]
+
+    func contentHeader(_ name: String) -> String? {
+        contentHeaders.first { $0.name == name }?.value
+    }
+}
+
+extension ObjectRecord {
+    /// A flat list of name/value strings, each length-prefixed: unambiguous whatever bytes keys and values hold.
+    func encoded() -> [UInt8] {
+        var fields: [(String, String)] = [
+            ("key", key), ("size", String(size)), ("etag", etag), ("mtime", String(lastModified)),
+            ("version", version),
+        ]
+        fields += contentHeaders.map { ("h:" + $0.name, $0.value) }
+        fields += metadata.map { ("m:" + $0.name, $0.value) }
+        fields += tags.map { ("t:" + $0.name, $0.value) }
+        var bytes: [UInt8] = []
+        Self.append(UInt32(fields.count), to: &bytes)
+        for (name, value) in fields {
+            Self.append(UInt32(name.utf8.count), to: &bytes)
+            bytes += name.utf8
+            Self.append(UInt32(value.utf8.count), to: &bytes)
+            bytes += value.utf8
+        }
+        return bytes
+    }
+
+    /// The record `encoded()` wrote, or nil for bytes it cannot have written.
+    init?(decoding bytes: [UInt8]) {
+        var reader = Reader(bytes: bytes)
+        guard let count = reader.integer(), count <= 100_000 else { return nil }
+        self.init(key: "")
+        var sawKey = false
+        for _ in 0..<count {
+            guard let name = reader.string(), let value = reader.string() else { return nil }
+            switch name {
+            case "key":
+                key = value
+                sawKey = true
+            case "size": size = Int64(value) ?? -1
+            case "etag": etag = value
+            case "mtime": lastModified = Int64(value) ?? 0
+            case "version": version = value
+            default:
+                if name.hasPrefix("h:") {
+                    contentHeaders.append(Field(name: String(name.dropFirst(2)), value: value))
+                } else if name.hasPrefix("m:") {
+                    metadata.append(Field(name: String(name.dropFirst(2)), value: value))
+                } else if name.hasPrefix("t:") {
+                    tags.append(Field(name: String(name.dropFirst(2)), value: value))
+                }
+            }
+        }
+        guard sawKey, size >= 0, reader.isAtEnd else { return nil }
+    }
+
+    static func append(_ value: UInt32, to bytes: inout [UInt8]) {
+        bytes += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        var isAtEnd: Bool { offset == bytes.count }
+
+        mutating func integer() -> Int? {
+            guard bytes.count - offset >= 4 else { return nil }
+            var value = 0
+            for byte in bytes[offset..<offset + 4] { value = value << 8 | Int(byte) }
+            offset += 4
+            return value
+        }
+
+        mutating func string() -> String? {
+            guard let length = integer(), bytes.count - offset >= length else { return nil }
+            defer { offset += length }
+            return String(validating: bytes[offset..<offset + length], as: UTF8.self)
+        }
+    }
+}
