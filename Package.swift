@@ -159,6 +159,7 @@ let package = Package(
         .executableTarget(
             name: "aprouter",
             dependencies: [
+                "BucketStore",
                 "AccessPointCore",
                 "LabConfigurationLoader",
                 "PrivateDNS",

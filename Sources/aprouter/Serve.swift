@@ -1,5 +1,6 @@
 import AccessPointCore
 import ArgumentParser
+import BucketStore
 import ControlAPI
 import Foundation
 import LabPKI
@@ -63,6 +64,14 @@ struct Serve: AsyncParsableCommand {
             print("error: \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
+        let stores: [String: any BucketResponder]
+        do {
+            stores = try Self.stores(for: lab)
+        } catch {
+            var stderr = StandardError()
+            print("error: the bucket store in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let controlConfiguration = ControlAPIConfiguration(lab: lab)
         let handler = RouterRequestHandler(
             configuration: RouterConfiguration(
@@ -76,7 +85,7 @@ struct Serve: AsyncParsableCommand {
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,
-            stores: [:],
+            stores: stores,
             requestIDs: RandomS3RequestIDGenerator(),
             clock: { AmzDate(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
         )
@@ -89,7 +98,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger
         )
         logger.notice(
-            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API (the access point data plane is not built yet); plain HTTP on \(lab.listeners.http) refuses every request"
+            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API and the access points; plain HTTP on \(lab.listeners.http) refuses every request"
         )
         logger.notice("TLS: export AWS_CA_BUNDLE=\(certificates.authorityCertificatePath)")
         let group = ServiceGroup(
@@ -115,6 +124,17 @@ struct Serve: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// One store per bucket: the embedded store under `stateDir/buckets` for `store: embedded`.
+    static func stores(for lab: LabConfiguration) throws -> [String: any BucketResponder] {
+        let embeddedNames = lab.buckets.filter { $0.store == .embedded }.map(\.name.rawValue)
+        var stores: [String: any BucketResponder] = [:]
+        if !embeddedNames.isEmpty {
+            let embedded = try EmbeddedBucketStore(directory: lab.stateDir + "/buckets", buckets: embeddedNames)
+            for name in embeddedNames { stores[name] = embedded }
+        }
+        return stores
     }
 }
 

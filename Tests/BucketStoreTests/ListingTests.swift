@@ -142,17 +142,16 @@ struct ListingTests {
         #expect(second.values("Prefix").dropFirst() == ["a/"])
     }
 
-    @Test func pagesThroughTenThousandKeysQuickly() throws {
-        // The index alone: the point is the listing's cost, not 10,000 fsyncs.
+    @Test func pagesThroughTenThousandKeysInOrder() throws {
+        // The index alone: 10,000 keys in pages of 1,000, without 10,000 fsyncs (speed belongs to bench/).
         var index = ObjectIndex()
         var record = ObjectRecord(key: "")
         for number in (0..<10_000).reversed() {
             record.key = "key-\(number)"
             index.upsert(ObjectSummary(record))
         }
-        let clock = ContinuousClock()
         var listed: [String] = []
-        let elapsed = clock.measure {
+        do {
             var after: [UInt8] = []
             while true {
                 let page = EmbeddedBucketStore.page(
@@ -170,7 +169,6 @@ struct ListingTests {
         }
         #expect(listed.count == 10_000)
         #expect(listed == listed.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-        #expect(elapsed < .seconds(2))
     }
 }
 

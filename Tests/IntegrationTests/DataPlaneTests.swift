@@ -42,6 +42,16 @@ struct DataPlaneTests {
             return Lab(directory: directory, server: server, ports: ports)
         }
 
+        /// Whether the server's log shows `text` within a second: an access-log line is written just after its
+        /// response, so a client can see the answer before the line exists.
+        func logs(_ text: String) async throws -> Bool {
+            for _ in 0..<100 {
+                if server.output.contains(text) { return true }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+
         func stop() -> Int32 {
             let status = server.stop()
             try? FileManager.default.removeItem(at: directory)
@@ -123,7 +133,7 @@ struct DataPlaneTests {
         #expect(deleted.status == 0, "\(deleted.text)")
         let gone = try await lab.aws(["s3api", "head-object", "--bucket", Self.arn, "--key", "dir/hello world.txt"])
         #expect(gone.status != 0 && gone.text.contains("404"), "\(gone.text)")
-        #expect(lab.server.output.contains("operation=PutObject"), "the access log names each operation")
+        #expect(try await lab.logs("operation=PutObject"), "the access log names each operation")
         #expect(lab.stop() == 0)
     }
 
@@ -143,7 +153,7 @@ struct DataPlaneTests {
         try Data(bytes).write(to: big)
         let upload = try await lab.aws(["s3", "cp", big.path, "s3://\(Self.arn)/big.bin"])
         #expect(upload.status == 0, "\(upload.text)\n\(lab.server.output.suffix(2000))")
-        #expect(lab.server.output.contains("operation=CompleteMultipartUpload"))
+        #expect(try await lab.logs("operation=CompleteMultipartUpload"))
 
         let copied = try await lab.aws([
             "s3api", "copy-object", "--bucket", "arn:aws:s3:us-west-2:123456789012:accesspoint/copy-ap",
@@ -193,7 +203,7 @@ struct DataPlaneTests {
             if !denied.hasSuffix(" 403") { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(denied.contains("<Code>AccessDenied</Code>"), "\(denied)")
-        #expect(lab.server.output.contains("decision=explicit_deny"), "\(lab.server.output.suffix(1500))")
+        #expect(try await lab.logs("decision=explicit_deny"), "\(lab.server.output.suffix(1500))")
         #expect(lab.stop() == 0)
     }
 }
@@ -219,7 +229,12 @@ struct AdminListenerTests {
         #expect(try await get("/nope").hasSuffix(" 404"))
         let missing = try await lab.curl("ap1-123456789012.s3.lab.localhost", "/k", from: "127.0.0.1")
         #expect(missing.contains("<Code>NoSuchAccessPoint</Code>") && missing.hasSuffix(" 404"), "\(missing)")
-        let metrics = try await get("/metrics")
+        // Counted just after the response is written: give the count a moment to land.
+        var metrics = ""
+        for _ in 0..<100 where !metrics.contains("aprouter_requests_total{") {
+            metrics = try await get("/metrics")
+            if !metrics.contains("aprouter_requests_total{") { try await Task.sleep(for: .milliseconds(10)) }
+        }
         #expect(metrics.contains("aprouter_tls_handshakes_total 1"), "\(metrics)")
         #expect(
             metrics.contains(#"aprouter_requests_total{operation="None",outcome="error",status="404"} 1"#),

@@ -49,7 +49,7 @@ struct ServeTests {
             "@127.0.0.1", "-p", "\(port)", "+short", "123456789012.s3-control.us-west-2.amazonaws.com",
         ])
         #expect(control == "127.0.0.1\n")
-        #expect(server.output.contains("serves the S3 Control API (the access point data plane is not built yet)"))
+        #expect(server.output.contains("serves the S3 Control API and the access points"))
         #expect(server.stop() == 0, "\(server.output)")
     }
 

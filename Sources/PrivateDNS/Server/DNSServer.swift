@@ -140,19 +140,23 @@ public final class DNSServer: Service, Sendable {
         }
         let port = udp.localAddress?.port ?? configuration.listen.port
         let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
-        let tcp: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        let tcp: any Channel
         do {
             tcp = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: host, port: port) { channel in
+                .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                         try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSTCPFrameDecoder()))
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        try channel.pipeline.syncOperations.addHandler(
+                            DNSTCPHandler(currentResponder: { self.responder() })
+                        )
                     }
                 }
+                .bind(host: host, port: port)
+                .get()
         } catch {
             try? await udp.close()
             throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)")
@@ -170,52 +174,21 @@ public final class DNSServer: Service, Sendable {
                         udp.close(promise: nil)
                     }
                 }
-                group.addTask { try await self.serveTCP(tcp) }
+                group.addTask {
+                    try await withTaskCancellationHandler {
+                        try await tcp.closeFuture.get()
+                    } onCancel: {
+                        tcp.close(promise: nil)
+                    }
+                }
             }
         } onGracefulShutdown: {
             udp.close(promise: nil)
-            tcp.channel.close(promise: nil)
+            tcp.close(promise: nil)
         }
     }
 
     private func responder() -> Responder { Responder(catalog: state.withLock { $0.catalog }) }
-
-    private func serveTCP(_ channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async throws {
-        try await channel.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
-                    group.addTask { await self.serveConnection(connection) }
-                }
-            }
-        }
-    }
-
-    /// Answers each length-prefixed query in order until the peer closes or goes idle.
-    private func serveConnection(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        guard let source = connection.channel.remoteAddress?.peerIPAddress else {
-            try? await connection.channel.close()
-            return
-        }
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                for try await message in inbound {
-                    let responder = responder()
-                    guard
-                        let response = message.withUnsafeReadableBytes({
-                            responder.respond(to: $0, from: source, overTCP: true)
-                        })
-                    else { continue }
-                    var framed = ByteBuffer()
-                    framed.reserveCapacity(response.count + 2)
-                    framed.writeInteger(UInt16(response.count))
-                    framed.writeBytes(response)
-                    try await outbound.write(framed)
-                }
-            }
-        } catch {
-            logger.debug("dns: TCP connection ended", metadata: ["error": "\(error)"])
-        }
-    }
 }
 
 /// Why the DNS server stopped or could not start.
