@@ -49,6 +49,7 @@ public struct RouterRequestHandler: Sendable {
         headers: [(name: String, value: String)],
         body: S3Body,
         source: IPAddress?,
+        serverName: String? = nil,
         record: inout RequestRecord
     ) async -> S3Response {
         let host = headers.first { $0.name.lowercased() == "host" }?.value ?? ""
@@ -61,6 +62,13 @@ public struct RouterRequestHandler: Sendable {
         func refuse(_ error: S3Error) -> S3Response {
             record.errorCode = error.code
             return renderer.response(for: error, id: id)
+        }
+        if let serverName, !Self.host(host, isServerName: serverName) {
+            return refuse(
+                .invalidRequest.because(
+                    "The Host header names '\(host)' but the TLS connection was opened for '\(serverName)'; send each request to the host the connection was made for."
+                )
+            )
         }
         let expected: ExpectedRegion
         switch hostClass {
@@ -149,6 +157,16 @@ public struct RouterRequestHandler: Sendable {
         case .awsChunked:
             throw S3Error.notImplemented.because("aws-chunked bodies are not accepted by the control API.")
         }
+    }
+
+    /// Whether a Host header (maybe with a port, any case, maybe a trailing dot) names the TLS server name.
+    static func host(_ host: String, isServerName serverName: String) -> Bool {
+        var name = Substring(host)
+        if let colon = name.lastIndex(of: ":"), !name.hasSuffix("]") { name = name[..<colon] }
+        if name.hasSuffix(".") { name = name.dropLast() }
+        var expected = Substring(serverName)
+        if expected.hasSuffix(".") { expected = expected.dropLast() }
+        return name.lowercased() == expected.lowercased()
     }
 
     static func split(_ target: String) -> (path: String, query: String) {

@@ -42,9 +42,19 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let https = try await bind(configuration.https) { channel in
+            // The SNI sniffer reads the ClientHello's server name before TLS starts, then removes itself; the
+            // name is kept for the connection so each request's Host can be held to it (no domain fronting).
+            let serverName = ServerNameRecord()
             try channel.pipeline.syncOperations.addHandlers(
+                ByteToMessageHandler(
+                    SNIHandler { result in
+                        if case .hostname(let name) = result { serverName.name = name }
+                        return channel.eventLoop.makeSucceededVoidFuture()
+                    }
+                ),
                 NIOSSLServerHandler(context: context),
-                HandshakeCounter(metrics: self.metrics)
+                HandshakeCounter(metrics: self.metrics),
+                serverName
             )
         }
         let http = try await bind(configuration.http) { _ in }
@@ -99,6 +109,12 @@ public final class RouterServer: Service, Sendable {
     /// body would otherwise be read as the next request.
     private func serve(_ connection: Connection, secure: Bool) async {
         let source = connection.channel.remoteAddress?.peerIPAddress
+        let channel = connection.channel
+        let serverName: String? =
+            secure
+            ? try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.handler(type: ServerNameRecord.self).name
+            }.get() : nil
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
@@ -109,6 +125,7 @@ public final class RouterServer: Service, Sendable {
                         head,
                         body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
                         source: source,
+                        serverName: serverName,
                         secure: secure,
                         record: &record
                     )
@@ -137,6 +154,7 @@ public final class RouterServer: Service, Sendable {
         _ head: HTTPRequestHead,
         body: S3Body,
         source: IPAddress?,
+        serverName: String?,
         secure: Bool,
         record: inout RequestRecord
     ) async -> S3Response {
@@ -157,6 +175,7 @@ public final class RouterServer: Service, Sendable {
             headers: headers,
             body: body,
             source: source,
+            serverName: serverName,
             record: &record
         )
     }
@@ -237,3 +256,12 @@ final class HandshakeCounter: ChannelInboundHandler, Sendable {
         context.fireUserInboundEventTriggered(event)
     }
 }
+
+/// The server name the client asked for in its TLS ClientHello, read by the SNI sniffer.
+final class ServerNameRecord: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+    var name: String?
+}
+
+@available(*, unavailable)
+extension ServerNameRecord: Sendable {}

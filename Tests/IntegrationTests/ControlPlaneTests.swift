@@ -122,6 +122,12 @@ struct ControlPlaneTests {
         #expect(pathStyle.contains("<Code>InvalidRequest</Code>") && pathStyle.contains("virtual-host"), "\(pathStyle)")
         let anonymous = try await curl("https://ap1-123456789012.s3.lab.localhost:\(ports.https)/key")
         #expect(anonymous.contains("<Code>AccessDenied</Code>") && anonymous.hasSuffix(" 403"), "\(anonymous)")
+        let fronted = try await ExternalCommand.run([
+            "curl", "-s", "-w", " %{http_code}", "--cacert", ca, "-H", "Host: ap2-123456789012.s3.lab.localhost",
+            "https://ap1-123456789012.s3.lab.localhost:\(ports.https)/key",
+        ]).text
+        #expect(fronted.contains("<Code>InvalidRequest</Code>") && fronted.hasSuffix(" 400"), "\(fronted)")
+        #expect(fronted.contains("TLS connection was opened for"), "\(fronted)")
         let control = try await curl("https://123456789012.s3.lab.localhost:\(ports.https)/v20180820/accesspoint")
         #expect(control.contains("<ErrorResponse><Error><Code>AccessDenied</Code>"), "\(control)")
         // The certificate the router presents chains to the lab CA for the lab names (curl verified it above).

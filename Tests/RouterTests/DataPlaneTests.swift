@@ -217,4 +217,28 @@ struct DataPlaneTests {
         #expect(missing.response.status == 404)
         #expect(harness.store.requests.count == 1)
     }
+
+    /// No domain fronting: the Host must name the host the TLS connection was opened for (SNI), whatever the
+    /// port, case or trailing dot.
+    @Test(arguments: [
+        ("internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", 200),
+        ("INTERNET-AP-123456789012.s3-accesspoint.us-west-2.amazonaws.com.", 200),
+        ("other-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", 400),
+        ("s3.lab.localhost", 400),
+    ])
+    func hostMustMatchTheTLSServerName(serverName: String, status: Int) async throws {
+        let harness = try RouterHarness()
+        let (response, record, body) = await harness.send(
+            "GET",
+            "/k",
+            host: "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com:8443",
+            serverName: serverName
+        )
+        #expect(response.status == status, "\(body)")
+        if status == 400 {
+            #expect(record.errorCode == "InvalidRequest")
+            #expect(body.contains("TLS connection was opened for"))
+            #expect(harness.store.requests.isEmpty)
+        }
+    }
 }

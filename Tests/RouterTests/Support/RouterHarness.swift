@@ -78,6 +78,7 @@ struct RouterHarness {
         body: String = "",
         payloadHash: String? = nil,
         from source: IPAddress = RouterHarness.internet,
+        serverName: String? = nil,
         signed: Bool = true
     ) async -> (response: S3Response, record: RequestRecord, body: String) {
         var request = SigV4Request(method: method, target: target, headers: [("Host", host)] + extra)
@@ -100,6 +101,7 @@ struct RouterHarness {
             headers: request.headers + [("Content-Length", "\(body.utf8.count)")],
             body: S3Body(string: body),
             source: source,
+            serverName: serverName,
             record: &record
         )
         let text = (try? await response.body.collected(upTo: 1 << 20)).flatMap { $0 }.map { String(buffer: $0) } ?? ""
