@@ -52,10 +52,19 @@ public final class BackgroundProcess: Sendable {
         return false
     }
 
-    /// Sends SIGTERM if it still runs, waits for it to exit, and returns its termination status.
+    /// Sends SIGTERM if it still runs, then SIGKILL if it has not exited within `grace`, waits for it to exit, and
+    /// returns its termination status.
+    ///
+    /// The child inherits the test runner's blocked signals, SIGTERM among them; a Go program (rclone) unblocks
+    /// them itself, but a Python one never sees the SIGTERM, hence the SIGKILL.
     @discardableResult
-    public func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
+    public func stop(grace: Duration = .seconds(5)) -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            let deadline = ContinuousClock.now + grace
+            while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
