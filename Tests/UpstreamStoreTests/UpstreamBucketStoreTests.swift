@@ -268,9 +268,10 @@ struct UpstreamBucketStoreTests {
     @Test(arguments: Self.bodyFailures)
     func abortsUploadWhenClientBodyFails(thrown: any Error & Sendable, answered: S3Error) async throws {
         try await RcloneS3Server.withStore { store, server in
-            var body = GeneratedBody(chunks: 12, chunkSize: 256 * 1024, failingAfter: 4)
-            body.failure = thrown
-            let response = await store.respond(to: Self.request("PUT", "partial.bin", body: body.s3Body))
+            var generated = GeneratedBody(chunks: 12, chunkSize: 256 * 1024, failingAfter: 4)
+            generated.failure = thrown
+            let body = generated.s3Body
+            let response = await store.respond(to: Self.request("PUT", "partial.bin", body: body))
             let xml = try await response.body.text()
             #expect(response.status == answered.status, "\(xml)")
             #expect(xmlValue("Code", in: xml) == answered.code)
@@ -288,12 +289,52 @@ struct UpstreamBucketStoreTests {
         }
     }
 
-    @Test func answersServiceUnavailableWhenUpstreamIsDown() async throws {
+    /// A body of unknown length goes out chunked; S3 (and rclone) refuse a PutObject without Content-Length, and
+    /// that refusal reaches the client as the store gave it.
+    @Test func passesMissingContentLengthThroughForUnknownLength() async throws {
+        try await RcloneS3Server.withStore { store, server in
+            let generated = GeneratedBody(chunks: 6, chunkSize: 64 * 1024)
+            let put = await store.respond(
+                to: Self.request("PUT", "chunked.bin", body: S3Body(length: nil, stream: generated))
+            )
+            let xml = try await put.body.text()
+            #expect(put.status == 411)
+            #expect(xmlValue("Code", in: xml) == "MissingContentLength")
+            Self.expectRouterIdentifiers(put)
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: server.bucketDirectory.appendingPathComponent("chunked.bin").path
+                )
+            )
+        }
+    }
+
+    @Test func answersServiceUnavailableWhenUpstreamStaysSilent() async throws {
         let port = try BackgroundProcess.freeLoopbackPort()
-        let client = HTTPClient(
-            configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)).httpClientConfiguration
-        )
-        let remote = try LabConfiguration.RemoteStore(
+        // Accepts connections and never answers.
+        let silent = try BackgroundProcess([
+            "python3", "-c",
+            "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',\(port)))\ns.listen()\n"
+                + "c=[]\nwhile True: c.append(s.accept())",
+        ])
+        defer { silent.stop(grace: .milliseconds(100)) }
+        #expect(try await silent.waitUntilListening(port: port), "\(silent.output)")
+        let configuration = UpstreamClientConfiguration(readTimeout: .milliseconds(300))
+        let client = HTTPClient(configuration: configuration.httpClientConfiguration)
+        let store = UpstreamBucketStore(store: try Self.remoteStore(port: port), client: client)
+        let started = ContinuousClock.now
+        let response = await store.respond(to: Self.request("GET", "key"))
+        let elapsed = ContinuousClock.now - started
+        let xml = try await response.body.text()
+        try await client.shutdown()
+        #expect(response.status == 503)
+        #expect(xmlValue("Code", in: xml) == "ServiceUnavailable")
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(5))
+        #expect(xml.contains("readTimeout"), "\(xml)")
+    }
+
+    static func remoteStore(port: Int) throws -> LabConfiguration.RemoteStore {
+        try LabConfiguration.RemoteStore(
             endpoint: "http://127.0.0.1:\(port)",
             bucket: RcloneS3Server.remoteBucket,
             accessKeyId: RcloneS3Server.accessKey,
@@ -301,7 +342,14 @@ struct UpstreamBucketStoreTests {
             pathStyle: true,
             region: Region(validating: "us-east-1")
         )
-        let store = UpstreamBucketStore(store: remote, client: client)
+    }
+
+    @Test func answersServiceUnavailableWhenUpstreamIsDown() async throws {
+        let port = try BackgroundProcess.freeLoopbackPort()
+        let client = HTTPClient(
+            configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)).httpClientConfiguration
+        )
+        let store = UpstreamBucketStore(store: try Self.remoteStore(port: port), client: client)
         let response = await store.respond(to: Self.request("GET", "key"))
         let xml = try await response.body.text()
         try await client.shutdown()
