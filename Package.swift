@@ -160,6 +160,8 @@ let package = Package(
         .executableTarget(
             name: "aprouter",
             dependencies: [
+                "UpstreamStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "BucketStore",
                 "AccessPointCore",
                 "LabConfigurationLoader",
@@ -285,7 +287,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["aprouter", "Registry", "AccessPointCore", "APRouterTestSupport"],
-            exclude: ["README.md"],
+            exclude: ["README.md", "Scripts"],
             swiftSettings: strictSettings
         ),
     ]

@@ -15,6 +15,9 @@ public struct RouterConfiguration: Sendable {
     public var credentials: StaticCredentialLookup
     /// Control-plane bodies are small XML documents; larger ones are refused before they are read whole.
     public var maximumControlBodyBytes: Int
+    /// Peers that put a PROXY protocol header before each connection (HAProxy, nginx stream); the address it
+    /// names is then the request's source. From anyone else such a header is a protocol error.
+    public var trustedProxies: PrefixTable<Bool>
 
     public init(
         https: ListenAddress,
@@ -24,7 +27,8 @@ public struct RouterConfiguration: Sendable {
         classifier: HostClassifier,
         region: Region,
         credentials: StaticCredentialLookup,
-        maximumControlBodyBytes: Int = 1 << 20
+        maximumControlBodyBytes: Int = 1 << 20,
+        trustedProxies: [CIDRBlock] = []
     ) {
         self.https = https
         self.http = http
@@ -34,6 +38,7 @@ public struct RouterConfiguration: Sendable {
         self.region = region
         self.credentials = credentials
         self.maximumControlBodyBytes = maximumControlBodyBytes
+        self.trustedProxies = PrefixTable(trustedProxies.map { ($0, true) })
     }
 
     /// The lab's users as SigV4 credentials, each with its account and IAM user ARN.

@@ -41,23 +41,21 @@ public final class RouterServer: Service, Sendable {
         tls.minimumTLSVersion = .tlsv12
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
-        let https = try await bind(configuration.https) { channel in
+        let https = try await bind(configuration.https) { channel, facts in
             // The SNI sniffer reads the ClientHello's server name before TLS starts, then removes itself; the
             // name is kept for the connection so each request's Host can be held to it (no domain fronting).
-            let serverName = ServerNameRecord()
             try channel.pipeline.syncOperations.addHandlers(
                 ByteToMessageHandler(
                     SNIHandler { result in
-                        if case .hostname(let name) = result { serverName.name = name }
+                        if case .hostname(let name) = result { facts.serverName = name }
                         return channel.eventLoop.makeSucceededVoidFuture()
                     }
                 ),
                 NIOSSLServerHandler(context: context),
-                HandshakeCounter(metrics: self.metrics),
-                serverName
+                HandshakeCounter(metrics: self.metrics)
             )
         }
-        let http = try await bind(configuration.http) { _ in }
+        let http = try await bind(configuration.http) { _, _ in }
         let bound = (https.channel.localAddress?.port ?? 0, http.channel.localAddress?.port ?? 0)
         ports.withLock { $0 = bound }
         logger.info(
@@ -77,16 +75,26 @@ public final class RouterServer: Service, Sendable {
 
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
+    /// Binds a listener whose connections get `configure`'s handlers, then HTTP/1.1. A connection from a trusted
+    /// proxy starts with its PROXY protocol header, read first.
     private func bind(
         _ address: ListenAddress,
-        _ configure: @escaping @Sendable (any Channel) throws -> Void
+        _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Void
     ) async throws -> NIOAsyncChannel<Connection, Never> {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let trusted = configuration.trustedProxies
+        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: address.host.description, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try configure(channel)
+                    let facts = ConnectionFacts()
+                    if let peer = channel.remoteAddress?.peerIPAddress, trusted.lookup(peer) != nil {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(ProxyProtocolDecoder(facts: facts))
+                        )
+                    }
+                    try configure(channel, facts)
+                    try channel.pipeline.syncOperations.addHandler(facts)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
@@ -108,17 +116,23 @@ public final class RouterServer: Service, Sendable {
     /// request was refused, or the store answered early), the connection is closed after it, since the rest of the
     /// body would otherwise be read as the next request.
     private func serve(_ connection: Connection, secure: Bool) async {
-        let source = connection.channel.remoteAddress?.peerIPAddress
+        let peer = connection.channel.remoteAddress?.peerIPAddress
         let channel = connection.channel
-        let serverName: String? =
-            secure
-            ? try? await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.handler(type: ServerNameRecord.self).name
-            }.get() : nil
         do {
             try await connection.executeThenClose { inbound, outbound in
                 let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
+                // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a
+                // request head has arrived.
+                var facts: (source: IPAddress?, serverName: String?)?
                 while let head = try await parts.nextHead() {
+                    if facts == nil {
+                        facts = try await channel.eventLoop.submit {
+                            let record = try channel.pipeline.syncOperations.handler(type: ConnectionFacts.self)
+                            return (record.proxiedSource ?? peer, record.serverName)
+                        }.get()
+                    }
+                    let source = facts?.source
+                    let serverName = facts?.serverName
                     let started = ContinuousClock.now
                     var record = RequestRecord()
                     let response = await answer(
@@ -257,11 +271,50 @@ final class HandshakeCounter: ChannelInboundHandler, Sendable {
     }
 }
 
-/// The server name the client asked for in its TLS ClientHello, read by the SNI sniffer.
-final class ServerNameRecord: ChannelInboundHandler {
+/// What a connection's first bytes established, kept for its requests: the client address a trusted proxy's PROXY
+/// header named, and the server name of the TLS ClientHello.
+final class ConnectionFacts: ChannelInboundHandler {
     typealias InboundIn = NIOAny
-    var name: String?
+    var proxiedSource: IPAddress?
+    var serverName: String?
 }
 
 @available(*, unavailable)
-extension ServerNameRecord: Sendable {}
+extension ConnectionFacts: Sendable {}
+
+/// Reads the PROXY protocol header (v1 or v2) a trusted proxy sends first, records the client it names, then
+/// passes every later byte through. Anything that is not a header closes the connection.
+final class ProxyProtocolDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    private let facts: ConnectionFacts
+    private var done = false
+
+    init(facts: ConnectionFacts) { self.facts = facts }
+
+    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard !done else {
+            context.fireChannelRead(Self.wrapInboundOut(buffer.readSlice(length: buffer.readableBytes) ?? ByteBuffer()))
+            return .needMoreData
+        }
+        switch ProxyProtocolHeader.parse(buffer.readableBytesView) {
+        case .needMoreData:
+            return .needMoreData
+        case .header(let source, let length):
+            facts.proxiedSource = source
+            buffer.moveReaderIndex(forwardBy: length)
+            done = true
+            return .continue
+        case .invalid(let reason):
+            throw ProxyProtocolError(reason: reason)
+        }
+    }
+
+    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        try decode(context: context, buffer: &buffer)
+    }
+
+    struct ProxyProtocolError: Error { let reason: String }
+}
+
+@available(*, unavailable)
+extension ProxyProtocolDecoder: Sendable {}

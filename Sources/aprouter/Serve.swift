@@ -1,5 +1,6 @@
 import AccessPointCore
 import ArgumentParser
+import AsyncHTTPClient
 import BucketStore
 import ControlAPI
 import Foundation
@@ -12,6 +13,7 @@ import S3Auth
 import S3HTTP
 import ServiceLifecycle
 import UnixSignals
+import UpstreamStore
 
 /// `aprouter serve`: validates the whole configuration and loads every zone before anything binds, then runs
 /// the servers in one `ServiceGroup`, stopped in reverse order on SIGTERM or SIGINT.
@@ -64,10 +66,16 @@ struct Serve: AsyncParsableCommand {
             print("error: \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
+        // One HTTP client, with its keep-alive pool, for every bucket on an S3-compatible server.
+        let upstream = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: UpstreamClientConfiguration().httpClientConfiguration
+        )
         let stores: [String: any BucketResponder]
         do {
-            stores = try Self.stores(for: lab)
+            stores = try Self.stores(for: lab, upstream: upstream)
         } catch {
+            try? await upstream.shutdown()
             var stderr = StandardError()
             print("error: the bucket store in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
@@ -81,7 +89,8 @@ struct Serve: AsyncParsableCommand {
                 privateKeyPEM: certificates.server.privateKeyPEM,
                 classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
                 region: lab.region,
-                credentials: RouterConfiguration.credentials(of: lab)
+                credentials: RouterConfiguration.credentials(of: lab),
+                trustedProxies: lab.proxyProtocol.trustedProxies
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,
@@ -123,16 +132,29 @@ struct Serve: AsyncParsableCommand {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await upstream.shutdown()
+            throw error
+        }
+        try await upstream.shutdown()
     }
 
-    /// One store per bucket: the embedded store under `stateDir/buckets` for `store: embedded`.
-    static func stores(for lab: LabConfiguration) throws -> [String: any BucketResponder] {
+    /// One store per bucket: the embedded store under `stateDir/buckets` for `store: embedded`, a forwarder for
+    /// a bucket on an S3-compatible server.
+    static func stores(for lab: LabConfiguration, upstream: HTTPClient) throws -> [String: any BucketResponder] {
         let embeddedNames = lab.buckets.filter { $0.store == .embedded }.map(\.name.rawValue)
         var stores: [String: any BucketResponder] = [:]
         if !embeddedNames.isEmpty {
             let embedded = try EmbeddedBucketStore(directory: lab.stateDir + "/buckets", buckets: embeddedNames)
             for name in embeddedNames { stores[name] = embedded }
+        }
+        let keys = SigningKeyCache()
+        for bucket in lab.buckets {
+            if case .remote(let remote) = bucket.store {
+                stores[bucket.name.rawValue] = UpstreamBucketStore(store: remote, client: upstream, keyCache: keys)
+            }
         }
         return stores
     }

@@ -19,6 +19,8 @@ struct DataPlaneTests {
         vpcs:
           - {id: vpc-1a2b3c, cidrs: [127.0.10.0/24], endpoint: {id: vpce-1a2b3c4d}}
         internet: {cidrs: [127.0.20.0/24]}
+        """
+    static let embeddedBucket = """
         buckets: [{name: example-bucket, account: "123456789012"}]
         """
     static let accessKey = "AKIAIOSFODNN7EXAMPLE"
@@ -33,10 +35,11 @@ struct DataPlaneTests {
         var ca: String { directory.appendingPathComponent("certs/ca.pem").path }
         var endpoint: String { "https://s3.lab.localhost:\(ports.https)" }
 
-        static func start() async throws -> Lab {
+        /// Starts the lab with `buckets` (YAML) added to the common part.
+        static func start(buckets: String = DataPlaneTests.embeddedBucket) async throws -> Lab {
             let directory = try ConfigCheckTests.temporaryDirectory()
             let labFile = directory.appendingPathComponent("lab.yaml")
-            try DataPlaneTests.lab.write(to: labFile, atomically: true, encoding: .utf8)
+            try (DataPlaneTests.lab + "\n" + buckets).write(to: labFile, atomically: true, encoding: .utf8)
             let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
             let ports = try #require(try await ControlPlaneTests.ports(server), "\(server.output)")
             return Lab(directory: directory, server: server, ports: ports)

@@ -1,0 +1,115 @@
+import APRouterTestSupport
+import Foundation
+import Testing
+
+/// A bucket on a real S3-compatible server (`rclone serve s3`) behind an access point: the aws CLI talks to the
+/// router, the router forwards to rclone re-signed with the store's credentials, and what rclone stored is read
+/// from its folder on disk.
+@Suite(.serialized)
+struct ForwardingTests {
+    @Test func awsCLIThroughTheRouterToAnS3CompatibleServer() async throws {
+        let upstreamDirectory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: upstreamDirectory) }
+        let remote = upstreamDirectory.appendingPathComponent("real-bucket")
+        try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
+        let port = try BackgroundProcess.freeLoopbackPort()
+        let rclone = try BackgroundProcess(
+            [
+                "rclone", "serve", "s3", "--addr", "127.0.0.1:\(port)", "--auth-key",
+                "UPSTREAMKEY12345,upstream-secret-0123456789", "--force-path-style=true", "--log-level", "ERROR",
+                upstreamDirectory.path,
+            ],
+            environment: ["RCLONE_CONFIG": "/dev/null"]
+        )
+        defer { _ = rclone.stop() }
+        #expect(try await rclone.waitUntilListening(port: port), "\(rclone.output)")
+
+        let lab = try await DataPlaneTests.Lab.start(
+            buckets: """
+                buckets:
+                  - name: example-bucket
+                    account: "123456789012"
+                    store: {endpoint: "http://127.0.0.1:\(port)", bucket: real-bucket, accessKeyId: UPSTREAMKEY12345,
+                            secretAccessKey: upstream-secret-0123456789, pathStyle: true}
+                """
+        )
+        defer { _ = lab.stop() }
+        let created = try await lab.control(["create-access-point", "--name", "data-ap", "--bucket", "example-bucket"])
+        #expect(created.status == 0, "\(created.text)")
+
+        let file = lab.directory.appendingPathComponent("report.csv")
+        try "a,b\n1,2\n".write(to: file, atomically: true, encoding: .utf8)
+        let put = try await lab.aws([
+            "s3api", "put-object", "--bucket", DataPlaneTests.arn, "--key", "reports/q3 final.csv", "--body", file.path,
+        ])
+        #expect(put.status == 0, "\(put.text)\n\(lab.server.output.suffix(1500))")
+        // What rclone stored: the remote bucket's folder has the object under its key.
+        let stored = remote.appendingPathComponent("reports/q3 final.csv")
+        #expect(try String(contentsOf: stored, encoding: .utf8) == "a,b\n1,2\n")
+
+        let out = lab.directory.appendingPathComponent("out.csv")
+        let get = try await lab.aws([
+            "s3api", "get-object", "--bucket", DataPlaneTests.arn, "--key", "reports/q3 final.csv", out.path,
+        ])
+        #expect(get.status == 0, "\(get.text)")
+        #expect(try String(contentsOf: out, encoding: .utf8) == "a,b\n1,2\n")
+        let listed = try await lab.aws([
+            "s3api", "list-objects-v2", "--bucket", DataPlaneTests.arn, "--prefix", "reports/",
+        ])
+        #expect(listed.text.contains(#""Key": "reports/q3 final.csv""#), "\(listed.text)")
+        let missing = try await lab.aws(["s3api", "head-object", "--bucket", DataPlaneTests.arn, "--key", "nope"])
+        #expect(missing.status != 0 && missing.text.contains("404"), "upstream 404 passes through: \(missing.text)")
+
+        // The store goes away: the router answers 503 ServiceUnavailable itself.
+        _ = rclone.stop()
+        let down = try await lab.curl(
+            "data-ap-123456789012.s3.lab.localhost",
+            "/reports/q3%20final.csv",
+            from: "127.0.0.1"
+        )
+        #expect(down.contains("<Code>ServiceUnavailable</Code>") && down.hasSuffix(" 503"), "\(down)")
+        #expect(lab.stop() == 0)
+    }
+}
+
+/// Behind a load balancer: a trusted proxy's PROXY protocol header names the client, and that address decides the
+/// VPC origin; the header is required from the trusted proxy and refused from anyone else.
+@Suite(.serialized)
+struct ProxyProtocolTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Scripts/proxied_request.py").path
+
+    @Test func aTrustedProxyNamesTheClientAndNobodyElseMay() async throws {
+        let lab = try await DataPlaneTests.Lab.start(
+            buckets: DataPlaneTests.embeddedBucket + "\nproxyProtocol: {trustedProxies: [127.0.0.9/32]}"
+        )
+        defer { _ = lab.stop() }
+        let created = try await lab.control([
+            "create-access-point", "--name", "vpc-ap", "--bucket", "example-bucket",
+            "--vpc-configuration", "VpcId=vpc-1a2b3c",
+        ])
+        #expect(created.status == 0, "\(created.text)")
+        let host = "vpc-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+        func request(from bind: String, proxied: String?) async throws -> String {
+            try await ExternalCommand.run(
+                ["python3", Self.script, host, "\(lab.ports.https)", lab.ca, bind, "/missing"]
+                    + (proxied.map { [$0] } ?? [])
+            ).text
+        }
+        var inside = ""
+        for _ in 0..<40 where !inside.contains("NoSuchKey") {
+            inside = try await request(from: "127.0.0.9", proxied: "127.0.10.5")
+            if !inside.contains("NoSuchKey") { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(inside.hasPrefix("HTTP/1.1 404") && inside.contains("<Code>NoSuchKey</Code>"), "\(inside)")
+        let outside = try await request(from: "127.0.0.9", proxied: "127.0.20.5")
+        #expect(outside.hasPrefix("HTTP/1.1 403") && outside.contains("VPC"), "\(outside)")
+        // The trusted proxy must send the header; an untrusted peer may not (its "header" breaks TLS).
+        let bare = try await request(from: "127.0.0.9", proxied: nil)
+        #expect(bare.hasPrefix("CONNECTION FAILED"), "\(bare)")
+        let forged = try await request(from: "127.0.10.7", proxied: "127.0.10.5")
+        #expect(forged.hasPrefix("CONNECTION FAILED"), "\(forged)")
+        #expect(try await lab.logs("source=127.0.10.5"), "the access log shows the proxied client")
+        #expect(lab.stop() == 0)
+    }
+}
