@@ -89,6 +89,8 @@ let package = Package(
             dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // Adapter: glibc's mallopt, which Swift's Glibc module does not export (see aprouter's MemoryTuning).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
         // Server: the private-hosted-zone DNS emulator (zones, views, lookup, wire codec, UDP and TCP listeners).
         .target(
@@ -160,6 +162,7 @@ let package = Package(
         .executableTarget(
             name: "aprouter",
             dependencies: [
+                "CMalloc",
                 "UpstreamStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "BucketStore",

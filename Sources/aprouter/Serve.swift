@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel: LogLevel = .info
 
     func run() async throws {
+        MemoryTuning.apply()
         guard let lab = ConfigurationSource.load(config) else { throw ExitCode(1) }
         let logger = Logging.makeLogger(level: logLevel.level)
         let registry: SQLiteRegistry

@@ -1,0 +1,2 @@
+// glibc's malloc tuning (mallopt, M_MMAP_THRESHOLD): not part of Swift's Glibc module.
+#include <malloc.h>
