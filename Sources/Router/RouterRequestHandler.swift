@@ -113,6 +113,7 @@ public struct RouterRequestHandler: Sendable {
             )
             return await serveDataPlane(exchange, table: table.current, record: &record)
         }
+        record.operation = "S3Control"
         let bytes: [UInt8]
         do {
             guard let collected = try await body.collectedBytes(upTo: configuration.maximumControlBodyBytes) else {
