@@ -120,6 +120,15 @@ struct Serve: AsyncParsableCommand {
                     .init(service: router),
                     .init(service: admin),
                     .init(
+                        service: TryItService(
+                            lab: lab,
+                            authorityCertificatePath: certificates.authorityCertificatePath,
+                            router: router,
+                            dns: dns
+                        ),
+                        successTerminationBehavior: .ignore
+                    ),
+                    .init(
                         service: MultiRegionService(
                             processor: MultiRegionOperationProcessor(
                                 configuration: controlConfiguration,
