@@ -241,4 +241,47 @@ struct DataPlaneTests {
             #expect(harness.store.requests.isEmpty)
         }
     }
+
+    /// A multi-region access point goes to its bucket in the router's own region first and, while that store
+    /// is unreachable, to the next region's; a request with a body is never sent twice.
+    @Test func multiRegionAccessPointPrefersItsOwnRegionAndFailsOver() async throws {
+        let alias = try MultiRegionAccessPointAlias(validating: "mfzwi23gnjvgw.mrap")
+        let down = UnreachableStore()
+        let europe = RecordingStore()
+        let entry = AccessPointSnapshot.MultiRegionAccessPoint(
+            name: try MultiRegionAccessPointName(validating: "global"),
+            account: RouterHarness.account,
+            alias: alias,
+            routes: [
+                .init(
+                    region: try Region(validating: "eu-west-1"),
+                    bucket: try BucketName(validating: "eu-bucket"),
+                    bucketAccount: RouterHarness.account
+                ),
+                .init(
+                    region: RouterHarness.region,
+                    bucket: try BucketName(validating: "west-bucket"),
+                    bucketAccount: RouterHarness.account
+                ),
+            ]
+        )
+        let harness = try RouterHarness(
+            multiRegion: [entry],
+            extraBuckets: [
+                (name: "west-bucket", region: "us-west-2", store: down),
+                (name: "eu-bucket", region: "eu-west-1", store: europe),
+            ]
+        )
+        let host = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"
+        let get = await harness.send("GET", "/k", host: host)
+        #expect(get.response.status == 200, "\(get.body)")
+        #expect(get.record.accessPoint == "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap")
+        #expect(down.requests == 1, "the router's own region (us-west-2) is tried first")
+        #expect(europe.requests.first?.bucket == "eu-bucket", "then eu-west-1")
+
+        let put = await harness.send("PUT", "/k", host: host, body: "once")
+        #expect(put.response.status == 503, "a body is not sent twice: \(put.body)")
+        #expect(down.requests == 2)
+        #expect(europe.requests.count == 1)
+    }
 }

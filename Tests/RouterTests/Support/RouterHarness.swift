@@ -22,13 +22,29 @@ struct RouterHarness {
         userPolicy: String? = RouterHarness.allowAll,
         bucketPolicy: String? = nil,
         endpointPolicy: String? = nil,
-        accessPoints: [AccessPointSnapshot.AccessPoint] = [RouterHarness.accessPoint("internet-ap")]
+        accessPoints: [AccessPointSnapshot.AccessPoint] = [RouterHarness.accessPoint("internet-ap")],
+        multiRegion: [AccessPointSnapshot.MultiRegionAccessPoint] = [],
+        extraBuckets: [(name: String, region: String, store: any BucketResponder)] = []
     ) throws {
         var lab = LabConfiguration.embeddedDefault
         lab.accounts[0].users[0].policy = userPolicy
         lab.buckets[0].policy = bucketPolicy
         lab.vpcs[0].endpoint?.policy = endpointPolicy
+        var stores: [String: any BucketResponder] = [:]
+        for extra in extraBuckets {
+            lab.buckets.append(
+                LabConfiguration.Bucket(
+                    name: try BucketName(validating: extra.name),
+                    account: Self.account,
+                    region: try Region(validating: extra.region),
+                    policy: nil,
+                    store: .embedded
+                )
+            )
+            stores[extra.name] = extra.store
+        }
         let store = RecordingStore()
+        stores["example-bucket"] = store
         self.store = store
         self.handler = RouterRequestHandler(
             configuration: RouterConfiguration(
@@ -41,8 +57,10 @@ struct RouterHarness {
                 credentials: RouterConfiguration.credentials(of: lab)
             ),
             control: NoControl(),
-            table: try RouterTable(lab: lab).updating(with: Self.snapshot(accessPoints)),
-            stores: ["example-bucket": store],
+            table: try RouterTable(lab: lab).updating(
+                with: AccessPointSnapshot(version: 1, accessPoints: accessPoints, multiRegionAccessPoints: multiRegion)
+            ),
+            stores: stores,
             requestIDs: FixedIDs(),
             clock: { RouterHarness.now }
         )
@@ -106,6 +124,18 @@ struct RouterHarness {
         )
         let text = (try? await response.body.collected(upTo: 1 << 20)).flatMap { $0 }.map { String(buffer: $0) } ?? ""
         return (response, record, text)
+    }
+}
+
+/// A bucket store that cannot be reached: every request answers 503, as the forwarder does for a store that is
+/// down.
+final class UnreachableStore: BucketResponder {
+    private let count = Mutex(0)
+    var requests: Int { count.withLock { $0 } }
+
+    func respond(to request: BucketRequest) async -> S3Response {
+        count.withLock { $0 += 1 }
+        return S3ErrorRenderer(envelope: .s3).response(for: .serviceUnavailable, id: request.id)
     }
 }
 
