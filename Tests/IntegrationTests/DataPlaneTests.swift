@@ -17,7 +17,7 @@ struct DataPlaneTests {
                 secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
                 policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}
         vpcs:
-          - {id: vpc-1a2b3c, cidrs: [127.0.10.0/24], endpoint: {id: vpce-1a2b3c4d}}
+          - {id: vpc-1a2b3c, cidrs: [127.0.10.0/24], endpoint: {id: vpce-1a2b3c4d, policy: ENDPOINT_POLICY}}
         internet: {cidrs: [127.0.20.0/24]}
         """
     static let embeddedBucket = """
@@ -35,11 +35,16 @@ struct DataPlaneTests {
         var ca: String { directory.appendingPathComponent("certs/ca.pem").path }
         var endpoint: String { "https://s3.lab.localhost:\(ports.https)" }
 
-        /// Starts the lab with `buckets` (YAML) added to the common part.
-        static func start(buckets: String = DataPlaneTests.embeddedBucket) async throws -> Lab {
+        /// Starts the lab with `buckets` (YAML) added to the common part, and the VPC endpoint's policy (YAML or
+        /// JSON; null is the default full-access policy).
+        static func start(
+            buckets: String = DataPlaneTests.embeddedBucket,
+            endpointPolicy: String = "null"
+        ) async throws -> Lab {
             let directory = try ConfigCheckTests.temporaryDirectory()
             let labFile = directory.appendingPathComponent("lab.yaml")
-            try (DataPlaneTests.lab + "\n" + buckets).write(to: labFile, atomically: true, encoding: .utf8)
+            let text = DataPlaneTests.lab.replacingOccurrences(of: "ENDPOINT_POLICY", with: endpointPolicy)
+            try (text + "\n" + buckets).write(to: labFile, atomically: true, encoding: .utf8)
             let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
             let ports = try #require(try await ControlPlaneTests.ports(server), "\(server.output)")
             return Lab(directory: directory, server: server, ports: ports)
@@ -208,6 +213,43 @@ struct DataPlaneTests {
         #expect(denied.contains("<Code>AccessDenied</Code>"), "\(denied)")
         #expect(try await lab.logs("decision=explicit_deny"), "\(lab.server.output.suffix(1500))")
         #expect(lab.stop() == 0)
+    }
+
+    /// The seed's VPC endpoint policy, from a real source address in the VPC: it must grant both the access point
+    /// and the bucket. One that names only the bucket turns the request away; one that names both lets GET pass
+    /// and still refuses PUT.
+    @Test func vpcEndpointPolicyGrantsOnlyWhatItNamesForBothResources() async throws {
+        let host = "vpc-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+        func lab(allowing resources: String) async throws -> Lab {
+            let lab = try await Lab.start(
+                endpointPolicy:
+                    "{Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: \"*\", Action: \"s3:GetObject\", Resource: \(resources)}]}"
+            )
+            let created = try await lab.control([
+                "create-access-point", "--name", "vpc-ap", "--bucket", "example-bucket",
+                "--vpc-configuration", "VpcId=vpc-1a2b3c",
+            ])
+            #expect(created.status == 0, "\(created.text)")
+            try await Task.sleep(for: .milliseconds(1500))  // the snapshot reaches the router within a second
+            return lab
+        }
+        let bucketOnly = try await lab(allowing: "[\"arn:aws:s3:::example-bucket/*\"]")
+        defer { _ = bucketOnly.stop() }
+        let refused = try await bucketOnly.curl(host, "/missing", from: "127.0.10.5")
+        #expect(refused.contains("<Code>AccessDenied</Code>") && refused.hasSuffix(" 403"), "\(refused)")
+        #expect(try await bucketOnly.logs("decision=no_allow_vpc_endpoint"), "\(bucketOnly.server.output.suffix(800))")
+        #expect(bucketOnly.stop() == 0)
+
+        let both = try await lab(
+            allowing:
+                "[\"arn:aws:s3:::example-bucket/*\", \"arn:aws:s3:us-west-2:123456789012:accesspoint/vpc-ap/object/*\"]"
+        )
+        defer { _ = both.stop() }
+        let get = try await both.curl(host, "/missing", from: "127.0.10.5")
+        #expect(get.contains("<Code>NoSuchKey</Code>") && get.hasSuffix(" 404"), "GET reaches the store: \(get)")
+        let put = try await both.curl(host, "/new", from: "127.0.10.5", method: "PUT")
+        #expect(put.contains("<Code>AccessDenied</Code>") && put.hasSuffix(" 403"), "\(put)")
+        #expect(both.stop() == 0)
     }
 }
 
