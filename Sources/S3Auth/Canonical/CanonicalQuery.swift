@@ -53,8 +53,9 @@ public enum CanonicalQuery {
         }
     }
 
-    /// `bytes` with each valid `%XX` replaced by its byte; anything else is copied unchanged.
-    static func percentDecode(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    /// `bytes` with each valid `%XX` replaced by its byte; anything else (a stray `%` included) is copied
+    /// unchanged. Public so that a forwarder re-encoding a query reads it exactly as the signer does.
+    public static func percentDecode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
