@@ -1,3 +1,4 @@
+import AccessPointCore
 import Crypto
 
 /// A checksum S3 accepts in an `x-amz-checksum-*` header or aws-chunked trailer.

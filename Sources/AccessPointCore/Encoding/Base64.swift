@@ -1,7 +1,30 @@
-/// Standard base64 (RFC 4648 §4, padding required) for `BinaryEquals`, whose policy values are base64 text.
-/// Both sides are decoded before comparing, so two encodings of the same bytes are equal.
-enum Base64 {
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+/// Standard base64 with padding (RFC 4648 §4): `x-amz-checksum-*` and `Content-MD5` values, `BinaryEquals` policy
+/// values, listing continuation tokens. Small enough to keep every target free of Foundation; one copy for all.
+///
+/// Decoding is strict: the length must be a multiple of four and padding may stand only in the last two places,
+/// so one text has one meaning (two encodings of the same bytes decode equal).
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        let input = Array(bytes)
+        var out: [UInt8] = []
+        out.reserveCapacity((input.count + 2) / 3 * 4)
+        var index = 0
+        while index < input.count {
+            let b0 = input[index]
+            let b1 = index + 1 < input.count ? input[index + 1] : 0
+            let b2 = index + 2 < input.count ? input[index + 2] : 0
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            out.append(index + 1 < input.count ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            out.append(index + 2 < input.count ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 4 == 0 else { return nil }
         var output: [UInt8] = []
