@@ -282,7 +282,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["aprouter", "Registry", "AccessPointCore", "APRouterTestSupport"],
-            exclude: ["README.md"],
+            exclude: ["README.md", "Scripts"],
             swiftSettings: strictSettings
         ),
     ]
