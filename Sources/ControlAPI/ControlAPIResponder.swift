@@ -70,6 +70,9 @@ public struct ControlAPIResponder: S3Responder {
         case .getMultiRegionAccessPointPolicy(let name): try await getMultiRegionAccessPointPolicy(name, context)
         case .getMultiRegionAccessPointPolicyStatus(let name):
             try await getMultiRegionAccessPointPolicyStatus(name, context)
+        case .tagResource(let arn): try await tagResource(arn, request, context)
+        case .untagResource(let arn): try await untagResource(arn, request, context)
+        case .listTagsForResource(let arn): try await listTagsForResource(arn, context)
         case .multiRegionNotImplemented:
             throw .notImplemented.because("This Multi-Region Access Point operation is not implemented yet")
         }

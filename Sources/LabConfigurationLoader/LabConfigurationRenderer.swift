@@ -26,6 +26,10 @@ public enum LabConfigurationRenderer {
             ("stateDir", str(config.stateDir)),
             ("certsDir", str(config.certsDir)),
             ("zonesDir", str(config.zonesDir)),
+            (
+                "quotas",
+                map([("accessPointsPerAccountPerRegion", str(String(config.quotas.accessPointsPerAccountPerRegion)))])
+            ),
         ]
         root.append(
             (

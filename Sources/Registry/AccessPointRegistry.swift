@@ -4,11 +4,45 @@ public import AccessPointCore
 /// settings, multi-region access points and their asynchronous requests. Every change is one transaction, so a crash leaves the old state or the new one, never half of a
 /// change. The servers depend on this protocol only, so another store can replace SQLite without touching them.
 public protocol AccessPointRegistry: Sendable {
-    /// Stores a new access point.
+    /// Stores a new access point with its tags, in one transaction (CreateAccessPoint's `Tags`).
     ///
     /// - Throws: `RegistryError.alreadyExists` when (account, region, name) is taken; `.quotaExceeded` when the
     ///   account already has `quota` access points in the region.
-    func createAccessPoint(_ record: AccessPointRecord, quota: Int) async throws(RegistryError)
+    func createAccessPoint(
+        _ record: AccessPointRecord,
+        tags: [ResourceTag],
+        quota: Int
+    ) async throws(RegistryError)
+
+    /// An access point's tags, by key; nil when there is no such access point.
+    func accessPointTags(
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region
+    ) async throws(RegistryError) -> [ResourceTag]?
+
+    /// Merges `tags` into the access point's tags: a key already there takes the new value (TagResource).
+    ///
+    /// - Returns: false when there was no such access point.
+    /// - Throws: `RegistryError.quotaExceeded`, with nothing changed, when the merged set would have more than
+    ///   `limit` tags.
+    func tagAccessPoint(
+        _ tags: [ResourceTag],
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region,
+        limit: Int
+    ) async throws(RegistryError) -> Bool
+
+    /// Removes the tags with these keys; keys that are not there are ignored (UntagResource is idempotent).
+    ///
+    /// - Returns: false when there was no such access point.
+    func untagAccessPoint(
+        keys: [String],
+        named name: AccessPointName,
+        account: AccountID,
+        region: Region
+    ) async throws(RegistryError) -> Bool
 
     func accessPoint(
         named name: AccessPointName,
@@ -91,4 +125,11 @@ public protocol AccessPointRegistry: Sendable {
     /// The current snapshot at once, then a new one after each committed change (consecutive changes may be
     /// delivered as one). Each subscriber gets its own stream; ending iteration unsubscribes.
     func snapshots() -> AsyncStream<AccessPointSnapshot>
+}
+
+extension AccessPointRegistry {
+    /// Stores a new access point without tags.
+    public func createAccessPoint(_ record: AccessPointRecord, quota: Int) async throws(RegistryError) {
+        try await createAccessPoint(record, tags: [], quota: quota)
+    }
 }

@@ -81,7 +81,10 @@ struct Serve: AsyncParsableCommand {
             print("error: the bucket store in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
-        let controlConfiguration = ControlAPIConfiguration(lab: lab)
+        let controlConfiguration = ControlAPIConfiguration(
+            lab: lab,
+            accessPointQuota: lab.quotas.accessPointsPerAccountPerRegion
+        )
         let handler = RouterRequestHandler(
             configuration: RouterConfiguration(
                 https: lab.listeners.https,

@@ -270,4 +270,37 @@ struct BotocoreJudgeTests {
             ),
         ])
     }
+
+    @Test func taggingOperationsParseAsTheModelSays() async throws {
+        let harness = try H()
+        await harness.create("my-ap", extra: TaggingTests.tagsXML([("team", "blue")]))
+        let tag = await harness.send("POST", TaggingTests.path(), body: TaggingTests.body([("env", "lab test+1")]))
+        let list = await harness.send("GET", TaggingTests.path())
+        let untag = await harness.send("DELETE", TaggingTests.path(), query: "tagKeys=team&tagKeys=env")
+        let empty = await harness.send("GET", TaggingTests.path())
+        let missing = await harness.send(
+            "GET",
+            TaggingTests.path("arn:aws:s3:us-west-2:123456789012:accesspoint/nothing")
+        )
+        let bad = await harness.send("POST", TaggingTests.path(), body: TaggingTests.body([("aws:x", "y")]))
+        try await Self.judge([
+            ("TagResource", tag, "{}"),
+            (
+                "ListTagsForResource", list,
+                #"{"Tags":[{"Key":"env","Value":"lab test+1"},{"Key":"team","Value":"blue"}]}"#
+            ),
+            ("UntagResource", untag, "{}"),
+            ("ListTagsForResource", empty, #"{"Tags":[]}"#),
+            (
+                "ListTagsForResource", missing,
+                #"{"Error":{"Code":"NoSuchResource","Message":"The specified resource doesn't exist."},"#
+                    + #""HostId":"lab-host-id"}"#
+            ),
+            (
+                "TagResource", bad,
+                #"{"Error":{"Code":"InvalidTag","Message":"User-defined tag keys can't start with 'aws:'","#
+                    + #""TagKey":"aws:x"},"HostId":"lab-host-id"}"#
+            ),
+        ])
+    }
 }

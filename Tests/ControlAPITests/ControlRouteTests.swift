@@ -49,6 +49,21 @@ struct ControlRouteTests {
         ("GET", "/v20180820/mrap/instances/policy", .getMultiRegionAccessPoint(name: "policy")),
         ("GET", "/v20180820/mrap/instances/", nil),
         ("DELETE", "/v20180820/mrap/instances/my-mrap", nil),
+        // The greedy ARN of the tagging operations: `:` arrives encoded, `/` literal.
+        (
+            "POST", "/v20180820/tags/arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint/my-ap",
+            .tagResource(arn: "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap")
+        ),
+        (
+            "DELETE", "/v20180820/tags/arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint/my-ap",
+            .untagResource(arn: "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap")
+        ),
+        (
+            "GET", "/v20180820/tags/arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap",
+            .listTagsForResource(arn: "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap")
+        ),
+        ("GET", "/v20180820/tags/", nil),
+        ("PUT", "/v20180820/tags/arn%3Aaws%3As3%3A%3A%3Abucket", nil),
     ]
 
     @Test(arguments: Self.table)

@@ -70,6 +70,7 @@ struct LabConfigurationLoaderTests {
         #expect(remote.endpoint == "http://127.0.0.1:9000")
         #expect(remote.region.rawValue == "eu-west-1")
         #expect(lab.buckets[1].store == .embedded)
+        #expect(lab.quotas.accessPointsPerAccountPerRegion == 2500)
     }
 
     @Test func emptyFileIsTheDefaultsWithoutResources() throws {
@@ -77,6 +78,18 @@ struct LabConfigurationLoaderTests {
         #expect(lab.region == LabConfiguration.embeddedDefault.region)
         #expect(lab.accounts.isEmpty && lab.vpcs.isEmpty && lab.buckets.isEmpty)
         #expect(lab.zonesDir == "/tmp/zones")
+    }
+
+    @Test func accessPointQuotaDefaultsToTheSeedsThousandAndIsSettable() throws {
+        let empty = try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get()
+        #expect(empty.quotas.accessPointsPerAccountPerRegion == 1000)
+        let set = try LabConfigurationLoader.load(
+            yaml: "quotas: {accessPointsPerAccountPerRegion: 10000}",
+            baseDirectory: "/tmp"
+        ).get()
+        #expect(set.quotas.accessPointsPerAccountPerRegion == 10000)
+        let yaml = LabConfigurationRenderer.yaml(set)
+        #expect(yaml.contains("accessPointsPerAccountPerRegion: 10000"))
     }
 
     @Test(arguments: [
@@ -98,6 +111,10 @@ struct LabConfigurationLoaderTests {
             "accounts[0].users[0].accessKeyId", .invalidValue
         ),
         ("hostedZones: [{name: 'bad zone', file: z}]", "hostedZones[0].name", .invalidValue),
+        ("quotas: {accessPointsPerAccountPerRegion: 0}", "quotas.accessPointsPerAccountPerRegion", .invalidValue),
+        ("quotas: {accessPointsPerAccountPerRegion: many}", "quotas.accessPointsPerAccountPerRegion", .invalidValue),
+        ("quotas: {accessPointsPerAccountPerRegion: 1000001}", "quotas.accessPointsPerAccountPerRegion", .invalidValue),
+        ("quotas: {accessPoints: 10}", "quotas.accessPoints", .unknownKey),
         ("colour: blue", "colour", .unknownKey),
         ("region: us-west-2\nregion: eu-west-1", "", .duplicate),
     ])

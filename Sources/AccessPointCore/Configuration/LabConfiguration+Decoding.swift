@@ -42,7 +42,7 @@ extension LabConfiguration {
     static let topLevelKeys = [
         "region", "endpointSuffixes", "listeners", "proxyProtocol", "dns", "stateDir", "certsDir", "zonesDir",
         "accounts",
-        "vpcs", "internet", "buckets", "hostedZones",
+        "vpcs", "internet", "buckets", "hostedZones", "quotas",
     ]
 
     /// Reads the tree into a configuration. Keys left out take the embedded default's scalar settings (region,
@@ -109,6 +109,20 @@ extension LabConfiguration {
         }
         if let node = top["hostedZones"] {
             config.hostedZones = reader.list(node, "hostedZones").compactMap { reader.hostedZone($0) }
+        }
+        if let node = top["quotas"],
+            let fields = reader.fields(node, "quotas", allowed: ["accessPointsPerAccountPerRegion"]),
+            let quota = fields["accessPointsPerAccountPerRegion"]
+        {
+            let range = Quotas.accessPointsRange
+            if let value = reader.value(
+                quota,
+                fields.path("accessPointsPerAccountPerRegion"),
+                expected: "a whole number from \(range.lowerBound) to \(range.upperBound)",
+                { Int($0).flatMap { range.contains($0) ? $0 : nil } }
+            ) {
+                config.quotas.accessPointsPerAccountPerRegion = value
+            }
         }
         return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
     }

@@ -4,7 +4,8 @@ internal import Registry
 internal import S3HTTP
 
 extension ControlAPIResponder {
-    /// `PUT /v20180820/accesspoint/{name}` (spec §2.1, §2.4): returns exactly `AccessPointArn` and `Alias`.
+    /// `PUT /v20180820/accesspoint/{name}` (spec §2.1, §2.4): returns exactly `AccessPointArn` and `Alias`. Tags
+    /// given in `Tags` are stored with the access point in one transaction.
     func createAccessPoint(
         _ rawName: String,
         _ request: S3Request,
@@ -21,6 +22,7 @@ extension ControlAPIResponder {
             throw .malformedXML.because("Bucket is required")
         }
         let bucket = try labBucket(bucketText, bucketAccount: body.value("BucketAccountId"), context)
+        let tags = try body.child("Tags").map { list throws(S3Error) in try TagRules.tags(in: list) } ?? []
         let vpcId = try labVPC(body.child("VpcConfiguration")?.value("VpcId"), context)
         let record = AccessPointRecord(
             name: name,
@@ -34,7 +36,7 @@ extension ControlAPIResponder {
             creationDate: Date(timeIntervalSince1970: environment.now().timeIntervalSince1970.rounded(.down))
         )
         do {
-            try await registry.createAccessPoint(record, quota: configuration.accessPointQuota)
+            try await registry.createAccessPoint(record, tags: tags, quota: configuration.accessPointQuota)
         } catch RegistryError.alreadyExists {
             throw .accessPointAlreadyOwnedByYou.adding("AccessPointName", name.rawValue)
         } catch RegistryError.quotaExceeded {

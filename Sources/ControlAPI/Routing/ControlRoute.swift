@@ -25,6 +25,9 @@ enum ControlRoute: Equatable, Sendable {
     case putMultiRegionAccessPointPolicy
     case getMultiRegionAccessPointPolicy(name: String)
     case getMultiRegionAccessPointPolicyStatus(name: String)
+    case tagResource(arn: String)
+    case untagResource(arn: String)
+    case listTagsForResource(arn: String)
     /// A multi-region access point operation that is recognised but not implemented yet.
     case multiRegionNotImplemented
 
@@ -44,6 +47,17 @@ enum ControlRoute: Equatable, Sendable {
             case "PUT": self = .putPublicAccessBlock
             case "GET": self = .getPublicAccessBlock
             case "DELETE": self = .deletePublicAccessBlock
+            default: return nil
+            }
+        case (_, "tags") where segments.count >= 2:
+            // `{ResourceArn+}` is greedy: botocore encodes the ARN's `:` but leaves its `/` literal.
+            guard let arn = PercentDecoding.decode(segments[1...].joined(separator: "/")), !arn.isEmpty else {
+                return nil
+            }
+            switch method {
+            case "POST": self = .tagResource(arn: arn)
+            case "DELETE": self = .untagResource(arn: arn)
+            case "GET": self = .listTagsForResource(arn: arn)
             default: return nil
             }
         case ("GET", "accesspoint") where segments.count == 1:

@@ -89,6 +89,23 @@ enum RegistrySchema {
                     """
             )
         }
+        migrator.registerMigration("v4: access point tags") { db in
+            // Tags go with their access point: deleting it deletes them (foreign keys are on in GRDB).
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_point_tag (
+                        account TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        PRIMARY KEY (account, region, name, key),
+                        FOREIGN KEY (account, region, name) REFERENCES access_point (account, region, name)
+                            ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

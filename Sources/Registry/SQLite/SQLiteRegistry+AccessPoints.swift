@@ -3,7 +3,11 @@ internal import Foundation
 internal import GRDB
 
 extension SQLiteRegistry {
-    public func createAccessPoint(_ record: AccessPointRecord, quota: Int) async throws(RegistryError) {
+    public func createAccessPoint(
+        _ record: AccessPointRecord,
+        tags: [ResourceTag],
+        quota: Int
+    ) async throws(RegistryError) {
         try await write { db in
             let count =
                 try Int.fetchOne(
@@ -36,6 +40,7 @@ extension SQLiteRegistry {
                     Int64(record.creationDate.timeIntervalSince1970.rounded(.down)), record.policy,
                 ]
             )
+            try Self.insertTags(tags, db, record.account, record.region, record.name)
         }
     }
 

@@ -1,0 +1,213 @@
+import APRouterTestSupport
+import Foundation
+import Testing
+
+/// Terraform's AWS provider (5.100.0, from the filesystem mirror in /opt/tf-plugins) manages access points,
+/// their policy, the account's Block Public Access and a multi-region access point through aprouter: apply,
+/// then a plan that must find no changes (every field read back equals what was sent), then destroy.
+///
+/// The provider is a static Go binary that neither resolves `*.localhost` nor lets us drop the account-id host
+/// prefix, so it reaches aprouter through Scripts/connect_proxy.py, given as the provider's `https_proxy`.
+@Suite(.serialized)
+struct TerraformTests {
+    static let account = "123456789012"
+    static let lab = """
+        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0"}
+        accounts:
+          - id: "\(account)"
+            users: [{name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}]
+        vpcs: [{id: vpc-1a2b3c, cidrs: [127.0.10.0/24]}]
+        buckets: [{name: example-bucket, account: "\(account)"}]
+        """
+
+    static let mirror = "/opt/tf-plugins"
+    static let proxyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Scripts/connect_proxy.py").path
+
+    static func configuration(port: Int, proxyPort: Int) -> String {
+        let endpoint = "https://s3.lab.localhost:\(port)"
+        let policy = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\(account):root"},\
+            "Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:\(account):accesspoint/tf-internet/object/*"}]}
+            """
+        return """
+            terraform {
+              required_providers {
+                aws = { source = "hashicorp/aws", version = "5.100.0" }
+              }
+            }
+
+            provider "aws" {
+              region                      = "us-west-2"
+              access_key                  = "AKIAIOSFODNN7EXAMPLE"
+              secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+              skip_credentials_validation = true
+              skip_requesting_account_id  = true
+              skip_metadata_api_check     = true
+              skip_region_validation      = true
+              s3_use_path_style           = false
+              https_proxy                 = "http://127.0.0.1:\(proxyPort)"
+              # Fail fast instead of retrying for many minutes when aprouter is not answering.
+              max_retries                 = 2
+              endpoints {
+                s3control = "\(endpoint)"
+                s3        = "\(endpoint)"
+              }
+            }
+
+            resource "aws_s3_access_point" "internet" {
+              account_id = "\(account)"
+              bucket     = "example-bucket"
+              name       = "tf-internet"
+              public_access_block_configuration {
+                block_public_acls       = true
+                ignore_public_acls      = true
+                block_public_policy     = true
+                restrict_public_buckets = false
+              }
+              # The policy is managed by aws_s3control_access_point_policy below, as the provider's docs say.
+              lifecycle {
+                ignore_changes = [policy]
+              }
+            }
+
+            resource "aws_s3_access_point" "vpc" {
+              account_id = "\(account)"
+              bucket     = "example-bucket"
+              name       = "tf-vpc"
+              vpc_configuration {
+                vpc_id = "vpc-1a2b3c"
+              }
+            }
+
+            resource "aws_s3control_access_point_policy" "internet" {
+              access_point_arn = aws_s3_access_point.internet.arn
+              policy           = jsonencode(jsondecode(<<-POLICY
+                \(policy)
+                POLICY
+              ))
+            }
+
+            resource "aws_s3_account_public_access_block" "account" {
+              account_id              = "\(account)"
+              block_public_acls       = true
+              ignore_public_acls      = false
+              block_public_policy     = true
+              restrict_public_buckets = false
+            }
+
+            resource "aws_s3control_multi_region_access_point" "global" {
+              account_id = "\(account)"
+              details {
+                name = "tf-global"
+                region {
+                  bucket = "example-bucket"
+                }
+              }
+            }
+            """
+    }
+
+    @Test func terraformAppliesPlansNoChangesAndDestroys() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.lab.write(to: directory.appendingPathComponent("lab.yaml"), atomically: true, encoding: .utf8)
+        let server = try RunningServer(
+            arguments: ["serve", "--config", directory.appendingPathComponent("lab.yaml").path],
+            in: directory
+        )
+        defer { _ = server.stop() }
+        let ports = try #require(try await ControlPlaneTests.ports(server), "\(server.output)")
+
+        let proxy = try RunningProxy(script: Self.proxyScript, targetPort: ports.https)
+        defer { proxy.stop() }
+        let proxyPort = try #require(try await proxy.port(), "\(proxy.output)")
+
+        let work = directory.appendingPathComponent("terraform")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try Self.configuration(port: ports.https, proxyPort: proxyPort)
+            .write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
+        let cliConfig = directory.appendingPathComponent("terraform.rc")
+        try """
+        provider_installation {
+          filesystem_mirror {
+            path = "\(Self.mirror)"
+          }
+        }
+        """.write(to: cliConfig, atomically: true, encoding: .utf8)
+        let ca = directory.appendingPathComponent("certs/ca.pem").path
+        let environment = [
+            "TF_CLI_CONFIG_FILE": cliConfig.path,
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_CA_BUNDLE": ca,
+            "SSL_CERT_FILE": ca,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+        func terraform(_ arguments: [String]) async throws -> ExternalCommand.Output {
+            try await ExternalCommand.run(
+                ["terraform", "-chdir=\(work.path)"] + arguments + ["-no-color"],
+                environment: environment
+            )
+        }
+
+        let initialized = try await terraform(["init", "-input=false"])
+        try #require(initialized.status == 0, "\(initialized.text)")
+        let applied = try await terraform(["apply", "-auto-approve", "-input=false"])
+        #expect(applied.status == 0, "\(applied.text)\n\(server.output.suffix(4000))")
+        if applied.status == 0 {
+            // 0: no changes. 2 would mean a field came back different from what Terraform sent.
+            let planned = try await terraform(["plan", "-detailed-exitcode", "-input=false"])
+            #expect(planned.status == 0, "\(planned.text)")
+        }
+        let destroyed = try await terraform(["destroy", "-auto-approve", "-input=false"])
+        #expect(destroyed.status == 0, "\(destroyed.text)")
+        let state = try await terraform(["state", "list"])
+        #expect(
+            state.status == 0 && state.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+            "\(state.text)"
+        )
+        #expect(server.stop() == 0, "\(server.output.suffix(4000))")
+    }
+}
+
+/// Scripts/connect_proxy.py, running until stopped.
+final class RunningProxy: Sendable {
+    let process: Process
+    private let log = LogBuffer()
+
+    init(script: String, targetPort: Int) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, String(targetPort)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [log] handle in
+            log.append(String(decoding: handle.availableData, as: UTF8.self))
+        }
+        try process.run()
+    }
+
+    var output: String { log.text }
+
+    /// The port from the proxy's `port=N` line, waiting up to five seconds.
+    func port() async throws -> Int? {
+        for _ in 0..<500 {
+            if let range = output.firstRange(of: /port=(\d+)/) {
+                return Int(output[range].dropFirst("port=".count))
+            }
+            if !process.isRunning { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
