@@ -133,11 +133,18 @@ public struct RouterTable: Sendable {
         var accessPoints: [String: AccessPoint] = [:]
         var aliases: [String: AccessPoint] = [:]
         for entry in snapshot.accessPoints {
+            let key = Self.key(entry.account, entry.region, entry.name)
             let arn = AccessPointARN(region: entry.region, account: entry.account, name: entry.name)
+            // A policy is compiled once: an access point whose policy text did not change keeps its document, so
+            // a snapshot after one change costs lookups, not a parse of every policy again.
+            let previous = self.accessPoints[key]
+            let policy =
+                previous.map { $0.entry.policy == entry.policy } == true
+                ? previous?.policy : Self.stored(entry.policy, .accessPoint)
             let accessPoint = AccessPoint(
                 entry: entry,
                 arn: arn,
-                policy: Self.stored(entry.policy, .accessPoint),
+                policy: policy,
                 bucket: lab.buckets[entry.bucket.rawValue],
                 publicAccessBlock: .effective(
                     account: snapshot.accountPublicAccessBlocks[entry.account],
@@ -145,7 +152,7 @@ public struct RouterTable: Sendable {
                     accessPoint: entry.publicAccessBlock
                 )
             )
-            accessPoints[Self.key(entry.account, entry.region, entry.name)] = accessPoint
+            accessPoints[key] = accessPoint
             aliases[entry.alias] = accessPoint
         }
         var multiRegion: [String: MultiRegionAccessPoint] = [:]
