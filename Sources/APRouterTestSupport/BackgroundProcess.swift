@@ -69,25 +69,31 @@ public final class BackgroundProcess: Sendable {
         return process.terminationStatus
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick for port 0), for servers that cannot
-    /// report the port they bound.
+    /// A TCP port on 127.0.0.1 that is free now, for servers that cannot report the port they bound.
+    ///
+    /// Ports come from below the kernel's ephemeral range (32768–60999 by default) and are never handed out twice
+    /// in one test process. The kernel's own pick for port 0 would not do: a server started at the same time by
+    /// another test binds port 0 too, may be given the same port before this one binds it, and the test then talks
+    /// to the wrong server (it happened: rclone's port answered by a router's plain-HTTP listener).
     public static func freeLoopbackPort() throws -> Int {
+        for _ in 0..<PortAllocator.range.count {
+            let port = PortAllocator.next()
+            if canBind(port: port) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound now.
+    private static func canBind(port: Int) -> Bool {
         let fd = socket(AF_INET, Self.streamType, 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw POSIXError(.EINVAL) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Whether a TCP connection to `host:port` (an IPv4 address) succeeds now.
@@ -117,6 +123,21 @@ public final class BackgroundProcess: Sendable {
     #else
     private static let streamType = SOCK_STREAM
     #endif
+}
+
+/// Hands out the ports of `range` in turn from a random start, so that parallel tests (and two test runs) rarely
+/// meet.
+private enum PortAllocator {
+    static let range = 20_000..<32_000
+    private static let cursor = Mutex(Int.random(in: range))
+
+    static func next() -> Int {
+        cursor.withLock { cursor in
+            let port = cursor
+            cursor = cursor + 1 == range.upperBound ? range.lowerBound : cursor + 1
+            return port
+        }
+    }
 }
 
 /// Text a pipe's handler thread appends and the test reads.
