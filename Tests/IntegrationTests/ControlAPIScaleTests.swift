@@ -163,12 +163,7 @@ struct ControlAPIScaleTests {
         var description: String { message }
     }
 
-    @Test(
-        .disabled(
-            "Passes (311 s) but too slow for make test: every create rebuilds the whole snapshot; re-enable once rebuilds are coalesced"
-        )
-    )
-    func listsTwentyFiveHundredAccessPointsAThousandAtATime() async throws {
+    @Test func listsTwentyFiveHundredAccessPointsAThousandAtATime() async throws {
         let lab = try await Lab()
         let report = try await lab.load(["bulk", "--count", "2500", "--threads", "16"])
         #expect(report.errors.isEmpty, "\(report.errors)")

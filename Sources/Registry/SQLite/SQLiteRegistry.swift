@@ -87,24 +87,49 @@ public final class SQLiteRegistry: AccessPointRegistry {
         try await read(Self.readSnapshot)
     }
 
+    /// Observes only the snapshot version, a one-row read after each commit, and reads the whole snapshot once per
+    /// version the subscriber has not seen: a burst of commits while a snapshot is being read or consumed becomes
+    /// one snapshot, so a burst of n creates costs far fewer than n full reads (it was one per commit, O(n²)).
     public func snapshots() -> AsyncStream<AccessPointSnapshot> {
+        let (versions, versionContinuation) = AsyncStream.makeStream(
+            of: UInt64.self,
+            bufferingPolicy: .bufferingNewest(1)
+        )
+        let observation = ValueObservation.tracking(Self.readVersion).removeDuplicates()
+        let cancellable = observation.start(
+            in: writer,
+            scheduling: .async(onQueue: DispatchQueue(label: "registry.snapshots")),
+            onError: { _ in versionContinuation.finish() },
+            onChange: { versionContinuation.yield($0) }
+        )
         let (stream, continuation) = AsyncStream.makeStream(
             of: AccessPointSnapshot.self,
             bufferingPolicy: .bufferingNewest(1)
         )
-        let observation = ValueObservation.tracking(Self.readSnapshot).removeDuplicates()
-        let cancellable = observation.start(
-            in: writer,
-            scheduling: .async(onQueue: DispatchQueue(label: "registry.snapshots")),
-            onError: { _ in continuation.finish() },
-            onChange: { continuation.yield($0) }
-        )
-        continuation.onTermination = { _ in cancellable.cancel() }
+        let reader = Task { [self] in
+            var delivered: UInt64?
+            for await version in versions {
+                if let delivered, version <= delivered { continue }
+                guard let snapshot = try? await self.snapshot() else { break }
+                delivered = snapshot.version
+                continuation.yield(snapshot)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            cancellable.cancel()
+            versionContinuation.finish()
+            reader.cancel()
+        }
         return stream
     }
 
+    static func readVersion(_ db: Database) throws -> UInt64 {
+        try UInt64.fetchOne(db, sql: "SELECT version FROM snapshot_version WHERE id = 1") ?? 0
+    }
+
     static func readSnapshot(_ db: Database) throws -> AccessPointSnapshot {
-        let version = try UInt64.fetchOne(db, sql: "SELECT version FROM snapshot_version WHERE id = 1") ?? 0
+        let version = try readVersion(db)
         let rows = try Row.fetchAll(
             db,
             sql: """
