@@ -14,12 +14,14 @@ public enum LabConfigurationRenderer {
             ("endpointSuffixes", seq(config.endpointSuffixes.map { str($0) })),
             (
                 "listeners",
-                map([
-                    ("https", str(config.listeners.https.description)),
-                    ("http", str(config.listeners.http.description)),
-                    ("dns", str(config.listeners.dns.description)),
-                    ("admin", str(config.listeners.admin.description)),
-                ])
+                map(
+                    [
+                        ("https", str(config.listeners.https.description)),
+                        ("http", str(config.listeners.http.description)),
+                        ("dns", str(config.listeners.dns.description)),
+                        ("admin", str(config.listeners.admin.description)),
+                    ] + (config.listeners.proxy.map { [(str("proxy"), str($0.description))] } ?? [])
+                )
             ),
             ("proxyProtocol", map([("trustedProxies", cidrs(config.proxyProtocol.trustedProxies))])),
             ("dns", map([("trustedResolvers", cidrs(config.dns.trustedResolvers))])),

@@ -6,6 +6,10 @@ public import S3Auth
 public struct RouterConfiguration: Sendable {
     public var https: ListenAddress
     public var http: ListenAddress
+    /// The HTTP CONNECT forward proxy, when the lab has one.
+    public var proxy: ListenAddress?
+    /// The lab's endpoint suffixes: the proxy tunnels only hosts under them.
+    public var endpointSuffixes: [String]
     /// PEM of the server certificate (the lab CA's issue) and its private key.
     public var certificatePEM: String
     public var privateKeyPEM: String
@@ -28,10 +32,14 @@ public struct RouterConfiguration: Sendable {
         region: Region,
         credentials: StaticCredentialLookup,
         maximumControlBodyBytes: Int = 1 << 20,
-        trustedProxies: [CIDRBlock] = []
+        trustedProxies: [CIDRBlock] = [],
+        proxy: ListenAddress? = nil,
+        endpointSuffixes: [String] = []
     ) {
         self.https = https
         self.http = http
+        self.proxy = proxy
+        self.endpointSuffixes = endpointSuffixes
         self.certificatePEM = certificatePEM
         self.privateKeyPEM = privateKeyPEM
         self.classifier = classifier

@@ -10,16 +10,17 @@ import S3HTTP
 public import ServiceLifecycle
 import Synchronization
 
-/// The router's listeners: HTTPS (TLS 1.2+, HTTP/1.1) for every S3 and S3 Control request, and plain HTTP, which
-/// answers every request with an S3 error saying HTTPS is required and forwards nothing.
+/// The router's listeners: HTTPS (TLS 1.2+, HTTP/1.1) for every S3 and S3 Control request; plain HTTP, which
+/// answers every request with an S3 error saying HTTPS is required and forwards nothing; and, when configured, an
+/// HTTP CONNECT forward proxy whose tunnels to the endpoint hosts end here, served exactly as HTTPS connections.
 ///
-/// A `Service`: `run()` binds both, accepts until graceful shutdown, then closes its listeners.
+/// A `Service`: `run()` binds them, accepts until graceful shutdown, then closes its listeners.
 public final class RouterServer: Service, Sendable {
     private let configuration: RouterConfiguration
     private let handler: RouterRequestHandler
     private let logger: Logger
     private let metrics: RouterMetrics
-    private let ports = Mutex<(https: Int, http: Int)?>(nil)
+    private let ports = Mutex<(https: Int, http: Int, proxy: Int?)?>(nil)
 
     public init(handler: RouterRequestHandler, metrics: RouterMetrics = RouterMetrics(), logger: Logger) {
         self.configuration = handler.configuration
@@ -29,7 +30,7 @@ public final class RouterServer: Service, Sendable {
     }
 
     /// The ports bound, once `run()` has bound them.
-    public var boundPorts: (https: Int, http: Int)? { ports.withLock { $0 } }
+    public var boundPorts: (https: Int, http: Int, proxy: Int?)? { ports.withLock { $0 } }
 
     public func run() async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
@@ -42,45 +43,77 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let https = try await bind(configuration.https) { channel, facts in
-            // The SNI sniffer reads the ClientHello's server name before TLS starts, then removes itself; the
-            // name is kept for the connection so each request's Host can be held to it (no domain fronting).
-            try channel.pipeline.syncOperations.addHandlers(
-                ByteToMessageHandler(
-                    SNIHandler { result in
-                        if case .hostname(let name) = result { facts.serverName = name }
-                        return channel.eventLoop.makeSucceededVoidFuture()
-                    }
-                ),
-                NIOSSLServerHandler(context: context),
-                HandshakeCounter(metrics: self.metrics)
-            )
+            try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
         }
-        let http = try await bind(configuration.http) { _, _ in }
-        let bound = (https.channel.localAddress?.port ?? 0, http.channel.localAddress?.port ?? 0)
-        ports.withLock { $0 = bound }
-        logger.info(
-            "router: listening",
-            metadata: ["router.https_port": "\(bound.0)", "router.http_port": "\(bound.1)"]
+        let http = try await bind(configuration.http) { channel, facts in
+            try Self.addHTTP(to: channel, facts: facts)
+        }
+        var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
+        if let address = configuration.proxy {
+            proxy = try await bindProxy(address) { channel, facts in
+                try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
+            }
+        }
+        let tunnels = proxy
+        let bound = (
+            https: https.channel.localAddress?.port ?? 0, http: http.channel.localAddress?.port ?? 0,
+            proxy: proxy?.channel.localAddress?.port
         )
+        ports.withLock { $0 = bound }
+        var metadata: Logger.Metadata = [
+            "router.https_port": "\(bound.https)", "router.http_port": "\(bound.http)",
+        ]
+        if let port = bound.proxy { metadata["router.proxy_port"] = "\(port)" }
+        logger.info("router: listening", metadata: metadata)
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await self.accept(https, secure: true) }
                 group.addTask { try await self.accept(http, secure: false) }
+                if let tunnels { group.addTask { try await self.acceptTunnels(tunnels) } }
             }
         } onGracefulShutdown: {
             https.channel.close(promise: nil)
             http.channel.close(promise: nil)
+            tunnels?.channel.close(promise: nil)
         }
+    }
+
+    /// TLS, then HTTP/1.1. The SNI sniffer reads the ClientHello's server name before TLS starts, then removes
+    /// itself; the name is kept for the connection so each request's Host can be held to it (no domain fronting).
+    private static func addHTTPS(
+        to channel: any Channel,
+        facts: ConnectionFacts,
+        context: NIOSSLContext,
+        metrics: RouterMetrics
+    ) throws -> Connection {
+        try channel.pipeline.syncOperations.addHandlers(
+            ByteToMessageHandler(
+                SNIHandler { result in
+                    if case .hostname(let name) = result { facts.serverName = name }
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                }
+            ),
+            NIOSSLServerHandler(context: context),
+            HandshakeCounter(metrics: metrics)
+        )
+        return try addHTTP(to: channel, facts: facts)
+    }
+
+    /// The connection's facts, HTTP/1.1 and the async wrapper, at the end of the pipeline.
+    private static func addHTTP(to channel: any Channel, facts: ConnectionFacts) throws -> Connection {
+        try channel.pipeline.syncOperations.addHandler(facts)
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        return try Connection(wrappingChannelSynchronously: channel)
     }
 
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
-    /// Binds a listener whose connections get `configure`'s handlers, then HTTP/1.1. A connection from a trusted
-    /// proxy starts with its PROXY protocol header, read first.
-    private func bind(
+    /// Binds a listener whose connections get `configure`'s handlers. A connection from a trusted proxy starts with
+    /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
+    private func bind<Output: Sendable>(
         _ address: ListenAddress,
-        _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Void
-    ) async throws -> NIOAsyncChannel<Connection, Never> {
+        _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Output
+    ) async throws -> NIOAsyncChannel<Output, Never> {
         let trusted = configuration.trustedProxies
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -93,12 +126,28 @@ public final class RouterServer: Service, Sendable {
                             ByteToMessageHandler(ProxyProtocolDecoder(facts: facts))
                         )
                     }
-                    try configure(channel, facts)
-                    try channel.pipeline.syncOperations.addHandler(facts)
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    return try configure(channel, facts)
                 }
             }
+    }
+
+    /// Binds the forward proxy: each connection yields, once its CONNECT was accepted, the HTTPS connection that
+    /// `tunnel` set up in its place (a refused one never yields).
+    private func bindProxy(
+        _ address: ListenAddress,
+        tunnel: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Connection
+    ) async throws -> NIOAsyncChannel<EventLoopFuture<Connection>, Never> {
+        let suffixes = configuration.endpointSuffixes
+        let logger = logger
+        return try await bind(address) { channel, facts in
+            let promise = channel.eventLoop.makePromise(of: Connection.self)
+            try channel.pipeline.syncOperations.addHandler(
+                ConnectTunnelHandler(suffixes: suffixes, promise: promise, logger: logger) { channel in
+                    try tunnel(channel, facts)
+                }
+            )
+            return promise.futureResult
+        }
     }
 
     private func accept(_ listener: NIOAsyncChannel<Connection, Never>, secure: Bool) async throws {
@@ -106,6 +155,19 @@ public final class RouterServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in connections {
                     group.addTask { await self.serve(connection, secure: secure) }
+                }
+            }
+        }
+    }
+
+    private func acceptTunnels(_ listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>) async throws {
+        try await listener.executeThenClose { tunnels in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await tunnel in tunnels {
+                    group.addTask {
+                        guard let connection = try? await tunnel.get() else { return }
+                        await self.serve(connection, secure: true)
+                    }
                 }
             }
         }

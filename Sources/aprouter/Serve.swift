@@ -94,7 +94,9 @@ struct Serve: AsyncParsableCommand {
                 classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
                 region: lab.region,
                 credentials: RouterConfiguration.credentials(of: lab),
-                trustedProxies: lab.proxyProtocol.trustedProxies
+                trustedProxies: lab.proxyProtocol.trustedProxies,
+                proxy: lab.listeners.proxy,
+                endpointSuffixes: lab.endpointSuffixes
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,
@@ -111,7 +113,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger
         )
         logger.notice(
-            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API and the access points; plain HTTP on \(lab.listeners.http) refuses every request"
+            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API and the access points; plain HTTP on \(lab.listeners.http) refuses every request\(lab.listeners.proxy.map { "; the forward proxy on \($0) tunnels HTTPS to the endpoint hosts" } ?? "")"
         )
         logger.notice("TLS: export AWS_CA_BUNDLE=\(certificates.authorityCertificatePath)")
         let group = ServiceGroup(

@@ -12,6 +12,9 @@ struct TryItBlock {
     let authorityCertificatePath: String
     let httpsPort: Int
     let dnsPort: Int
+    /// The forward proxy's port, when the lab has one: the block then also reads the object by the real AWS
+    /// hostname through it.
+    var proxyPort: Int?
 
     /// The block, or nil when the lab has nothing to try with (no user, no bucket, no lab endpoint suffix).
     var text: String? {
@@ -22,6 +25,14 @@ struct TryItBlock {
         let endpoint = "--endpoint-url https://s3.\(suffix):\(httpsPort)"
         let arn = "arn:\(lab.region.partition):s3:\(lab.region):\(account.id):accesspoint/try-ap"
         let dnsHost = lab.listeners.dns.host.description
+        var proxied = ""
+        if let address = lab.listeners.proxy, let proxyPort {
+            proxied = """
+                  # the same object by its real AWS hostname, through the forward proxy (no --endpoint-url):
+                  HTTPS_PROXY=http://\(address.host):\(proxyPort) aws s3api get-object --bucket \(arn) --key hello.txt hello-real.txt >/dev/null && cat hello-real.txt
+
+                """
+        }
         return """
             Try it in another shell (the lab's first user; names under .\(suffix) resolve to loopback):
 
@@ -32,7 +43,7 @@ struct TryItBlock {
               echo "hello through an access point" > hello.txt
               aws s3api put-object \(endpoint) --bucket \(arn) --key hello.txt --body hello.txt
               aws s3api get-object \(endpoint) --bucket \(arn) --key hello.txt hello-back.txt && cat hello-back.txt
-              dig @\(dnsHost) -p \(dnsPort) +short try-ap-\(account.id).s3-accesspoint.\(lab.region).amazonaws.com
+            \(proxied)  dig @\(dnsHost) -p \(dnsPort) +short try-ap-\(account.id).s3-accesspoint.\(lab.region).amazonaws.com
 
             """
     }
@@ -59,7 +70,8 @@ struct TryItService: Service {
                     lab: lab,
                     authorityCertificatePath: authorityCertificatePath,
                     httpsPort: https,
-                    dnsPort: dnsPort
+                    dnsPort: dnsPort,
+                    proxyPort: router.boundPorts?.proxy
                 )
                 if let text = block.text {
                     var stderr = StandardError()

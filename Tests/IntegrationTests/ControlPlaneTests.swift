@@ -17,6 +17,8 @@ struct ControlPlaneTests {
         var https: Int
         var http: Int
         var dns: Int
+        /// The forward proxy's port, when the lab has `listeners.proxy`.
+        var proxy: Int?
     }
 
     static func ports(_ server: RunningServer) async throws -> Ports? {
@@ -26,7 +28,7 @@ struct ControlPlaneTests {
                 let http = Self.value("router.http_port", in: output),
                 let dns = Self.value("dns.port", in: output)
             {
-                return Ports(https: https, http: http, dns: dns)
+                return Ports(https: https, http: http, dns: dns, proxy: Self.value("router.proxy_port", in: output))
             }
             if !server.process.isRunning { return nil }
             try await Task.sleep(for: .milliseconds(10))

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized)
 struct DataPlaneTests {
     static let lab = """
-        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0"}
+        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0", proxy: "127.0.0.1:0"}
         accounts:
           - id: "123456789012"
             users:

@@ -6,13 +6,13 @@ import Testing
 /// their policy, the account's Block Public Access and a multi-region access point through aprouter: apply,
 /// then a plan that must find no changes (every field read back equals what was sent), then destroy.
 ///
-/// The provider is a static Go binary that neither resolves `*.localhost` nor lets us drop the account-id host
-/// prefix, so it reaches aprouter through Scripts/connect_proxy.py, given as the provider's `https_proxy`.
+/// The provider has no `endpoints` override: it uses the real AWS hostnames and reaches aprouter through its
+/// forward proxy (`listeners.proxy`), given as the provider's `https_proxy`, exactly as a user would.
 @Suite(.serialized)
 struct TerraformTests {
     static let account = "123456789012"
     static let lab = """
-        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0"}
+        listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0", proxy: "127.0.0.1:0"}
         accounts:
           - id: "\(account)"
             users: [{name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}]
@@ -21,11 +21,8 @@ struct TerraformTests {
         """
 
     static let mirror = "/opt/tf-plugins"
-    static let proxyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Scripts/connect_proxy.py").path
 
-    static func configuration(port: Int, proxyPort: Int) -> String {
-        let endpoint = "https://s3.lab.localhost:\(port)"
+    static func configuration(proxyPort: Int) -> String {
         let policy = """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\(account):root"},\
             "Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:\(account):accesspoint/tf-internet/object/*"}]}
@@ -49,10 +46,6 @@ struct TerraformTests {
               https_proxy                 = "http://127.0.0.1:\(proxyPort)"
               # Fail fast instead of retrying for many minutes when aprouter is not answering.
               max_retries                 = 2
-              endpoints {
-                s3control = "\(endpoint)"
-                s3        = "\(endpoint)"
-              }
             }
 
             resource "aws_s3_access_point" "internet" {
@@ -119,13 +112,11 @@ struct TerraformTests {
         defer { _ = server.stop() }
         let ports = try #require(try await ControlPlaneTests.ports(server), "\(server.output)")
 
-        let proxy = try RunningProxy(script: Self.proxyScript, targetPort: ports.https)
-        defer { proxy.stop() }
-        let proxyPort = try #require(try await proxy.port(), "\(proxy.output)")
+        let proxyPort = try #require(ports.proxy, "\(server.output)")
 
         let work = directory.appendingPathComponent("terraform")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        try Self.configuration(port: ports.https, proxyPort: proxyPort)
+        try Self.configuration(proxyPort: proxyPort)
             .write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
         let cliConfig = directory.appendingPathComponent("terraform.rc")
         try """
@@ -171,45 +162,5 @@ struct TerraformTests {
             "\(state.text)"
         )
         #expect(server.stop() == 0, "\(server.output.suffix(4000))")
-    }
-}
-
-/// Scripts/connect_proxy.py, running until stopped.
-final class RunningProxy: Sendable {
-    let process: Process
-    private let log = LogBuffer()
-
-    init(script: String, targetPort: Int) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, String(targetPort)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [log] handle in
-            log.append(String(decoding: handle.availableData, as: UTF8.self))
-        }
-        try process.run()
-    }
-
-    var output: String { log.text }
-
-    /// The port from the proxy's `port=N` line, waiting up to five seconds.
-    func port() async throws -> Int? {
-        for _ in 0..<500 {
-            if let range = output.firstRange(of: /port=(\d+)/) {
-                return Int(output[range].dropFirst("port=".count))
-            }
-            if !process.isRunning { return nil }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return nil
-    }
-
-    /// SIGKILL: the proxy keeps no state, and a child of the test runner may ignore SIGTERM (the runner's
-    /// blocked signals are inherited), which left `waitUntilExit` waiting forever.
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
     }
 }

@@ -24,6 +24,8 @@ struct TryItTests {
         }
         let commands = try #require(script, "\(lab.server.output)")
         #expect(commands.contains("--endpoint-url https://s3.lab.localhost:\(lab.ports.https)"))
+        let proxy = try #require(lab.ports.proxy)
+        #expect(commands.contains("HTTPS_PROXY=http://127.0.0.1:\(proxy) aws s3api get-object"), "\(commands)")
         let home = lab.directory.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         for run in 1...2 {
@@ -32,7 +34,11 @@ struct TryItTests {
                 environment: ["HOME": home.path]
             )
             #expect(output.status == 0, "run \(run):\n\(commands)\n\(output.text)")
-            #expect(output.text.contains("hello through an access point"), "run \(run): \(output.text)")
+            // Read back twice: through the lab endpoint, then by the real hostname through the proxy.
+            #expect(
+                output.text.split(separator: "\n").filter { $0 == "hello through an access point" }.count == 2,
+                "run \(run): \(output.text)"
+            )
             #expect(output.text.hasSuffix("127.0.0.1\n"), "run \(run): dig resolves the access point: \(output.text)")
         }
         #expect(lab.stop() == 0)

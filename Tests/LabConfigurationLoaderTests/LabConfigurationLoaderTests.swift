@@ -53,6 +53,9 @@ struct LabConfigurationLoaderTests {
         #expect(lab.region.rawValue == "eu-west-1")
         #expect(lab.stateDir == base + "/state")
         #expect(lab.listeners.dns.description == "[::1]:0")
+        // A lab file has no forward proxy unless it sets one (the embedded default lab does).
+        #expect(lab.listeners.proxy == nil)
+        #expect(LabConfiguration.embeddedDefault.listeners.proxy?.description == "127.0.0.1:3128")
         #expect(lab.vpcs.map(\.id) == ["vpc-0a", "vpc-0b"])
         #expect(lab.vpcs[0].region.rawValue == "eu-west-1")
         #expect(lab.vpcs[0].cidrs.map(\.description) == ["127.0.10.0/24", "fd00:10::/48"])

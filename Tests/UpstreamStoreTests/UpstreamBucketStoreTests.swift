@@ -329,7 +329,9 @@ struct UpstreamBucketStoreTests {
         try await client.shutdown()
         #expect(response.status == 503)
         #expect(xmlValue("Code", in: xml) == "ServiceUnavailable")
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(5))
+        // The configured 300 ms applied, not the 60 s default: the bound is loose because a loaded CI machine can
+        // take seconds to schedule the client (5 s was exceeded once under load).
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(30), "\(elapsed)")
         #expect(xml.contains("readTimeout"), "\(xml)")
     }
 

@@ -4,7 +4,11 @@
 extension ConfigReader {
     mutating func listeners(_ node: ConfigNode, _ defaults: LabConfiguration.Listeners) -> LabConfiguration.Listeners {
         var result = defaults
-        guard let fields = fields(node, "listeners", allowed: ["https", "http", "dns", "admin"]) else { return result }
+        // The forward proxy is opt-in for lab files (it would otherwise take a fixed port in every lab).
+        result.proxy = nil
+        guard let fields = fields(node, "listeners", allowed: ["https", "http", "dns", "admin", "proxy"]) else {
+            return result
+        }
         func address(_ key: String, _ reader: inout ConfigReader) -> ListenAddress? {
             guard let node = fields[key] else { return nil }
             return reader.value(node, fields.path(key), expected: "an address like 127.0.0.1:8443 or [::1]:8443") {
@@ -15,6 +19,7 @@ extension ConfigReader {
         if let value = address("http", &self) { result.http = value }
         if let value = address("dns", &self) { result.dns = value }
         if let value = address("admin", &self) { result.admin = value }
+        if fields["proxy"] != nil { result.proxy = address("proxy", &self) }
         return result
     }
 

@@ -51,6 +51,7 @@ extension LabConfiguration {
         var reader = ConfigReader()
         let defaults = LabConfiguration.embeddedDefault
         var config = defaults
+        config.listeners.proxy = nil
         config.accounts = []
         config.vpcs = []
         config.internet = Internet(cidrs: [])

@@ -14,7 +14,8 @@ extension LabConfiguration {
                 https: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 8443),
                 http: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 8080),
                 dns: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 8053),
-                admin: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 9090)
+                admin: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 9090),
+                proxy: ListenAddress(host: .v4(IPv4Address(0x7F00_0001)), port: 3128)
             ),
             proxyProtocol: ProxyProtocol(trustedProxies: []),
             dns: DNS(trustedResolvers: []),

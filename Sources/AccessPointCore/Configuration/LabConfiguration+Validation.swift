@@ -24,9 +24,11 @@ extension LabConfiguration {
             what: "endpoint suffix"
         )
         // HTTPS, HTTP, admin and DNS-over-TCP all listen on TCP, so they cannot share an address and port.
-        let tcp = [
-            ("https", listeners.https), ("http", listeners.http), ("dns", listeners.dns), ("admin", listeners.admin),
-        ]
+        let tcp =
+            [
+                ("https", listeners.https), ("http", listeners.http), ("dns", listeners.dns),
+                ("admin", listeners.admin),
+            ] + (listeners.proxy.map { [("proxy", $0)] } ?? [])
         var seen: [ListenAddress: String] = [:]
         for (name, address) in tcp where address.port != 0 {
             if let other = seen[address] {

@@ -45,12 +45,23 @@ public struct LabConfiguration: Sendable, Equatable {
         public var http: ListenAddress
         public var dns: ListenAddress
         public var admin: ListenAddress
+        /// The HTTP CONNECT forward proxy for clients given `HTTPS_PROXY`: it tunnels port 443 of the endpoint
+        /// hosts to the router in-process and refuses everything else. Off unless set; the embedded default lab
+        /// sets it.
+        public var proxy: ListenAddress?
 
-        public init(https: ListenAddress, http: ListenAddress, dns: ListenAddress, admin: ListenAddress) {
+        public init(
+            https: ListenAddress,
+            http: ListenAddress,
+            dns: ListenAddress,
+            admin: ListenAddress,
+            proxy: ListenAddress? = nil
+        ) {
             self.https = https
             self.http = http
             self.dns = dns
             self.admin = admin
+            self.proxy = proxy
         }
     }
 

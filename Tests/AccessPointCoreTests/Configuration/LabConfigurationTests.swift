@@ -22,6 +22,7 @@ struct LabConfigurationTests {
         ("no suffix", { $0.endpointSuffixes = [] }, .invalidValue, "endpointSuffixes"),
         ("suffix twice", { $0.endpointSuffixes.append("amazonaws.com") }, .duplicate, "endpointSuffixes[2]"),
         ("listeners collide", { $0.listeners.admin = $0.listeners.https }, .conflict, "listeners.admin"),
+        ("proxy on the DNS port", { $0.listeners.proxy = $0.listeners.dns }, .conflict, "listeners.proxy"),
         (
             "account twice", { $0.accounts.append(.init(id: $0.accounts[0].id, users: [])) }, .duplicate,
             "accounts[1].id"

@@ -1,0 +1,184 @@
+import APRouterTestSupport
+import Foundation
+import Testing
+
+/// The forward proxy (`listeners.proxy`): unmodified clients given only `HTTPS_PROXY` and `AWS_CA_BUNDLE` use the
+/// real AWS hostnames (no `--endpoint-url`), and the router sees each client's own address. Judged by the aws CLI
+/// (SigV4, and SigV4A through awscrt for a multi-region access point, which botocore never sends to an endpoint
+/// URL) and curl.
+@Suite(.serialized)
+struct ForwardProxyTests {
+    typealias Lab = DataPlaneTests.Lab
+
+    static let account = "123456789012"
+
+    /// The aws CLI with the lab's credentials and CA, through the proxy, with no endpoint URL.
+    static func aws(_ lab: Lab, _ arguments: [String]) async throws -> (status: Int32, text: String) {
+        let proxy = try #require(lab.ports.proxy, "the lab has no proxy listener")
+        let output = try await ExternalCommand.run(
+            ["aws"] + arguments + ["--output", "json"],
+            environment: [
+                "HTTPS_PROXY": "http://127.0.0.1:\(proxy)",
+                "AWS_CA_BUNDLE": lab.ca,
+                "AWS_ACCESS_KEY_ID": DataPlaneTests.accessKey,
+                "AWS_SECRET_ACCESS_KEY": DataPlaneTests.secretKey,
+                "AWS_DEFAULT_REGION": "us-west-2",
+                "AWS_CONFIG_FILE": "/dev/null",
+                "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            ]
+        )
+        return (output.status, output.text)
+    }
+
+    @Test func awsCLIManagesAndUsesAccessPointsByTheirRealHostnames() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let created = try await Self.aws(
+            lab,
+            [
+                "s3control", "create-access-point", "--account-id", Self.account, "--name", "real", "--bucket",
+                "example-bucket",
+            ]
+        )
+        #expect(created.status == 0, "\(created.text)\n\(lab.server.output)")
+
+        let arn = "arn:aws:s3:us-west-2:\(Self.account):accesspoint/real"
+        let file = lab.directory.appendingPathComponent("in.txt")
+        try "through the proxy\n".write(to: file, atomically: true, encoding: .utf8)
+        let put = try await Self.aws(
+            lab,
+            ["s3api", "put-object", "--bucket", arn, "--key", "p/k", "--body", file.path]
+        )
+        #expect(put.status == 0, "\(put.text)")
+        let out = lab.directory.appendingPathComponent("out.txt")
+        let get = try await Self.aws(lab, ["s3api", "get-object", "--bucket", arn, "--key", "p/k", out.path])
+        #expect(get.status == 0, "\(get.text)")
+        #expect(try String(contentsOf: out, encoding: .utf8) == "through the proxy\n")
+        // The router saw the real access point hostname (SNI and Host) and the client's own address.
+        #expect(try await lab.logs("access_point=\(arn) bytes_out=18 decision=allowed key=p/k"), "\(lab.server.output)")
+        #expect(lab.server.output.contains("operation=GetObject"))
+        #expect(lab.server.output.contains("source=127.0.0.1 status=200"))
+
+        let missing = try await Self.aws(
+            lab,
+            [
+                "s3api", "get-object", "--bucket", "arn:aws:s3:us-west-2:\(Self.account):accesspoint/nope", "--key",
+                "k", out.path,
+            ]
+        )
+        #expect(missing.status != 0)
+        #expect(missing.text.contains("NoSuchAccessPoint"), "\(missing.text)")
+    }
+
+    @Test func multiRegionAccessPointIsCreatedThenReadAndWrittenWithSigV4A() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let created = try await Self.aws(
+            lab,
+            [
+                "s3control", "create-multi-region-access-point", "--account-id", Self.account, "--details",
+                #"{"Name":"global","Regions":[{"Bucket":"example-bucket"}]}"#,
+            ]
+        )
+        #expect(created.status == 0, "\(created.text)\n\(lab.server.output)")
+        let token = try #require(Self.field("RequestTokenARN", in: created.text), "\(created.text)")
+
+        var status = ""
+        for _ in 0..<60 where status != "SUCCEEDED" && status != "FAILED" {
+            let described = try await Self.aws(
+                lab,
+                [
+                    "s3control", "describe-multi-region-access-point-operation", "--account-id", Self.account,
+                    "--request-token-arn", token,
+                ]
+            )
+            status = Self.field("RequestStatus", in: described.text) ?? ""
+            if status != "SUCCEEDED" { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(status == "SUCCEEDED")
+        let got = try await Self.aws(
+            lab,
+            ["s3control", "get-multi-region-access-point", "--account-id", Self.account, "--name", "global"]
+        )
+        let alias = try #require(Self.field("Alias", in: got.text), "\(got.text)")
+        #expect(alias.hasSuffix(".mrap"))
+
+        let arn = "arn:aws:s3::\(Self.account):accesspoint/\(alias)"
+        let file = lab.directory.appendingPathComponent("in.txt")
+        try "everywhere\n".write(to: file, atomically: true, encoding: .utf8)
+        let put = try await Self.aws(
+            lab,
+            ["s3api", "put-object", "--bucket", arn, "--key", "g", "--body", file.path, "--debug"]
+        )
+        #expect(put.status == 0, "\(put.text.suffix(2000))")
+        // botocore signed it with SigV4A (awscrt), for the multi-region host.
+        #expect(put.text.contains("AWS4-ECDSA-P256-SHA256"), "\(put.text.suffix(2000))")
+        #expect(put.text.contains("\(alias).accesspoint.s3-global.amazonaws.com"))
+
+        let out = lab.directory.appendingPathComponent("out.txt")
+        let get = try await Self.aws(lab, ["s3api", "get-object", "--bucket", arn, "--key", "g", out.path])
+        #expect(get.status == 0, "\(get.text)")
+        #expect(try String(contentsOf: out, encoding: .utf8) == "everywhere\n")
+        #expect(try await lab.logs("access_point=\(arn) bytes_out=11 decision=allowed key=g"), "\(lab.server.output)")
+    }
+
+    /// curl through the proxy from a source address that stands for a VPC or the internet: the proxy hands the
+    /// router the client's own address, so the VPC origin rule holds through it.
+    static func curl(_ lab: Lab, host: String, path: String, from source: String) async throws -> String {
+        let proxy = try #require(lab.ports.proxy)
+        return try await ExternalCommand.run([
+            "curl", "-s", "-w", " %{http_code}", "--cacert", lab.ca, "--interface", source,
+            "--proxy", "http://127.0.0.1:\(proxy)",
+            "-H", "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "--aws-sigv4", "aws:amz:us-west-2:s3", "--user", "\(DataPlaneTests.accessKey):\(DataPlaneTests.secretKey)",
+            "https://\(host)\(path)",
+        ]).text
+    }
+
+    @Test func vpcOriginIsTheProxyClientsOwnAddress() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let created = try await lab.control([
+            "create-access-point", "--name", "inside", "--bucket", "example-bucket", "--vpc-configuration",
+            "VpcId=vpc-1a2b3c",
+        ])
+        #expect(created.status == 0, "\(created.text)")
+        let host = "inside-\(Self.account).s3-accesspoint.us-west-2.amazonaws.com"
+
+        let fromVPC = try await Self.curl(lab, host: host, path: "/?list-type=2", from: "127.0.10.5")
+        #expect(fromVPC.hasSuffix(" 200"), "\(fromVPC)")
+        #expect(fromVPC.contains("<ListBucketResult"), "\(fromVPC)")
+
+        let fromInternet = try await Self.curl(lab, host: host, path: "/?list-type=2", from: "127.0.20.5")
+        #expect(fromInternet.hasSuffix(" 403"), "\(fromInternet)")
+        #expect(fromInternet.contains("<Code>AccessDenied</Code>"), "\(fromInternet)")
+        #expect(try await lab.logs("source=127.0.20.5 status=403"), "\(lab.server.output)")
+    }
+
+    @Test(arguments: [
+        // Not an endpoint host: refused, never connected to.
+        (["https://example.com/"], "403", "example.com is not under an endpoint suffix"),
+        // An endpoint host on another port.
+        (["--proxytunnel", "http://s3.us-west-2.amazonaws.com:80/"], "403", "only port 443 is tunnelled"),
+        // Plain HTTP through the proxy (absolute-form GET): the proxy only tunnels HTTPS.
+        (["http://s3.us-west-2.amazonaws.com/"], "405", "it accepts CONNECT, not GET"),
+    ])
+    func refusesEveryOtherTarget(arguments: [String], status: String, reason: String) async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let proxy = try #require(lab.ports.proxy)
+        let output = try await ExternalCommand.run(
+            ["curl", "-s", "-w", " connect=%{http_connect} code=%{http_code}", "--proxy", "http://127.0.0.1:\(proxy)"]
+                + arguments
+        ).text
+        #expect(output.contains("=\(status)"), "\(output)")
+        #expect(try await lab.logs(reason), "\(lab.server.output)")
+        #expect(!lab.server.output.contains("[Router] request"), "nothing reached the router: \(lab.server.output)")
+    }
+
+    /// The value of `"name": "value"` in the aws CLI's JSON output.
+    static func field(_ name: String, in text: String) -> String? {
+        guard let range = text.range(of: "\"\(name)\": \"") else { return nil }
+        return String(text[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
