@@ -182,3 +182,93 @@ struct ForwardProxyTests {
         return String(text[range.upperBound...].prefix { $0 != "\"" })
     }
 }
+
+/// A multi-region access point over a bucket in the router's region, on `rclone serve s3`, and one in another region,
+/// on the embedded store: requests go to the router's region while its store answers, and to the other region once
+/// it is gone (requests without a body; one with a body is never sent twice).
+@Suite(.serialized)
+struct MultiRegionFailoverTests {
+    @Test func requestsFailOverToTheOtherRegionWhenThePreferredStoreStops() async throws {
+        let upstreamDirectory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: upstreamDirectory) }
+        let remote = upstreamDirectory.appendingPathComponent("west-real")
+        try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
+        let port = try BackgroundProcess.freeLoopbackPort()
+        let rclone = try BackgroundProcess(
+            [
+                "rclone", "serve", "s3", "--addr", "127.0.0.1:\(port)", "--auth-key",
+                "UPSTREAMKEY12345,upstream-secret-0123456789", "--force-path-style=true", "--log-level", "ERROR",
+                upstreamDirectory.path,
+            ],
+            environment: ["RCLONE_CONFIG": "/dev/null"]
+        )
+        defer { _ = rclone.stop() }
+        #expect(try await rclone.waitUntilListening(port: port), "\(rclone.output)")
+        let lab = try await DataPlaneTests.Lab.start(
+            buckets: """
+                buckets:
+                  - name: west-bucket
+                    account: "123456789012"
+                    region: us-west-2
+                    store: {endpoint: "http://127.0.0.1:\(port)", bucket: west-real, accessKeyId: UPSTREAMKEY12345,
+                            secretAccessKey: upstream-secret-0123456789, pathStyle: true}
+                  - {name: east-bucket, account: "123456789012", region: us-east-1}
+                """
+        )
+        defer { _ = lab.stop() }
+
+        let created = try await ForwardProxyTests.aws(
+            lab,
+            [
+                "s3control", "create-multi-region-access-point", "--account-id", "123456789012", "--details",
+                #"{"Name":"both","Regions":[{"Bucket":"west-bucket"},{"Bucket":"east-bucket"}]}"#,
+            ]
+        )
+        #expect(created.status == 0, "\(created.text)")
+        var alias: String?
+        for _ in 0..<60 where alias == nil {
+            let got = try await ForwardProxyTests.aws(
+                lab,
+                ["s3control", "get-multi-region-access-point", "--account-id", "123456789012", "--name", "both"]
+            )
+            if got.text.contains(#""Status": "READY""#) {
+                alias = ForwardProxyTests.field("Alias", in: got.text)
+            } else {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        let arn = "arn:aws:s3::123456789012:accesspoint/\(try #require(alias, "\(lab.server.output.suffix(2000))"))"
+
+        // Both regions up: the router's own region (us-west-2) takes the write.
+        let file = lab.directory.appendingPathComponent("in.txt")
+        try "west\n".write(to: file, atomically: true, encoding: .utf8)
+        let put = try await ForwardProxyTests.aws(
+            lab,
+            ["s3api", "put-object", "--bucket", arn, "--key", "k", "--body", file.path]
+        )
+        #expect(put.status == 0, "\(put.text)")
+        #expect(try String(contentsOf: remote.appendingPathComponent("k"), encoding: .utf8) == "west\n")
+        let listed = try await ForwardProxyTests.aws(lab, ["s3api", "list-objects-v2", "--bucket", arn])
+        #expect(listed.text.contains(#""Key": "k""#), "\(listed.text)")
+
+        // us-west-2's store stops: reads go to us-east-1, which answers for itself (an empty bucket).
+        _ = rclone.stop()
+        let failedOver = try await ForwardProxyTests.aws(lab, ["s3api", "list-objects-v2", "--bucket", arn])
+        #expect(failedOver.status == 0, "\(failedOver.text)\n\(lab.server.output.suffix(2000))")
+        #expect(!failedOver.text.contains(#""Key": "k""#), "\(failedOver.text)")
+        let out = lab.directory.appendingPathComponent("out.txt")
+        let missing = try await ForwardProxyTests.aws(
+            lab,
+            ["s3api", "get-object", "--bucket", arn, "--key", "k", out.path]
+        )
+        #expect(missing.status != 0)
+        #expect(missing.text.contains("NoSuchKey"), "the other region answered, not 503: \(missing.text)")
+        // A write carries a body and is never sent twice: it fails rather than landing in another region unasked.
+        let refused = try await ForwardProxyTests.aws(
+            lab,
+            ["s3api", "put-object", "--bucket", arn, "--key", "k2", "--body", file.path, "--cli-read-timeout", "5"]
+        )
+        #expect(refused.status != 0)
+        #expect(refused.text.contains("ServiceUnavailable") || refused.text.contains("503"), "\(refused.text)")
+    }
+}

@@ -129,9 +129,9 @@ extension RouterRequestHandler {
                 )
             )
             // A multi-region access point fails over to its next region while the request can still be sent
-            // again: the store was unreachable and no body has been read.
+            // again: the store was unreachable and the request has no body (none was declared: RFC 9112 §6.3).
             let retryable =
-                response.status == 503 && (body.length ?? 1) == 0 && route.region != front.routes.last?.region
+                response.status == 503 && !Self.hasBody(exchange.headers) && route.region != front.routes.last?.region
             if !retryable { return response }
         }
         throw S3Error.serviceUnavailable.because("No region of this multi-region access point is reachable.")
@@ -152,6 +152,13 @@ extension RouterRequestHandler {
                 stream: AWSChunkedBody(base: exchange.body, configuration: configuration)
             )
         }
+    }
+
+    /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
+    /// own length is unknown for every request, so it cannot tell.
+    static func hasBody(_ headers: S3Headers) -> Bool {
+        if let length = headers["content-length"] { return length != "0" }
+        return headers["transfer-encoding"] != nil
     }
 
     /// Header fields that describe the client's connection or authentication, not the object.
