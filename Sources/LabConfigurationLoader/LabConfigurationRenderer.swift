@@ -32,6 +32,15 @@ public enum LabConfigurationRenderer {
                 "quotas",
                 map([("accessPointsPerAccountPerRegion", str(String(config.quotas.accessPointsPerAccountPerRegion)))])
             ),
+            (
+                "upstream",
+                map([
+                    ("connectTimeout", str(Self.duration(config.upstream.connectTimeout))),
+                    ("readTimeout", str(Self.duration(config.upstream.readTimeout))),
+                    ("idleTimeout", str(Self.duration(config.upstream.idleTimeout))),
+                    ("maxConnectionsPerStore", str(String(config.upstream.maxConnectionsPerStore))),
+                ])
+            ),
         ]
         root.append(
             (
@@ -129,6 +138,13 @@ public enum LabConfigurationRenderer {
     }
 
     private static func quoted(_ text: String) -> Node { Node(text, .implicit, .doubleQuoted) }
+    /// A duration as the lab file writes it: whole seconds as `5s`, anything else in milliseconds.
+    static func duration(_ duration: Duration) -> String {
+        let milliseconds =
+            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+    }
+
     private static func str(_ text: String) -> Node { Node(text, .implicit, .any) }
     private static func seq(_ items: [Node]) -> Node { Node(items, .implicit, .block) }
     private static func map(_ pairs: [(Node, Node)]) -> Node { Node(pairs, .implicit, .block) }

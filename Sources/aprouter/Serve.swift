@@ -6,6 +6,7 @@ import ControlAPI
 import Foundation
 import LabPKI
 import Logging
+import NIOCore
 import PrivateDNS
 import Registry
 import Router
@@ -70,7 +71,12 @@ struct Serve: AsyncParsableCommand {
         // One HTTP client, with its keep-alive pool, for every bucket on an S3-compatible server.
         let upstream = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: UpstreamClientConfiguration().httpClientConfiguration
+            configuration: UpstreamClientConfiguration(
+                connectTimeout: TimeAmount(lab.upstream.connectTimeout),
+                readTimeout: TimeAmount(lab.upstream.readTimeout),
+                idleConnectionTimeout: TimeAmount(lab.upstream.idleTimeout),
+                maximumConnectionsPerHost: lab.upstream.maxConnectionsPerStore
+            ).httpClientConfiguration
         )
         let stores: [String: any BucketResponder]
         do {

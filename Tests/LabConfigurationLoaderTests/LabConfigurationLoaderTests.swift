@@ -95,8 +95,34 @@ struct LabConfigurationLoaderTests {
         #expect(yaml.contains("accessPointsPerAccountPerRegion: 10000"))
     }
 
+    @Test func upstreamTimeoutsAndPoolAreSettableAndRoundTrip() throws {
+        let empty = try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get()
+        #expect(empty.upstream == LabConfiguration.Upstream())
+        #expect(empty.upstream.readTimeout == .seconds(60))
+        let set = try LabConfigurationLoader.load(
+            yaml: "upstream: {connectTimeout: 250ms, readTimeout: 2m, idleTimeout: 30, maxConnectionsPerStore: 64}",
+            baseDirectory: "/tmp"
+        ).get()
+        #expect(set.upstream.connectTimeout == .milliseconds(250))
+        #expect(set.upstream.readTimeout == .seconds(120))
+        #expect(set.upstream.idleTimeout == .seconds(30))
+        #expect(set.upstream.maxConnectionsPerStore == 64)
+        let yaml = LabConfigurationRenderer.yaml(set)
+        #expect(yaml.contains("connectTimeout: 250ms"), "\(yaml)")
+        #expect(yaml.contains("readTimeout: 120s"), "\(yaml)")
+        let reread = try LabConfigurationLoader.load(yaml: yaml, baseDirectory: "/tmp").get()
+        #expect(reread.upstream == set.upstream)
+    }
+
     @Test(arguments: [
         ("region: [us-west-2]", "region", ConfigurationError.typeMismatch),
+        ("upstream: {readTimeout: soon}", "upstream.readTimeout", .invalidValue),
+        ("upstream: {readTimeout: 0ms}", "upstream.readTimeout", .invalidValue),
+        ("upstream: {connectTimeout: -5s}", "upstream.connectTimeout", .invalidValue),
+        ("upstream: {idleTimeout: 2000m}", "upstream.idleTimeout", .invalidValue),
+        ("upstream: {maxConnectionsPerStore: 0}", "upstream.maxConnectionsPerStore", .invalidValue),
+        ("upstream: {timeout: 5s}", "upstream.timeout", .unknownKey),
+        ("listeners: {proxy: 3128}", "listeners.proxy", .invalidValue),
         ("vpcs: {id: vpc-1}", "vpcs", .typeMismatch),
         ("accounts: [{id: 12345}]", "accounts[0].id", .invalidValue),
         ("accounts: [{users: []}]", "accounts[0].id", .missingKey),

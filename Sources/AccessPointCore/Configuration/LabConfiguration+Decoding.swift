@@ -42,7 +42,7 @@ extension LabConfiguration {
     static let topLevelKeys = [
         "region", "endpointSuffixes", "listeners", "proxyProtocol", "dns", "stateDir", "certsDir", "zonesDir",
         "accounts",
-        "vpcs", "internet", "buckets", "hostedZones", "quotas",
+        "vpcs", "internet", "buckets", "hostedZones", "quotas", "upstream",
     ]
 
     /// Reads the tree into a configuration. Keys left out take the embedded default's scalar settings (region,
@@ -125,7 +125,38 @@ extension LabConfiguration {
                 config.quotas.accessPointsPerAccountPerRegion = value
             }
         }
+        if let node = top["upstream"] { config.upstream = reader.upstream(node) }
         return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
+    }
+}
+
+extension ConfigReader {
+    mutating func upstream(_ node: ConfigNode) -> LabConfiguration.Upstream {
+        var result = LabConfiguration.Upstream()
+        let keys = ["connectTimeout", "readTimeout", "idleTimeout", "maxConnectionsPerStore"]
+        guard let fields = fields(node, "upstream", allowed: keys) else { return result }
+        func duration(_ key: String, _ reader: inout ConfigReader) -> Duration? {
+            guard let node = fields[key] else { return nil }
+            let range = LabConfiguration.Upstream.timeoutRange
+            return reader.value(node, fields.path(key), expected: "a duration like 500ms, 5s or 2m, at most a day") {
+                LabConfiguration.Upstream.duration($0).flatMap { range.contains($0) ? $0 : nil }
+            }
+        }
+        if let value = duration("connectTimeout", &self) { result.connectTimeout = value }
+        if let value = duration("readTimeout", &self) { result.readTimeout = value }
+        if let value = duration("idleTimeout", &self) { result.idleTimeout = value }
+        if let node = fields["maxConnectionsPerStore"] {
+            let range = LabConfiguration.Upstream.connectionsRange
+            if let value = value(
+                node,
+                fields.path("maxConnectionsPerStore"),
+                expected: "a whole number from \(range.lowerBound) to \(range.upperBound)",
+                { Int($0).flatMap { range.contains($0) ? $0 : nil } }
+            ) {
+                result.maxConnectionsPerStore = value
+            }
+        }
+        return result
     }
 }
 

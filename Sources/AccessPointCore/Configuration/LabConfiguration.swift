@@ -24,6 +24,47 @@ public struct LabConfiguration: Sendable, Equatable {
     public var buckets: [Bucket]
     public var hostedZones: [HostedZone]
     public var quotas = Quotas()
+    public var upstream = Upstream()
+
+    /// How the router talks to buckets on S3-compatible servers: one keep-alive pool shared by every such store.
+    public struct Upstream: Sendable, Equatable {
+        /// How long connecting (TCP and TLS) may take before the request answers 503.
+        public var connectTimeout: Duration
+        /// How long a store may stay silent while a response is awaited or read.
+        public var readTimeout: Duration
+        /// How long an idle kept-alive connection stays open.
+        public var idleTimeout: Duration
+        /// Connections kept per store host; requests beyond it wait for one.
+        public var maxConnectionsPerStore: Int
+
+        public static let connectionsRange = 1...1024
+        /// Timeouts from a millisecond to a day.
+        public static let timeoutRange = Duration.milliseconds(1)...Duration.seconds(86_400)
+
+        public init(
+            connectTimeout: Duration = .seconds(5),
+            readTimeout: Duration = .seconds(60),
+            idleTimeout: Duration = .seconds(60),
+            maxConnectionsPerStore: Int = 16
+        ) {
+            self.connectTimeout = connectTimeout
+            self.readTimeout = readTimeout
+            self.idleTimeout = idleTimeout
+            self.maxConnectionsPerStore = maxConnectionsPerStore
+        }
+
+        /// `500ms`, `5s`, `2m`, or a bare number of seconds.
+        public static func duration(_ text: String) -> Duration? {
+            let units: [(suffix: String, milliseconds: Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
+            for unit in units where text.hasSuffix(unit.suffix) {
+                guard let value = Int64(text.dropLast(unit.suffix.count)), value >= 0 else { return nil }
+                let (product, overflow) = value.multipliedReportingOverflow(by: unit.milliseconds)
+                return overflow ? nil : .milliseconds(product)
+            }
+            guard let seconds = Int64(text), seconds >= 0, seconds <= 86_400 else { return nil }
+            return .seconds(seconds)
+        }
+    }
 
     /// Service quotas the control API enforces.
     public struct Quotas: Sendable, Equatable {
