@@ -70,6 +70,7 @@ let package = Package(
                 "AccessPointCore",
                 "S3Auth",
                 "S3HTTP",
+                "S3Serving",
                 "PolicyEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,6 +118,19 @@ let package = Package(
         .target(
             name: "S3HTTP",
             dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: what the HTTP servers share once a request is parsed: the connection's streamed request bodies,
+        // payload-checked and aws-chunked bodies, the fields a store is handed, and streaming response writes.
+        .target(
+            name: "S3Serving",
+            dependencies: [
+                "AccessPointCore",
+                "S3Auth",
+                "S3HTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // Adapter: durable access point state on SQLite (GRDB), behind `AccessPointRegistry`.
