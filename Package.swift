@@ -133,6 +133,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Server: `aprouter store serve`, any BucketResponder served alone as an S3-compatible HTTP endpoint, every
+        // request SigV4-authenticated, path-style or virtual-hosted.
+        .target(
+            name: "StoreServer",
+            dependencies: [
+                "AccessPointCore",
+                "S3Auth",
+                "S3HTTP",
+                "S3Serving",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Adapter: durable access point state on SQLite (GRDB), behind `AccessPointRegistry`.
         // Server: the embedded file-backed bucket store (a BucketResponder served in-process by the router).
         .target(
@@ -185,6 +202,8 @@ let package = Package(
                 "PrivateDNS",
                 "Registry",
                 "Router",
+                "StoreServer",
+                "S3Auth",
                 "ControlAPI",
                 "LabPKI",
                 "S3HTTP",
@@ -280,6 +299,18 @@ let package = Package(
             name: "BucketStoreTests",
             dependencies: [
                 "BucketStore",
+                "S3HTTP",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreServerTests",
+            dependencies: [
+                "StoreServer",
+                "BucketStore",
+                "S3Auth",
                 "S3HTTP",
                 "AccessPointCore",
                 .product(name: "NIOCore", package: "swift-nio"),
