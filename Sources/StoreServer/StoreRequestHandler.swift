@@ -101,6 +101,12 @@ public struct StoreRequestHandler: Sendable {
 
     /// SigV4 over the request head: signature, time, scope. The body is checked as it streams.
     func authenticate(_ request: SigV4Request) throws(S3Error) -> SigV4Authentication {
+        if request.query.contains("AWSAccessKeyId="), request.query.contains("Signature=") {
+            // A SigV2 presigned URL (what `aws s3 presign` makes unless told `signature_version = s3v4`).
+            throw S3Error.invalidRequest.because(
+                "SigV2 presigned URLs are not supported. Please use AWS4-HMAC-SHA256 (signature_version = s3v4)."
+            )
+        }
         guard request.value(of: "authorization") != nil || request.query.contains("X-Amz-Signature=") else {
             throw S3Error.accessDenied.because("Anonymous requests are not supported; sign requests with SigV4.")
         }
