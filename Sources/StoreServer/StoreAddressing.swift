@@ -28,7 +28,9 @@ enum StoreAddressing {
             bucketLabel = path
             keyPart = ""
         }
-        guard let bucket = PercentDecoding.decode(String(bucketLabel)), let key = decodedKey(keyPart) else { return nil }
+        guard let bucket = PercentDecoding.decode(String(bucketLabel)), let key = decodedKey(keyPart) else {
+            return nil
+        }
         return .bucket(bucket, key: key.isEmpty ? nil : key)
     }
 

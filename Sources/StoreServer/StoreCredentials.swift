@@ -22,7 +22,9 @@ public enum StoreCredentials {
         let key = String(text[..<colon])
         let secret = String(text[text.index(after: colon)...])
         guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric }) else {
-            return .failure(StoreCredentialsError("the access key id must be letters and digits, like AKIAIOSFODNN7EXAMPLE"))
+            return .failure(
+                StoreCredentialsError("the access key id must be letters and digits, like AKIAIOSFODNN7EXAMPLE")
+            )
         }
         guard !secret.isEmpty, secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
             return .failure(StoreCredentialsError("the secret access key must be printable ASCII without spaces"))

@@ -125,7 +125,8 @@ public struct StoreRequestHandler: Sendable {
         text += "<Owner><ID>\(owner.accountID)</ID><DisplayName>\(owner.userName)</DisplayName></Owner><Buckets>"
         for bucket in configuration.buckets.sorted() {
             // Bucket names are S3 names (letters, digits, `.`, `-`): nothing to escape.
-            text += "<Bucket><Name>\(bucket)</Name><CreationDate>\(configuration.started.iso8601)</CreationDate></Bucket>"
+            text +=
+                "<Bucket><Name>\(bucket)</Name><CreationDate>\(configuration.started.iso8601)</CreationDate></Bucket>"
         }
         text += "</Buckets></ListAllMyBucketsResult>"
         return S3Response(

@@ -83,8 +83,15 @@ public final class StoreServer: Service, Sendable {
                         for: head,
                         keepAlive: keepAlive
                     )
-                    log(head, record, peer: peer, status: response.status, received: parts.bodyBytesRead, sent: sent,
-                        elapsed: ContinuousClock.now - started)
+                    log(
+                        head,
+                        record,
+                        peer: peer,
+                        status: response.status,
+                        received: parts.bodyBytesRead,
+                        sent: sent,
+                        elapsed: ContinuousClock.now - started
+                    )
                     guard keepAlive else { break }
                 }
             }

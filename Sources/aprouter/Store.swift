@@ -43,7 +43,9 @@ struct Store: AsyncParsableCommand {
         )
         var credentials: [String] = []
 
-        @Option(help: "A file of ACCESS_KEY_ID:SECRET_ACCESS_KEY lines (# comments); keeps secrets off the command line.")
+        @Option(
+            help: "A file of ACCESS_KEY_ID:SECRET_ACCESS_KEY lines (# comments); keeps secrets off the command line."
+        )
         var credentialsFile: String?
 
         @Option(name: .customLong("bucket"), help: "A bucket to serve, created under --dir if missing (repeatable).")
@@ -94,12 +96,18 @@ struct Store: AsyncParsableCommand {
                 do {
                     text = try String(contentsOfFile: credentialsFile, encoding: .utf8)
                 } catch {
-                    print("error: --credentials-file: cannot read \(credentialsFile): \(error.localizedDescription)", to: &stderr)
+                    print(
+                        "error: --credentials-file: cannot read \(credentialsFile): \(error.localizedDescription)",
+                        to: &stderr
+                    )
                     throw ExitCode(64)
                 }
                 switch StoreCredentials.parseFile(text) {
                 case .success(let parsed) where parsed.isEmpty:
-                    print("error: --credentials-file: \(credentialsFile) holds no ACCESS_KEY_ID:SECRET_ACCESS_KEY line", to: &stderr)
+                    print(
+                        "error: --credentials-file: \(credentialsFile) holds no ACCESS_KEY_ID:SECRET_ACCESS_KEY line",
+                        to: &stderr
+                    )
                     throw ExitCode(64)
                 case .success(let parsed):
                     keys += parsed

@@ -29,7 +29,10 @@ struct StoreConformanceTests {
         region: String = "us-east-1"
     ) async throws -> Report {
         let output = try await ExternalCommand.run(
-            ["python3", script, "--target", target, "--endpoint", endpoint, "--bucket", bucket, "--addressing", addressing]
+            [
+                "python3", script, "--target", target, "--endpoint", endpoint, "--bucket", bucket, "--addressing",
+                addressing,
+            ]
                 + (ca.map { ["--ca", $0] } ?? []),
             environment: [
                 "AWS_ACCESS_KEY_ID": DataPlaneTests.accessKey,

@@ -14,9 +14,12 @@ struct StoreServeTests {
         }
         let file = store.directory.appendingPathComponent("hello.txt")
         try "hello from the embedded store\n".write(to: file, atomically: true, encoding: .utf8)
-        let put = try await aws(store, [
-            "s3api", "put-object", "--bucket", "example-bucket", "--key", "notes/hello.txt", "--body", file.path,
-        ])
+        let put = try await aws(
+            store,
+            [
+                "s3api", "put-object", "--bucket", "example-bucket", "--key", "notes/hello.txt", "--body", file.path,
+            ]
+        )
         #expect(put.status == 0 && put.text.contains(#""ETag": "\"8cf792a417aeefabf70f4e2d93c11be0\"""#), "\(put.text)")
         let listed = try await aws(store, ["s3", "ls", "s3://example-bucket/notes/"])
         #expect(listed.text.contains(" 30 hello.txt"), "\(listed.text)")
@@ -52,12 +55,17 @@ struct StoreServeTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("data")
         for name in ["found-bucket", "Not_A_Bucket"] {
-            try FileManager.default.createDirectory(at: data.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: data.appendingPathComponent(name),
+                withIntermediateDirectories: true
+            )
         }
         let keys = directory.appendingPathComponent("keys")
         try "# the lab's key\n\(RunningStore.credential)\n".write(to: keys, atomically: true, encoding: .utf8)
         let server = try RunningServer(
-            arguments: ["store", "serve", "--dir", data.path, "--listen", "127.0.0.1:0", "--credentials-file", keys.path],
+            arguments: [
+                "store", "serve", "--dir", data.path, "--listen", "127.0.0.1:0", "--credentials-file", keys.path,
+            ],
             in: directory
         )
         defer { _ = server.stop() }
@@ -67,7 +75,10 @@ struct StoreServeTests {
             if port == nil { try await Task.sleep(for: .milliseconds(10)) }
         }
         let store = RunningStore(directory: directory, server: server, port: try #require(port, "\(server.output)"))
-        #expect(server.output.contains("1 bucket (found-bucket)"), "only valid bucket names are buckets: \(server.output)")
+        #expect(
+            server.output.contains("1 bucket (found-bucket)"),
+            "only valid bucket names are buckets: \(server.output)"
+        )
         let listed = try await aws(store, ["s3api", "list-objects-v2", "--bucket", "found-bucket"])
         #expect(listed.status == 0, "\(listed.text)")
         let missing = try await aws(store, ["s3api", "list-objects-v2", "--bucket", "other-bucket"])
@@ -125,10 +136,17 @@ struct StoreServeTests {
             in: directory
         )
         #expect(output.status != 0)
-        #expect(output.stderr.contains("--credential or --credentials-file: at least one access key is required"), "\(output.stderr)")
+        #expect(
+            output.stderr.contains("--credential or --credentials-file: at least one access key is required"),
+            "\(output.stderr)"
+        )
     }
 
-    func aws(_ store: RunningStore, _ arguments: [String], config: String = "/dev/null") async throws
+    func aws(
+        _ store: RunningStore,
+        _ arguments: [String],
+        config: String = "/dev/null"
+    ) async throws
         -> ExternalCommand.Output
     {
         try await ExternalCommand.run(

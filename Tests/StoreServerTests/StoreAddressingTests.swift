@@ -28,6 +28,9 @@ struct StoreAddressingTests {
 
     @Test(arguments: cases)
     func namesTheBucketAndKey(_ example: Case) {
-        #expect(StoreAddressing.target(host: example.host, rawPath: example.path, domains: ["localhost"]) == example.expected)
+        #expect(
+            StoreAddressing.target(host: example.host, rawPath: example.path, domains: ["localhost"])
+                == example.expected
+        )
     }
 }

@@ -30,7 +30,8 @@ struct StoreCredentialsTests {
     }
 
     @Test func aFileSkipsCommentsAndBlankLinesAndNamesTheBadLine() throws {
-        let good = "# the lab's key\n\nAKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\n  OTHERKEY:other-secret  \n"
+        let good =
+            "# the lab's key\n\nAKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\n  OTHERKEY:other-secret  \n"
         #expect(try StoreCredentials.parseFile(good).get().map(\.accessKeyID) == ["AKIAIOSFODNN7EXAMPLE", "OTHERKEY"])
         guard case .failure(let error) = StoreCredentials.parseFile("A:b\n# fine\nbroken\n") else {
             Issue.record("a broken line was accepted")

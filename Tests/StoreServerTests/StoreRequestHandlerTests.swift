@@ -25,7 +25,9 @@ struct StoreRequestHandlerTests {
                 configuration: StoreServerConfiguration(
                     listen: ListenAddress("127.0.0.1:0")!,
                     credentials: StaticCredentialLookup([
-                        try StoreCredentials.parse("\(StoreRequestHandlerTests.accessKey):\(StoreRequestHandlerTests.secretKey)").get()
+                        try StoreCredentials.parse(
+                            "\(StoreRequestHandlerTests.accessKey):\(StoreRequestHandlerTests.secretKey)"
+                        ).get()
                     ]),
                     region: region,
                     buckets: ["reports", "archive"],
@@ -162,7 +164,9 @@ struct StoreRequestHandlerTests {
         for chunk in chunks + [[]] {
             let signature = chain.advance(signing: chain.chunkStringToSign(dataHash: PayloadHash.sha256Hex(of: chunk)))
             body += Array("\(String(chunk.count, radix: 16));chunk-signature=\(signature)\r\n".utf8)
-            if !chunk.isEmpty { body += (tampered && chunk.count == 4 ? Array("TAIL".utf8) : chunk) + Array("\r\n".utf8) }
+            if !chunk.isEmpty {
+                body += (tampered && chunk.count == 4 ? Array("TAIL".utf8) : chunk) + Array("\r\n".utf8)
+            }
         }
         body += Array("\r\n".utf8)
         var record = StoreRequestHandler.Record()
@@ -188,7 +192,14 @@ struct StoreRequestHandlerTests {
         ("unknown bucket", "/nobucket/a", StoreRequestHandlerTests.secretKey, "us-east-1", 404, "NoSuchBucket"),
         ("bad percent-encoding", "/reports/a%G1", StoreRequestHandlerTests.secretKey, "us-east-1", 400, "InvalidURI"),
     ])
-    func refusals(_ what: String, _ target: String, _ secret: String, _ region: String, _ status: Int, _ code: String)
+    func refusals(
+        _ what: String,
+        _ target: String,
+        _ secret: String,
+        _ region: String,
+        _ status: Int,
+        _ code: String
+    )
         async throws
     {
         let fixture = try Fixture()
@@ -202,7 +213,10 @@ struct StoreRequestHandlerTests {
         let fixture = try Fixture(region: .exactly("us-west-2"))
         defer { fixture.remove() }
         let wrong = await fixture.send("GET", "/reports/a", region: "us-east-1")
-        #expect(wrong.status == 400 && wrong.body.contains("<Code>AuthorizationHeaderMalformed</Code>"), "\(wrong.body)")
+        #expect(
+            wrong.status == 400 && wrong.body.contains("<Code>AuthorizationHeaderMalformed</Code>"),
+            "\(wrong.body)"
+        )
         #expect(await fixture.send("GET", "/reports/a", region: "us-west-2").status == 404)
     }
 
