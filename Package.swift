@@ -70,6 +70,7 @@ let package = Package(
                 "AccessPointCore",
                 "S3Auth",
                 "S3HTTP",
+                "S3Serving",
                 "PolicyEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,6 +118,36 @@ let package = Package(
         .target(
             name: "S3HTTP",
             dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        // Adapter: what the HTTP servers share once a request is parsed: the connection's streamed request bodies,
+        // payload-checked and aws-chunked bodies, the fields a store is handed, and streaming response writes.
+        .target(
+            name: "S3Serving",
+            dependencies: [
+                "AccessPointCore",
+                "S3Auth",
+                "S3HTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Server: `aprouter store serve`, any BucketResponder served alone as an S3-compatible HTTP endpoint, every
+        // request SigV4-authenticated, path-style or virtual-hosted.
+        .target(
+            name: "StoreServer",
+            dependencies: [
+                "AccessPointCore",
+                "S3Auth",
+                "S3HTTP",
+                "S3Serving",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         // Adapter: durable access point state on SQLite (GRDB), behind `AccessPointRegistry`.
@@ -171,6 +202,8 @@ let package = Package(
                 "PrivateDNS",
                 "Registry",
                 "Router",
+                "StoreServer",
+                "S3Auth",
                 "ControlAPI",
                 "LabPKI",
                 "S3HTTP",
@@ -268,6 +301,18 @@ let package = Package(
             name: "BucketStoreTests",
             dependencies: [
                 "BucketStore",
+                "S3HTTP",
+                "AccessPointCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreServerTests",
+            dependencies: [
+                "StoreServer",
+                "BucketStore",
+                "S3Auth",
                 "S3HTTP",
                 "AccessPointCore",
                 .product(name: "NIOCore", package: "swift-nio"),

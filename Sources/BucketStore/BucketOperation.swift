@@ -52,7 +52,7 @@ enum BucketOperation: Equatable {
             return
         }
         if key.utf8.count > Self.maximumKeyLength {
-            self = .invalid(.invalidArgument.because("Your key is too long").adding("Size", String(key.utf8.count)))
+            self = .invalid(.keyTooLongError.adding("Size", String(key.utf8.count)).adding("MaxSizeAllowed", "1024"))
             return
         }
         if key.utf8.contains(0) {

@@ -51,9 +51,16 @@ public struct EmbeddedBucketStore: BucketResponder {
         self.now = now
     }
 
+    /// The buckets already in `directory`: its subdirectories whose names are S3 bucket names, sorted. Anything
+    /// else there (files, hidden or oddly named directories) is not a bucket and is left alone.
+    public static func existingBuckets(in directory: String) -> [String] {
+        guard let names = try? POSIX.listDirectory(directory) else { return [] }
+        return names.filter { isValidBucketName($0) && POSIX.isDirectory(directory + "/" + $0) }.sorted()
+    }
+
     /// S3's rules for general purpose buckets: 3–63 characters of lower-case letters, digits, `.` and `-`,
     /// starting and ending with a letter or digit. Enough to make every name a plain directory name.
-    static func isValidBucketName(_ name: String) -> Bool {
+    public static func isValidBucketName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (3...63).contains(bytes.count), let first = bytes.first, let last = bytes.last else { return false }
         let isAlphanumeric: (UInt8) -> Bool = {

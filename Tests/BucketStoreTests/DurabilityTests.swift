@@ -32,7 +32,7 @@ struct DurabilityTests {
     @Test func refusesKeysS3Refuses() async throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
-        #expect(await fixture.put(String(repeating: "k", count: 1025), "x").errorCode == "InvalidArgument")
+        #expect(await fixture.put(String(repeating: "k", count: 1025), "x").errorCode == "KeyTooLongError")
         #expect(await fixture.put("nul\u{0}key", "x").errorCode == "InvalidArgument")
         #expect(fixture.files(under: fixture.root).isEmpty)
     }

@@ -62,6 +62,52 @@ struct StreamingMemoryTests {
     }
 }
 
+/// `aprouter store serve` streams like the router: a 1 GiB PUT and GET in one request each (curl, SigV4 with
+/// `UNSIGNED-PAYLOAD`, path-style over plain HTTP) within the same 64 MiB of growth.
+@Suite(.serialized)
+struct StoreStreamingMemoryTests {
+    static let size: Int64 = 1 << 30
+
+    @Test func oneGibibyteInAndOutOfStoreServeInBoundedMemory() async throws {
+        let store = try await RunningStore.start()
+        defer {
+            _ = store.stop()
+            store.remove()
+        }
+        let source = store.directory.appendingPathComponent("big.bin")
+        #expect(FileManager.default.createFile(atPath: source.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: source)
+        try handle.truncate(atOffset: UInt64(Self.size))
+        try handle.close()
+
+        let pid = store.server.process.processIdentifier
+        let baseline = try #require(StreamingMemoryTests.residentBytes(pid))
+        let peak = PeakSampler(pid: pid)
+        let sampling = Task { await peak.run() }
+        let common = [
+            "curl", "-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user",
+            "\(DataPlaneTests.accessKey):\(DataPlaneTests.secretKey)", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+            "-w", "%{http_code} %{size_upload} %{size_download}",
+        ]
+        let put = try await ExternalCommand.run(
+            common + ["-T", source.path, "\(store.endpoint)/example-bucket/big.bin"]
+        )
+        .text
+        #expect(put.hasSuffix("200 \(Self.size) 0"), "\(put)")
+        let get = try await ExternalCommand.run(
+            common + ["-o", "/dev/null", "\(store.endpoint)/example-bucket/big.bin"]
+        ).text
+        #expect(get == "200 0 \(Self.size)", "\(get)")
+        sampling.cancel()
+        let highest = max(await peak.highest, StreamingMemoryTests.residentBytes(pid) ?? 0)
+        #expect(
+            highest - baseline <= StreamingMemoryTests.allowedGrowth,
+            "resident memory grew by \((highest - baseline) >> 20) MiB (from \(baseline >> 20) MiB) moving 1 GiB each way"
+        )
+        #expect(store.stop() == 0)
+    }
+}
+
 /// Samples a process's resident set every 20 ms and keeps the highest value.
 actor PeakSampler {
     let pid: Int32

@@ -102,6 +102,7 @@ extension S3Error {
         status: 400,
         message: "Your proposed upload is smaller than the minimum allowed object size."
     )
+    public static let keyTooLongError = S3Error(code: "KeyTooLongError", status: 400, message: "Your key is too long")
     public static let missingContentLength = S3Error(
         code: "MissingContentLength",
         status: 411,
@@ -239,7 +240,7 @@ extension S3Error {
         accessDenied, invalidAccessKeyId, signatureDoesNotMatch, authorizationHeaderMalformed,
         authorizationQueryParametersError, requestTimeTooSkewed, xAmzContentSHA256Mismatch, missingSecurityHeader,
         expiredToken, invalidRequest, invalidArgument, invalidURI, malformedXML, malformedPolicy, invalidTag,
-        invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall,
+        invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
         missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
         noSuchResource, bucketAlreadyOwnedByYou, noSuchAccessPoint, noSuchAccessPointPolicy,

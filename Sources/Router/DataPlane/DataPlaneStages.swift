@@ -3,6 +3,7 @@ import NIOCore
 import PolicyEngine
 import S3Auth
 import S3HTTP
+import S3Serving
 
 /// One authenticated request to an access point, alias or multi-region access point, as the stages see it.
 struct DataPlaneExchange: Sendable {
@@ -122,8 +123,8 @@ extension RouterRequestHandler {
                     method: exchange.method,
                     bucket: bucket.name.rawValue,
                     key: objectKey,
-                    query: Self.forwardedQuery(rawQuery),
-                    headers: Self.forwardedHeaders(exchange.headers, body: body, copySource: forwardedCopySource),
+                    query: ForwardedRequest.query(rawQuery),
+                    headers: ForwardedRequest.headers(exchange.headers, body: body, copySource: forwardedCopySource),
                     body: body,
                     id: exchange.id
                 )
@@ -140,18 +141,11 @@ extension RouterRequestHandler {
     /// The body the store sees: the client's bytes with their SHA-256 checked as they pass, or an aws-chunked
     /// body decoded.
     static func decodedBody(_ exchange: DataPlaneExchange) -> S3Body {
-        let declaredLength = exchange.headers["content-length"].flatMap { Int($0) }
-        switch exchange.authentication.payload {
-        case .sha256(let expected):
-            return S3Body(length: declaredLength, stream: SHA256CheckedBody(base: exchange.body, expected: expected))
-        case .unsigned:
-            return S3Body(length: declaredLength, stream: exchange.body)
-        case .awsChunked(let configuration):
-            return S3Body(
-                length: configuration.decodedContentLength,
-                stream: AWSChunkedBody(base: exchange.body, configuration: configuration)
-            )
-        }
+        S3Body.verified(
+            exchange.body,
+            payload: exchange.authentication.payload,
+            declaredLength: exchange.headers["content-length"].flatMap { Int($0) }
+        )
     }
 
     /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
@@ -159,40 +153,6 @@ extension RouterRequestHandler {
     static func hasBody(_ headers: S3Headers) -> Bool {
         if let length = headers["content-length"] { return length != "0" }
         return headers["transfer-encoding"] != nil
-    }
-
-    /// Header fields that describe the client's connection or authentication, not the object.
-    static let droppedHeaders: Set<String> = [
-        "authorization", "host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
-        "x-amz-decoded-content-length", "content-length", "expect", "connection", "keep-alive", "transfer-encoding",
-        "te", "upgrade", "proxy-authorization", "proxy-connection", "x-amz-trailer", "x-amz-copy-source",
-        "x-amz-region-set",
-    ]
-
-    static func forwardedHeaders(_ headers: S3Headers, body: S3Body, copySource: String?) -> S3Headers {
-        var forwarded: S3Headers = [:]
-        for field in headers {
-            let name = field.name.lowercased()
-            if droppedHeaders.contains(name) { continue }
-            if name == "content-encoding" {
-                // aws-chunked is the framing the router removed; any other coding describes the object.
-                let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }.filter {
-                    $0.lowercased() != "aws-chunked" && !$0.isEmpty
-                }
-                if !codings.isEmpty { forwarded.add(name: field.name, value: codings.joined(separator: ",")) }
-                continue
-            }
-            forwarded.add(name: field.name, value: field.value)
-        }
-        if let length = body.length { forwarded.add(name: "Content-Length", value: "\(length)") }
-        if let copySource { forwarded.add(name: "x-amz-copy-source", value: copySource) }
-        return forwarded
-    }
-
-    /// The query without a presigned URL's signature parameters.
-    static func forwardedQuery(_ raw: String) -> String {
-        guard raw.contains("X-Amz-") else { return raw }
-        return raw.split(separator: "&").filter { !$0.hasPrefix("X-Amz-") }.joined(separator: "&")
     }
 
     /// What the host names, with the buckets behind it.
@@ -254,14 +214,5 @@ struct Front: Sendable {
         isMultiRegion = true
         publicAccessBlock = multiRegion.publicAccessBlock
         routes = multiRegion.routes.map { Route(region: $0.region, bucket: $0) }
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }

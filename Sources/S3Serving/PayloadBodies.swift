@@ -1,26 +1,31 @@
 import AccessPointCore
-import NIOCore
-import S3Auth
-import S3HTTP
+package import NIOCore
+package import S3Auth
+package import S3HTTP
 
 /// A body whose raw bytes must hash to the SHA-256 the signature covers (`x-amz-content-sha256: <hex>`).
 ///
 /// The bytes flow on as they arrive; the hash is compared when the stream ends, and a mismatch is thrown then, so
 /// the store discards what it wrote (it never commits an object whose stream failed).
-struct SHA256CheckedBody: AsyncSequence, Sendable {
+package struct SHA256CheckedBody: AsyncSequence, Sendable {
     let base: S3Body
     let expected: String
 
-    func makeAsyncIterator() -> Iterator {
+    package init(base: S3Body, expected: String) {
+        self.base = base
+        self.expected = expected
+    }
+
+    package func makeAsyncIterator() -> Iterator {
         Iterator(base: base.makeAsyncIterator(), checker: .init(expected: expected))
     }
 
-    struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         var base: S3Body.AsyncIterator
         var checker: PayloadSHA256Checker
         var finished = false
 
-        mutating func next() async throws -> ByteBuffer? {
+        package mutating func next() async throws -> ByteBuffer? {
             guard !finished else { return nil }
             guard let chunk = try await base.next() else {
                 finished = true
@@ -35,20 +40,25 @@ struct SHA256CheckedBody: AsyncSequence, Sendable {
 
 /// The decoded content of an aws-chunked body (spec §5.5): chunk signatures, the trailer checksum and the decoded
 /// length are checked by `AWSChunkedStateMachine` as the bytes stream through.
-struct AWSChunkedBody: AsyncSequence, Sendable {
+package struct AWSChunkedBody: AsyncSequence, Sendable {
     let base: S3Body
     let configuration: AWSChunkedConfiguration
 
-    func makeAsyncIterator() -> Iterator {
+    package init(base: S3Body, configuration: AWSChunkedConfiguration) {
+        self.base = base
+        self.configuration = configuration
+    }
+
+    package func makeAsyncIterator() -> Iterator {
         Iterator(base: base.makeAsyncIterator(), machine: AWSChunkedStateMachine(configuration: configuration))
     }
 
-    struct Iterator: AsyncIteratorProtocol {
+    package struct Iterator: AsyncIteratorProtocol {
         var base: S3Body.AsyncIterator
         var machine: AWSChunkedStateMachine
         var finished = false
 
-        mutating func next() async throws -> ByteBuffer? {
+        package mutating func next() async throws -> ByteBuffer? {
             while !finished {
                 guard let chunk = try await base.next() else {
                     finished = true
@@ -67,6 +77,25 @@ struct AWSChunkedBody: AsyncSequence, Sendable {
                 }
             }
             return nil
+        }
+    }
+}
+
+extension S3Body {
+    /// The body a store sees of a raw request body whose signature promised `payload`: the client's bytes with
+    /// their SHA-256 checked as they pass, the bytes as they are (`UNSIGNED-PAYLOAD`), or an aws-chunked body
+    /// decoded. `declaredLength` is the request's `Content-Length`.
+    package static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
+        switch payload {
+        case .sha256(let expected):
+            S3Body(length: declaredLength, stream: SHA256CheckedBody(base: raw, expected: expected))
+        case .unsigned:
+            S3Body(length: declaredLength, stream: raw)
+        case .awsChunked(let configuration):
+            S3Body(
+                length: configuration.decodedContentLength,
+                stream: AWSChunkedBody(base: raw, configuration: configuration)
+            )
         }
     }
 }

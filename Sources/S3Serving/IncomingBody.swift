@@ -1,7 +1,5 @@
-import NIOCore
-import NIOHTTP1
-import S3HTTP
-import Synchronization
+package import NIOCore
+package import NIOHTTP1
 
 /// The request parts of one keep-alive connection, shared between the connection loop (which reads heads) and the
 /// body of the request being answered (which reads that request's body parts as the responder asks for them).
@@ -9,17 +7,17 @@ import Synchronization
 /// Only one of them reads at a time: the loop waits for the response before it reads again, and reads again only
 /// when the body reached its end; otherwise it closes the connection. That discipline is what makes the
 /// `@unchecked Sendable` sound.
-final class ConnectionInbound: @unchecked Sendable {
+package final class ConnectionInbound: @unchecked Sendable {
     private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     private var continuePending = false
     private var version: HTTPVersion = .http1_1
     /// Whether the current request's `.end` has been read.
-    private(set) var bodyEnded = true
+    package private(set) var bodyEnded = true
     /// Body bytes of the current request read so far.
-    private(set) var bodyBytesRead = 0
+    package private(set) var bodyBytesRead = 0
 
-    init(
+    package init(
         _ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) {
@@ -28,7 +26,7 @@ final class ConnectionInbound: @unchecked Sendable {
     }
 
     /// The next request head, or nil when the client closed the connection.
-    func nextHead() async throws -> HTTPRequestHead? {
+    package func nextHead() async throws -> HTTPRequestHead? {
         while let part = try await iterator.next() {
             if case .head(let head) = part {
                 bodyEnded = false
@@ -44,7 +42,7 @@ final class ConnectionInbound: @unchecked Sendable {
     /// The next piece of the current request's body, nil at its end. A client that asked to be told before it
     /// sends the body (`Expect: 100-continue`) is told now, when the body is first wanted: a request refused
     /// before that never makes the client send it.
-    func nextBodyPart() async throws -> ByteBuffer? {
+    package func nextBodyPart() async throws -> ByteBuffer? {
         guard !bodyEnded else { return nil }
         if continuePending {
             continuePending = false
@@ -68,20 +66,22 @@ final class ConnectionInbound: @unchecked Sendable {
     }
 
     /// Whether the client was told to send its body, or sends it unasked.
-    var bodyWasRequested: Bool { !continuePending }
+    package var bodyWasRequested: Bool { !continuePending }
 
     struct ConnectionClosedMidBody: Error {}
 }
 
 /// The current request's body as the responder reads it.
-struct IncomingBody: AsyncSequence, Sendable {
-    let connection: ConnectionInbound
+package struct IncomingBody: AsyncSequence, Sendable {
+    package let connection: ConnectionInbound
 
-    func makeAsyncIterator() -> Iterator { Iterator(connection: connection) }
+    package init(connection: ConnectionInbound) { self.connection = connection }
 
-    struct Iterator: AsyncIteratorProtocol {
+    package func makeAsyncIterator() -> Iterator { Iterator(connection: connection) }
+
+    package struct Iterator: AsyncIteratorProtocol {
         let connection: ConnectionInbound
 
-        func next() async throws -> ByteBuffer? { try await connection.nextBodyPart() }
+        package func next() async throws -> ByteBuffer? { try await connection.nextBodyPart() }
     }
 }

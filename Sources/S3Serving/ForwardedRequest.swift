@@ -1,0 +1,57 @@
+package import S3HTTP
+
+/// What of a client's request a bucket store is handed once the server in front of it has authenticated it: the
+/// object's own header fields (not the connection's or the signature's) and the query without a presigned URL's
+/// signature parameters. Shared by the router and `aprouter store serve`, so a store sees the same request
+/// whichever of them it stands behind.
+package enum ForwardedRequest {
+    /// Header fields that describe the client's connection or authentication, not the object.
+    static let droppedHeaders: Set<String> = [
+        "authorization", "host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
+        "x-amz-decoded-content-length", "content-length", "expect", "connection", "keep-alive", "transfer-encoding",
+        "te", "upgrade", "proxy-authorization", "proxy-connection", "x-amz-trailer", "x-amz-copy-source",
+        "x-amz-region-set",
+    ]
+
+    /// The object's header fields, with the decoded body's `Content-Length` and the copy source the store reads.
+    package static func headers(_ headers: S3Headers, body: S3Body, copySource: String?) -> S3Headers {
+        var forwarded: S3Headers = [:]
+        for field in headers {
+            let name = field.name.lowercased()
+            if droppedHeaders.contains(name) { continue }
+            if name == "content-encoding" {
+                // aws-chunked is the framing the server removed; any other coding describes the object.
+                let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }.filter {
+                    $0.lowercased() != "aws-chunked" && !$0.isEmpty
+                }
+                if !codings.isEmpty { forwarded.add(name: field.name, value: codings.joined(separator: ",")) }
+                continue
+            }
+            forwarded.add(name: field.name, value: field.value)
+        }
+        if let length = body.length { forwarded.add(name: "Content-Length", value: "\(length)") }
+        if let copySource { forwarded.add(name: "x-amz-copy-source", value: copySource) }
+        return forwarded
+    }
+
+    /// The query without a presigned URL's signature parameters.
+    package static func query(_ raw: String) -> String {
+        guard raw.contains("X-Amz-") else { return raw }
+        return raw.split(separator: "&").filter { !$0.hasPrefix("X-Amz-") }.joined(separator: "&")
+    }
+
+    /// A request target split at its `?`: the path and the raw query.
+    package static func split(_ target: String) -> (path: String, query: String) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

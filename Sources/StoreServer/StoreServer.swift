@@ -1,0 +1,128 @@
+import AccessPointCore
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import S3HTTP
+import S3Serving
+public import ServiceLifecycle
+import Synchronization
+
+/// `aprouter store serve`'s listener: plain HTTP/1.1 on one address, every request answered by the
+/// `StoreRequestHandler`, bodies streamed both ways with backpressure exactly as the router streams them.
+///
+/// A `Service`: `run()` binds, accepts until graceful shutdown, then closes its listener and lets the requests in
+/// flight finish.
+public final class StoreServer: Service, Sendable {
+    private let configuration: StoreServerConfiguration
+    private let handler: StoreRequestHandler
+    private let logger: Logger
+    private let port = Mutex<Int?>(nil)
+
+    public init(handler: StoreRequestHandler, logger: Logger) {
+        self.configuration = handler.configuration
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// The port bound, once `run()` has bound it.
+    public var boundPort: Int? { port.withLock { $0 } }
+
+    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    public func run() async throws {
+        let address = configuration.listen
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: address.host.description, port: address.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+        let bound = listener.channel.localAddress?.port ?? 0
+        port.withLock { $0 = bound }
+        logger.info("store: listening", metadata: ["store.address": "\(address.host)", "store.port": "\(bound)"])
+        try await withGracefulShutdownHandler {
+            try await listener.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            listener.channel.close(promise: nil)
+        }
+    }
+
+    /// Reads requests one after another on a keep-alive connection and answers each; a response sent before the
+    /// request's body was read to its end closes the connection (the rest would be read as the next request).
+    private func serve(_ connection: Connection) async {
+        let channel = connection.channel
+        let peer = channel.remoteAddress?.ipAddress ?? "-"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
+                while let head = try await parts.nextHead() {
+                    let started = ContinuousClock.now
+                    var record = StoreRequestHandler.Record()
+                    let response = await handler.respond(
+                        method: head.method.rawValue,
+                        target: head.uri,
+                        headers: head.headers.map { (name: $0.name, value: $0.value) },
+                        body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
+                        record: &record
+                    )
+                    let keepAlive = parts.bodyEnded && head.isKeepAlive
+                    let sent = try await ResponseWriter.write(
+                        response,
+                        to: outbound,
+                        on: channel.eventLoop,
+                        for: head,
+                        keepAlive: keepAlive
+                    )
+                    log(
+                        head,
+                        record,
+                        peer: peer,
+                        status: response.status,
+                        received: parts.bodyBytesRead,
+                        sent: sent,
+                        elapsed: ContinuousClock.now - started
+                    )
+                    guard keepAlive else { break }
+                }
+            }
+        } catch {
+            logger.debug("store: connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One access-log line per request, at `info`.
+    private func log(
+        _ head: HTTPRequestHead,
+        _ record: StoreRequestHandler.Record,
+        peer: String,
+        status: Int,
+        received: Int,
+        sent: Int,
+        elapsed: Duration
+    ) {
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        var metadata: Logger.Metadata = [
+            "request_id": "\(record.requestID)",
+            "source": "\(peer)",
+            "method": "\(head.method.rawValue)",
+            "status": "\(status)",
+            "bytes_in": "\(received)",
+            "bytes_out": "\(sent)",
+            "latency_us": "\(micros)",
+        ]
+        if let bucket = record.bucket { metadata["bucket"] = "\(bucket)" }
+        if let key = record.key { metadata["key"] = "\(key)" }
+        if let code = record.errorCode { metadata["error_code"] = "\(code)" }
+        logger.info("request", metadata: metadata)
+    }
+}
