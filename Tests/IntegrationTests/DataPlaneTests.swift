@@ -146,16 +146,16 @@ struct DataPlaneTests {
         #expect(lab.stop() == 0)
     }
 
-    @Test func aMultipartUploadAndCopyBetweenTwoAccessPoints() async throws {
+    @Test func aTwoHundredMebibyteMultipartUploadAndCopyBetweenTwoAccessPoints() async throws {
         let lab = try await Lab.start()
         defer { _ = lab.stop() }
         for name in ["data-ap", "copy-ap"] {
             let created = try await lab.control(["create-access-point", "--name", name, "--bucket", "example-bucket"])
             #expect(created.status == 0, "\(created.text)")
         }
-        // 20 MiB: above the CLI's 8 MiB threshold, so `aws s3 cp` uploads it in parts.
+        // 200 MiB, as issue 7 asks: `aws s3 cp` uploads it in 25 parts of 8 MiB (its threshold and part size).
         let big = lab.directory.appendingPathComponent("big.bin")
-        var bytes = [UInt8](repeating: 0, count: 20 << 20)
+        var bytes = [UInt8](repeating: 0, count: 200 << 20)
         for index in stride(from: 0, to: bytes.count, by: 4096) {
             bytes[index] = UInt8(truncatingIfNeeded: index >> 12)
         }
@@ -163,6 +163,9 @@ struct DataPlaneTests {
         let upload = try await lab.aws(["s3", "cp", big.path, "s3://\(Self.arn)/big.bin"])
         #expect(upload.status == 0, "\(upload.text)\n\(lab.server.output.suffix(2000))")
         #expect(try await lab.logs("operation=CompleteMultipartUpload"))
+        let head = try await lab.aws(["s3api", "head-object", "--bucket", Self.arn, "--key", "big.bin"])
+        #expect(head.text.contains(#"-25\"""#), "S3's multipart ETag, MD5 of the part MD5s and -25: \(head.text)")
+        #expect(head.text.contains(#""ContentLength": 209715200"#), "\(head.text)")
 
         let copied = try await lab.aws([
             "s3api", "copy-object", "--bucket", "arn:aws:s3:us-west-2:123456789012:accesspoint/copy-ap",
