@@ -219,6 +219,49 @@ struct DataPlaneTests {
         #expect(lab.stop() == 0)
     }
 
+    /// `s3:ExistingObjectTag/…` in an access point policy: the router reads the object's stored tags before
+    /// deciding, so a tag change moves an object in or out of a Deny with no policy change.
+    @Test func existingObjectTagsDecideAccess() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let created = try await lab.control(["create-access-point", "--name", "data-ap", "--bucket", "example-bucket"])
+        #expect(created.status == 0, "\(created.text)")
+        let deny =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/data-ap/object/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"secret"}}}]}"#
+        let put = try await lab.control(["put-access-point-policy", "--name", "data-ap", "--policy", deny])
+        #expect(put.status == 0, "\(put.text)")
+        let file = lab.directory.appendingPathComponent("in.txt")
+        try "tagged\n".write(to: file, atomically: true, encoding: .utf8)
+        for (key, tagging) in [("secret.txt", "classification=secret"), ("open.txt", "classification=public")] {
+            let stored = try await lab.aws([
+                "s3api", "put-object", "--bucket", Self.arn, "--key", key, "--body", file.path, "--tagging", tagging,
+            ])
+            #expect(stored.status == 0, "\(stored.text)")
+        }
+        let out = lab.directory.appendingPathComponent("out.txt")
+        var secret = try await lab.aws(["s3api", "get-object", "--bucket", Self.arn, "--key", "secret.txt", out.path])
+        for _ in 0..<40 where secret.status == 0 {
+            // The policy reaches the router within a second of the control call.
+            try await Task.sleep(for: .milliseconds(100))
+            secret = try await lab.aws(["s3api", "get-object", "--bucket", Self.arn, "--key", "secret.txt", out.path])
+        }
+        #expect(secret.status != 0 && secret.text.contains("AccessDenied"), "\(secret.text)")
+        #expect(try await lab.logs("decision=explicit_deny"), "\(lab.server.output.suffix(1500))")
+        let open = try await lab.aws(["s3api", "get-object", "--bucket", Self.arn, "--key", "open.txt", out.path])
+        #expect(open.status == 0, "\(open.text)")
+
+        // Retagged, the same object is readable; the policy did not change.
+        let retagged = try await lab.aws([
+            "s3api", "put-object-tagging", "--bucket", Self.arn, "--key", "secret.txt", "--tagging",
+            #"{"TagSet":[{"Key":"classification","Value":"public"}]}"#,
+        ])
+        #expect(retagged.status == 0, "\(retagged.text)")
+        let now = try await lab.aws(["s3api", "get-object", "--bucket", Self.arn, "--key", "secret.txt", out.path])
+        #expect(now.status == 0, "\(now.text)")
+        #expect(try String(contentsOf: out, encoding: .utf8) == "tagged\n")
+        #expect(lab.stop() == 0)
+    }
+
     /// The seed's VPC endpoint policy, from a real source address in the VPC: it must grant both the access point
     /// and the bucket. One that names only the bucket turns the request away; one that names both lets GET pass
     /// and still refuses PUT.

@@ -25,6 +25,9 @@ public struct PolicyDocument: Sendable, Equatable {
     public let text: String
     /// Whether the policy is public (spec §4.4), decided once here.
     public let status: PolicyStatus
+    /// Whether a condition tests `s3:ExistingObjectTag/…`: the router then reads the object's tags before
+    /// deciding, and only then.
+    public let readsExistingObjectTags: Bool
 
     /// Parses and compiles `text` as a policy of `kind`.
     ///
@@ -97,6 +100,9 @@ public struct PolicyDocument: Sendable, Equatable {
         self.statements = statements
         self.text = text
         self.status = PolicyStatus(classifying: statements)
+        self.readsExistingObjectTags = statements.contains { statement in
+            statement.conditions.contains { $0.key.hasPrefix("s3:existingobjecttag/") }
+        }
     }
 
     /// Equal when they are the same kind of policy with the same text.

@@ -35,4 +35,11 @@ public struct AuthorizationPolicies: Sendable {
         self.vpcEndpointPolicy = vpcEndpointPolicy
         self.publicAccessBlock = publicAccessBlock
     }
+
+    /// Whether any of them tests `s3:ExistingObjectTag/…`, so the object's tags must be read before deciding.
+    public var readExistingObjectTags: Bool {
+        [accessPointPolicy, multiRegionAccessPointPolicy, bucketPolicy, vpcEndpointPolicy].contains {
+            $0?.readsExistingObjectTags == true
+        } || identityPolicies.contains { $0.readsExistingObjectTags }
+    }
 }

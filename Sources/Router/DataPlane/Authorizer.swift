@@ -44,14 +44,22 @@ struct Authorizer: Sendable {
         )
     }
 
+    /// Whether deciding `front`'s requests to `bucket` needs the object's stored tags.
+    func needsExistingObjectTags(front: Front, bucket: RouterTable.Bucket) -> Bool {
+        policies(front, bucket).readExistingObjectTags
+    }
+
     func authorize(
         _ operation: S3Operation,
         front: Front,
         route: Front.Route,
         bucket: RouterTable.Bucket,
-        key: String?
+        key: String?,
+        existingObjectTags: [String: String] = [:]
     ) -> AuthorizationDecision {
-        policies(front, bucket).authorize(
+        var details = details
+        details.existingObjectTags = existingObjectTags
+        return policies(front, bucket).authorize(
             RequestContext(
                 operation: operation,
                 target: target(front, bucket, key),

@@ -101,22 +101,33 @@ extension RouterRequestHandler {
             guard let bucket = route.bucket else {
                 throw S3Error.noSuchBucket.because("The bucket behind this access point is not in the lab.")
             }
+            guard let store = stores[bucket.name.rawValue] else {
+                throw S3Error.serviceUnavailable.because("No store is configured for bucket \(bucket.name).")
+            }
+            let readsTags = authorizer.needsExistingObjectTags(front: front, bucket: bucket)
             for checkedKey in keysToCheck {
+                var tags: [String: String] = [:]
+                if readsTags, let checkedKey {
+                    tags = await ExistingObjectTags.read(
+                        key: checkedKey,
+                        bucket: bucket.name.rawValue,
+                        from: store,
+                        id: exchange.id
+                    )
+                }
                 let decision = authorizer.authorize(
                     operation,
                     front: front,
                     route: route,
                     bucket: bucket,
-                    key: checkedKey
+                    key: checkedKey,
+                    existingObjectTags: tags
                 )
                 record.decision = decision.detail
                 guard decision.isAllowed else { throw S3Error.accessDenied }
             }
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
-            }
-            guard let store = stores[bucket.name.rawValue] else {
-                throw S3Error.serviceUnavailable.because("No store is configured for bucket \(bucket.name).")
             }
             let response = await store.respond(
                 to: BucketRequest(

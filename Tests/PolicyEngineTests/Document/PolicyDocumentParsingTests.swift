@@ -171,4 +171,21 @@ struct PolicyDocumentParsingTests {
             (error as? S3Error)?.message.contains("may be at most 20480 bytes") == true
         }
     }
+
+    @Test(arguments: [
+        (#"{"StringEquals":{"s3:ExistingObjectTag/classification":"secret"}}"#, true),
+        (#"{"StringLike":{"S3:EXISTINGOBJECTTAG/team":"b*"}}"#, true),
+        (#"{"StringEquals":{"s3:RequestObjectTag/classification":"secret"}}"#, false),
+        (#"{"Bool":{"aws:SecureTransport":"true"}}"#, false),
+    ])
+    func knowsWhetherItReadsExistingObjectTags(condition: String, reads: Bool) throws {
+        let text =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":"#
+            + condition + "}]}"
+        let document = try PolicyDocument(parsing: text, kind: .accessPoint)
+        #expect(document.readsExistingObjectTags == reads)
+        #expect(AuthorizationPolicies(accessPointPolicy: document).readExistingObjectTags == reads)
+        #expect(AuthorizationPolicies(identityPolicies: [document]).readExistingObjectTags == reads)
+        #expect(!AuthorizationPolicies().readExistingObjectTags)
+    }
 }
