@@ -10,6 +10,9 @@ public struct RouterConfiguration: Sendable {
     public var proxy: ListenAddress?
     /// The lab's endpoint suffixes: the proxy tunnels only hosts under them.
     public var endpointSuffixes: [String]
+    /// Debug mode: an AccessDenied from a policy decision says which statement (or missing grant) decided it.
+    /// Off by default: it tells the caller what the policies contain.
+    public var explainDenials: Bool
     /// PEM of the server certificate (the lab CA's issue) and its private key.
     public var certificatePEM: String
     public var privateKeyPEM: String
@@ -34,8 +37,10 @@ public struct RouterConfiguration: Sendable {
         maximumControlBodyBytes: Int = 1 << 20,
         trustedProxies: [CIDRBlock] = [],
         proxy: ListenAddress? = nil,
-        endpointSuffixes: [String] = []
+        endpointSuffixes: [String] = [],
+        explainDenials: Bool = false
     ) {
+        self.explainDenials = explainDenials
         self.https = https
         self.http = http
         self.proxy = proxy

@@ -185,6 +185,8 @@ public struct RequestRecord: Sendable {
     public var key: String?
     /// The policy decision's stable detail code (`allowed`, `explicit_deny`, `no_allow_bucket`…).
     public var decision: String?
+    /// For a denial, what decided it: the statement that denies, or the layer no statement of which allows.
+    public var decisionReason: String?
     public var errorCode: String?
 
     public init() {}

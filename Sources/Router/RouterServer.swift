@@ -286,6 +286,7 @@ public final class RouterServer: Service, Sendable {
         if let operation = record.operation { metadata["operation"] = "\(operation)" }
         if let key = record.key { metadata["key"] = "\(key)" }
         if let decision = record.decision { metadata["decision"] = "\(decision)" }
+        if let reason = record.decisionReason { metadata["decision_reason"] = "\(reason)" }
         if let code = record.errorCode { metadata["error_code"] = "\(code)" }
         logger.info("request", metadata: metadata)
     }

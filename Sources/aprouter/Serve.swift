@@ -20,7 +20,7 @@ import UpstreamStore
 /// the servers in one `ServiceGroup`, stopped in reverse order on SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the DNS emulator (and, as they land, the HTTPS router and control API) for a lab."
+        abstract: "Run a lab: the DNS emulator, the HTTPS router with the S3 Control API, and the bucket stores."
     )
 
     @Option(name: .shortAndLong, help: "The lab file (YAML). Without it, the embedded default lab is used.")
@@ -28,6 +28,11 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Log level.")
     var logLevel: LogLevel = .info
+
+    @Flag(
+        help: "Debug mode: AccessDenied messages name the policy statement (or the missing grant) that decided them."
+    )
+    var explainDenials = false
 
     func run() async throws {
         MemoryTuning.apply()
@@ -102,7 +107,8 @@ struct Serve: AsyncParsableCommand {
                 credentials: RouterConfiguration.credentials(of: lab),
                 trustedProxies: lab.proxyProtocol.trustedProxies,
                 proxy: lab.listeners.proxy,
-                endpointSuffixes: lab.endpointSuffixes
+                endpointSuffixes: lab.endpointSuffixes,
+                explainDenials: explainDenials
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,

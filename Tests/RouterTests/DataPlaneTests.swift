@@ -155,9 +155,31 @@ struct DataPlaneTests {
         let denied = await harness.send("GET", "/k")
         #expect(denied.response.status == 403)
         #expect(denied.record.decision == "explicit_deny")
+        #expect(
+            denied.record.decisionReason?.hasPrefix("denied, because statement 0 of the access point policy") == true,
+            "\(denied.record)"
+        )
+        #expect(!denied.body.contains("because statement"), "only debug mode explains: \(denied.body)")
         harness.handler.update(RouterHarness.snapshot([RouterHarness.accessPoint("internet-ap")], version: 3))
         #expect(await harness.send("GET", "/k").response.status == 200)
         #expect(harness.store.requests.count == 2)
+    }
+
+    @Test func debugModeExplainsADenialInTheErrorMessage() async throws {
+        let harness = try RouterHarness(explainDenials: true)
+        let deny = """
+            {"Version":"2012-10-17","Statement":[{"Sid":"NoReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject",
+            "Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/internet-ap/object/*"}]}
+            """
+        harness.handler.update(
+            RouterHarness.snapshot([RouterHarness.accessPoint("internet-ap", policy: deny)], version: 2)
+        )
+        let denied = await harness.send("GET", "/k")
+        #expect(denied.response.status == 403)
+        #expect(denied.body.contains("<Code>AccessDenied</Code>"))
+        #expect(denied.body.contains("denied, because statement 0 ("), "\(denied.body)")
+        #expect(denied.body.contains("NoReads"), "\(denied.body)")
+        #expect(denied.body.contains(") of the access point policy denies s3:GetObject"), "\(denied.body)")
     }
 
     @Test func withoutAnIdentityPolicyTheBucketPolicyAloneDoesNotOpenTheAccessPointLayer() async throws {

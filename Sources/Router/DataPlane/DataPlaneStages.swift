@@ -124,7 +124,11 @@ extension RouterRequestHandler {
                     existingObjectTags: tags
                 )
                 record.decision = decision.detail
-                guard decision.isAllowed else { throw S3Error.accessDenied }
+                guard decision.isAllowed else {
+                    record.decisionReason = decision.description
+                    throw configuration.explainDenials
+                        ? S3Error.accessDenied.because(decision.description) : .accessDenied
+                }
             }
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)

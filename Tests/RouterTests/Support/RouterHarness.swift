@@ -19,6 +19,7 @@ struct RouterHarness {
     let store: RecordingStore
 
     init(
+        explainDenials: Bool = false,
         userPolicy: String? = RouterHarness.allowAll,
         bucketPolicy: String? = nil,
         endpointPolicy: String? = nil,
@@ -54,7 +55,8 @@ struct RouterHarness {
                 privateKeyPEM: "",
                 classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
                 region: lab.region,
-                credentials: RouterConfiguration.credentials(of: lab)
+                credentials: RouterConfiguration.credentials(of: lab),
+                explainDenials: explainDenials
             ),
             control: NoControl(),
             table: try RouterTable(lab: lab).updating(
