@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -15,25 +15,57 @@ import Darwin
 /// Its standard output and error are collected so a failing test can show them. Readiness is polled with a
 /// bounded number of connection attempts rather than a sleep; stopping sends SIGTERM and reaps the process.
 public final class BackgroundProcess: Sendable {
-    private let process: Process
+    /// The running process, for tests that signal it themselves (`kill -9`) or read its pid.
+    public let process: Process
     private let log = CollectedOutput()
 
     /// Starts `arguments[0]`, found on `PATH`, with the rest as its arguments and `environment` added to ours.
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    public convenience init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: arguments, environment: environment)
+    }
+
+    /// Starts `executable` with `arguments`, `environment` added to ours, in `directory` (ours if nil). Standard
+    /// error is collected, and standard output too unless `collectsStandardOutput` is false.
+    public init(
+        executable: URL,
+        arguments: [String],
+        environment: [String: String] = [:],
+        directory: URL? = nil,
+        collectsStandardOutput: Bool = true
+    ) throws {
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let process = Self.makeProcess(
+            executable: executable,
+            arguments: arguments,
+            environment: environment,
+            output: collectsStandardOutput ? pipe : FileHandle.nullDevice,
+            error: pipe
+        )
+        process.currentDirectoryURL = directory
         self.process = process
         pipe.fileHandleForReading.readabilityHandler = { [log] handle in
             let text = String(decoding: handle.availableData, as: UTF8.self)
             log.append(text)
         }
         try process.run()
+    }
+
+    /// A process set up as every test runs one: our environment with `environment` added, no standard input.
+    static func makeProcess(
+        executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        output: Any,
+        error: Any
+    ) -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        return process
     }
 
     /// Everything the process wrote so far.

@@ -26,14 +26,14 @@ public enum ExternalCommand {
     }
 
     private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        let process = BackgroundProcess.makeProcess(
+            executable: URL(fileURLWithPath: "/usr/bin/env"),
+            arguments: arguments,
+            environment: environment,
+            output: pipe,
+            error: pipe
+        )
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -2,7 +2,6 @@ import APRouterTestSupport
 import AccessPointCore
 import Foundation
 import Registry
-import Synchronization
 import Testing
 
 /// `aprouter serve` as a user runs it: the DNS emulator answers `dig`, SIGTERM stops it cleanly.
@@ -162,25 +161,19 @@ struct ServeTests {
 
 /// A running `aprouter serve` whose standard error is collected as it arrives.
 final class RunningServer: Sendable {
-    let process: Process
-    private let log = LogBuffer()
+    private let background: BackgroundProcess
+    var process: Process { background.process }
 
     init(arguments: [String], in directory: URL) throws {
-        process = Process()
-        process.executableURL = AprouterCommand.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [log] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            log.append(text)
-        }
-        try process.run()
+        background = try BackgroundProcess(
+            executable: AprouterCommand.binary,
+            arguments: arguments,
+            directory: directory,
+            collectsStandardOutput: false
+        )
     }
 
-    var output: String { log.text }
+    var output: String { background.output }
 
     /// The DNS port from the "listening" log line, waiting up to five seconds for it.
     func dnsPort() async throws -> Int? {
@@ -199,12 +192,4 @@ final class RunningServer: Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
-}
-
-/// Text collected from a pipe's handler thread and read by the test.
-final class LogBuffer: Sendable {
-    private let storage = Mutex("")
-
-    func append(_ text: String) { storage.withLock { $0 += text } }
-    var text: String { storage.withLock { $0 } }
 }
