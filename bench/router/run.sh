@@ -220,7 +220,7 @@ small_run() { # name pid url
     local before after requests
     before=$(cpu_ticks "$pid")
     if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
-        perf record -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>/dev/null &
+        perf record -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
         perf_pid=$!
     fi
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
