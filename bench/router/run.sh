@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# The HTTPS proxy benchmark of issue 7: wrk over HTTPS with keep-alive against aprouter and against nginx as a
+# TLS-terminating reverse proxy with keep-alive to the same origin, in one run, side by side. Prints markdown rows
+# for bench/README.md, with the ratios aprouter/nginx.
+#
+#   bench/router/run.sh                  # everything below; about a minute after the build
+#   SKIP_BUILD=1 bench/router/run.sh     # use the existing .build/release/aprouter (or BINARY=path)
+#   DURATION=20 CONNECTIONS=64 bench/router/run.sh
+#   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data)
+#
+# What is measured:
+# - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
+#   bucket, so both proxies, not a store, are measured. aprouter forwards to it as a bucket on an S3-compatible
+#   server (path-style, re-signed with SigV4 by UpstreamStore, UNSIGNED-PAYLOAD); a static nginx ignores that
+#   signature, which is fine for a proxy benchmark: the router still computes it. nginx proxies with proxy_pass.
+# - The client request to aprouter is a presigned GET made by the aws CLI for an access point ARN, so every
+#   request pays the presigned SigV4 check, the access point lookup and the policy decision (alice is allowed by
+#   her identity policy; the access point and bucket have none). nginx checks nothing.
+# - Both proxies use the same certificate and key (the lab's, made by aprouter) and are pinned to core 0; wrk,
+#   curl and the origin share core 1 (taskset). aprouter logs at `warning` (no access log); nginx has access_log off.
+# - 1 KiB GETs: wrk -t2 -c$CONNECTIONS for DURATION s after a 2 s warm-up; requests/s, average, p50 and p99
+#   latency; any non-2xx answer or socket error fails the run. Server CPU per request = utime+stime of the proxy's
+#   process tree from /proc/PID/stat, after minus before, over the requests wrk completed: the figure that does not
+#   depend on how fast the client can send.
+# - 1 GiB GET: one curl download on one connection (MB/s = 10^6 bytes/s), its size checked, and the proxy's CPU
+#   seconds for it.
+# - Peak RSS (VmHWM) of aprouter and of the nginx proxy's worker at the end of the run.
+# - No callgrind figure: valgrind 3.19 dies with SIGSEGV inside itself on the aprouter binary (even on
+#   `aprouter --help`, with its debug info stripped), so the per-request profile comes from `perf record` (PERF=dir).
+# Needs: nginx (nginx-light), wrk, curl, taskset, the aws CLI, python3 (perf for PERF=). Traffic to 127.0.0.1 only; the
+# ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy) must be free. Everything started is
+# stopped, and the temporary folder removed, on exit.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-64}
+proxy_core=${PROXY_CORE:-0}
+client_core=${CLIENT_CORE:-1}
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+for tool in "$nginx" wrk curl taskset aws python3; do
+    command -v "$tool" >/dev/null || { echo "bench/router: $tool is missing (apt-get install nginx-light wrk)" >&2; exit 2; }
+done
+for port in 18080 18443 18081 18053 18090 19443; do
+    if ss -Htlnu "sport = :$port" | grep -q .; then
+        echo "bench/router: port $port is in use; this benchmark needs it" >&2
+        exit 2
+    fi
+done
+if [ -z "${SKIP_BUILD:-}" ]; then
+    (cd "$root" && swift build -c release --product aprouter) >&2
+fi
+binary=${BINARY:-$root/.build/release/aprouter}
+
+work=$(mktemp -d /tmp/bench-router.XXXXXX)
+chmod 755 "$work" # nginx workers run as nobody and read the origin's files
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%MZ)
+
+# The origin: static files under origin/bench-bucket/, as a path-style S3 GET names them.
+mkdir -p "$work/origin/bench-bucket" "$work/logs"
+head -c 1024 /dev/urandom >"$work/origin/bench-bucket/obj-1k"
+head -c $((1 << 30)) /dev/zero >"$work/origin/bench-bucket/obj-1g"
+chmod -R a+rX "$work/origin"
+cat >"$work/origin.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/origin.pid;
+error_log $work/logs/origin-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    keepalive_requests 1000000;
+    server { listen 127.0.0.1:18080; root $work/origin; }
+}
+CONF
+taskset -c "$client_core" "$nginx" -e "$work/logs/origin-error.log" -c "$work/origin.conf" -p "$work" &
+pids+=($!)
+
+# aprouter with one bucket on the origin.
+cat >"$work/lab.yaml" <<LAB
+listeners: {https: "127.0.0.1:18443", http: "127.0.0.1:18081", dns: "127.0.0.1:18053", admin: "127.0.0.1:18090"}
+accounts:
+  - id: "123456789012"
+    users:
+      - {name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY,
+         policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "*", Resource: "*"}]}}
+buckets:
+  - name: bench-bucket
+    account: "123456789012"
+    store: {endpoint: "http://127.0.0.1:18080", bucket: bench-bucket, accessKeyId: ORIGINKEY, secretAccessKey: origin-secret, pathStyle: true}
+LAB
+start_aprouter() { # starts aprouter on the proxy core; sets apr_pid
+    (cd "$work" && exec taskset -c "$proxy_core" "$binary" serve --config lab.yaml --log-level warning \
+        2>>"$work/logs/aprouter.log") &
+    apr_pid=$!
+    pids+=("$apr_pid")
+    for _ in $(seq 600); do
+        curl -s -o /dev/null "http://127.0.0.1:18090/ready" && [ -f "$work/certs/server.pem" ] && return 0
+        kill -0 "$apr_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "bench/router: aprouter did not become ready" >&2
+    cat "$work/logs/aprouter.log" >&2
+    exit 1
+}
+start_aprouter
+
+# nginx as the TLS-terminating reverse proxy, with the same certificate and keep-alive to the same origin. Bodies
+# stream through memory buffers only (proxy_max_temp_file_size 0), as aprouter streams: nothing is spooled to disk.
+cat >"$work/proxy.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/proxy.pid;
+error_log $work/logs/proxy-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    upstream origin { server 127.0.0.1:18080; keepalive 64; }
+    server {
+        listen 127.0.0.1:19443 ssl;
+        ssl_certificate $work/certs/server.pem;
+        ssl_certificate_key $work/certs/server-key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location / {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_max_temp_file_size 0;
+        }
+    }
+}
+CONF
+taskset -c "$proxy_core" "$nginx" -e "$work/logs/proxy-error.log" -c "$work/proxy.conf" -p "$work" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+
+# aws CLI v1 presigns with SigV2 unless told otherwise.
+printf '[default]\ns3 =\n    signature_version = s3v4\n' >"$work/aws-config"
+export AWS_CA_BUNDLE="$work/certs/ca.pem" AWS_DEFAULT_REGION=us-west-2 AWS_CONFIG_FILE="$work/aws-config" \
+    AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
+    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+endpoint=https://s3.lab.localhost:18443
+aws s3control create-access-point --endpoint-url "$endpoint" --account-id 123456789012 --name bench-ap \
+    --bucket bench-bucket >/dev/null
+arn=arn:aws:s3:us-west-2:123456789012:accesspoint/bench-ap
+small=$(aws s3 presign --endpoint-url "$endpoint" --expires-in 3600 "s3://$arn/obj-1k")
+large=$(aws s3 presign --endpoint-url "$endpoint" --expires-in 3600 "s3://$arn/obj-1g")
+nginx_small="https://127.0.0.1:19443/bench-bucket/obj-1k"
+nginx_large="https://127.0.0.1:19443/bench-bucket/obj-1g"
+echo "bench/router: presigned URL: $small" >&2
+
+status() { curl -s -o /dev/null -w '%{http_code}' --cacert "$AWS_CA_BUNDLE" "$1"; }
+# The registry's snapshot reaches the router shortly after the access point is created.
+for _ in $(seq 50); do [ "$(status "$small")" = 200 ] && break; sleep 0.1; done
+for url in "$small" "$nginx_small"; do
+    [ "$(status "$url")" = 200 ] || {
+        echo "bench/router: $url does not answer 200:" >&2
+        curl -s -i --cacert "$AWS_CA_BUNDLE" "$url" >&2 || true
+        tail -n 20 "$work/logs/"*.log >&2
+        exit 1
+    }
+done
+cmp -s <(curl -s --cacert "$AWS_CA_BUNDLE" "$small") "$work/origin/bench-bucket/obj-1k" || {
+    echo "bench/router: aprouter's 1 KiB body differs from the origin's file" >&2
+    exit 1
+}
+# The TLS each proxy negotiates with an OpenSSL client (wrk and curl use OpenSSL).
+cipher() { curl -sv -o /dev/null --cacert "$AWS_CA_BUNDLE" "$1" 2>&1 | sed -n 's/^\* SSL connection using \(.*\)/\1/p'; }
+a_tls=$(cipher "$small")
+n_tls=$(cipher "$nginx_small")
+echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls" >&2
+
+# CPU ticks (utime+stime) of a process and all its descendants (nginx's worker is a child of its master).
+cpu_ticks() {
+    python3 - "$1" <<'EOF'
+import os, sys
+root = int(sys.argv[1])
+stats = {}
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime+stime
+tree, grew = {root}, True
+while grew:
+    grew = False
+    for pid, (ppid, _) in stats.items():
+        if ppid in tree and pid not in tree:
+            tree.add(pid)
+            grew = True
+print(sum(stats[pid][1] for pid in tree if pid in stats))
+EOF
+}
+hz=$(getconf CLK_TCK)
+# Peak resident set (KiB) of a process, or of its first child (nginx's worker).
+peak_rss() {
+    local pid=$1
+    if [ "${2:-}" = child ]; then pid=$(pgrep -P "$pid" | head -1); fi
+    awk '/^VmHWM:/ {print $2}' "/proc/$pid/status"
+}
+
+declare -A rps avg p50 p99 cpu mbps bigcpu
+small_run() { # name pid url
+    local name=$1 pid=$2 url=$3 out="$work/wrk-$1.txt"
+    taskset -c "$client_core" wrk -t2 -c"$connections" -d2s "$url" >/dev/null # warm-up: connections, pools
+    local before after requests
+    before=$(cpu_ticks "$pid")
+    if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
+        perf record -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
+        perf_pid=$!
+    fi
+    taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
+    if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+    after=$(cpu_ticks "$pid")
+    if grep -q "Non-2xx\|Socket errors" "$out"; then
+        echo "bench/router: $name: errors in wrk's output" >&2
+        cat "$out" >&2
+        exit 1
+    fi
+    requests=$(awk '/requests in/ {print $1}' "$out")
+    rps[$name]=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$out")
+    avg[$name]=$(awk '/^ +Latency/ {print $2; exit}' "$out")
+    p50[$name]=$(awk '/^ +50%/ {print $2}' "$out")
+    p99[$name]=$(awk '/^ +99%/ {print $2}' "$out")
+    cpu[$name]=$(python3 -c "print(f'{($after - $before) / $hz / $requests * 1e6:.1f}')")
+    echo "bench/router: $name: ${rps[$name]} requests/s, latency avg ${avg[$name]} p50 ${p50[$name]}" \
+        "p99 ${p99[$name]}, ${cpu[$name]} µs server CPU/request ($requests requests)" >&2
+}
+large_run() { # name pid url
+    local name=$1 pid=$2 url=$3 before after result
+    before=$(cpu_ticks "$pid")
+    result=$(taskset -c "$client_core" curl -s --cacert "$AWS_CA_BUNDLE" -o /dev/null \
+        -w '%{http_code} %{size_download} %{speed_download}' "$url")
+    after=$(cpu_ticks "$pid")
+    read -r code size speed <<<"$result"
+    [ "$code" = 200 ] && [ "$size" = $((1 << 30)) ] || {
+        echo "bench/router: $name: 1 GiB GET answered $code with $size bytes" >&2
+        exit 1
+    }
+    mbps[$name]=$(python3 -c "print(round($speed / 1e6))")
+    bigcpu[$name]=$(python3 -c "print(f'{($after - $before) / $hz:.2f}')")
+    echo "bench/router: $name: 1 GiB GET ${mbps[$name]} MB/s, ${bigcpu[$name]} s server CPU" >&2
+}
+
+small_run aprouter "$apr_pid" "$small"
+small_run nginx "$nginx_pid" "$nginx_small"
+large_run aprouter "$apr_pid" "$large"
+large_run nginx "$nginx_pid" "$nginx_large"
+a_rss=$(peak_rss "$apr_pid")
+n_rss=$(peak_rss "$nginx_pid" child)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+ms() { python3 -c "import re, sys; v, u = re.match(r'([\d.]+)(\w+)', sys.argv[1]).groups(); print(float(v) * {'us': 1e-3, 'ms': 1, 's': 1e3}[u])" "$1"; }
+lat_ratio() { ratio "$(ms "$1")" "$(ms "$2")"; }
+nginx_version=$("$nginx" -v 2>&1 | sed 's/.*nginx\///')
+echo "| what | aprouter | nginx $nginx_version (TLS proxy) | aprouter/nginx |"
+echo "|---|---|---|---|"
+echo "| 1 KiB GET, requests/s (wrk -t2 -c$connections, ${duration} s, keep-alive) | ${rps[aprouter]} | ${rps[nginx]} | $(ratio "${rps[aprouter]}" "${rps[nginx]}") |"
+echo "| 1 KiB GET, latency average | ${avg[aprouter]} | ${avg[nginx]} | $(lat_ratio "${avg[aprouter]}" "${avg[nginx]}") |"
+echo "| 1 KiB GET, latency p50 | ${p50[aprouter]} | ${p50[nginx]} | $(lat_ratio "${p50[aprouter]}" "${p50[nginx]}") |"
+echo "| 1 KiB GET, latency p99 | ${p99[aprouter]} | ${p99[nginx]} | $(lat_ratio "${p99[aprouter]}" "${p99[nginx]}") |"
+echo "| 1 KiB GET, server CPU per request (/proc/PID/stat) | ${cpu[aprouter]} µs | ${cpu[nginx]} µs | $(ratio "${cpu[aprouter]}" "${cpu[nginx]}") |"
+echo "| 1 GiB GET, MB/s (curl, one connection) | ${mbps[aprouter]} | ${mbps[nginx]} | $(ratio "${mbps[aprouter]}" "${mbps[nginx]}") |"
+echo "| 1 GiB GET, server CPU | ${bigcpu[aprouter]} s | ${bigcpu[nginx]} s | $(ratio "${bigcpu[aprouter]}" "${bigcpu[nginx]}") |"
+echo "| peak RSS (VmHWM) at the end of the run | $((a_rss / 1024)) MiB | $((n_rss / 1024)) MiB (worker) | |"
+echo "(TLS: aprouter $a_tls, nginx $n_tls; proxies on core $proxy_core, wrk/curl/origin on core $client_core;" \
+    "$started; load average before $load_before, after the wrk/curl part $load_after)"
