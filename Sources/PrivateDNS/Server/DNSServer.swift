@@ -44,7 +44,7 @@ public final class DNSServer: Service, Sendable {
         self.state = Mutex(State(hostedZones: zones, snapshot: snapshot, catalog: catalog, boundPort: nil))
     }
 
-    private static func catalog(
+    static func catalog(
         _ zones: [ViewCatalog.HostedZone],
         _ configuration: DNSServerConfiguration,
         _ synthesis: SynthesizedZones,
