@@ -6,7 +6,7 @@ public import AccessPointCore
 @_spi(Benchmarks)
 public final class DNSAnswerer {
     private let responder: Responder
-    private var last: [UInt8] = []
+    private var workspace = DNSWorkspace()
 
     /// Loads the configuration's zone files and synthesises its zones from `snapshot`, as `DNSServer` does.
     public init(configuration: DNSServerConfiguration, snapshot: AccessPointSnapshot = .empty) throws(ZoneFileError) {
@@ -22,11 +22,10 @@ public final class DNSAnswerer {
     /// Answers `query` (a DNS message in wire form) from `source` as over UDP; the length of the response, 0
     /// when the message deserves none. The bytes are in `response` until the next call.
     public func answer(_ query: UnsafeRawBufferPointer, from source: IPAddress) -> Int {
-        guard let response = responder.respond(to: query, from: source, overTCP: false) else { return 0 }
-        last = response
-        return response.count
+        guard responder.respond(to: query, from: source, overTCP: false, using: &workspace) else { return 0 }
+        return workspace.writer.bytes.count
     }
 
     /// The last response.
-    public var response: [UInt8] { last }
+    public var response: [UInt8] { workspace.response }
 }
