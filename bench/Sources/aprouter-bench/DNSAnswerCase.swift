@@ -39,7 +39,7 @@ enum DNSAnswerCase {
         }
         guard rcodes == [0, 3] else { fail("dns-answer: rcodes \(rcodes.sorted()), expected NOERROR and NXDOMAIN") }
         return [
-            Variant(name: "udp", operation: "query", bytesPerOperation: nil) { n in
+            Variant(name: "udp", operation: "answer", bytesPerOperation: nil) { n in
                 var checksum: UInt64 = 0
                 var next = 0
                 for _ in 0..<n {
