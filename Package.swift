@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "S3Auth", targets: ["S3Auth"]),
         .library(name: "PolicyEngine", targets: ["PolicyEngine"]),
         .library(name: "LabPKI", targets: ["LabPKI"]),
+        // For bench/ (aprouter-bench dns-answer), which reaches the answer path through `@_spi(Benchmarks)`.
+        .library(name: "PrivateDNS", targets: ["PrivateDNS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.2
 //
-// Benchmarks for the pure libraries of AccessPointRouter (see README.md beside this file). A package of its own so
-// that the root package's build, tests and CI never compile it; it reaches the libraries through the root's products.
+// Benchmarks for the pure libraries of AccessPointRouter and for the DNS answer path (see README.md beside this
+// file). A package of its own so that the root package's build, tests and CI never compile it; it reaches the
+// libraries through the root's products.
 
 import PackageDescription
 
@@ -16,9 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        // Counts every allocation of the process (see MallocCounter.c): allocations per operation, printed by --once.
+        .target(name: "MallocCounter"),
         .executableTarget(
             name: "aprouter-bench",
             dependencies: [
+                "MallocCounter",
+                .product(name: "PrivateDNS", package: "AccessPointRouter"),
                 .product(name: "S3Auth", package: "AccessPointRouter"),
                 .product(name: "PolicyEngine", package: "AccessPointRouter"),
                 .product(name: "AccessPointCore", package: "AccessPointRouter"),
@@ -30,6 +35,6 @@ let package = Package(
                 .enableUpcomingFeature("InternalImportsByDefault"),
                 .treatAllWarnings(as: .error),
             ]
-        )
+        ),
     ]
 )

@@ -5,14 +5,14 @@
 # release build of the dependencies takes 5 to 10 minutes on 2 cores).
 #
 #   bench/run.sh              everything
-#   bench/run.sh policy       one case: sigv4-header, chunked or policy
+#   bench/run.sh policy       one case: sigv4-header, chunked, policy or dns-answer
 #
 # Instructions per operation = (I(N2) − I(N1)) / (N2 − N1): two runs that differ only in the number of operations,
 # so start-up, setup and the dynamic loader cancel out. SWIFT_DETERMINISTIC_HASHING=1 fixes the seed of Swift's
 # Hasher, whose per-process random seed otherwise moves dictionary probe counts by about 0.5% from run to run.
 set -euo pipefail
 cd "$(dirname "$0")"
-cases=("${@:-sigv4-header chunked policy}")
+cases=("${@:-sigv4-header chunked policy dns-answer}")
 read -r -a cases <<<"${cases[*]}"
 
 swift build -c release --product aprouter-bench >&2
@@ -35,8 +35,8 @@ count() {
     for n in "$n1" "$n2"; do
         SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/$name-$variant-$n.out" \
             "$work/aprouter-bench" "$name" --variant "$variant" --once --iterations "$n" "$@" \
-            >"$work/stdout" 2>"$work/stderr" || {
-            cat "$work/stdout" "$work/stderr" >&2
+            >"$work/$name-$variant-$n.stdout" 2>"$work/stderr" || {
+            cat "$work/$name-$variant-$n.stdout" "$work/stderr" >&2
             exit 1
         }
     done
@@ -48,6 +48,15 @@ count() {
     } >"$work/diff"
     cat "$work/diff" >>"$hot"
     sed -n 's/^instructions per operation: \([0-9,]*\).*/\1/p' "$work/diff" | tr -d ,
+}
+
+# allocations CASE VARIANT N1 N2: allocations per operation from the two runs of `count` (MallocCounter), printed
+# with two decimals: (A(N2) − A(N1)) / (N2 − N1).
+allocations() {
+    local a1 a2
+    a1=$(sed -n 's/.*allocations \([0-9]*\)$/\1/p' "$work/$1-$2-$3.stdout")
+    a2=$(sed -n 's/.*allocations \([0-9]*\)$/\1/p' "$work/$1-$2-$4.stdout")
+    python3 -c "print(f'{($a2 - $a1) / ($4 - $3):.2f}')"
 }
 
 # Thousands separators.
@@ -116,8 +125,23 @@ for name in "${cases[@]}"; do
                 "\`aprouter-bench policy --iterations 20000 --rounds 5\` |" >>"$rows"
         done
         ;;
+    dns-answer)
+        # One pass over bench/dns/queries.txt (20,000 queries) against two: the same mix in both runs.
+        ir=$(count dns-answer udp 20000 40000)
+        echo "| DNS answer path (parse, view, lookup, encode) over bench/dns/queries.txt: instructions per query" \
+            "| $(group "$ir") Ir | | | $(callgrind_cmd dns-answer udp 20000 40000 '') |" >>"$rows"
+        echo "| DNS answer path: allocations per query in steady state (MallocCounter)" \
+            "| $(allocations dns-answer udp 20000 40000) | | | the same two runs |" >>"$rows"
+        wall="$("$bin" dns-answer --iterations 200000 --rounds 5)"
+        echo "$wall" | sed 's/^/wall: /' >&2
+        line=$(echo "$wall" | grep "dns-answer udp ")
+        rate=$(echo "$line" | awk -F'|' '{print $3}' | xargs)
+        per=$(echo "$line" | awk -F'|' '{print $4}' | sed 's/ (best.*//' | xargs)
+        echo "| DNS answer path: wall clock (indicative) | $rate ($per) | | |" \
+            "\`aprouter-bench dns-answer --iterations 200000 --rounds 5\` |" >>"$rows"
+        ;;
     *)
-        echo "unknown case '$name' (sigv4-header, chunked, policy)" >&2
+        echo "unknown case '$name' (sigv4-header, chunked, policy, dns-answer)" >&2
         exit 2
         ;;
     esac

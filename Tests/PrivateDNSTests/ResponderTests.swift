@@ -196,6 +196,38 @@ struct ResponderTests {
         #expect(tcp.counts[1] == 60, "\(tcp.counts)")
     }
 
+    /// The servers answer every query with one reused `DNSWorkspace`: what one query leaves in it (names,
+    /// sections, the compression table, a longer response) must never leak into the next answer.
+    @Test func aReusedWorkspaceAnswersLikeAFreshOne() throws {
+        let responder = try Self.responder()
+        let source = IPAddress("127.0.0.1")!
+        var garbage = QueryBuilder().bytes
+        garbage[12] = 0xC0
+        let queries: [[UInt8]] = [
+            QueryBuilder(name: "WwW.ExAmPlE.TeSt").bytes,
+            QueryBuilder(name: "nope.example.test", type: 28).bytes,
+            QueryBuilder(name: "example.test", type: 255, edns: (1232, 0)).bytes,
+            garbage,
+            QueryBuilder(name: "example.test", type: 6).bytes,
+            QueryBuilder(name: "www.example.test", type: 16, edns: (512, 0)).bytes,
+            QueryBuilder(name: "elsewhere.test").bytes,
+            QueryBuilder(name: "www.example.test", edns: (1232, 1)).bytes,
+            QueryBuilder(name: "a").bytes,
+            Array(QueryBuilder().bytes.prefix(5)),
+        ]
+        var workspace = DNSWorkspace()
+        for round in 0..<3 {
+            for query in queries + queries.reversed() {
+                let fresh = query.withUnsafeBytes { responder.respond(to: $0, from: source, overTCP: round == 1) }
+                let answered = query.withUnsafeBytes {
+                    responder.respond(to: $0, from: source, overTCP: round == 1, using: &workspace)
+                }
+                #expect(answered == (fresh != nil))
+                if let fresh { #expect(workspace.response == fresh) }
+            }
+        }
+    }
+
     /// Random bytes and every prefix of a valid query: never a crash, and either no answer or a well-formed one.
     @Test func survivesGarbage() throws {
         let responder = try Self.responder()

@@ -5,16 +5,34 @@ import AccessPointCore
 struct Responder: Sendable {
     let catalog: ViewCatalog
 
-    /// The response to `message` from `source`, or nil when the message deserves none.
-    /// - Parameter maximumSize: 65535 over TCP; over UDP the caller passes 512 and the EDNS size decides.
+    /// The response to `message` from `source` as a new array, or nil when the message deserves none (tests).
     func respond(to message: UnsafeRawBufferPointer, from source: IPAddress, overTCP: Bool) -> [UInt8]? {
-        switch DNSQuery.parse(message) {
+        var workspace = DNSWorkspace()
+        guard respond(to: message, from: source, overTCP: overTCP, using: &workspace) else { return nil }
+        return workspace.response
+    }
+
+    /// Writes the response to `message` from `source` into `workspace.response` and returns true, or returns
+    /// false when the message deserves none. The servers' path: with a workspace reused from query to query, it
+    /// allocates nothing in steady state.
+    func respond(
+        to message: UnsafeRawBufferPointer,
+        from source: IPAddress,
+        overTCP: Bool,
+        using workspace: inout DNSWorkspace
+    ) -> Bool {
+        // Drop every reference the previous query left in the workspace, so its arrays are unique again and are
+        // refilled in place.
+        workspace.sections.reset()
+        workspace.writer.reset()
+        switch DNSQuery.parse(message, questionStorage: &workspace.question, nameStorage: &workspace.name) {
         case .failure(.drop):
-            return nil
+            return false
         case .failure(.reply(let id, let opcode, let rd, let rcode, let question, var edns)):
             edns?.dnssecOK = false  // an error carries no DNSSEC data; NSD does not set DO on BADVERS either
-            return ResponseWriter.write(
-                .init(rcode: rcode, authoritative: false),
+            workspace.sections.rcode = rcode
+            workspace.writer.write(
+                workspace.sections,
                 id: id,
                 opcode: opcode,
                 recursionDesired: rd,
@@ -22,9 +40,11 @@ struct Responder: Sendable {
                 edns: edns,
                 limit: Self.limit(edns, overTCP: overTCP)
             )
+            return true
         case .success(let query):
-            return ResponseWriter.write(
-                sections(for: query, from: source),
+            answer(query, from: source, into: &workspace.sections)
+            workspace.writer.write(
+                workspace.sections,
                 id: query.id,
                 opcode: query.opcode,
                 recursionDesired: query.recursionDesired,
@@ -32,37 +52,40 @@ struct Responder: Sendable {
                 edns: query.edns,
                 limit: Self.limit(query.edns, overTCP: overTCP)
             )
+            return true
         }
     }
 
-    func sections(for query: DNSQuery, from source: IPAddress) -> ResponseWriter.Sections {
+    /// Fills `sections` (emptied by the caller) with the answer to `query` from `source`.
+    func answer(_ query: DNSQuery, from source: IPAddress, into sections: inout ResponseWriter.Sections) {
         // Class IN only; zone transfers are not offered (NSD refuses them without provide-xfr too).
         guard query.qclass == 1 || query.qclass == 255, query.type != .axfr, query.type != .ixfr,
             query.type != .opt
-        else { return .init(rcode: .refused, authoritative: false) }
+        else {
+            sections.rcode = .refused
+            return
+        }
         // EDNS Client Subnet chooses the view only when a trusted resolver sends it (RFC 7871 §7.1.1 leaves the
         // policy to the server); otherwise a client could claim another VPC's network.
         var viewSource = source
-        var scope: UInt8 = 0
         if let subnet = query.edns?.clientSubnet, catalog.trustsClientSubnet(from: source) {
             viewSource = subnet.address
-            scope = subnet.sourcePrefixLength
+            sections.clientSubnetScope = subnet.sourcePrefixLength
         }
-        var sections: ResponseWriter.Sections
-        switch catalog.lookup(query.name, query.type, from: viewSource) {
-        case .answer(let sets):
-            sections = .init(rcode: .noError, authoritative: true, answer: sets)
-        case .nameError(let chain, let soa):
-            sections = .init(rcode: .nameError, authoritative: true, answer: chain, authority: [soa])
-        case .noData(let chain, let soa):
-            sections = .init(rcode: .noError, authoritative: true, answer: chain, authority: [soa])
-        case .delegation(let nameServers, let glue):
-            sections = .init(rcode: .noError, authoritative: false, authority: [nameServers], additional: glue)
+        switch catalog.lookup(query.name, query.type, from: viewSource, into: &sections) {
+        case .answer, .noData:
+            sections.rcode = .noError
+            sections.authoritative = true
+        case .nameError:
+            sections.rcode = .nameError
+            sections.authoritative = true
+        case .delegation:
+            sections.rcode = .noError
+            sections.authoritative = false
         case .refused:
-            sections = .init(rcode: .refused, authoritative: false)
+            sections.rcode = .refused
+            sections.authoritative = false
         }
-        sections.clientSubnetScope = scope
-        return sections
     }
 
     /// The largest response: 65535 over TCP; over UDP the smaller of the client's EDNS size and ours (1232,
@@ -72,4 +95,27 @@ struct Responder: Sendable {
         guard let size = edns?.payloadSize else { return 512 }
         return Int(min(max(size, 512), ResponseWriter.advertisedPayloadSize))
     }
+}
+
+/// The storage one listener reuses for every query it answers, one query at a time: the question name as sent
+/// and lower-cased, the answer's sections and the encoder with its output. Each array keeps the capacity it grew
+/// to, so in steady state a query allocates nothing on the way from datagram to response bytes.
+///
+/// Not shared: each channel handler owns one, on its event loop.
+struct DNSWorkspace {
+    var question: [UInt8] = []
+    var name: [UInt8] = []
+    var sections = ResponseWriter.Sections(rcode: .noError, authoritative: false)
+    var writer = ResponseWriter()
+
+    init() {
+        question.reserveCapacity(256)
+        name.reserveCapacity(256)
+        sections.answer.reserveCapacity(Zone.maximumChain + 2)
+        sections.authority.reserveCapacity(4)
+        sections.additional.reserveCapacity(4)
+    }
+
+    /// The last response written by `Responder.respond(to:from:overTCP:using:)`.
+    var response: [UInt8] { writer.bytes }
 }

@@ -5,13 +5,21 @@ import NetworkAddressing
 /// Answers length-prefixed DNS queries on one TCP connection, in order, on the event loop (RFC 7766).
 ///
 /// A plain handler, like the UDP one: answers never wait for a task on Swift's cooperative pool, so a process
-/// busy with other async work (the router streaming objects) still answers TCP queries at once.
+/// busy with other async work (the router streaming objects) still answers TCP queries at once. The framed
+/// responses to the queries of one read are written back to back into one reused buffer, handed to NIO as one
+/// write when the read ends and flushed, so a query costs no buffer allocation of its own.
 final class DNSTCPHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let currentResponder: @Sendable () -> Responder
     private var source: IPAddress?
+    /// Reused for every query on this connection (see `DNSWorkspace`).
+    private var workspace = DNSWorkspace()
+    /// This read's framed responses; cleared (and so reused, once NIO has written the previous ones) when the
+    /// next read's first response is written.
+    private var batch = ByteBufferAllocator().buffer(capacity: 2048)
+    private var batchHasResponses = false
 
     init(currentResponder: @escaping @Sendable () -> Responder) {
         self.currentResponder = currentResponder
@@ -28,17 +36,23 @@ final class DNSTCPHandler: ChannelInboundHandler {
         let message = Self.unwrapInboundIn(data)
         let responder = currentResponder()
         guard
-            let response = message.withUnsafeReadableBytes({
-                responder.respond(to: $0, from: source, overTCP: true)
+            message.withUnsafeReadableBytes({
+                responder.respond(to: $0, from: source, overTCP: true, using: &workspace)
             })
         else { return }
-        var framed = context.channel.allocator.buffer(capacity: response.count + 2)
-        framed.writeInteger(UInt16(response.count))
-        framed.writeBytes(response)
-        context.write(Self.wrapOutboundOut(framed), promise: nil)
+        if !batchHasResponses {
+            batch.clear()
+            batchHasResponses = true
+        }
+        batch.writeInteger(UInt16(workspace.writer.bytes.count))
+        batch.writeBytes(workspace.writer.bytes)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if batchHasResponses {
+            context.write(Self.wrapOutboundOut(batch), promise: nil)
+            batchHasResponses = false
+        }
         context.flush()
     }
 

@@ -3,35 +3,61 @@ import NIOCore
 import NetworkAddressing
 
 /// Answers each UDP datagram on the event loop as it arrives: parse, look up, write, with no task hop per query.
-/// The responder comes from `currentResponder` so a new snapshot or zone reload applies from the next datagram.
+///
+/// NIO reads datagrams in batches (recvmmsg, see `DNSServer`) and ends each batch with `channelReadComplete`.
+/// The responses of one batch are written back to back into one reused buffer and handed to NIO, as slices of
+/// it, when the batch ends; the flush then sends them together (sendmmsg). So a datagram costs no buffer
+/// allocation of its own, and the responder (a new snapshot or zone reload) is read once per batch: a change
+/// applies from the next batch.
 final class DNSUDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
+    /// The first capacity of the batch buffer; it keeps whatever it grows to.
+    static let batchCapacity = 16 << 10
+
     private let currentResponder: @Sendable () -> Responder
+    /// The responder of the current batch, read at its first datagram.
+    private var responder: Responder?
+    /// Reused for every datagram: answering allocates nothing of its own (see `DNSWorkspace`).
+    private var workspace = DNSWorkspace()
+    /// This batch's responses, back to back; cleared (and so reused, once NIO has sent the last batch's slices)
+    /// when a batch starts.
+    private var batch = ByteBufferAllocator().buffer(capacity: DNSUDPHandler.batchCapacity)
+    /// Where each response of this batch goes and where it lies in `batch`.
+    private var pending: [(address: SocketAddress, offset: Int, length: Int)] = []
 
     init(currentResponder: @escaping @Sendable () -> Responder) {
         self.currentResponder = currentResponder
+        pending.reserveCapacity(64)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
         guard let source = envelope.remoteAddress.peerIPAddress else { return }
-        let responder = currentResponder()
+        let responder = self.responder ?? currentResponder()
+        self.responder = responder
         guard
-            let response = envelope.data.withUnsafeReadableBytes({
-                responder.respond(to: $0, from: source, overTCP: false)
+            envelope.data.withUnsafeReadableBytes({
+                responder.respond(to: $0, from: source, overTCP: false, using: &workspace)
             })
         else { return }
-        var buffer = context.channel.allocator.buffer(capacity: response.count)
-        buffer.writeBytes(response)
-        context.write(
-            Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)),
-            promise: nil
-        )
+        if pending.isEmpty { batch.clear() }
+        let offset = batch.writerIndex
+        let length = batch.writeBytes(workspace.writer.bytes)
+        pending.append((envelope.remoteAddress, offset, length))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        responder = nil
+        for response in pending {
+            guard let slice = batch.getSlice(at: response.offset, length: response.length) else { continue }
+            context.write(
+                Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: response.address, data: slice)),
+                promise: nil
+            )
+        }
+        pending.removeAll(keepingCapacity: true)
         context.flush()
     }
 

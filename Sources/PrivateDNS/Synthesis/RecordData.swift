@@ -14,7 +14,7 @@ enum RecordData {
         }
     }
 
-    static func name(_ name: DomainName) -> [UInt8] { name.wire }
+    static func name(_ name: DomainName) -> [UInt8] { Array(name.wire) }
 
     /// SOA: MNAME, RNAME, SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM (RFC 1035 §3.3.13).
     static func soa(
@@ -26,7 +26,7 @@ enum RecordData {
         expire: UInt32,
         minimum: UInt32
     ) -> [UInt8] {
-        var bytes = primary.wire + mailbox.wire
+        var bytes = Array(primary.wire) + mailbox.wire
         for value in [serial, refresh, retry, expire, minimum] {
             withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
         }

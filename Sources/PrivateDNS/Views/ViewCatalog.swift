@@ -29,19 +29,52 @@ struct ViewCatalog: Sendable {
     }
 
     func lookup(_ qname: DomainName, _ qtype: RecordType, from source: IPAddress) -> LookupResult {
-        let view = view(for: source)
-        guard view.dnsSupport else { return .refused(.dnsSupportDisabled) }
-        for layer in view.layers {
-            if let zone = Self.closestZone(holding: qname, in: layer) { return zone.lookup(qname, qtype) }
+        var records = ResponseWriter.Sections(rcode: .noError, authoritative: false)
+        return lookup(qname, qtype, from: source, into: &records).result(records)
+    }
+
+    /// The lookup the server runs: records appended to `records` (see `Zone.lookup(_:_:into:)`).
+    func lookup(
+        _ qname: DomainName,
+        _ qtype: RecordType,
+        from source: IPAddress,
+        into records: inout ResponseWriter.Sections
+    ) -> LookupOutcome {
+        // Without VPCs every client has the outside view: no prefix lookup (a generic call into AccessPointCore).
+        let viewIndex = views.isEmpty ? nil : vpcViews.lookup(source)
+        let dnsSupport = viewIndex.map { views[$0].dnsSupport } ?? outside.dnsSupport
+        guard dnsSupport else { return .refused(.dnsSupportDisabled) }
+        let layerCount = viewIndex.map { views[$0].layers.count } ?? outside.layers.count
+        for layer in 0..<layerCount {
+            // Read in place: copying a `View` or a `Zone` out would retain each of its references.
+            let found =
+                if let viewIndex {
+                    Self.closestZone(holding: qname, in: views[viewIndex].layers[layer])
+                } else {
+                    Self.closestZone(holding: qname, in: outside.layers[layer])
+                }
+            if let found {
+                return
+                    if let viewIndex
+                {
+                    views[viewIndex].layers[layer][found].lookup(qname, qtype, into: &records)
+                } else {
+                    outside.layers[layer][found].lookup(qname, qtype, into: &records)
+                }
+            }
         }
         return .refused(.notAuthoritative)
     }
 
-    /// The zone with the longest apex that holds `name`.
-    static func closestZone(holding name: DomainName, in zones: [Zone]) -> Zone? {
-        var best: Zone?
-        for zone in zones where name.isSubdomain(of: zone.apex) {
-            if best.map({ zone.apex.wire.count > $0.apex.wire.count }) ?? true { best = zone }
+    /// The index of the zone with the longest apex that holds `name`.
+    static func closestZone(holding name: DomainName, in zones: [Zone]) -> Int? {
+        var best: Int?
+        var bestLength = 0
+        for index in zones.indices where zones[index].apex.wireCount > bestLength {
+            if name.isSubdomain(of: zones[index].apex) {
+                best = index
+                bestLength = zones[index].apex.wireCount
+            }
         }
         return best
     }

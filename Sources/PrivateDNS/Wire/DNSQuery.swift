@@ -74,6 +74,19 @@ enum ResponseCode: UInt16, Sendable, Equatable {
 extension DNSQuery {
     /// Parses one query message. Every malformed input is a `Failure`, never a trap: the bytes come from anyone.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Result<DNSQuery, Failure> {
+        var question: [UInt8] = []
+        var name: [UInt8] = []
+        return parse(bytes, questionStorage: &question, nameStorage: &name)
+    }
+
+    /// Parses one query, copying the question name into `questionStorage` and its lower-cased form into
+    /// `nameStorage`; the query's `questionWire` and `name` share those arrays. Emptied first and reused, they
+    /// make parsing allocation-free once they have capacity (and no earlier query still holds them).
+    static func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        questionStorage: inout [UInt8],
+        nameStorage: inout [UInt8]
+    ) -> Result<DNSQuery, Failure> {
         var reader = WireReader(bytes)
         guard let id = reader.u16(), let flags = reader.u16(), let qdcount = reader.u16(), let ancount = reader.u16(),
             let nscount = reader.u16(), let arcount = reader.u16()
@@ -92,17 +105,21 @@ extension DNSQuery {
         }
         guard opcode == 0 else { return reply(.notImplemented) }
         guard qdcount == 1, ancount == 0, nscount == 0 else { return reply(.formatError) }
-        guard let questionWire = reader.uncompressedName(), let qtype = reader.u16(), let qclass = reader.u16(),
-            let name = DomainName(wireLabels: questionWire)
+        questionStorage.removeAll(keepingCapacity: true)
+        nameStorage.removeAll(keepingCapacity: true)
+        guard reader.uncompressedName(into: &questionStorage, lowered: &nameStorage), let qtype = reader.u16(),
+            let qclass = reader.u16()
         else { return reply(.formatError) }
+        let questionWire = questionStorage
+        let name = DomainName(uncheckedWire: nameStorage)
         let question = (questionWire, name, qtype, qclass)
         var edns: EDNS?
         for _ in 0..<arcount {
-            guard let owner = reader.uncompressedName(), let type = reader.u16(), let rclass = reader.u16(),
+            guard let ownerLength = reader.skipUncompressedName(), let type = reader.u16(), let rclass = reader.u16(),
                 let ttl = reader.u32(), let length = reader.u16(), let rdata = reader.bytes(Int(length))
             else { return reply(.formatError, question) }
             guard type == RecordType.opt.code else { continue }  // TSIG and others: not used here
-            guard edns == nil, owner == [0] else { return reply(.formatError, question) }
+            guard edns == nil, ownerLength == 1 else { return reply(.formatError, question) }
             var options = EDNS(payloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
             do {
                 options.clientSubnet = try ClientSubnet.parse(options: UnsafeRawBufferPointer(rebasing: rdata))
@@ -171,12 +188,47 @@ struct WireReader {
     /// A name without compression pointers (questions and OPT owners never need them), at most 255 bytes.
     mutating func uncompressedName() -> [UInt8]? {
         var wire: [UInt8] = []
+        return uncompressedName(into: &wire) ? wire : nil
+    }
+
+    /// Appends the next name (no compression pointers, at most 255 bytes) to `wire`, which must start empty;
+    /// false when malformed.
+    mutating func uncompressedName(into wire: inout [UInt8]) -> Bool {
+        while true {
+            guard let length = u8(), length <= 63 else { return false }
+            wire.append(length)
+            if length == 0 { return wire.count <= 255 }
+            guard offset + Int(length) <= bytes.count, wire.count + Int(length) < 255 else { return false }
+            wire.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(length))]))
+            offset += Int(length)
+        }
+    }
+
+    /// `uncompressedName(into:)`, also appending the name lower-cased to `lowered` (which must start empty) in
+    /// the same pass: the question as echoed and as looked up.
+    mutating func uncompressedName(into wire: inout [UInt8], lowered: inout [UInt8]) -> Bool {
+        while true {
+            guard let length = u8(), length <= 63 else { return false }
+            wire.append(length)
+            lowered.append(length)
+            if length == 0 { return wire.count <= 255 }
+            guard offset + Int(length) <= bytes.count, wire.count + Int(length) < 255 else { return false }
+            let label = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(length))])
+            wire.append(contentsOf: label)
+            for byte in label { lowered.append(DomainName.lower(byte)) }
+            offset += Int(length)
+        }
+    }
+
+    /// Skips the next name (same rules as `uncompressedName()`) and returns its wire length, or nil.
+    mutating func skipUncompressedName() -> Int? {
+        var count = 0
         while true {
             guard let length = u8(), length <= 63 else { return nil }
-            wire.append(length)
-            if length == 0 { return wire.count <= 255 ? wire : nil }
-            guard offset + Int(length) <= bytes.count, wire.count + Int(length) < 255 else { return nil }
-            wire.append(contentsOf: bytes[offset..<(offset + Int(length))])
+            count += 1
+            if length == 0 { return count <= 255 ? count : nil }
+            guard offset + Int(length) <= bytes.count, count + Int(length) < 255 else { return nil }
+            count += Int(length)
             offset += Int(length)
         }
     }

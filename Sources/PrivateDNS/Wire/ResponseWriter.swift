@@ -2,6 +2,8 @@
 /// compression for owner names (RFC 1035 §4.1.4) and TC=1 truncation when the result exceeds `limit`.
 ///
 /// Only this file and `DNSQuery` know the wire format; the lookup decides what to say before a byte is written.
+/// A writer is reused from query to query (`DNSWorkspace`): its output and its compression table keep their
+/// capacity, so encoding allocates nothing once they have grown to the largest response seen.
 struct ResponseWriter {
     struct Sections {
         var rcode: ResponseCode
@@ -12,11 +14,32 @@ struct ResponseWriter {
         /// The SCOPE PREFIX-LENGTH to return with an ECS option (RFC 7871 §7.2.1): the source prefix when the
         /// client subnet chose the view, 0 when it was ignored.
         var clientSubnetScope: UInt8 = 0
+
+        /// Empty sections, keeping the arrays' capacity.
+        mutating func reset() {
+            rcode = .noError
+            authoritative = false
+            answer.removeAll(keepingCapacity: true)
+            authority.removeAll(keepingCapacity: true)
+            additional.removeAll(keepingCapacity: true)
+            clientSubnetScope = 0
+        }
     }
 
     /// Our advertised EDNS payload size (the DNS flag day 2020 recommendation).
     static let advertisedPayloadSize: UInt16 = 1232
 
+    /// The last response written.
+    private(set) var bytes: [UInt8] = []
+    /// Lower-cased wire suffixes already written, with their offsets, for compression pointers.
+    private var written: [(suffix: ArraySlice<UInt8>, offset: Int)] = []
+
+    init() {
+        bytes.reserveCapacity(512)
+        written.reserveCapacity(32)
+    }
+
+    /// A response as a new array (tests and tools).
     static func write(
         _ sections: Sections,
         id: UInt16,
@@ -27,19 +50,40 @@ struct ResponseWriter {
         limit: Int
     ) -> [UInt8] {
         var writer = ResponseWriter()
-        let full = writer.encode(sections, id, opcode, recursionDesired, question, edns, truncated: false)
-        guard full.count > limit else { return full }
-        var empty = sections
-        empty.answer = []
-        empty.authority = []
-        empty.additional = []
-        var retry = ResponseWriter()
-        return retry.encode(empty, id, opcode, recursionDesired, question, edns, truncated: true)
+        writer.write(
+            sections,
+            id: id,
+            opcode: opcode,
+            recursionDesired: recursionDesired,
+            question: question,
+            edns: edns,
+            limit: limit
+        )
+        return writer.bytes
     }
 
-    private var bytes: [UInt8] = []
-    /// Lower-cased wire suffixes already written, with their offsets, for compression pointers.
-    private var written: [(suffix: ArraySlice<UInt8>, offset: Int)] = []
+    /// Writes the response into `bytes`, replacing the previous one.
+    mutating func write(
+        _ sections: Sections,
+        id: UInt16,
+        opcode: UInt8,
+        recursionDesired: Bool,
+        question: EchoedQuestion?,
+        edns: DNSQuery.EDNS?,
+        limit: Int
+    ) {
+        encode(sections, id, opcode, recursionDesired, question, edns, truncated: false)
+        guard bytes.count > limit else { return }
+        var empty = Sections(rcode: sections.rcode, authoritative: sections.authoritative)
+        empty.clientSubnetScope = sections.clientSubnetScope
+        encode(empty, id, opcode, recursionDesired, question, edns, truncated: true)
+    }
+
+    /// Drops the last response and the references its compression table holds, keeping capacity.
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        written.removeAll(keepingCapacity: true)
+    }
 
     private mutating func encode(
         _ sections: Sections,
@@ -49,9 +93,8 @@ struct ResponseWriter {
         _ question: EchoedQuestion?,
         _ edns: DNSQuery.EDNS?,
         truncated: Bool
-    ) -> [UInt8] {
-        bytes.reserveCapacity(512)
-        written.reserveCapacity(16)
+    ) {
+        reset()
         var flags: UInt16 = 0x8000 | UInt16(opcode & 0xF) << 11
         if sections.authoritative { flags |= 0x0400 }
         if truncated { flags |= 0x0200 }
@@ -60,13 +103,13 @@ struct ResponseWriter {
         put16(id)
         put16(flags)
         put16(question == nil ? 0 : 1)
-        put16(UInt16(sections.answer.reduce(0) { $0 + $1.rdatas.count }))
-        put16(UInt16(sections.authority.reduce(0) { $0 + $1.rdatas.count }))
-        put16(UInt16(sections.additional.reduce(0) { $0 + $1.rdatas.count } + (edns == nil ? 0 : 1)))
+        put16(UInt16(Self.recordCount(sections.answer)))
+        put16(UInt16(Self.recordCount(sections.authority)))
+        put16(UInt16(Self.recordCount(sections.additional) + (edns == nil ? 0 : 1)))
         if let question {
             // The question's own case goes on the wire; compression matches on its lower-cased form.
             remember(question.name.wire, at: bytes.count)
-            bytes += question.wire
+            bytes.append(contentsOf: question.wire)
             put16(question.type)
             put16(question.qclass)
         }
@@ -86,12 +129,17 @@ struct ResponseWriter {
                 put16(subnet.family)
                 bytes.append(subnet.sourcePrefixLength)
                 bytes.append(sections.clientSubnetScope)
-                bytes += subnet.addressBytes
+                bytes.append(contentsOf: subnet.addressBytes)
             } else {
                 put16(0)
             }
         }
-        return bytes
+    }
+
+    private static func recordCount(_ sets: [RecordSet]) -> Int {
+        var count = 0
+        for set in sets { count += set.rdatas.count }
+        return count
     }
 
     private mutating func put(_ set: RecordSet) {
@@ -115,25 +163,26 @@ struct ResponseWriter {
         switch type {
         case .ns, .cname, .ptr:
             guard Self.nameLength(rdata, from: 0) == rdata.count else { break }
-            putName(rdata)
+            putName(rdata[...])
             return
         case .mx:
             guard rdata.count > 2, Self.nameLength(rdata, from: 2) == rdata.count - 2 else { break }
-            bytes += rdata[0..<2]
-            putName(Array(rdata[2...]))
+            bytes.append(rdata[0])
+            bytes.append(rdata[1])
+            putName(rdata[2...])
             return
         case .soa:
             guard let mname = Self.nameLength(rdata, from: 0), let rname = Self.nameLength(rdata, from: mname),
                 mname + rname + 20 == rdata.count
             else { break }
-            putName(Array(rdata[0..<mname]))
-            putName(Array(rdata[mname..<(mname + rname)]))
-            bytes += rdata[(mname + rname)...]
+            putName(rdata[0..<mname])
+            putName(rdata[mname..<(mname + rname)])
+            bytes.append(contentsOf: rdata[(mname + rname)...])
             return
         default:
             break
         }
-        bytes += rdata
+        bytes.append(contentsOf: rdata)
     }
 
     /// The length of the uncompressed wire name starting at `start`, or nil when it does not end in `bytes`.
@@ -150,27 +199,32 @@ struct ResponseWriter {
 
     /// Writes a wire name, pointing at an earlier copy of its longest already-written suffix (compared without
     /// regard to case, so the question's own case may be what a pointer shows).
-    private mutating func putName(_ wire: [UInt8]) {
-        var index = 0
+    private mutating func putName(_ wire: ArraySlice<UInt8>) {
+        var index = wire.startIndex
         while wire[index] != 0 {
             let suffix = wire[index...]
-            if let match = written.first(where: { $0.suffix.elementsEqual(suffix) }) {
-                put16(0xC000 | UInt16(match.offset))
+            for entry in written where Self.sameBytes(entry.suffix, suffix) {
+                put16(0xC000 | UInt16(entry.offset))
                 return
             }
             if bytes.count < 0x3FFF { written.append((suffix, bytes.count)) }
             let length = Int(wire[index])
-            bytes += wire[index...(index + length)]
+            bytes.append(contentsOf: wire[index...(index + length)])
             index += length + 1
         }
         bytes.append(0)
     }
 
+    private static func sameBytes(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.elementsEqual(r) } }
+    }
+
     /// Records every suffix of a name written at `offset` (the question).
-    private mutating func remember(_ wire: [UInt8], at offset: Int) {
-        var index = 0
-        while wire[index] != 0, offset + index < 0x3FFF {
-            written.append((wire[index...], offset + index))
+    private mutating func remember(_ wire: ArraySlice<UInt8>, at offset: Int) {
+        var index = wire.startIndex
+        while wire[index] != 0, offset + index - wire.startIndex < 0x3FFF {
+            written.append((wire[index...], offset + index - wire.startIndex))
             index += Int(wire[index]) + 1
         }
     }

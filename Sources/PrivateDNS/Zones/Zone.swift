@@ -12,24 +12,29 @@ struct Zone: Sendable {
     /// lookup skips the walk up the name looking for a zone cut.
     let hasZoneCuts: Bool
     /// Whether any wildcard name exists; without one a missing name is NXDOMAIN at once.
-    let hasWildcards: Bool
+    var hasWildcards: Bool { !wildcards.isEmpty }
+    /// The record sets of each wildcard `*.X`, keyed by X, so finding the wildcard of a closest encloser is one
+    /// probe with a name that shares the question's storage (no `*.` name is built per query).
+    let wildcards: [DomainName: [RecordType: RecordSet]]
+    /// The SOA to put in the authority section of a negative answer: its TTL is the smaller of the SOA's own
+    /// TTL and its MINIMUM field (RFC 2308 §3).
+    let negativeSOA: RecordSet
 
     init(apex: DomainName, soa: RecordSet, names: [DomainName: [RecordType: RecordSet]]) {
         self.apex = apex
         self.soa = soa
         self.names = names
         self.hasZoneCuts = names.contains { $0.key != apex && $0.value[.ns] != nil }
-        self.hasWildcards = names.keys.contains { $0.isWildcard }
-    }
-
-    /// The SOA to put in the authority section of a negative answer: its TTL is the smaller of the SOA's own
-    /// TTL and its MINIMUM field (RFC 2308 §3).
-    var negativeSOA: RecordSet {
-        guard let rdata = soa.rdatas.first, rdata.count >= 4 else { return soa }
-        let minimum = rdata.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        var copy = soa
-        copy.ttl = min(soa.ttl, minimum)
-        return copy
+        var wildcards: [DomainName: [RecordType: RecordSet]] = [:]
+        for (name, sets) in names where name.isWildcard {
+            if let encloser = name.parent { wildcards[encloser] = sets }
+        }
+        self.wildcards = wildcards
+        var negative = soa
+        if let rdata = soa.rdatas.first, rdata.count >= 4 {
+            negative.ttl = min(soa.ttl, rdata.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+        }
+        self.negativeSOA = negative
     }
 }
 

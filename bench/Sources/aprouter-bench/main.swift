@@ -1,18 +1,20 @@
 import Foundation
+import MallocCounter
 
 // aprouter-bench CASE [--iterations N] [--rounds R] [--variant NAME] [--once] [--size BYTES]
 //
-//   CASE         sigv4-header | chunked | policy
+//   CASE         sigv4-header | chunked | policy | dns-answer
 //   --iterations operations per timed round (for chunked: whole bodies)
 //   --rounds     timed rounds after one untimed warm-up; the line reports the median round
 //   --variant    run only this variant (sigv4-header: warm, cold; chunked: aws-chunked, sha256, sha256-checker;
-//                policy: decision, request)
-//   --once       no warm-up and no timing: run N operations of one variant once and print the checksum; this is
-//                the form run under callgrind, where instructions per operation = (I(N2) − I(N1)) / (N2 − N1)
+//                policy: decision, request; dns-answer: udp)
+//   --once       no warm-up and no timing: run N operations of one variant once and print the checksum and the
+//                allocations made during those N operations; this is the form run under callgrind, where
+//                instructions per operation = (I(N2) − I(N1)) / (N2 − N1), allocations likewise
 //   --size       chunked only: decoded payload bytes per body (default 64 MiB)
 
 let usage = """
-    usage: aprouter-bench sigv4-header|chunked|policy [--iterations N] [--rounds R] [--variant NAME] [--once] \
+    usage: aprouter-bench sigv4-header|chunked|policy|dns-answer [--iterations N] [--rounds R] [--variant NAME] [--once] \
     [--size BYTES]
     """
 
@@ -58,6 +60,9 @@ case "chunked":
 case "policy":
     variants = PolicyCase.variants()
     defaultIterations = 100_000
+case "dns-answer":
+    variants = DNSAnswerCase.variants()
+    defaultIterations = 200_000
 default:
     fail("unknown case '\(caseName)'\n\(usage)")
 }
@@ -70,7 +75,10 @@ let n = iterations ?? defaultIterations
 
 if once {
     guard selected.count == 1 else { fail("--once runs one variant; name it with --variant") }
-    print("\(caseName) \(selected[0].name) × \(n): checksum \(String(selected[0].run(n), radix: 16))")
+    let before = malloc_counter_allocations()
+    let checksum = selected[0].run(n)
+    let allocations = malloc_counter_allocations() - before
+    print("\(caseName) \(selected[0].name) × \(n): checksum \(String(checksum, radix: 16)), allocations \(allocations)")
 } else {
     var timings: [Timing] = []
     for variant in selected {
