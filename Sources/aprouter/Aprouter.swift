@@ -1,6 +1,7 @@
 import ArgumentParser
 
 /// `aprouter`: Amazon S3 access points for any network. Wiring only; the logic lives in the library targets.
+@main
 struct Aprouter: AsyncParsableCommand {
     static let version = "0.1.0"
 
@@ -10,11 +11,4 @@ struct Aprouter: AsyncParsableCommand {
         version: version,
         subcommands: [Serve.self, Store.self, Config.self, Zone.self]
     )
-}
-
-extension Aprouter {
-    /// Parses the command line and runs the command (`AsyncParsableCommand.main()`), for main.swift.
-    static func start() async {
-        await main()
-    }
 }
