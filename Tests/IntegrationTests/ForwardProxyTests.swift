@@ -189,29 +189,16 @@ struct ForwardProxyTests {
 @Suite(.serialized)
 struct MultiRegionFailoverTests {
     @Test func requestsFailOverToTheOtherRegionWhenThePreferredStoreStops() async throws {
-        let upstreamDirectory = try ConfigCheckTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: upstreamDirectory) }
-        let remote = upstreamDirectory.appendingPathComponent("west-real")
-        try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
-        let port = try BackgroundProcess.freeLoopbackPort()
-        let rclone = try BackgroundProcess(
-            [
-                "rclone", "serve", "s3", "--addr", "127.0.0.1:\(port)", "--auth-key",
-                "UPSTREAMKEY12345,upstream-secret-0123456789", "--force-path-style=true", "--log-level", "ERROR",
-                upstreamDirectory.path,
-            ],
-            environment: ["RCLONE_CONFIG": "/dev/null"]
-        )
-        defer { _ = rclone.stop() }
-        #expect(try await rclone.waitUntilListening(port: port), "\(rclone.output)")
+        let rclone = try await RcloneUpstream.start(bucket: "west-real")
+        defer { rclone.remove() }
+        let remote = rclone.bucketDirectory
         let lab = try await DataPlaneTests.Lab.start(
             buckets: """
                 buckets:
                   - name: west-bucket
                     account: "123456789012"
                     region: us-west-2
-                    store: {endpoint: "http://127.0.0.1:\(port)", bucket: west-real, accessKeyId: UPSTREAMKEY12345,
-                            secretAccessKey: upstream-secret-0123456789, pathStyle: true}
+                    store: \(rclone.store(bucket: "west-real"))
                   - {name: east-bucket, account: "123456789012", region: us-east-1}
                 """
         )
@@ -252,7 +239,7 @@ struct MultiRegionFailoverTests {
         #expect(listed.text.contains(#""Key": "k""#), "\(listed.text)")
 
         // us-west-2's store stops: reads go to us-east-1, which answers for itself (an empty bucket).
-        _ = rclone.stop()
+        rclone.stop()
         let failedOver = try await ForwardProxyTests.aws(lab, ["s3api", "list-objects-v2", "--bucket", arn])
         #expect(failedOver.status == 0, "\(failedOver.text)\n\(lab.server.output.suffix(2000))")
         #expect(!failedOver.text.contains(#""Key": "k""#), "\(failedOver.text)")

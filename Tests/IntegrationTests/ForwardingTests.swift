@@ -8,29 +8,16 @@ import Testing
 @Suite(.serialized)
 struct ForwardingTests {
     @Test func awsCLIThroughTheRouterToAnS3CompatibleServer() async throws {
-        let upstreamDirectory = try ConfigCheckTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: upstreamDirectory) }
-        let remote = upstreamDirectory.appendingPathComponent("real-bucket")
-        try FileManager.default.createDirectory(at: remote, withIntermediateDirectories: true)
-        let port = try BackgroundProcess.freeLoopbackPort()
-        let rclone = try BackgroundProcess(
-            [
-                "rclone", "serve", "s3", "--addr", "127.0.0.1:\(port)", "--auth-key",
-                "UPSTREAMKEY12345,upstream-secret-0123456789", "--force-path-style=true", "--log-level", "ERROR",
-                upstreamDirectory.path,
-            ],
-            environment: ["RCLONE_CONFIG": "/dev/null"]
-        )
-        defer { _ = rclone.stop() }
-        #expect(try await rclone.waitUntilListening(port: port), "\(rclone.output)")
+        let rclone = try await RcloneUpstream.start(bucket: "real-bucket")
+        defer { rclone.remove() }
+        let remote = rclone.bucketDirectory
 
         let lab = try await DataPlaneTests.Lab.start(
             buckets: """
                 buckets:
                   - name: example-bucket
                     account: "123456789012"
-                    store: {endpoint: "http://127.0.0.1:\(port)", bucket: real-bucket, accessKeyId: UPSTREAMKEY12345,
-                            secretAccessKey: upstream-secret-0123456789, pathStyle: true}
+                    store: \(rclone.store(bucket: "real-bucket"))
                 """
         )
         defer { _ = lab.stop() }
@@ -61,7 +48,7 @@ struct ForwardingTests {
         #expect(missing.status != 0 && missing.text.contains("404"), "upstream 404 passes through: \(missing.text)")
 
         // The store goes away: the router answers 503 ServiceUnavailable itself.
-        _ = rclone.stop()
+        rclone.stop()
         let down = try await lab.curl(
             "data-ap-123456789012.s3.lab.localhost",
             "/reports/q3%20final.csv",
