@@ -105,7 +105,12 @@ struct StoreCrashTests {
         }
         kill(store.server.process.processIdentifier, SIGKILL)
         store.server.process.waitUntilExit()
-        #expect(caught, "the server was killed while CompleteMultipartUpload was writing: \(writer.output)")
+        // The first strike has a wide window (the whole assembly); the second only the fsync and rename after the
+        // last byte, which a quiet machine can finish between two polls (it did, in CI): then the kill comes after
+        // the rename, and what follows still requires the old object or the new one, whole, and no temporary file.
+        if strike == .assemblyStarted {
+            #expect(caught, "the server was killed while CompleteMultipartUpload was writing: \(writer.output)")
+        }
         let acknowledged = writer.output.contains("DONE")
         if strike == .assemblyStarted {
             #expect(!acknowledged, "the client never heard of success: \(writer.output)")

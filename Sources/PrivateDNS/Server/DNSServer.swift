@@ -123,11 +123,11 @@ public final class DNSServer: Service, Sendable {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let host = configuration.listen.host.description
-        let udp: any Channel
-        do {
+        let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
+        func bindUDP() async throws -> any Channel {
             // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port and split the queries.
             // A plain handler, not NIOAsyncChannel: a query is answered on the event loop without a task hop.
-            udp = try await DatagramBootstrap(group: group)
+            try await DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
                 // recvmmsg: up to `datagramsPerRead` queries per system call, each in a 2 KiB slot of one buffer
                 // that NIO reuses; the handler answers the batch and the flush sends it with sendmmsg.
@@ -146,14 +146,9 @@ public final class DNSServer: Service, Sendable {
                 }
                 .bind(host: host, port: configuration.listen.port)
                 .get()
-        } catch {
-            throw DNSServerError.cannotListen("UDP \(configuration.listen): \(error)")
         }
-        let port = udp.localAddress?.port ?? configuration.listen.port
-        let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
-        let tcp: any Channel
-        do {
-            tcp = try await ServerBootstrap(group: group)
+        func bindTCP(port: Int) async throws -> any Channel {
+            try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { [self] channel in
@@ -168,10 +163,27 @@ public final class DNSServer: Service, Sendable {
                 }
                 .bind(host: host, port: port)
                 .get()
-        } catch {
-            try? await udp.close()
-            throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)")
         }
+        // With port 0, UDP takes the kernel's pick and TCP must then get the same number, which may be taken on
+        // TCP (another program's server or client): then both are let go and tried again with a new pick.
+        let attempts = configuration.listen.port == 0 ? 16 : 1
+        var bound: (udp: any Channel, tcp: any Channel, port: Int)?
+        for attempt in 1...attempts where bound == nil {
+            let udp: any Channel
+            do {
+                udp = try await bindUDP()
+            } catch {
+                throw DNSServerError.cannotListen("UDP \(configuration.listen): \(error)")
+            }
+            let port = udp.localAddress?.port ?? configuration.listen.port
+            do {
+                bound = (udp, try await bindTCP(port: port), port)
+            } catch {
+                try? await udp.close()
+                if attempt == attempts { throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)") }
+            }
+        }
+        guard let (udp, tcp, port) = bound else { throw DNSServerError.cannotListen("\(configuration.listen)") }
         state.withLock { $0.boundPort = port }
         logger.info("dns: listening", metadata: ["dns.address": "\(host)", "dns.port": "\(port)"])
         try await withGracefulShutdownHandler {
