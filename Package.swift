@@ -86,12 +86,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Adapter: libldns (Debian libldns-dev), imported internally by PrivateDNS/LDNS only.
-        // Adapter: socket addresses as the core's IP addresses, for every server that decides by source address.
+        // Adapter: socket addresses as the core's IP addresses, for every server that decides by source address;
+        // listening sockets made inside a network namespace (the network lab).
         .target(
             name: "NetworkAddressing",
-            dependencies: ["AccessPointCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["AccessPointCore", "CNetworkNamespace", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
+        // Adapter: the network lab's namespaces on this host (ip(8)), and its record under /run/aprouter.
+        .target(name: "LabNamespaces", dependencies: ["AccessPointCore"], swiftSettings: strictSettings),
+        // Adapter: setns(2), which Swift's Glibc module does not export (it needs _GNU_SOURCE).
+        .target(name: "CNetworkNamespace"),
         // Adapter: glibc's mallopt, which Swift's Glibc module does not export (see aprouter's MemoryTuning).
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
@@ -208,7 +213,12 @@ let package = Package(
                 "S3Auth",
                 "ControlAPI",
                 "LabPKI",
+                "LabNamespaces",
+                "NetworkAddressing",
                 "S3HTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -37,6 +37,12 @@ public enum LabConfigurationLoader {
         resolved(.embeddedDefault, against: baseDirectory)
     }
 
+    /// `LabConfiguration.networkLabDefault` with its directories resolved against `baseDirectory`: the lab
+    /// `aprouter lab up` makes without --config.
+    public static func networkLabDefault(baseDirectory: String) -> Result<LabConfiguration, ConfigurationProblems> {
+        resolved(.networkLabDefault, against: baseDirectory)
+    }
+
     private static func resolved(
         _ configuration: LabConfiguration,
         against base: String

@@ -41,6 +41,13 @@ public enum LabConfigurationRenderer {
                     ("maxConnectionsPerStore", str(String(config.upstream.maxConnectionsPerStore))),
                 ])
             ),
+            (
+                "lab",
+                map([
+                    ("namespacePrefix", str(config.lab.namespacePrefix)),
+                    ("serviceAddress", str(config.lab.serviceAddress.description)),
+                ])
+            ),
         ]
         root.append(
             (

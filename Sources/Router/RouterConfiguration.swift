@@ -1,4 +1,5 @@
 public import AccessPointCore
+public import NetworkAddressing
 public import S3Auth
 
 /// What the router needs from a lab, resolved before it binds: listeners, TLS material, host suffixes, the
@@ -6,6 +7,9 @@ public import S3Auth
 public struct RouterConfiguration: Sendable {
     public var https: ListenAddress
     public var http: ListenAddress
+    /// The network lab's router namespace, where the HTTPS and HTTP listeners are made (`aprouter lab up`); nil
+    /// for the process's own. The forward proxy always listens in the process's own namespace.
+    public var listenNamespace: NetworkNamespace?
     /// The HTTP CONNECT forward proxy, when the lab has one.
     public var proxy: ListenAddress?
     /// The lab's endpoint suffixes: the proxy tunnels only hosts under them.
@@ -38,9 +42,11 @@ public struct RouterConfiguration: Sendable {
         trustedProxies: [CIDRBlock] = [],
         proxy: ListenAddress? = nil,
         endpointSuffixes: [String] = [],
-        explainDenials: Bool = false
+        explainDenials: Bool = false,
+        listenNamespace: NetworkNamespace? = nil
     ) {
         self.explainDenials = explainDenials
+        self.listenNamespace = listenNamespace
         self.https = https
         self.http = http
         self.proxy = proxy

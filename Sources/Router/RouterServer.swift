@@ -43,10 +43,11 @@ public final class RouterServer: Service, Sendable {
         tls.minimumTLSVersion = .tlsv12
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
-        let https = try await bind(configuration.https) { channel, facts in
+        let namespace = configuration.listenNamespace
+        let https = try await bind(configuration.https, in: namespace) { channel, facts in
             try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
         }
-        let http = try await bind(configuration.http) { channel, facts in
+        let http = try await bind(configuration.http, in: namespace) { channel, facts in
             try Self.addHTTP(to: channel, facts: facts)
         }
         var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
@@ -111,25 +112,36 @@ public final class RouterServer: Service, Sendable {
 
     /// Binds a listener whose connections get `configure`'s handlers. A connection from a trusted proxy starts with
     /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
+    /// With a namespace, the listening socket is made inside it (the network lab's router namespace).
     private func bind<Output: Sendable>(
         _ address: ListenAddress,
+        in namespace: NetworkNamespace? = nil,
         _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Output
     ) async throws -> NIOAsyncChannel<Output, Never> {
         let trusted = configuration.trustedProxies
-        return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Output> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let facts = ConnectionFacts()
+                if let peer = channel.remoteAddress?.peerIPAddress, trusted.lookup(peer) != nil {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(ProxyProtocolDecoder(facts: facts))
+                    )
+                }
+                return try configure(channel, facts)
+            }
+        }
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address.host.description, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let facts = ConnectionFacts()
-                    if let peer = channel.remoteAddress?.peerIPAddress, trusted.lookup(peer) != nil {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(ProxyProtocolDecoder(facts: facts))
-                        )
-                    }
-                    return try configure(channel, facts)
-                }
-            }
+        if let namespace {
+            let socket = try namespace.boundSocket(.stream(backlog: 256), at: address)
+            return try await bootstrap.bind(socket, childChannelInitializer: initializer)
+        }
+        return try await bootstrap.bind(
+            host: address.host.description,
+            port: address.port,
+            childChannelInitializer: initializer
+        )
     }
 
     /// Binds the forward proxy: each connection yields, once its CONNECT was accepted, the HTTPS connection that

@@ -9,6 +9,6 @@ struct Aprouter: AsyncParsableCommand {
         commandName: "aprouter",
         abstract: "Amazon S3 access points for a lab, a laptop or a rack: control API, private DNS and HTTPS router.",
         version: version,
-        subcommands: [Serve.self, Store.self, Config.self, Zone.self]
+        subcommands: [Serve.self, Lab.self, Store.self, Config.self, Zone.self]
     )
 }

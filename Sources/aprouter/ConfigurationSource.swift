@@ -4,11 +4,15 @@ import LabConfigurationLoader
 
 /// Loads the lab file named on the command line, or the embedded default lab, and prints every problem.
 enum ConfigurationSource {
-    /// The configuration, or nil after printing each problem to standard error.
-    static func load(_ file: String?) -> LabConfiguration? {
+    /// The configuration, or nil after printing each problem to standard error. Without a file, the embedded
+    /// default lab, or with `networkLab` its network-lab form (`aprouter lab`).
+    static func load(_ file: String?, networkLab: Bool = false) -> LabConfiguration? {
+        let here = FileManager.default.currentDirectoryPath
         let result =
             file.map { LabConfigurationLoader.load(file: $0) }
-            ?? LabConfigurationLoader.embeddedDefault(baseDirectory: FileManager.default.currentDirectoryPath)
+            ?? (networkLab
+                ? LabConfigurationLoader.networkLabDefault(baseDirectory: here)
+                : LabConfigurationLoader.embeddedDefault(baseDirectory: here))
         switch result {
         case .success(let configuration):
             return configuration

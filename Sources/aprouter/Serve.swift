@@ -7,6 +7,7 @@ import Foundation
 import LabPKI
 import Logging
 import NIOCore
+import NetworkAddressing
 import PrivateDNS
 import Registry
 import Router
@@ -34,10 +35,25 @@ struct Serve: AsyncParsableCommand {
     )
     var explainDenials = false
 
+    /// Set by `aprouter lab up`, which made the namespaces: listen on 443, 80 and 53 inside the lab's router
+    /// namespace, and resolve endpoint names to the lab's service address.
+    @Flag(help: .hidden)
+    var networkLab = false
+
     func run() async throws {
         MemoryTuning.apply()
-        guard let lab = ConfigurationSource.load(config) else { throw ExitCode(1) }
+        guard let lab = ConfigurationSource.load(config, networkLab: networkLab) else { throw ExitCode(1) }
         let logger = Logging.makeLogger(level: logLevel.level)
+        let inLab: LabListeners?
+        do {
+            inLab = networkLab ? try LabListeners(lab: lab) : nil
+        } catch {
+            var stderr = StandardError()
+            print("error: \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
+        // Out of `lab up`'s session: the terminal's signals are for `lab up`, the servers stop at `lab down`.
+        if inLab != nil { _ = setsid() }
         let registry: SQLiteRegistry
         let snapshot: AccessPointSnapshot
         do {
@@ -50,7 +66,13 @@ struct Serve: AsyncParsableCommand {
         }
         let dns: DNSServer
         do {
-            dns = try DNSServer(configuration: DNSServerConfiguration(lab: lab), snapshot: snapshot, logger: logger)
+            var configuration = DNSServerConfiguration(lab: lab)
+            if let inLab {
+                configuration.listen = inLab.dns
+                configuration.listenNamespace = inLab.namespace
+                configuration.routerAddress = .v4(inLab.serviceAddress)
+            }
+            dns = try DNSServer(configuration: configuration, snapshot: snapshot, logger: logger)
         } catch {
             var stderr = StandardError()
             print("error: \(error)\nThe zone files must load before aprouter starts; nothing was started.", to: &stderr)
@@ -98,8 +120,8 @@ struct Serve: AsyncParsableCommand {
         )
         let handler = RouterRequestHandler(
             configuration: RouterConfiguration(
-                https: lab.listeners.https,
-                http: lab.listeners.http,
+                https: inLab?.https ?? lab.listeners.https,
+                http: inLab?.http ?? lab.listeners.http,
                 certificatePEM: certificates.server.certificatePEM,
                 privateKeyPEM: certificates.server.privateKeyPEM,
                 classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
@@ -108,7 +130,8 @@ struct Serve: AsyncParsableCommand {
                 trustedProxies: lab.proxyProtocol.trustedProxies,
                 proxy: lab.listeners.proxy,
                 endpointSuffixes: lab.endpointSuffixes,
-                explainDenials: explainDenials
+                explainDenials: explainDenials,
+                listenNamespace: inLab?.namespace
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,
@@ -121,40 +144,52 @@ struct Serve: AsyncParsableCommand {
         let admin = AdminServer(
             address: lab.listeners.admin,
             metrics: metrics,
-            isReady: { router.boundPorts != nil },
+            isReady: { router.boundPorts != nil && dns.boundPort != nil },
             logger: logger
         )
-        logger.notice(
-            "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API and the access points; plain HTTP on \(lab.listeners.http) refuses every request\(lab.listeners.proxy.map { "; the forward proxy on \($0) tunnels HTTPS to the endpoint hosts" } ?? "")"
-        )
+        if let inLab {
+            logger.notice(
+                "aprouter \(Aprouter.version): network lab: DNS on \(inLab.dns), HTTPS on \(inLab.https), HTTP on \(inLab.http) in namespace \(inLab.namespace); endpoint names resolve to \(inLab.serviceAddress)\(lab.listeners.proxy.map { "; the forward proxy on \($0) (host namespace)" } ?? "")"
+            )
+        } else {
+            logger.notice(
+                "aprouter \(Aprouter.version): DNS emulator on \(lab.listeners.dns) (UDP and TCP); HTTPS on \(lab.listeners.https) serves the S3 Control API and the access points; plain HTTP on \(lab.listeners.http) refuses every request\(lab.listeners.proxy.map { "; the forward proxy on \($0) tunnels HTTPS to the endpoint hosts" } ?? "")"
+            )
+        }
         logger.notice("TLS: export AWS_CA_BUNDLE=\(certificates.authorityCertificatePath)")
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: dns),
+            .init(service: ZoneReloadService(dns: dns, logger: logger)),
+            .init(service: SnapshotFeedService(registry: registry, dns: dns, router: handler)),
+            .init(service: router),
+            .init(service: admin),
+            .init(
+                service: MultiRegionService(
+                    processor: MultiRegionOperationProcessor(
+                        configuration: controlConfiguration,
+                        registry: registry
+                    ),
+                    logger: logger
+                )
+            ),
+        ]
+        // The try-it block is for the loopback lab; `lab up` prints its own.
+        if inLab == nil {
+            services.append(
+                .init(
+                    service: TryItService(
+                        lab: lab,
+                        authorityCertificatePath: certificates.authorityCertificatePath,
+                        router: router,
+                        dns: dns
+                    ),
+                    successTerminationBehavior: .ignore
+                )
+            )
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: dns),
-                    .init(service: ZoneReloadService(dns: dns, logger: logger)),
-                    .init(service: SnapshotFeedService(registry: registry, dns: dns, router: handler)),
-                    .init(service: router),
-                    .init(service: admin),
-                    .init(
-                        service: TryItService(
-                            lab: lab,
-                            authorityCertificatePath: certificates.authorityCertificatePath,
-                            router: router,
-                            dns: dns
-                        ),
-                        successTerminationBehavior: .ignore
-                    ),
-                    .init(
-                        service: MultiRegionService(
-                            processor: MultiRegionOperationProcessor(
-                                configuration: controlConfiguration,
-                                registry: registry
-                            ),
-                            logger: logger
-                        )
-                    ),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -259,5 +294,23 @@ enum Logging {
         var logger = Logger(label: "aprouter")
         logger.logLevel = level
         return logger
+    }
+}
+
+/// Where `aprouter serve --network-lab` listens: the standard ports on every address of the lab's router
+/// namespace, which `lab up` made.
+struct LabListeners {
+    var namespace: NetworkNamespace
+    var serviceAddress: AccessPointCore.IPv4Address
+    var https = ListenAddress(host: .v4(AccessPointCore.IPv4Address(0)), port: 443)
+    var http = ListenAddress(host: .v4(AccessPointCore.IPv4Address(0)), port: 80)
+    var dns: ListenAddress
+
+    init(lab: LabConfiguration) throws {
+        let topology = try LabTopology(lab)
+        namespace = NetworkNamespace(name: topology.routerNamespace)
+        serviceAddress = topology.serviceAddress
+        // UDP on the service address itself, so answers leave from the address queries were sent to.
+        dns = ListenAddress(host: .v4(serviceAddress), port: 53)
     }
 }

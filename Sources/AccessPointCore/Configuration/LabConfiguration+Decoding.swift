@@ -42,7 +42,7 @@ extension LabConfiguration {
     static let topLevelKeys = [
         "region", "endpointSuffixes", "listeners", "proxyProtocol", "dns", "stateDir", "certsDir", "zonesDir",
         "accounts",
-        "vpcs", "internet", "buckets", "hostedZones", "quotas", "upstream",
+        "vpcs", "internet", "buckets", "hostedZones", "quotas", "upstream", "lab",
     ]
 
     /// Reads the tree into a configuration. Keys left out take the embedded default's scalar settings (region,
@@ -126,6 +126,7 @@ extension LabConfiguration {
             }
         }
         if let node = top["upstream"] { config.upstream = reader.upstream(node) }
+        if let node = top["lab"] { config.lab = reader.networkLab(node) }
         return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
     }
 }
@@ -155,6 +156,29 @@ extension ConfigReader {
             ) {
                 result.maxConnectionsPerStore = value
             }
+        }
+        return result
+    }
+}
+
+extension ConfigReader {
+    mutating func networkLab(_ node: ConfigNode) -> LabConfiguration.NetworkLab {
+        var result = LabConfiguration.NetworkLab()
+        guard let fields = fields(node, "lab", allowed: ["namespacePrefix", "serviceAddress"]) else { return result }
+        if let node = fields["namespacePrefix"],
+            let prefix = value(
+                node,
+                fields.path("namespacePrefix"),
+                expected: "one to eight lower-case letters and digits, starting with a letter",
+                { LabConfiguration.NetworkLab.isValidPrefix($0) ? $0 : nil }
+            )
+        {
+            result.namespacePrefix = prefix
+        }
+        if let node = fields["serviceAddress"],
+            let address = value(node, fields.path("serviceAddress"), expected: "an IPv4 address", { IPv4Address($0) })
+        {
+            result.serviceAddress = address
         }
         return result
     }

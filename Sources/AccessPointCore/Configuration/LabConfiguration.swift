@@ -25,6 +25,8 @@ public struct LabConfiguration: Sendable, Equatable {
     public var hostedZones: [HostedZone]
     public var quotas = Quotas()
     public var upstream = Upstream()
+    /// How `aprouter lab up` builds the network lab (namespace names, the service address).
+    public var lab = NetworkLab()
 
     /// How the router talks to buckets on S3-compatible servers: one keep-alive pool shared by every such store.
     public struct Upstream: Sendable, Equatable {

@@ -144,8 +144,7 @@ public final class DNSServer: Service, Sendable {
                         )
                     }
                 }
-                .bind(host: host, port: configuration.listen.port)
-                .get()
+                .bind(configuration.listen, in: configuration.listenNamespace)
         }
         func bindTCP(port: Int) async throws -> any Channel {
             try await ServerBootstrap(group: group)
@@ -161,8 +160,7 @@ public final class DNSServer: Service, Sendable {
                         )
                     }
                 }
-                .bind(host: host, port: port)
-                .get()
+                .bind(ListenAddress(host: configuration.listen.host, port: port), in: configuration.listenNamespace)
         }
         // With port 0, UDP takes the kernel's pick and TCP must then get the same number, which may be taken on
         // TCP (another program's server or client): then both are let go and tried again with a new pick.
@@ -220,5 +218,21 @@ public struct DNSServerError: Error, CustomStringConvertible {
 
     static func cannotListen(_ detail: String) -> DNSServerError {
         DNSServerError(description: "the DNS server cannot listen on \(detail)")
+    }
+}
+
+extension DatagramBootstrap {
+    /// Binds `address`, in `namespace` when one is given (the network lab's router namespace).
+    fileprivate func bind(_ address: ListenAddress, in namespace: NetworkNamespace?) async throws -> any Channel {
+        guard let namespace else { return try await bind(host: address.host.description, port: address.port).get() }
+        return try await withBoundSocket(try namespace.boundSocket(.datagram, at: address)).get()
+    }
+}
+
+extension ServerBootstrap {
+    /// Binds `address`, in `namespace` when one is given (the network lab's router namespace).
+    fileprivate func bind(_ address: ListenAddress, in namespace: NetworkNamespace?) async throws -> any Channel {
+        guard let namespace else { return try await bind(host: address.host.description, port: address.port).get() }
+        return try await withBoundSocket(try namespace.boundSocket(.stream(backlog: 256), at: address)).get()
     }
 }

@@ -1,10 +1,13 @@
 public import AccessPointCore
+public import NetworkAddressing
 
 /// What the DNS server needs from a lab: where to listen, the hosted zones and where their files are, the VPCs
 /// that choose views, and what synthesised names resolve to.
 public struct DNSServerConfiguration: Sendable {
     /// UDP and TCP share this address; with port 0, TCP binds the port UDP was given, as NSD does.
     public var listen: ListenAddress
+    /// The network lab's router namespace, where the UDP and TCP sockets are made; nil for the process's own.
+    public var listenNamespace: NetworkNamespace?
     public var zonesDirectory: String
     public var hostedZones: [LabConfiguration.HostedZone]
     public var vpcs: [LabConfiguration.VPC]
