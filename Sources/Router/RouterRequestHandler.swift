@@ -140,7 +140,8 @@ public struct RouterRequestHandler: Sendable {
 
     /// SigV4 (or SigV4A) over the request head: signature, time, scope. The body is checked as it streams.
     func authenticate(_ request: SigV4Request, region: ExpectedRegion) throws(S3Error) -> SigV4Authentication {
-        guard request.value(of: "authorization") != nil || request.query.contains("X-Amz-Signature=") else {
+        // `Signature=` also catches SigV2 presigned URLs, which the verifier refuses with S3's "use SigV4" error.
+        guard request.value(of: "authorization") != nil || request.query.contains("Signature=") else {
             throw S3Error.accessDenied.because("Anonymous requests are not supported; sign requests with SigV4.")
         }
         return try verifier.verify(request, region: region, credentials: configuration.credentials, now: clock())

@@ -57,6 +57,10 @@ struct DataPlaneTests {
             "AccessDenied"
         ),
         (
+            "SigV2 presigned", "GET", "/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=2000000000&Signature=c2ln",
+            "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", false, 400, "InvalidRequest"
+        ),
+        (
             "unknown access point", "GET", "/k", "nope-123456789012.s3-accesspoint.us-west-2.amazonaws.com", true, 404,
             "NoSuchAccessPoint"
         ),
