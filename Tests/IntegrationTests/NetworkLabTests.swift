@@ -293,6 +293,37 @@ struct NetworkLabTests {
         #expect(missing.status != 0 && missing.text.contains("NoSuchKey"), "the other region answered: \(missing.text)")
     }
 
+    /// Terraform's AWS provider inside a VPC namespace, with no `endpoints` override and no proxy: apply, a plan
+    /// with no changes, destroy.
+    @Test func terraformWorksInsideAVPCWithTheRealHostnames() async throws {
+        let lab = try await NamespaceLab.start()
+        defer { lab.stop() }
+        let work = lab.directory.appendingPathComponent("terraform")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try TerraformTests.configuration(proxyPort: nil, vpc: "vpc-a1")
+            .write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
+        let environment = try TerraformTests.environment(in: lab.directory)
+        func terraform(_ arguments: [String]) async throws -> ExternalCommand.Output {
+            try await lab.exec(
+                "vpc-a1",
+                ["terraform", "-chdir=\(work.path)"] + arguments + ["-no-color"],
+                environment: environment
+            )
+        }
+        let initialized = try await terraform(["init", "-input=false"])
+        try #require(initialized.status == 0, "\(initialized.text)")
+        let applied = try await terraform(["apply", "-auto-approve", "-input=false"])
+        #expect(applied.status == 0, "\(applied.text)\n\(lab.serverLog.suffix(4000))")
+        if applied.status == 0 {
+            let planned = try await terraform(["plan", "-detailed-exitcode", "-input=false"])
+            #expect(planned.status == 0, "\(planned.text)")
+        }
+        let destroyed = try await terraform(["destroy", "-auto-approve", "-input=false"])
+        #expect(destroyed.status == 0, "\(destroyed.text)")
+        // The requests came from the VPC's own address, by the real hostname.
+        #expect(lab.serverLog.contains("source=198.18.30.10"), "\(lab.serverLog.suffix(2000))")
+    }
+
     static func createAccessPoint(_ name: String, bucket: String = "example-bucket", vpc: String? = nil) -> [String] {
         ["s3control", "create-access-point", "--account-id", account, "--name", name, "--bucket", bucket]
             + (vpc.map { ["--vpc-configuration", "VpcId=\($0)"] } ?? [])

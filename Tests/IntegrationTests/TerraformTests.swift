@@ -22,7 +22,12 @@ struct TerraformTests {
 
     static let mirror = "/opt/tf-plugins"
 
-    static func configuration(proxyPort: Int) -> String {
+    /// The Terraform configuration; with a proxy port the provider goes through aprouter's forward proxy,
+    /// without one it resolves the real hostnames itself (inside a network lab namespace).
+    static func configuration(proxyPort: Int?, vpc: String = "vpc-1a2b3c") -> String {
+        let proxyLine =
+            proxyPort.map { "https_proxy                 = \"http://127.0.0.1:\($0)\"" }
+            ?? "# no proxy: inside a network lab the real hostnames resolve to aprouter"
         let policy = """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\(account):root"},\
             "Action":"s3:GetObject","Resource":"arn:aws:s3:us-west-2:\(account):accesspoint/tf-internet/object/*"}]}
@@ -43,7 +48,7 @@ struct TerraformTests {
               skip_metadata_api_check     = true
               skip_region_validation      = true
               s3_use_path_style           = false
-              https_proxy                 = "http://127.0.0.1:\(proxyPort)"
+              \(proxyLine)
               # Fail fast instead of retrying for many minutes when aprouter is not answering.
               max_retries                 = 2
             }
@@ -69,7 +74,7 @@ struct TerraformTests {
               bucket     = "example-bucket"
               name       = "tf-vpc"
               vpc_configuration {
-                vpc_id = "vpc-1a2b3c"
+                vpc_id = "\(vpc)"
               }
             }
 
@@ -101,6 +106,30 @@ struct TerraformTests {
             """
     }
 
+    /// Terraform's environment: the provider from the local mirror (no network), the lab CA, no AWS profile.
+    static func environment(in directory: URL) throws -> [String: String] {
+        let cliConfig = directory.appendingPathComponent("terraform.rc")
+        try """
+        provider_installation {
+          filesystem_mirror {
+            path = "\(Self.mirror)"
+          }
+        }
+        """.write(to: cliConfig, atomically: true, encoding: .utf8)
+        let ca = directory.appendingPathComponent("certs/ca.pem").path
+        return [
+            "TF_CLI_CONFIG_FILE": cliConfig.path,
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_CA_BUNDLE": ca,
+            "SSL_CERT_FILE": ca,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+    }
+
     @Test func terraformAppliesPlansNoChangesAndDestroys() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -118,26 +147,7 @@ struct TerraformTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try Self.configuration(proxyPort: proxyPort)
             .write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
-        let cliConfig = directory.appendingPathComponent("terraform.rc")
-        try """
-        provider_installation {
-          filesystem_mirror {
-            path = "\(Self.mirror)"
-          }
-        }
-        """.write(to: cliConfig, atomically: true, encoding: .utf8)
-        let ca = directory.appendingPathComponent("certs/ca.pem").path
-        let environment = [
-            "TF_CLI_CONFIG_FILE": cliConfig.path,
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            "AWS_CA_BUNDLE": ca,
-            "SSL_CERT_FILE": ca,
-            "AWS_CONFIG_FILE": "/dev/null",
-            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-            "AWS_EC2_METADATA_DISABLED": "true",
-        ]
+        let environment = try Self.environment(in: directory)
         func terraform(_ arguments: [String]) async throws -> ExternalCommand.Output {
             try await ExternalCommand.run(
                 ["terraform", "-chdir=\(work.path)"] + arguments + ["-no-color"],

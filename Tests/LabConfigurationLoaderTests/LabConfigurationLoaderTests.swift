@@ -114,6 +114,20 @@ struct LabConfigurationLoaderTests {
         #expect(reread.upstream == set.upstream)
     }
 
+    @Test func networkLabSectionIsSettableAndRoundTrips() throws {
+        let empty = try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get()
+        #expect(empty.lab == LabConfiguration.NetworkLab())
+        #expect(empty.lab.namespacePrefix == "aprl" && empty.lab.serviceAddress.description == "198.18.0.1")
+        let set = try LabConfigurationLoader.load(
+            yaml: "lab: {namespacePrefix: lab2, serviceAddress: 198.19.0.1}",
+            baseDirectory: "/tmp"
+        ).get()
+        #expect(set.lab.namespacePrefix == "lab2" && set.lab.serviceAddress.description == "198.19.0.1")
+        let reread = try LabConfigurationLoader.load(yaml: LabConfigurationRenderer.yaml(set), baseDirectory: "/tmp")
+            .get()
+        #expect(reread.lab == set.lab)
+    }
+
     @Test(arguments: [
         ("region: [us-west-2]", "region", ConfigurationError.typeMismatch),
         ("upstream: {readTimeout: soon}", "upstream.readTimeout", .invalidValue),
@@ -122,6 +136,11 @@ struct LabConfigurationLoaderTests {
         ("upstream: {idleTimeout: 2000m}", "upstream.idleTimeout", .invalidValue),
         ("upstream: {maxConnectionsPerStore: 0}", "upstream.maxConnectionsPerStore", .invalidValue),
         ("upstream: {timeout: 5s}", "upstream.timeout", .unknownKey),
+        ("lab: {namespacePrefix: Lab1}", "lab.namespacePrefix", .invalidValue),
+        ("lab: {namespacePrefix: a-b}", "lab.namespacePrefix", .invalidValue),
+        ("lab: {namespacePrefix: toolongprefix}", "lab.namespacePrefix", .invalidValue),
+        ("lab: {serviceAddress: '::1'}", "lab.serviceAddress", .invalidValue),
+        ("lab: {bridge: br0}", "lab.bridge", .unknownKey),
         ("listeners: {proxy: 3128}", "listeners.proxy", .invalidValue),
         ("vpcs: {id: vpc-1}", "vpcs", .typeMismatch),
         ("accounts: [{id: 12345}]", "accounts[0].id", .invalidValue),
