@@ -22,6 +22,9 @@ public struct NetworkLabHost: Sendable {
     }
 
     public var recordPath: String { "\(recordDirectory)/lab.json" }
+    /// Written by the lab's server, with its process id, once every listener is bound.
+    public var readyPath: String { "\(recordDirectory)/ready" }
+
     /// The server's standard output and error while the lab is up.
     public var serverLogPath: String { "\(recordDirectory)/server.log" }
 

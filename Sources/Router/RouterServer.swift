@@ -1,4 +1,5 @@
 import AccessPointCore
+import Glibc
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -44,10 +45,10 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let namespace = configuration.listenNamespace
-        let https = try await bind(configuration.https, in: namespace) { channel, facts in
+        let https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
             try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
         }
-        let http = try await bind(configuration.http, in: namespace) { channel, facts in
+        let http = try await bind("plain HTTP", configuration.http, in: namespace) { channel, facts in
             try Self.addHTTP(to: channel, facts: facts)
         }
         var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
@@ -114,6 +115,7 @@ public final class RouterServer: Service, Sendable {
     /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
     /// With a namespace, the listening socket is made inside it (the network lab's router namespace).
     private func bind<Output: Sendable>(
+        _ listener: String,
         _ address: ListenAddress,
         in namespace: NetworkNamespace? = nil,
         _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Output
@@ -133,15 +135,19 @@ public final class RouterServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        if let namespace {
-            let socket = try namespace.boundSocket(.stream(backlog: 256), at: address)
-            return try await bootstrap.bind(socket, childChannelInitializer: initializer)
+        do {
+            if let namespace {
+                let socket = try namespace.boundSocket(.stream(backlog: 256), at: address)
+                return try await bootstrap.bind(socket, childChannelInitializer: initializer)
+            }
+            return try await bootstrap.bind(
+                host: address.host.description,
+                port: address.port,
+                childChannelInitializer: initializer
+            )
+        } catch {
+            throw ListenError(listener: listener, address: address, underlying: error)
         }
-        return try await bootstrap.bind(
-            host: address.host.description,
-            port: address.port,
-            childChannelInitializer: initializer
-        )
     }
 
     /// Binds the forward proxy: each connection yields, once its CONNECT was accepted, the HTTPS connection that
@@ -152,7 +158,7 @@ public final class RouterServer: Service, Sendable {
     ) async throws -> NIOAsyncChannel<EventLoopFuture<Connection>, Never> {
         let suffixes = configuration.endpointSuffixes
         let logger = logger
-        return try await bind(address) { channel, facts in
+        return try await bind("forward proxy", address) { channel, facts in
             let promise = channel.eventLoop.makePromise(of: Connection.self)
             try channel.pipeline.syncOperations.addHandler(
                 ConnectTunnelHandler(suffixes: suffixes, promise: promise, logger: logger) { channel in
@@ -368,6 +374,22 @@ final class ProxyProtocolDecoder: ByteToMessageDecoder {
     }
 
     struct ProxyProtocolError: Error { let reason: String }
+}
+
+/// A listener that could not be bound, named as the lab file names it: `the router cannot listen: HTTPS on
+/// 127.0.0.1:8443: Address already in use`.
+struct ListenError: Error, CustomStringConvertible {
+    let listener: String
+    let address: ListenAddress
+    let underlying: any Error
+
+    var description: String {
+        let reason =
+            if let error = underlying as? IOError { String(cString: strerror(error.errnoCode)) } else {
+                "\(underlying)"
+            }
+        return "cannot listen: \(listener) on \(address): \(reason)"
+    }
 }
 
 @available(*, unavailable)

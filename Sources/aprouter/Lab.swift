@@ -1,12 +1,8 @@
 import AccessPointCore
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import LabNamespaces
 import LabPKI
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 
 /// `aprouter lab up | down | exec`: the lab as network namespaces, one per VPC and one for the internet, so real
 /// clients resolve names through the DNS emulator and reach the router from real source networks. Needs root.
@@ -106,7 +102,7 @@ struct Lab: AsyncParsableCommand {
                 host.removeAll()
                 Lab.fail("cannot start the servers: \(error)\nNothing was left behind.")
             }
-            if let problem = await waitUntilReady(server, admin: lab.listeners.admin) {
+            if let problem = await waitUntilReady(server, host: host) {
                 if server.isRunning { kill(server.processIdentifier, SIGKILL) }
                 server.waitUntilExit()
                 let log = (try? String(contentsOfFile: host.serverLogPath, encoding: .utf8)) ?? ""
@@ -134,24 +130,19 @@ struct Lab: AsyncParsableCommand {
             return process
         }
 
-        /// Nil once the admin listener answers `/ready`; otherwise why not.
-        private func waitUntilReady(_ server: Process, admin: ListenAddress) async -> String? {
-            let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
-            let url = "http://\(admin)/ready"
-            var problem: String? = "the server was not ready after \(timeout) s (\(url))"
-            for _ in 0..<(timeout * 4) {
+        /// Nil once this server wrote its process id to the lab's ready file (every listener bound); otherwise why
+        /// not. The admin listener's `/ready` would not do: another process may answer on that port.
+        private func waitUntilReady(_ server: Process, host: NetworkLabHost) async -> String? {
+            let expected = "\(server.processIdentifier)"
+            for _ in 0..<(timeout * 20) {
                 guard server.isRunning else {
-                    problem = "the server exited with status \(server.terminationStatus) before it was ready"
-                    break
+                    return "the server exited with status \(server.terminationStatus) before it was ready"
                 }
-                if let response = try? await client.get(url: url).get(), response.status.code == 200 {
-                    problem = nil
-                    break
-                }
-                try? await Task.sleep(for: .milliseconds(250))
+                let written = (try? String(contentsOfFile: host.readyPath, encoding: .utf8)) ?? ""
+                if written.trimmingCharacters(in: .whitespacesAndNewlines) == expected { return nil }
+                try? await Task.sleep(for: .milliseconds(50))
             }
-            try? await client.shutdown()
-            return problem
+            return "the server was not ready after \(timeout) s"
         }
 
         private func summary(

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import BucketStore
 import ControlAPI
 import Foundation
+import LabNamespaces
 import LabPKI
 import Logging
 import NIOCore
@@ -173,6 +174,17 @@ struct Serve: AsyncParsableCommand {
                 )
             ),
         ]
+        if inLab != nil {
+            services.append(
+                .init(
+                    service: LabReadyService(
+                        readyFile: NetworkLabHost(prefix: lab.lab.namespacePrefix).readyPath,
+                        isReady: { router.boundPorts != nil && dns.boundPort != nil && admin.boundPort != nil }
+                    ),
+                    successTerminationBehavior: .ignore
+                )
+            )
+        }
         // The try-it block is for the loopback lab; `lab up` prints its own.
         if inLab == nil {
             services.append(
@@ -247,6 +259,8 @@ struct MultiRegionService: Service {
             do {
                 try await processor.processPending()
             } catch {
+                // A read cut short because the server is stopping is not a failure.
+                if Task.isCancelledOrShuttingDown { return }
                 logger.error("multi-region requests: \(error)")
             }
             try? await Task.sleep(for: .seconds(1))
@@ -312,5 +326,23 @@ struct LabListeners {
         serviceAddress = topology.serviceAddress
         // UDP on the service address itself, so answers leave from the address queries were sent to.
         dns = ListenAddress(host: .v4(serviceAddress), port: 53)
+    }
+}
+
+/// Tells `aprouter lab up` that this server, not another one on the same admin port, has bound every listener:
+/// writes its process id to the lab's ready file, which `lab up` waits for.
+struct LabReadyService: Service {
+    let readyFile: String
+    let isReady: @Sendable () -> Bool
+
+    func run() async throws {
+        // Bounded by lab up's own timeout: it stops waiting (and stops this server) long before this gives up.
+        for _ in 0..<6000 where !Task.isCancelledOrShuttingDown {
+            if isReady() {
+                try Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: readyFile), options: .atomic)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 }

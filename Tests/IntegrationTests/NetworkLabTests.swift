@@ -207,6 +207,22 @@ struct NetworkLabTests {
         #expect(second.status == 1 && second.stderr.contains("is up or half-made"), "\(second.stderr)")
         #expect(NamespaceLab.namespaces(lab.prefix).count == 5, "the refused lab up touched nothing")
 
+        // A second lab whose servers cannot start (the first lab holds its admin port): lab up says why, with the
+        // server's log, and leaves nothing behind.
+        let clash = lab.directory.appendingPathComponent("clash.yaml")
+        let other = "z" + lab.prefix.dropFirst()
+        try String(contentsOf: lab.config, encoding: .utf8)
+            .replacingOccurrences(of: "namespacePrefix: \(lab.prefix)", with: "namespacePrefix: \(other)")
+            .write(to: clash, atomically: true, encoding: .utf8)
+        let clashed = try AprouterCommand.run(["lab", "up", "--config", clash.path], in: lab.directory)
+        #expect(clashed.status == 1, "\(clashed.stdout)\(clashed.stderr)")
+        #expect(clashed.stderr.contains("before it was ready") && clashed.stderr.contains("admin"), "\(clashed.stderr)")
+        #expect(NamespaceLab.namespaces(other).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/run/aprouter/\(other)"))
+
+        let unknown = try await lab.exec("vpc-zz", ["true"])
+        #expect(unknown.status == 1 && unknown.text.contains("choose one of: vpc-a1, vpc-b2, vpc-c3, internet"))
+
         let down = try AprouterCommand.run(["lab", "down", "--config", lab.config.path], in: lab.directory)
         #expect(down.status == 0 && down.stdout.contains("removed the servers"), "\(down.stdout)\(down.stderr)")
         #expect(NamespaceLab.namespaces(lab.prefix).isEmpty)

@@ -82,21 +82,33 @@ struct ServeTests {
         #expect(server.stop() == 0)
     }
 
-    /// A second server on a busy port fails with a clear message instead of sharing the port.
-    @Test func refusesABusyPort() async throws {
+    /// A second server on a busy port fails with a clear message naming the listener, instead of sharing the port.
+    @Test(arguments: [
+        ("dns", "dns.port", "the DNS server cannot listen on UDP 127.0.0.1:"),
+        ("https", "router.https_port", "cannot listen: HTTPS on 127.0.0.1:"),
+        ("admin", "admin.port", "cannot listen: admin on 127.0.0.1:"),
+    ])
+    func refusesABusyPort(listener: String, logKey: String, message: String) async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let lab = try Self.lab(in: directory)
         let first = try RunningServer(arguments: ["serve", "--config", lab.path], in: directory)
         defer { _ = first.stop() }
-        let port = try #require(try await first.dnsPort(), "\(first.output)")
+        #expect(try await first.dnsPort() != nil, "\(first.output)")
+        var port: Int?
+        for _ in 0..<500 where port == nil {
+            port = ControlPlaneTests.value(logKey, in: first.output)
+            if port == nil { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        let busyPort = try #require(port, "\(first.output)")
         let busy = directory.appendingPathComponent("busy.yaml")
         try String(contentsOf: lab, encoding: .utf8)
-            .replacingOccurrences(of: #"dns: "127.0.0.1:0""#, with: #"dns: "127.0.0.1:\#(port)""#)
+            .replacingOccurrences(of: #"\#(listener): "127.0.0.1:0""#, with: #"\#(listener): "127.0.0.1:\#(busyPort)""#)
             .write(to: busy, atomically: true, encoding: .utf8)
         let second = try AprouterCommand.run(["serve", "--config", busy.path], in: directory)
         #expect(second.status != 0)
-        #expect(second.stderr.contains("the DNS server cannot listen on UDP 127.0.0.1:\(port)"), "\(second.stderr)")
+        #expect(second.stderr.contains("\(message)\(busyPort)"), "\(second.stderr)")
+        #expect(second.stderr.contains("in use"), "\(second.stderr)")
     }
 
     /// Access points already in the registry (state from an earlier run) resolve as soon as the server starts.
