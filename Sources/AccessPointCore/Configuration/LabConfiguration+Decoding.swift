@@ -74,10 +74,13 @@ extension LabConfiguration {
             }
         }
         if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }
-        if let node = top["dns"], let fields = reader.fields(node, "dns", allowed: ["trustedResolvers"]),
-            let resolvers = fields["trustedResolvers"]
-        {
-            config.dns.trustedResolvers = reader.cidrs(resolvers, fields.path("trustedResolvers"))
+        if let node = top["dns"], let fields = reader.fields(node, "dns", allowed: ["trustedResolvers", "forwarders"]) {
+            if let resolvers = fields["trustedResolvers"] {
+                config.dns.trustedResolvers = reader.cidrs(resolvers, fields.path("trustedResolvers"))
+            }
+            if let forwarders = fields["forwarders"] {
+                config.dns.forwarders = reader.forwarders(forwarders, fields.path("forwarders"))
+            }
         }
         if let node = top["proxyProtocol"],
             let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),
