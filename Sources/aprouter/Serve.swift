@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import BucketStore
 import ControlAPI
 import Foundation
+import LabConfigurationLoader
 import LabPKI
 import Logging
 import NIOCore
@@ -48,9 +49,23 @@ struct Serve: AsyncParsableCommand {
             print("error: the registry in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
+        let forwarders: [ListenAddress]
+        switch LabConfigurationLoader.forwarders(of: lab) {
+        case .success(let addresses):
+            forwarders = addresses
+        case .failure(let problems):
+            var stderr = StandardError()
+            for problem in problems.errors { print("error: \(problem)", to: &stderr) }
+            print("Nothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let dns: DNSServer
         do {
-            dns = try DNSServer(configuration: DNSServerConfiguration(lab: lab), snapshot: snapshot, logger: logger)
+            dns = try DNSServer(
+                configuration: DNSServerConfiguration(lab: lab, forwarders: forwarders),
+                snapshot: snapshot,
+                logger: logger
+            )
         } catch {
             var stderr = StandardError()
             print("error: \(error)\nThe zone files must load before aprouter starts; nothing was started.", to: &stderr)

@@ -21,8 +21,12 @@ final class DNSTCPHandler: ChannelInboundHandler {
     private var batch = ByteBufferAllocator().buffer(capacity: 2048)
     private var batchHasResponses = false
 
-    init(currentResponder: @escaping @Sendable () -> Responder) {
+    /// Where questions outside our zones go, when upstream resolvers are configured.
+    private let forwarder: DNSForwarder?
+
+    init(currentResponder: @escaping @Sendable () -> Responder, forwarder: DNSForwarder? = nil) {
         self.currentResponder = currentResponder
+        self.forwarder = forwarder
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -35,11 +39,17 @@ final class DNSTCPHandler: ChannelInboundHandler {
         guard let source else { return }
         let message = Self.unwrapInboundIn(data)
         let responder = currentResponder()
-        guard
-            message.withUnsafeReadableBytes({
-                responder.respond(to: $0, from: source, overTCP: true, using: &workspace)
-            })
-        else { return }
+        switch message.withUnsafeReadableBytes({
+            responder.respond(to: $0, from: source, overTCP: true, using: &workspace)
+        }) {
+        case .none:
+            return
+        case .forward(let question):
+            forward(question, context: context)
+            return
+        case .response:
+            break
+        }
         if !batchHasResponses {
             batch.clear()
             batchHasResponses = true
@@ -54,6 +64,20 @@ final class DNSTCPHandler: ChannelInboundHandler {
             batchHasResponses = false
         }
         context.flush()
+    }
+
+    /// The slow path: the answer is written on its own when it comes, possibly after answers to later queries
+    /// (RFC 7766 §7 lets responses to pipelined queries arrive out of order; clients match them by ID).
+    private func forward(_ question: ForwardedQuestion, context: ChannelHandlerContext) {
+        guard let forwarder else { return }
+        let channel = context.channel
+        forwarder.resolve(question, limit: 65535, on: context.eventLoop).whenSuccess { bytes in
+            guard bytes.count <= 65535 else { return }
+            var frame = channel.allocator.buffer(capacity: bytes.count + 2)
+            frame.writeInteger(UInt16(bytes.count))
+            frame.writeBytes(bytes)
+            channel.writeAndFlush(frame).whenFailure { _ in }
+        }
     }
 
     /// A framing error or a reset ends this connection only.
