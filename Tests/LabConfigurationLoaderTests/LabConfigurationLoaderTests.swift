@@ -174,7 +174,10 @@ struct LabConfigurationLoaderTests {
         ("dns: {forwarders: [192.0.2.53]}", .addresses([ListenAddress("192.0.2.53:53")!])),
         ("dns: {forwarders: ['192.0.2.53:5353']}", .addresses([ListenAddress("192.0.2.53:5353")!])),
         ("dns: {forwarders: ['::1']}", .addresses([ListenAddress("[::1]:53")!])),
-        ("dns: {forwarders: ['[::1]:53', '[2001:db8::1]']}", .addresses([ListenAddress("[::1]:53")!, ListenAddress("[2001:db8::1]:53")!])),
+        (
+            "dns: {forwarders: ['[::1]:53', '[2001:db8::1]']}",
+            .addresses([ListenAddress("[::1]:53")!, ListenAddress("[2001:db8::1]:53")!])
+        ),
         (
             "dns: {forwarders: [127.0.0.1, '127.0.0.2:5300']}",
             .addresses([ListenAddress("127.0.0.1:53")!, ListenAddress("127.0.0.2:5300")!])
@@ -212,7 +215,11 @@ struct LabConfigurationLoaderTests {
             #expect(problems.description.contains(file), "\(problems)")
         }
         lab.dns.forwarders = .addresses([ListenAddress("127.0.0.1:5300")!])
-        #expect(try LabConfigurationLoader.forwarders(of: lab, resolvConf: empty).get() == [ListenAddress("127.0.0.1:5300")!])
+        #expect(
+            try LabConfigurationLoader.forwarders(of: lab, resolvConf: empty).get() == [
+                ListenAddress("127.0.0.1:5300")!
+            ]
+        )
     }
 
     @Test func renderedConfigurationLoadsBackUnchanged() throws {

@@ -13,7 +13,11 @@ struct DNSCacheTests {
     @Test func keepsAPositiveAnswerForItsSmallestTTL() throws {
         let question = UpstreamMessage.question()
         var cache = DNSCache()
-        cache.insert(try Self.answer(UpstreamMessage(answer: [.a(ttl: 300), .a(ttl: 120)]), question), for: question.cacheKey, now: Self.at(0))
+        cache.insert(
+            try Self.answer(UpstreamMessage(answer: [.a(ttl: 300), .a(ttl: 120)]), question),
+            for: question.cacheKey,
+            now: Self.at(0)
+        )
         #expect(cache.lookup(question.cacheKey, now: Self.at(0))?.age == 0)
         #expect(cache.lookup(question.cacheKey, now: Self.at(59.9))?.age == 59)
         #expect(cache.lookup(question.cacheKey, now: Self.at(119.9))?.age == 119)
@@ -23,7 +27,11 @@ struct DNSCacheTests {
 
     @Test func keepsANegativeAnswerForTheSOAsNegativeTTL() throws {
         let question = UpstreamMessage.question("gone.upstream.test")
-        let message = UpstreamMessage(flags: 0x8183, name: "gone.upstream.test", authority: [.soa(ttl: 3600, minimum: 30)])
+        let message = UpstreamMessage(
+            flags: 0x8183,
+            name: "gone.upstream.test",
+            authority: [.soa(ttl: 3600, minimum: 30)]
+        )
         var cache = DNSCache()
         cache.insert(try Self.answer(message, question), for: question.cacheKey, now: Self.at(0))
         #expect(cache.lookup(question.cacheKey, now: Self.at(29))?.answer.rcode == 3)
@@ -33,11 +41,19 @@ struct DNSCacheTests {
     @Test func storesNothingWithoutATTL() throws {
         let question = UpstreamMessage.question()
         var cache = DNSCache()
-        cache.insert(try Self.answer(UpstreamMessage(answer: [.a(ttl: 300)]), question), for: question.cacheKey, now: Self.at(0))
+        cache.insert(
+            try Self.answer(UpstreamMessage(answer: [.a(ttl: 300)]), question),
+            for: question.cacheKey,
+            now: Self.at(0)
+        )
         cache.insert(try Self.answer(UpstreamMessage(flags: 0x8182), question), for: question.cacheKey, now: Self.at(1))
         #expect(cache.lookup(question.cacheKey, now: Self.at(2))?.answer.rcode == 0, "SERVFAIL displaced an answer")
         let other = UpstreamMessage.question(type: 28)
-        cache.insert(try Self.answer(UpstreamMessage(flags: 0x8183, type: 28), other), for: other.cacheKey, now: Self.at(0))
+        cache.insert(
+            try Self.answer(UpstreamMessage(flags: 0x8183, type: 28), other),
+            for: other.cacheKey,
+            now: Self.at(0)
+        )
         #expect(cache.lookup(other.cacheKey, now: Self.at(0)) == nil)
     }
 

@@ -31,7 +31,10 @@ struct DNSForwarderTests {
         while end < query.count, query[end] != 0 { end += Int(query[end]) + 1 }
         end = min(end + 5, query.count)
         let answerID = id ?? (UInt16(query[0]) << 8 | UInt16(query[1]))
-        return [UInt8(answerID >> 8), UInt8(answerID & 0xFF), UInt8(flags >> 8), UInt8(flags & 0xFF), 0, 1, 0, 1, 0, 0, 0, 0]
+        return [
+            UInt8(answerID >> 8), UInt8(answerID & 0xFF), UInt8(flags >> 8), UInt8(flags & 0xFF), 0, 1, 0, 1, 0, 0, 0,
+            0,
+        ]
             + query[12..<end] + [0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4] + address
     }
 
@@ -48,7 +51,9 @@ struct DNSForwarderTests {
             queries.add(1, ordering: .relaxed)
             func send(_ bytes: [UInt8]) {
                 context.write(
-                    Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: bytes))),
+                    Self.wrapOutboundOut(
+                        AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: bytes))
+                    ),
                     promise: nil
                 )
             }
@@ -119,7 +124,8 @@ struct DNSForwarderTests {
         )
     }
 
-    static func resolve(_ forwarder: DNSForwarder, _ name: String = "www.upstream.test") async throws -> ParsedResponse? {
+    static func resolve(_ forwarder: DNSForwarder, _ name: String = "www.upstream.test") async throws -> ParsedResponse?
+    {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let bytes = try await forwarder.resolve(UpstreamMessage.question(name, id: 0x5151), limit: 512, on: eventLoop)
             .get()

@@ -74,14 +74,19 @@ struct UpstreamAnswerTests {
         ("bytes after the last record", UpstreamMessage(answer: [.a(ttl: 1)]).bytes + [0], .malformed),
         (
             "a count larger than the records",
-            { var b = UpstreamMessage(answer: [.a(ttl: 1)]).bytes; b[7] = 2; return b }(), .malformed
+            {
+                var b = UpstreamMessage(answer: [.a(ttl: 1)]).bytes
+                b[7] = 2
+                return b
+            }(), .malformed
         ),
         ("a pointer loop", UpstreamMessage(answer: [Record(owner: [0xC0, 35])]).bytes, .malformed),
         ("a pointer into the header", UpstreamMessage(answer: [Record(owner: [0xC0, 2])]).bytes, .malformed),
         ("a pointer past the end", UpstreamMessage(answer: [Record(owner: [0xC3, 0xFF])]).bytes, .malformed),
         ("a reserved label type", UpstreamMessage(answer: [Record(owner: [0x41, 0])]).bytes, .malformed),
         (
-            "a question name with a pointer", Array(UpstreamMessage(name: "").bytes.prefix(12)) + [0xC0, 12, 0, 1, 0, 1],
+            "a question name with a pointer",
+            Array(UpstreamMessage(name: "").bytes.prefix(12)) + [0xC0, 12, 0, 1, 0, 1],
             .questionMismatch
         ),
     ]

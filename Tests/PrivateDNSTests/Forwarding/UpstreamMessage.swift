@@ -11,7 +11,9 @@ struct UpstreamMessage {
         var rdata: [UInt8] = [192, 0, 2, 1]
 
         static func a(ttl: UInt32) -> Record { Record(ttl: ttl) }
-        static func cname(ttl: UInt32) -> Record { Record(type: 5, ttl: ttl, rdata: [3] + Array("www".utf8) + [0xC0, 12]) }
+        static func cname(ttl: UInt32) -> Record {
+            Record(type: 5, ttl: ttl, rdata: [3] + Array("www".utf8) + [0xC0, 12])
+        }
         /// An SOA whose MINIMUM is `minimum`; owner the question name.
         static func soa(ttl: UInt32, minimum: UInt32) -> Record {
             let names: [UInt8] = [2] + Array("ns".utf8) + [0xC0, 12] + [4] + Array("host".utf8) + [0xC0, 12]
