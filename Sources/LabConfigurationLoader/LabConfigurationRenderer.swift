@@ -29,6 +29,7 @@ public enum LabConfigurationRenderer {
                 map([
                     ("trustedResolvers", cidrs(config.dns.trustedResolvers)),
                     ("forwarders", Self.forwarders(config.dns.forwarders)),
+                    ("forwardTimeout", str(Self.duration(config.dns.forwardTimeout))),
                 ])
             ),
             ("stateDir", str(config.stateDir)),

@@ -155,6 +155,9 @@ struct LabConfigurationLoaderTests {
         ("dns: {forwarders: [[192.0.2.53]]}", "dns.forwarders[0]", .typeMismatch),
         ("dns: {forwarders: hosts}", "dns.forwarders", .invalidValue),
         ("dns: {forwarder: host}", "dns.forwarder", .unknownKey),
+        ("dns: {forwardTimeout: 5ms}", "dns.forwardTimeout", .invalidValue),
+        ("dns: {forwardTimeout: 2m}", "dns.forwardTimeout", .invalidValue),
+        ("dns: {forwardTimeout: soon}", "dns.forwardTimeout", .invalidValue),
         ("region: us-west-2\nregion: eu-west-1", "", .duplicate),
     ])
     func reportsBadValues(_ yaml: String, keyPath: String, expected: ConfigurationError) {
@@ -188,6 +191,17 @@ struct LabConfigurationLoaderTests {
         #expect(lab.dns.forwarders == expected)
         let reread = LabConfigurationLoader.load(yaml: LabConfigurationRenderer.yaml(lab), baseDirectory: "/tmp")
         #expect(try reread.get().dns.forwarders == expected)
+    }
+
+    @Test func forwardTimeoutDefaultsToTwoSecondsAndRoundTrips() throws {
+        #expect(
+            try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get().dns.forwardTimeout == .seconds(2)
+        )
+        let set = try LabConfigurationLoader.load(yaml: "dns: {forwardTimeout: 750ms}", baseDirectory: "/tmp").get()
+        #expect(set.dns.forwardTimeout == .milliseconds(750))
+        let yaml = LabConfigurationRenderer.yaml(set)
+        #expect(yaml.contains("forwardTimeout: 750ms"), "\(yaml)")
+        #expect(try LabConfigurationLoader.load(yaml: yaml, baseDirectory: "/tmp").get().dns == set.dns)
     }
 
     @Test func hostForwardersComeFromResolvConf() throws {

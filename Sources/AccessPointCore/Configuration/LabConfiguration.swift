@@ -122,10 +122,20 @@ public struct LabConfiguration: Sendable, Equatable {
         /// Where names outside every zone of a client's view are resolved, as the VPC resolver does; with none
         /// (the default) the server is authoritative only and such questions get REFUSED.
         public var forwarders: Forwarders
+        /// How long one forwarder has to answer before the next is tried (the last one failing: SERVFAIL).
+        public var forwardTimeout: Duration
 
-        public init(trustedResolvers: [CIDRBlock], forwarders: Forwarders = .addresses([])) {
+        /// The range `forwardTimeout` must be in.
+        public static let forwardTimeoutRange = Duration.milliseconds(10)...Duration.seconds(60)
+
+        public init(
+            trustedResolvers: [CIDRBlock],
+            forwarders: Forwarders = .addresses([]),
+            forwardTimeout: Duration = .seconds(2)
+        ) {
             self.trustedResolvers = trustedResolvers
             self.forwarders = forwarders
+            self.forwardTimeout = forwardTimeout
         }
 
         /// The upstream resolvers of `dns.forwarders`.

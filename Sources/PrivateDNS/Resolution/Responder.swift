@@ -22,7 +22,7 @@ struct Responder: Sendable {
     /// forwarded (tests).
     func respond(to message: UnsafeRawBufferPointer, from source: IPAddress, overTCP: Bool) -> [UInt8]? {
         var workspace = DNSWorkspace()
-        guard respond(to: message, from: source, overTCP: overTCP, using: &workspace) == .response else {
+        guard case .response = respond(to: message, from: source, overTCP: overTCP, using: &workspace) else {
             return nil
         }
         return workspace.response

@@ -70,6 +70,7 @@ public struct DNSServerConfiguration: Sendable {
             accounts: lab.accounts.map(\.id),
             trustedResolvers: lab.dns.trustedResolvers
         )
+        forwardTimeout = lab.dns.forwardTimeout
         if let forwarders {
             self.forwarders = forwarders
         } else if case .addresses(let addresses) = lab.dns.forwarders {
