@@ -65,7 +65,8 @@ final class DNSForwarder: Sendable {
                 return ForwardedResponse.rewrite(answer, for: question, age: 0, limit: limit)
             }
             .recover { error in
-                self.logger.info(
+                // Debug, not info: with the upstreams down every question would log a line.
+                self.logger.debug(
                     "dns: no upstream answered, SERVFAIL",
                     metadata: ["dns.qtype": "\(question.type)", "error": "\(error)"]
                 )

@@ -83,4 +83,21 @@ struct DNSCacheTests {
         for round in 0..<50 { try store(4 - round % 2, at: 6 + Double(round)) }
         #expect(cache.count == 3)
     }
+
+    @Test func staysWithinItsByteBudget() throws {
+        let questions = (0..<4).map { UpstreamMessage.question("n\($0).upstream.test") }
+        let answers = try (0..<4).map { index in
+            try Self.answer(UpstreamMessage(name: "n\(index).upstream.test", answer: [.a(ttl: 600)]), questions[index])
+        }
+        let size = answers[0].bytes.count
+        var cache = DNSCache(capacity: 100, byteBudget: 2 * size + 1)
+        for index in 0..<4 { cache.insert(answers[index], for: questions[index].cacheKey, now: Self.at(Double(index))) }
+        #expect(cache.count == 2)
+        #expect(cache.byteCount == 2 * size)
+        #expect(cache.lookup(questions[3].cacheKey, now: Self.at(5)) != nil)
+        #expect(cache.lookup(questions[0].cacheKey, now: Self.at(5)) == nil)
+        var tiny = DNSCache(capacity: 100, byteBudget: size - 1)
+        tiny.insert(answers[0], for: questions[0].cacheKey, now: Self.at(0))
+        #expect(tiny.count == 0 && tiny.byteCount == 0)
+    }
 }
