@@ -169,6 +169,8 @@ public final class DNSServer: Service, Sendable {
             try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Forwarded answers come later: a client that half-closes after its queries still gets them.
+                .childChannelOption(.allowRemoteHalfClosure, value: forwarder != nil)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))

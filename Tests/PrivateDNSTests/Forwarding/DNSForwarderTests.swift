@@ -1,3 +1,5 @@
+import APRouterTestSupport
+import AccessPointCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -175,6 +177,47 @@ struct DNSForwarderTests {
             #expect(response.flags == 0x8182)
             #expect(response.counts == [1, 0, 0, 0])
             #expect(forwarder.outstandingCount == 0)
+        }
+    }
+
+    /// The whole server forwarding to a fake upstream: `dig` over UDP, and over TCP a client that half-closes
+    /// right after its query still gets the forwarded answer.
+    @Test func serverForwardsOverUDPAndToAHalfClosingTCPClient() async throws {
+        try await Self.withUpstream(.hostileThenAnswer) { upstream, _ in
+            var configuration = try DNSServerTests.configuration()
+            configuration.forwarders = [ListenAddress("127.0.0.1:\(upstream.port ?? 0)")!]
+            let server = try DNSServer(configuration: configuration, logger: Logger(label: "test"))
+            let task = Task { try await server.run() }
+            defer { task.cancel() }
+            var port: Int?
+            for _ in 0..<200 where port == nil {
+                port = server.boundPort
+                if port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            let bound = try #require(port)
+            let udp = try await ExternalCommand.dig(["@127.0.0.1", "-p", "\(bound)", "+short", "www.upstream.test"])
+            #expect(udp == "192.0.2.7\n")
+            let script = """
+                import socket, struct, sys
+                q = struct.pack(">HHHHHH", 0x2222, 0x0100, 1, 0, 0, 0)
+                q += b"".join(bytes([len(l)]) + l for l in b"mail.upstream.test".split(b".")) + b"\\0\\0\\1\\0\\1"
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+                s.sendall(struct.pack(">H", len(q)) + q)
+                s.shutdown(socket.SHUT_WR)
+                data = b""
+                while True:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                n = struct.unpack(">H", data[:2])[0]
+                m = data[2:2 + n]
+                print(hex(struct.unpack(">H", m[0:2])[0]), struct.unpack(">H", m[2:4])[0] & 0xF, struct.unpack(">H", m[6:8])[0], list(m[-4:]))
+                """
+            let tcp = try await ExternalCommand.run(["python3", "-c", script, "\(bound)"])
+            #expect(tcp.text == "0x2222 0 1 [192, 0, 2, 7]\n", "\(tcp.text)")
+            task.cancel()
+            _ = await task.result
         }
     }
 }
