@@ -59,6 +59,34 @@ public enum LabConfigurationLoader {
         return missing.isEmpty ? .success(config) : .failure(ConfigurationProblems(missing))
     }
 
+    /// The upstream resolvers `dns.forwarders` names: its addresses, or for `host` the nameservers of
+    /// `resolvConf` (the host's /etc/resolv.conf). An unreadable file or one without a usable nameserver is a
+    /// problem naming `dns.forwarders`, so the server does not start believing it can resolve.
+    public static func forwarders(
+        of configuration: LabConfiguration,
+        resolvConf: String = "/etc/resolv.conf"
+    ) -> Result<[ListenAddress], ConfigurationProblems> {
+        switch configuration.dns.forwarders {
+        case .addresses(let addresses):
+            return .success(addresses)
+        case .host:
+            guard let text = try? String(contentsOfFile: resolvConf, encoding: .utf8) else {
+                return .failure(
+                    ConfigurationProblems([.unreadable.at("dns.forwarders", "host: cannot read \(resolvConf)")])
+                )
+            }
+            let servers = ResolvConf.nameservers(in: text)
+            guard !servers.isEmpty else {
+                return .failure(
+                    ConfigurationProblems([
+                        .invalidValue.at("dns.forwarders", "host: \(resolvConf) names no nameserver by IP address")
+                    ])
+                )
+            }
+            return .success(servers)
+        }
+    }
+
     static func absolute(_ path: String, _ base: String) -> String {
         let url =
             path.hasPrefix("/")

@@ -24,7 +24,14 @@ public enum LabConfigurationRenderer {
                 )
             ),
             ("proxyProtocol", map([("trustedProxies", cidrs(config.proxyProtocol.trustedProxies))])),
-            ("dns", map([("trustedResolvers", cidrs(config.dns.trustedResolvers))])),
+            (
+                "dns",
+                map([
+                    ("trustedResolvers", cidrs(config.dns.trustedResolvers)),
+                    ("forwarders", Self.forwarders(config.dns.forwarders)),
+                    ("forwardTimeout", str(Self.duration(config.dns.forwardTimeout))),
+                ])
+            ),
             ("stateDir", str(config.stateDir)),
             ("certsDir", str(config.certsDir)),
             ("zonesDir", str(config.zonesDir)),
@@ -150,6 +157,13 @@ public enum LabConfigurationRenderer {
         let milliseconds =
             duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+    }
+
+    private static func forwarders(_ forwarders: LabConfiguration.DNS.Forwarders) -> Node {
+        switch forwarders {
+        case .host: str("host")
+        case .addresses(let addresses): Node(addresses.map { str($0.description) }, .implicit, .flow)
+        }
     }
 
     private static func str(_ text: String) -> Node { Node(text, .implicit, .any) }

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 import BucketStore
 import ControlAPI
 import Foundation
+import LabConfigurationLoader
 import LabNamespaces
 import LabPKI
 import Logging
@@ -43,7 +44,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         MemoryTuning.apply()
-        guard let lab = ConfigurationSource.load(config, networkLab: networkLab) else { throw ExitCode(1) }
+        guard var lab = ConfigurationSource.load(config, networkLab: networkLab) else { throw ExitCode(1) }
+        // A network lab's resolver is the VPC resolver: names it does not hold go to the host's resolvers unless
+        // the lab file names others.
+        if networkLab, lab.dns.forwarders == .addresses([]) { lab.dns.forwarders = .host }
         let logger = Logging.makeLogger(level: logLevel.level)
         let inLab: LabListeners?
         do {
@@ -65,9 +69,19 @@ struct Serve: AsyncParsableCommand {
             print("error: the registry in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
+        let forwarders: [ListenAddress]
+        switch LabConfigurationLoader.forwarders(of: lab) {
+        case .success(let addresses):
+            forwarders = addresses
+        case .failure(let problems):
+            var stderr = StandardError()
+            for problem in problems.errors { print("error: \(problem)", to: &stderr) }
+            print("Nothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let dns: DNSServer
         do {
-            var configuration = DNSServerConfiguration(lab: lab)
+            var configuration = DNSServerConfiguration(lab: lab, forwarders: forwarders)
             if let inLab {
                 configuration.listen = inLab.dns
                 configuration.listenNamespace = inLab.namespace

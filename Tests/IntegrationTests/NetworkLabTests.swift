@@ -194,7 +194,29 @@ struct NetworkLabTests {
     /// Case 13, and the lab's own lifecycle: private names need enableDnsHostnames; `lab up` refuses over a lab
     /// that is already up; `lab down` removes every namespace and file.
     @Test func privateZonesFollowDNSHostnamesAndTheLabComesAndGoesWhole() async throws {
-        let lab = try await NamespaceLab.start()
+        // The upstream resolver: NSD on the host's loopback, which the lab's DNS server (its process stays in the
+        // host's namespace) reaches while nothing inside the lab can.
+        let upstream = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: upstream) }
+        let nsdPort = try BackgroundProcess.freeLoopbackPort()
+        let nsd = try DNSForwardingTests.startNSD(in: upstream, port: nsdPort)
+        defer { nsd.stop(grace: .milliseconds(100)) }
+        #expect(try await nsd.waitUntilListening(port: nsdPort), "\(nsd.output)")
+        let lab = try await NamespaceLab.start(forwarders: ["127.0.0.1:\(nsdPort)"])
+        // Every other name goes to the upstream resolver, as from a VPC's resolver.
+        let forwarded = try await lab.dig("vpc-a1", "www.upstream.test")
+        #expect(
+            forwarded.status == "NOERROR" && forwarded.answers.contains { $0.hasSuffix("192.0.2.80") },
+            "\(forwarded)"
+        )
+        let direct = try await lab.exec(
+            "vpc-a1",
+            ["dig", "+time=1", "+tries=1", "@127.0.0.1", "-p", "\(nsdPort)", "www.upstream.test"]
+        )
+        #expect(
+            direct.text.contains("timed out") || direct.text.contains("no servers"),
+            "the lab reached the host: \(direct.text)"
+        )
         let inVPC = try await lab.dig("vpc-a1", "www.corp.internal")
         #expect(inVPC.status == "NOERROR" && !inVPC.answers.isEmpty, "\(inVPC)")
         // 13. vpc-c3 is associated with the zone but has enableDnsHostnames false.
@@ -401,7 +423,8 @@ final class NamespaceLab: Sendable {
         }
     }
 
-    static func start() async throws -> NamespaceLab {
+    /// A lab whose resolver forwards to `forwarders` (none: the host's resolvers, as every network lab's).
+    static func start(forwarders: [String] = []) async throws -> NamespaceLab {
         let directory = try ConfigCheckTests.temporaryDirectory()
         let prefix = "e2e" + String((0..<5).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
         let data = directory.appendingPathComponent("store")
@@ -451,6 +474,7 @@ final class NamespaceLab: Sendable {
         endpointSuffixes: [amazonaws.com]
         listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:\(try BackgroundProcess.freeLoopbackPort())"}
         lab: {namespacePrefix: \(prefix)}
+        \(forwarders.isEmpty ? "" : "dns: {forwarders: [\(forwarders.joined(separator: ", "))]}")
         quotas: {accessPointsPerAccountPerRegion: 4}
         accounts:
           - id: "123456789012"

@@ -164,6 +164,19 @@ struct LabConfigurationLoaderTests {
         ("quotas: {accessPointsPerAccountPerRegion: 1000001}", "quotas.accessPointsPerAccountPerRegion", .invalidValue),
         ("quotas: {accessPoints: 10}", "quotas.accessPoints", .unknownKey),
         ("colour: blue", "colour", .unknownKey),
+        ("dns: {forwarders: [192.0.2.53, resolver.example]}", "dns.forwarders[1]", .invalidValue),
+        ("dns: {forwarders: ['192.0.2.53:0']}", "dns.forwarders[0]", .invalidValue),
+        ("dns: {forwarders: ['192.0.2.53:70000']}", "dns.forwarders[0]", .invalidValue),
+        ("dns: {forwarders: ['[::1]:dns']}", "dns.forwarders[0]", .invalidValue),
+        ("dns: {forwarders: ['[::1']}", "dns.forwarders[0]", .invalidValue),
+        ("dns: {forwarders: [0.0.0.0]}", "dns.forwarders[0]", .invalidValue),
+        ("dns: {forwarders: [192.0.2.53, '192.0.2.53:53']}", "dns.forwarders[1]", .duplicate),
+        ("dns: {forwarders: [[192.0.2.53]]}", "dns.forwarders[0]", .typeMismatch),
+        ("dns: {forwarders: hosts}", "dns.forwarders", .invalidValue),
+        ("dns: {forwarder: host}", "dns.forwarder", .unknownKey),
+        ("dns: {forwardTimeout: 5ms}", "dns.forwardTimeout", .invalidValue),
+        ("dns: {forwardTimeout: 2m}", "dns.forwardTimeout", .invalidValue),
+        ("dns: {forwardTimeout: soon}", "dns.forwardTimeout", .invalidValue),
         ("region: us-west-2\nregion: eu-west-1", "", .duplicate),
     ])
     func reportsBadValues(_ yaml: String, keyPath: String, expected: ConfigurationError) {
@@ -172,6 +185,74 @@ struct LabConfigurationLoaderTests {
             return
         }
         #expect(problems.errors.contains { $0 == expected && $0.keyPath == keyPath }, "\(problems)")
+    }
+
+    /// `dns.forwarders` as written → as decoded; each renders and loads back the same.
+    @Test(arguments: [
+        ("", LabConfiguration.DNS.Forwarders.addresses([])),
+        ("dns: {forwarders: []}", .addresses([])),
+        ("dns: {forwarders: null}", .addresses([])),
+        ("dns: {forwarders: host}", .host),
+        ("dns: {forwarders: [192.0.2.53]}", .addresses([ListenAddress("192.0.2.53:53")!])),
+        ("dns: {forwarders: ['192.0.2.53:5353']}", .addresses([ListenAddress("192.0.2.53:5353")!])),
+        ("dns: {forwarders: ['::1']}", .addresses([ListenAddress("[::1]:53")!])),
+        (
+            "dns: {forwarders: ['[::1]:53', '[2001:db8::1]']}",
+            .addresses([ListenAddress("[::1]:53")!, ListenAddress("[2001:db8::1]:53")!])
+        ),
+        (
+            "dns: {forwarders: [127.0.0.1, '127.0.0.2:5300']}",
+            .addresses([ListenAddress("127.0.0.1:53")!, ListenAddress("127.0.0.2:5300")!])
+        ),
+    ])
+    func decodesForwarders(_ yaml: String, expected: LabConfiguration.DNS.Forwarders) throws {
+        let lab = try LabConfigurationLoader.load(yaml: yaml, baseDirectory: "/tmp").get()
+        #expect(lab.dns.forwarders == expected)
+        let reread = LabConfigurationLoader.load(yaml: LabConfigurationRenderer.yaml(lab), baseDirectory: "/tmp")
+        #expect(try reread.get().dns.forwarders == expected)
+    }
+
+    @Test func forwardTimeoutDefaultsToTwoSecondsAndRoundTrips() throws {
+        #expect(
+            try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get().dns.forwardTimeout == .seconds(2)
+        )
+        let set = try LabConfigurationLoader.load(yaml: "dns: {forwardTimeout: 750ms}", baseDirectory: "/tmp").get()
+        #expect(set.dns.forwardTimeout == .milliseconds(750))
+        let yaml = LabConfigurationRenderer.yaml(set)
+        #expect(yaml.contains("forwardTimeout: 750ms"), "\(yaml)")
+        #expect(try LabConfigurationLoader.load(yaml: yaml, baseDirectory: "/tmp").get().dns == set.dns)
+    }
+
+    @Test func hostForwardersComeFromResolvConf() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var lab = LabConfiguration.embeddedDefault
+        lab.dns.forwarders = .host
+        let good = directory + "/resolv.conf"
+        try "# test\nsearch lab\nnameserver 192.0.2.53\nnameserver fe80::1%eth0\nnameserver ::1\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        #expect(
+            try LabConfigurationLoader.forwarders(of: lab, resolvConf: good).get() == [
+                ListenAddress("192.0.2.53:53")!, ListenAddress("[::1]:53")!,
+            ]
+        )
+        let empty = directory + "/empty.conf"
+        try "search lab\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        for file in [empty, directory + "/missing.conf"] {
+            guard case .failure(let problems) = LabConfigurationLoader.forwarders(of: lab, resolvConf: file) else {
+                Issue.record("\(file) gave forwarders")
+                continue
+            }
+            #expect(problems.errors.map(\.keyPath) == ["dns.forwarders"])
+            #expect(problems.description.contains(file), "\(problems)")
+        }
+        lab.dns.forwarders = .addresses([ListenAddress("127.0.0.1:5300")!])
+        #expect(
+            try LabConfigurationLoader.forwarders(of: lab, resolvConf: empty).get() == [
+                ListenAddress("127.0.0.1:5300")!
+            ]
+        )
     }
 
     @Test func renderedConfigurationLoadsBackUnchanged() throws {

@@ -29,6 +29,32 @@ extension ConfigReader {
         }
     }
 
+    /// `dns.forwarders`: a list of resolver addresses, or the single word `host`.
+    mutating func forwarders(_ node: ConfigNode, _ path: String) -> LabConfiguration.DNS.Forwarders {
+        if case .scalar(let text, let kind) = node.value, kind != .null {
+            guard text == "host" else {
+                report(
+                    .invalidValue,
+                    path,
+                    "'\(text)' is neither a list of resolver addresses nor the word host",
+                    node
+                )
+                return .addresses([])
+            }
+            return .host
+        }
+        if node.isNull { return .addresses([]) }
+        let addresses = list(node, path).compactMap {
+            value(
+                $0.node,
+                $0.path,
+                expected: "a resolver address like 192.0.2.53, 192.0.2.53:5353 or [::1]:53",
+                LabConfiguration.DNS.Forwarders.address
+            )
+        }
+        return .addresses(addresses)
+    }
+
     mutating func account(_ item: (node: ConfigNode, path: String)) -> LabConfiguration.Account? {
         guard let fields = fields(item.node, item.path, allowed: ["id", "users"]),
             let idNode = required(fields, "id"),

@@ -74,10 +74,26 @@ extension LabConfiguration {
             }
         }
         if let node = top["listeners"] { config.listeners = reader.listeners(node, defaults.listeners) }
-        if let node = top["dns"], let fields = reader.fields(node, "dns", allowed: ["trustedResolvers"]),
-            let resolvers = fields["trustedResolvers"]
+        if let node = top["dns"],
+            let fields = reader.fields(node, "dns", allowed: ["trustedResolvers", "forwarders", "forwardTimeout"])
         {
-            config.dns.trustedResolvers = reader.cidrs(resolvers, fields.path("trustedResolvers"))
+            if let resolvers = fields["trustedResolvers"] {
+                config.dns.trustedResolvers = reader.cidrs(resolvers, fields.path("trustedResolvers"))
+            }
+            if let forwarders = fields["forwarders"] {
+                config.dns.forwarders = reader.forwarders(forwarders, fields.path("forwarders"))
+            }
+            if let node = fields["forwardTimeout"] {
+                let range = LabConfiguration.DNS.forwardTimeoutRange
+                if let timeout = reader.value(
+                    node,
+                    fields.path("forwardTimeout"),
+                    expected: "a duration like 500ms or 2s, from 10ms to 60s",
+                    { LabConfiguration.Upstream.duration($0).flatMap { range.contains($0) ? $0 : nil } }
+                ) {
+                    config.dns.forwardTimeout = timeout
+                }
+            }
         }
         if let node = top["proxyProtocol"],
             let fields = reader.fields(node, "proxyProtocol", allowed: ["trustedProxies"]),

@@ -9,6 +9,18 @@ extension LabConfiguration {
         problems += validateNetworks()
         problems += validateBuckets()
         problems += validateZones()
+        problems += validateForwarders()
+        return problems
+    }
+
+    private func validateForwarders() -> [ConfigurationError] {
+        guard case .addresses(let addresses) = dns.forwarders else { return [] }
+        let paths = addresses.enumerated().map { ("dns.forwarders[\($0.offset)]", $0.element) }
+        var problems = duplicates(paths.map { ($0.0, $0.1.description) }, what: "forwarder")
+        for (path, address) in paths
+        where address.host == IPAddress("0.0.0.0") || address.host == IPAddress("::") {
+            problems.append(.invalidValue.at(path, "\(address) is not a resolver's address (it means every address)"))
+        }
         return problems
     }
 

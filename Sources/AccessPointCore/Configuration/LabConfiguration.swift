@@ -121,9 +121,48 @@ public struct LabConfiguration: Sendable, Equatable {
         /// Resolvers allowed to choose a client's view with EDNS Client Subnet (RFC 7871), for labs that put a
         /// caching resolver in front. From anyone else ECS is ignored, so no client can pick another VPC's view.
         public var trustedResolvers: [CIDRBlock]
+        /// Where names outside every zone of a client's view are resolved, as the VPC resolver does; with none
+        /// (the default) the server is authoritative only and such questions get REFUSED.
+        public var forwarders: Forwarders
+        /// How long one forwarder has to answer before the next is tried (the last one failing: SERVFAIL).
+        public var forwardTimeout: Duration
 
-        public init(trustedResolvers: [CIDRBlock]) {
+        /// The range `forwardTimeout` must be in.
+        public static let forwardTimeoutRange = Duration.milliseconds(10)...Duration.seconds(60)
+
+        public init(
+            trustedResolvers: [CIDRBlock],
+            forwarders: Forwarders = .addresses([]),
+            forwardTimeout: Duration = .seconds(2)
+        ) {
             self.trustedResolvers = trustedResolvers
+            self.forwarders = forwarders
+            self.forwardTimeout = forwardTimeout
+        }
+
+        /// The upstream resolvers of `dns.forwarders`.
+        public enum Forwarders: Sendable, Equatable {
+            /// These resolvers, tried in order.
+            case addresses([ListenAddress])
+            /// The nameservers of the host's `/etc/resolv.conf`, read when the server starts (the I/O layer's
+            /// job: this core reads no files).
+            case host
+
+            /// The port a forwarder written without one uses.
+            public static let defaultPort = 53
+
+            /// A forwarder as written in the lab file: `192.0.2.53`, `192.0.2.53:5353`, `[::1]:53`, `[::1]` or
+            /// `::1` (port 53 unless given).
+            public static func address(_ text: String) -> ListenAddress? {
+                if let host = IPAddress(text) { return ListenAddress(host: host, port: defaultPort) }
+                if text.hasPrefix("["), text.hasSuffix("]"), let host = IPAddress(text.dropFirst().dropLast()),
+                    case .v6 = host
+                {
+                    return ListenAddress(host: host, port: defaultPort)
+                }
+                guard let address = ListenAddress(text), address.port != 0 else { return nil }
+                return address
+            }
         }
     }
 

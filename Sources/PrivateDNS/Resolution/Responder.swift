@@ -4,30 +4,46 @@ import AccessPointCore
 /// bytes out, so UDP, TCP and tests share it.
 struct Responder: Sendable {
     let catalog: ViewCatalog
+    /// Whether upstream resolvers are configured: then a recursive question (RD set) that no zone of a
+    /// DNS-enabled view holds is forwarded instead of REFUSED, as the VPC resolver does.
+    var forwards = false
 
-    /// The response to `message` from `source` as a new array, or nil when the message deserves none (tests).
+    /// What the listener does with a message.
+    enum Outcome: Equatable {
+        /// Nothing: the message deserves no answer.
+        case none
+        /// Send `workspace.response`.
+        case response
+        /// Ask the upstream resolvers (the slow path, off the zero-allocation one).
+        case forward(ForwardedQuestion)
+    }
+
+    /// The response to `message` from `source` as a new array, or nil when the message deserves none or is
+    /// forwarded (tests).
     func respond(to message: UnsafeRawBufferPointer, from source: IPAddress, overTCP: Bool) -> [UInt8]? {
         var workspace = DNSWorkspace()
-        guard respond(to: message, from: source, overTCP: overTCP, using: &workspace) else { return nil }
+        guard case .response = respond(to: message, from: source, overTCP: overTCP, using: &workspace) else {
+            return nil
+        }
         return workspace.response
     }
 
-    /// Writes the response to `message` from `source` into `workspace.response` and returns true, or returns
-    /// false when the message deserves none. The servers' path: with a workspace reused from query to query, it
-    /// allocates nothing in steady state.
+    /// Writes the response to `message` from `source` into `workspace.response` and returns `.response`, or says
+    /// the message deserves none or goes upstream. The servers' path: with a workspace reused from query to
+    /// query, answering from our zones allocates nothing in steady state.
     func respond(
         to message: UnsafeRawBufferPointer,
         from source: IPAddress,
         overTCP: Bool,
         using workspace: inout DNSWorkspace
-    ) -> Bool {
+    ) -> Outcome {
         // Drop every reference the previous query left in the workspace, so its arrays are unique again and are
         // refilled in place.
         workspace.sections.reset()
         workspace.writer.reset()
         switch DNSQuery.parse(message, questionStorage: &workspace.question, nameStorage: &workspace.name) {
         case .failure(.drop):
-            return false
+            return .none
         case .failure(.reply(let id, let opcode, let rd, let rcode, let question, var edns)):
             edns?.dnssecOK = false  // an error carries no DNSSEC data; NSD does not set DO on BADVERS either
             workspace.sections.rcode = rcode
@@ -40,9 +56,10 @@ struct Responder: Sendable {
                 edns: edns,
                 limit: Self.limit(edns, overTCP: overTCP)
             )
-            return true
+            return .response
         case .success(let query):
-            answer(query, from: source, into: &workspace.sections)
+            let unknownName = answer(query, from: source, into: &workspace.sections)
+            if unknownName, forwards, query.recursionDesired { return .forward(ForwardedQuestion(query)) }
             workspace.writer.write(
                 workspace.sections,
                 id: query.id,
@@ -52,18 +69,20 @@ struct Responder: Sendable {
                 edns: query.edns,
                 limit: Self.limit(query.edns, overTCP: overTCP)
             )
-            return true
+            return .response
         }
     }
 
-    /// Fills `sections` (emptied by the caller) with the answer to `query` from `source`.
-    func answer(_ query: DNSQuery, from source: IPAddress, into sections: inout ResponseWriter.Sections) {
+    /// Fills `sections` (emptied by the caller) with the answer to `query` from `source`; true when that answer
+    /// is REFUSED because no zone of the client's (DNS-enabled) view holds the name, the case a resolver forwards.
+    @discardableResult
+    func answer(_ query: DNSQuery, from source: IPAddress, into sections: inout ResponseWriter.Sections) -> Bool {
         // Class IN only; zone transfers are not offered (NSD refuses them without provide-xfr too).
         guard query.qclass == 1 || query.qclass == 255, query.type != .axfr, query.type != .ixfr,
             query.type != .opt
         else {
             sections.rcode = .refused
-            return
+            return false
         }
         // EDNS Client Subnet chooses the view only when a trusted resolver sends it (RFC 7871 §7.1.1 leaves the
         // policy to the server); otherwise a client could claim another VPC's network.
@@ -82,10 +101,12 @@ struct Responder: Sendable {
         case .delegation:
             sections.rcode = .noError
             sections.authoritative = false
-        case .refused:
+        case .refused(let reason):
             sections.rcode = .refused
             sections.authoritative = false
+            return reason == .notAuthoritative
         }
+        return false
     }
 
     /// The largest response: 65535 over TCP; over UDP the smaller of the client's EDNS size and ours (1232,

@@ -22,7 +22,9 @@ public final class DNSAnswerer {
     /// Answers `query` (a DNS message in wire form) from `source` as over UDP; the length of the response, 0
     /// when the message deserves none. The bytes are in `response` until the next call.
     public func answer(_ query: UnsafeRawBufferPointer, from source: IPAddress) -> Int {
-        guard responder.respond(to: query, from: source, overTCP: false, using: &workspace) else { return 0 }
+        guard case .response = responder.respond(to: query, from: source, overTCP: false, using: &workspace) else {
+            return 0
+        }
         return workspace.writer.bytes.count
     }
 

@@ -23,6 +23,8 @@ public final class DNSServer: Service, Sendable {
     private let synthesis: SynthesizedZones
     private let logger: Logger
     private let state: Mutex<State>
+    /// Present when upstream resolvers are configured; shared by the UDP and TCP listeners (and so their cache).
+    private let forwarder: DNSForwarder?
 
     /// Loads every zone file first: a broken zone file stops the server from starting, with file and line.
     public init(
@@ -41,6 +43,7 @@ public final class DNSServer: Service, Sendable {
         )
         let zones = try ZoneLoader.load(configuration)
         let catalog = Self.catalog(zones, configuration, synthesis, snapshot)
+        self.forwarder = Self.forwarder(configuration, logger: logger)
         self.state = Mutex(State(hostedZones: zones, snapshot: snapshot, catalog: catalog, boundPort: nil))
     }
 
@@ -64,6 +67,21 @@ public final class DNSServer: Service, Sendable {
             synthesis: synthesis,
             snapshot: snapshot,
             trustedResolvers: configuration.trustedResolvers
+        )
+    }
+
+    static func forwarder(_ configuration: DNSServerConfiguration, logger: Logger) -> DNSForwarder? {
+        let upstreams = configuration.forwarders.compactMap {
+            try? SocketAddress(ipAddress: $0.host.description, port: $0.port)
+        }
+        guard !upstreams.isEmpty else { return nil }
+        let timeout = configuration.forwardTimeout.components
+        return DNSForwarder(
+            upstreams: upstreams,
+            timeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000),
+            maxOutstanding: configuration.maxOutstandingForwards,
+            cacheCapacity: max(1, configuration.forwardCacheCapacity),
+            logger: logger
         )
     }
 
@@ -140,7 +158,7 @@ public final class DNSServer: Service, Sendable {
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            DNSUDPHandler(currentResponder: { self.responder() })
+                            DNSUDPHandler(currentResponder: { self.responder() }, forwarder: forwarder)
                         )
                     }
                 }
@@ -150,13 +168,15 @@ public final class DNSServer: Service, Sendable {
             try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Forwarded answers come later: a client that half-closes after its queries still gets them.
+                .childChannelOption(.allowRemoteHalfClosure, value: forwarder != nil)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                         try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSTCPFrameDecoder()))
                         try channel.pipeline.syncOperations.addHandler(
-                            DNSTCPHandler(currentResponder: { self.responder() })
+                            DNSTCPHandler(currentResponder: { self.responder() }, forwarder: forwarder)
                         )
                     }
                 }
@@ -183,7 +203,13 @@ public final class DNSServer: Service, Sendable {
         }
         guard let (udp, tcp, port) = bound else { throw DNSServerError.cannotListen("\(configuration.listen)") }
         state.withLock { $0.boundPort = port }
-        logger.info("dns: listening", metadata: ["dns.address": "\(host)", "dns.port": "\(port)"])
+        logger.info(
+            "dns: listening",
+            metadata: [
+                "dns.address": "\(host)", "dns.port": "\(port)",
+                "dns.forwarders": "\(configuration.forwarders.map(\.description))",
+            ]
+        )
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask {
@@ -209,7 +235,9 @@ public final class DNSServer: Service, Sendable {
         }
     }
 
-    private func responder() -> Responder { Responder(catalog: state.withLock { $0.catalog }) }
+    private func responder() -> Responder {
+        Responder(catalog: state.withLock { $0.catalog }, forwards: forwarder != nil)
+    }
 }
 
 /// Why the DNS server stopped or could not start.

@@ -19,6 +19,15 @@ public struct DNSServerConfiguration: Sendable {
     public var trustedResolvers: [CIDRBlock]
     /// TCP connections idle this long are closed (RFC 7766 §6.2.3 suggests seconds, not minutes).
     public var tcpIdleTimeoutSeconds: Int64
+    /// Upstream resolvers for names no zone of a client's view holds, tried in order; empty (the default) makes
+    /// the server authoritative only: such names get REFUSED.
+    public var forwarders: [ListenAddress] = []
+    /// How long one upstream has to answer (over UDP, and TCP after a truncated answer) before the next is tried.
+    public var forwardTimeout: Duration = .seconds(2)
+    /// Questions upstream at once; beyond this a forwarded question gets SERVFAIL at once.
+    public var maxOutstandingForwards = 1000
+    /// Forwarded answers kept in the cache at most.
+    public var forwardCacheCapacity = 10_000
 
     public init(
         listen: ListenAddress,
@@ -44,7 +53,11 @@ public struct DNSServerConfiguration: Sendable {
 
     /// The DNS server of a lab. Names resolve to the HTTPS listener's address, or to 127.0.0.1 when that
     /// listener binds every address (0.0.0.0 or ::).
-    public init(lab: LabConfiguration) {
+    ///
+    /// `forwarders` are the upstream resolvers `dns.forwarders` names, once the I/O layer has read the host's
+    /// resolv.conf for `host` (`LabConfigurationLoader.forwarders(of:)`); nil takes the addresses the lab lists,
+    /// none for `host`.
+    public init(lab: LabConfiguration, forwarders: [ListenAddress]? = nil) {
         let https = lab.listeners.https.host
         let unspecified = https == IPAddress("0.0.0.0") || https == IPAddress("::")
         var regions = [lab.region]
@@ -60,5 +73,11 @@ public struct DNSServerConfiguration: Sendable {
             accounts: lab.accounts.map(\.id),
             trustedResolvers: lab.dns.trustedResolvers
         )
+        forwardTimeout = lab.dns.forwardTimeout
+        if let forwarders {
+            self.forwarders = forwarders
+        } else if case .addresses(let addresses) = lab.dns.forwarders {
+            self.forwarders = addresses
+        }
     }
 }

@@ -20,9 +20,15 @@ final class DNSTCPHandler: ChannelInboundHandler {
     /// next read's first response is written.
     private var batch = ByteBufferAllocator().buffer(capacity: 2048)
     private var batchHasResponses = false
+    /// Forwarded questions still waiting, and whether the peer has closed its side.
+    private var connection = DNSTCPConnectionStateMachine()
 
-    init(currentResponder: @escaping @Sendable () -> Responder) {
+    /// Where questions outside our zones go, when upstream resolvers are configured.
+    private let forwarder: DNSForwarder?
+
+    init(currentResponder: @escaping @Sendable () -> Responder, forwarder: DNSForwarder? = nil) {
         self.currentResponder = currentResponder
+        self.forwarder = forwarder
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -35,11 +41,17 @@ final class DNSTCPHandler: ChannelInboundHandler {
         guard let source else { return }
         let message = Self.unwrapInboundIn(data)
         let responder = currentResponder()
-        guard
-            message.withUnsafeReadableBytes({
-                responder.respond(to: $0, from: source, overTCP: true, using: &workspace)
-            })
-        else { return }
+        switch message.withUnsafeReadableBytes({
+            responder.respond(to: $0, from: source, overTCP: true, using: &workspace)
+        }) {
+        case .none:
+            return
+        case .forward(let question):
+            forward(question, context: context)
+            return
+        case .response:
+            break
+        }
         if !batchHasResponses {
             batch.clear()
             batchHasResponses = true
@@ -54,6 +66,39 @@ final class DNSTCPHandler: ChannelInboundHandler {
             batchHasResponses = false
         }
         context.flush()
+    }
+
+    /// The slow path: the answer is written on its own when it comes, possibly after answers to later queries
+    /// (RFC 7766 §7 lets responses to pipelined queries arrive out of order; clients match them by ID).
+    private func forward(_ question: ForwardedQuestion, context: ChannelHandlerContext) {
+        guard let forwarder else { return }
+        connection.forwardStarted()
+        let channel = context.channel
+        forwarder.resolve(question, limit: 65535, on: context.eventLoop).assumeIsolated().whenSuccess { bytes in
+            if bytes.count <= 65535 {
+                var frame = channel.allocator.buffer(capacity: bytes.count + 2)
+                frame.writeInteger(UInt16(bytes.count))
+                frame.writeBytes(bytes)
+                channel.writeAndFlush(frame, promise: nil)
+            }
+            if self.connection.forwardAnswered() == .close { Self.closeAfterWrites(channel) }
+        }
+    }
+
+    /// The peer closed its side (with half-closure allowed, which the server asks for when it forwards): close
+    /// once the forwarded answers still due are written.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case ChannelEvent.inputClosed = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        channelReadComplete(context: context)
+        if connection.peerClosedInput() == .close { Self.closeAfterWrites(context.channel) }
+    }
+
+    /// Closes once every write queued so far is done: writes complete in order, so an empty one marks the end.
+    private static func closeAfterWrites(_ channel: any Channel) {
+        channel.writeAndFlush(ByteBuffer()).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// A framing error or a reset ends this connection only.

@@ -27,8 +27,12 @@ final class DNSUDPHandler: ChannelInboundHandler {
     /// Where each response of this batch goes and where it lies in `batch`.
     private var pending: [(address: SocketAddress, offset: Int, length: Int)] = []
 
-    init(currentResponder: @escaping @Sendable () -> Responder) {
+    /// Where questions outside our zones go, when upstream resolvers are configured.
+    private let forwarder: DNSForwarder?
+
+    init(currentResponder: @escaping @Sendable () -> Responder, forwarder: DNSForwarder? = nil) {
         self.currentResponder = currentResponder
+        self.forwarder = forwarder
         pending.reserveCapacity(64)
     }
 
@@ -37,11 +41,17 @@ final class DNSUDPHandler: ChannelInboundHandler {
         guard let source = envelope.remoteAddress.peerIPAddress else { return }
         let responder = self.responder ?? currentResponder()
         self.responder = responder
-        guard
-            envelope.data.withUnsafeReadableBytes({
-                responder.respond(to: $0, from: source, overTCP: false, using: &workspace)
-            })
-        else { return }
+        switch envelope.data.withUnsafeReadableBytes({
+            responder.respond(to: $0, from: source, overTCP: false, using: &workspace)
+        }) {
+        case .none:
+            return
+        case .forward(let question):
+            forward(question, to: envelope.remoteAddress, context: context)
+            return
+        case .response:
+            break
+        }
         if pending.isEmpty { batch.clear() }
         let offset = batch.writerIndex
         let length = batch.writeBytes(workspace.writer.bytes)
@@ -59,6 +69,17 @@ final class DNSUDPHandler: ChannelInboundHandler {
         }
         pending.removeAll(keepingCapacity: true)
         context.flush()
+    }
+
+    /// The slow path: the answer comes later, from the cache or an upstream, and is sent on its own.
+    private func forward(_ question: ForwardedQuestion, to client: SocketAddress, context: ChannelHandlerContext) {
+        guard let forwarder else { return }
+        let channel = context.channel
+        forwarder.resolve(question, limit: Responder.limit(question.edns, overTCP: false), on: context.eventLoop)
+            .whenSuccess { bytes in
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: ByteBuffer(bytes: bytes)))
+                    .whenFailure { _ in }
+            }
     }
 
     /// A send that fails (the client's port is gone) or a read error must not close the shared socket.

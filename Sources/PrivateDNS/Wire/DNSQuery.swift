@@ -148,8 +148,8 @@ extension DNSQuery {
 
 /// Bounds-checked big-endian reads over untrusted bytes.
 struct WireReader {
-    private let bytes: UnsafeRawBufferPointer
-    private(set) var offset = 0
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
