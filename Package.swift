@@ -300,6 +300,7 @@ let package = Package(
                 "Router",
                 "S3HTTP",
                 "S3Auth",
+                "S3Serving",
                 "AccessPointCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

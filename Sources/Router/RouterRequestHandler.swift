@@ -103,7 +103,9 @@ public struct RouterRequestHandler: Sendable {
         guard case .control = hostClass else {
             let exchange = DataPlaneExchange(
                 method: method,
-                target: target,
+                rawPath: request.path,
+                rawQuery: request.query,
+                query: request.queryParts.map { ($0.nameText, $0.valueText) },
                 headers: S3Headers(headers),
                 body: body,
                 source: source,

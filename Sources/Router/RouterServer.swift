@@ -290,6 +290,8 @@ public final class RouterServer: Service, Sendable {
         sent: Int,
         elapsed: Duration
     ) {
+        // The metadata costs a dozen string interpolations: build none of it when `info` is off.
+        guard logger.logLevel <= .info else { return }
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "request_id": "\(record.requestID)",

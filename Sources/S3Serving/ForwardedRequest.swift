@@ -36,8 +36,32 @@ package enum ForwardedRequest {
 
     /// The query without a presigned URL's signature parameters.
     package static func query(_ raw: String) -> String {
-        guard raw.contains("X-Amz-") else { return raw }
-        return raw.split(separator: "&").filter { !$0.hasPrefix("X-Amz-") }.joined(separator: "&")
+        guard mentionsAmzParameter(raw) else { return raw }
+        let prefix = "X-Amz-".utf8
+        var kept = ""
+        kept.reserveCapacity(raw.utf8.count)
+        // On UTF-8 bytes rather than Characters: a presigned URL's query is ASCII, and this runs on every request.
+        for piece in Substring(raw).utf8.split(separator: UInt8(ascii: "&")) where !piece.starts(with: prefix) {
+            if !kept.isEmpty { kept += "&" }
+            kept += Substring(piece)
+        }
+        return kept
+    }
+
+    /// Whether `X-Amz-` appears anywhere in `raw`.
+    private static func mentionsAmzParameter(_ raw: String) -> Bool {
+        let needle = Array("X-Amz-".utf8)
+        var matched = 0
+        for byte in raw.utf8 {
+            if byte == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                // `X` occurs only at the start of the needle, so a mismatch restarts there.
+                matched = byte == UInt8(ascii: "X") ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// A request target split at its `?`: the path and the raw query.

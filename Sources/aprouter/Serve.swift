@@ -256,9 +256,14 @@ struct SnapshotFeedService: Service {
     let router: RouterRequestHandler
 
     func run() async throws {
-        for await snapshot in registry.snapshots().cancelOnGracefulShutdown() {
-            dns.update(snapshot)
-            router.update(snapshot)
+        // Not `cancelOnGracefulShutdown()`: its `merge` holds a lock across a suspension, and with NIO's event
+        // loops as the concurrency executor the group's cancellation deadlocked on it (a startup error never
+        // exited). The stream ends when the task is cancelled.
+        await cancelWhenGracefulShutdown {
+            for await snapshot in registry.snapshots() {
+                dns.update(snapshot)
+                router.update(snapshot)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the `aprouter` binary that `swift build` put beside the test bundle, as a user runs it.
 struct AprouterCommand {
@@ -6,6 +7,8 @@ struct AprouterCommand {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Killed after the run's timeout: it hung.
+        var timedOut = false
     }
 
     /// `.build/<configuration>/aprouter`, next to the test runner.
@@ -21,7 +24,9 @@ struct AprouterCommand {
         return URL(fileURLWithPath: "aprouter")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+    /// Runs `aprouter` to completion. A run still going after `timeout` seconds is killed (SIGKILL) and reported
+    /// with `timedOut`, so a command that hangs fails its test instead of stalling the suite.
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Double = 120) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -31,7 +36,15 @@ struct AprouterCommand {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
+        let watchdog = Mutex(false)
+        DispatchQueue.global().async {
+            guard exited.wait(timeout: .now() + timeout) == .timedOut else { return }
+            watchdog.withLock { $0 = true }
+            kill(process.processIdentifier, SIGKILL)
+        }
         // Read before waiting so a full pipe cannot block the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -39,7 +52,8 @@ struct AprouterCommand {
         return Output(
             status: process.terminationStatus,
             stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
+            stderr: String(decoding: stderr, as: UTF8.self),
+            timedOut: watchdog.withLock { $0 }
         )
     }
 }

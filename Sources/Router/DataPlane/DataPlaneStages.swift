@@ -8,7 +8,11 @@ import S3Serving
 /// One authenticated request to an access point, alias or multi-region access point, as the stages see it.
 struct DataPlaneExchange: Sendable {
     let method: String
-    let target: String
+    /// The request target's path and query, still percent-encoded.
+    let rawPath: String
+    let rawQuery: String
+    /// The query's parameters, decoded as `S3Request.items(ofQuery:)` decodes them, from the verifier's one split.
+    let query: [(name: String, value: String)]
     let headers: S3Headers
     /// The raw body as it arrives (still aws-chunked, still to be hashed).
     let body: S3Body
@@ -40,14 +44,15 @@ extension RouterRequestHandler {
         table: RouterTable,
         record: inout RequestRecord
     ) async throws(S3Error) -> S3Response {
-        let (rawPath, rawQuery) = Self.split(exchange.target)
+        let rawPath = exchange.rawPath
+        let rawQuery = exchange.rawQuery
         guard let decodedPath = PercentDecoding.decode(rawPath) else {
             throw S3Error.invalidURI.because("The request path is not valid percent-encoded UTF-8.")
         }
         let key = decodedPath.hasPrefix("/") ? String(decodedPath.dropFirst()) : decodedPath
         let objectKey = key.isEmpty ? nil : key
         record.key = objectKey
-        let query = S3Request.items(ofQuery: rawQuery)
+        let query = exchange.query
 
         let front = try resolve(exchange.host, table: table)
         record.accessPoint = front.name

@@ -7,8 +7,14 @@ public enum CanonicalQuery {
     /// The canonical form of the raw query `raw`, leaving out every parameter whose decoded name is in `omitting`
     /// (presigned URLs leave out `X-Amz-Signature`).
     public static func canonicalize(_ raw: String, omitting: Set<String> = []) -> String {
+        canonicalize(parts(of: raw), omitting: omitting)
+    }
+
+    /// The canonical form of a query already split by ``parts(of:)``, as ``canonicalize(_:omitting:)``.
+    public static func canonicalize(_ parts: [Part], omitting: Set<String> = []) -> String {
         var encoded: [(name: String, value: String)] = []
-        for pair in pairs(of: raw) {
+        encoded.reserveCapacity(parts.count)
+        for pair in parts {
             if !omitting.isEmpty, omitting.contains(String(decoding: pair.name, as: UTF8.self)) { continue }
             encoded.append((uriEncode(pair.name), uriEncode(pair.value)))
         }
@@ -43,13 +49,47 @@ public enum CanonicalQuery {
         uriEncode(text.utf8, keepingSlash: keepingSlash)
     }
 
+    /// One `&`-separated piece of a raw query, split at its first `=`: the raw text and the percent-decoded bytes.
+    public struct Part: Sendable {
+        /// The name as sent, still percent-encoded.
+        public var rawName: Substring
+        /// The value as sent, still percent-encoded; empty when the piece has no `=`.
+        public var rawValue: Substring
+        /// The name's bytes with each valid `%XX` decoded (``percentDecode(_:)``).
+        public var name: [UInt8]
+        /// The value's bytes with each valid `%XX` decoded; empty when the piece has no `=`.
+        public var value: [UInt8]
+
+        /// The name as `S3HTTP`'s query items read it: decoded when every `%` starts an escape and the bytes are
+        /// UTF-8, else the raw text.
+        public var nameText: String { Self.text(raw: rawName, decoded: name) }
+        /// The value read as ``nameText`` reads the name.
+        public var valueText: String { Self.text(raw: rawValue, decoded: value) }
+
+        private static func text(raw: Substring, decoded: [UInt8]) -> String {
+            let percents = raw.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "%") ? 1 : 0) }
+            // Each valid escape shortens the text by two bytes; a stray `%` is copied and shortens nothing.
+            guard decoded.count == raw.utf8.count - 2 * percents, let text = String(validating: decoded, as: UTF8.self)
+            else { return String(raw) }
+            return text
+        }
+    }
+
     /// The `&`-separated pieces of `raw`, split at the first `=` and percent-decoded; empty pieces are skipped.
-    static func pairs(of raw: String) -> [(name: [UInt8], value: [UInt8])] {
-        raw.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { piece in
+    public static func parts(of raw: String) -> [Part] {
+        let text = Substring(raw)
+        return text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { piece in
             if let equals = piece.firstIndex(of: UInt8(ascii: "=")) {
-                return (percentDecode(piece[..<equals]), percentDecode(piece[piece.index(after: equals)...]))
+                let name = piece[..<equals]
+                let value = piece[piece.index(after: equals)...]
+                return Part(
+                    rawName: Substring(name),
+                    rawValue: Substring(value),
+                    name: percentDecode(name),
+                    value: percentDecode(value)
+                )
             }
-            return (percentDecode(piece), [])
+            return Part(rawName: Substring(piece), rawValue: "", name: percentDecode(piece), value: [])
         }
     }
 

@@ -56,7 +56,7 @@ public struct CanonicalRequest: Hashable, Sendable {
         self.init(
             method: request.method,
             uri: request.path,
-            query: CanonicalQuery.canonicalize(request.query, omitting: omittingQuery),
+            query: CanonicalQuery.canonicalize(request.queryParts, omitting: omittingQuery),
             headerLines: signedHeaders.map { "\($0):\(grouped[$0, default: []].joined(separator: ","))" },
             signedHeaders: signedHeaders,
             payloadHash: payloadHash

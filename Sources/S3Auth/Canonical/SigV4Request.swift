@@ -9,7 +9,9 @@ public struct SigV4Request: Sendable {
     /// The raw path of the request target, e.g. `/photos/2024%20trip/a%2Bb.jpg`; empty means `/`.
     public var path: String
     /// The raw query after `?`, without the `?`; empty when there is none.
-    public var query: String
+    public var query: String { didSet { queryParts = CanonicalQuery.parts(of: query) } }
+    /// ``query`` split into its pieces, once: the verifier, the canonical request and the router all read these.
+    public private(set) var queryParts: [CanonicalQuery.Part]
     /// Every header in arrival order; names in any case.
     public var headers: [(name: String, value: String)]
 
@@ -18,6 +20,7 @@ public struct SigV4Request: Sendable {
         self.method = method
         self.path = path
         self.query = query
+        self.queryParts = CanonicalQuery.parts(of: query)
         self.headers = headers
     }
 
@@ -49,7 +52,7 @@ public struct SigV4Request: Sendable {
 
     /// The query split into decoded `(name, value)` pairs, in order; a piece without `=` has an empty value.
     public var queryParameters: [(name: String, value: String)] {
-        CanonicalQuery.pairs(of: query).map {
+        queryParts.map {
             (String(decoding: $0.name, as: UTF8.self), String(decoding: $0.value, as: UTF8.self))
         }
     }

@@ -1,0 +1,41 @@
+import S3Auth
+import S3HTTP
+import S3Serving
+import Testing
+
+/// The router splits a request's query once, as the verifier does (`CanonicalQuery.parts`), and reads the
+/// parameters the stages see from that split: they must be what `S3Request.items(ofQuery:)` gives for the same text.
+struct QuerySplitTests {
+    static let queries = [
+        "", "a=1&b=2", "uploads", "a&&b=", "=x", "a=b=c", "p=a+b", "tagKeys=a&tagKeys=b", "key=a%2Fb&x=%", "x=%zz",
+        "x=%4", "x=%%41", "x=%2%41", "v=%C3%A9", "v=%FF", "%41%42=%43",
+        "X-Amz-Credential=AKIDEXAMPLE%2F20261127%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=abc&versionId=3",
+    ]
+
+    @Test(arguments: Self.queries)
+    func partsReadAsQueryItems(query: String) {
+        let parts = CanonicalQuery.parts(of: query)
+        let items = S3Request.items(ofQuery: query)
+        #expect(parts.map(\.nameText) == items.map(\.name))
+        #expect(parts.map(\.valueText) == items.map(\.value))
+    }
+
+    /// What a store is handed: the presigned URL's `X-Amz-` parameters left out, anything else as sent.
+    static let forwarded: [(String, String)] = [
+        ("", ""),
+        ("a=1", "a=1"),
+        ("a&&b", "a&&b"),
+        ("X-Amz-Signature=x", ""),
+        ("a=1&X-Amz-Date=2&b", "a=1&b"),
+        ("a&&b&c=X-Amz-", "a&b&c=X-Amz-"),
+        ("x-amz-date=1&a", "x-amz-date=1&a"),
+        ("XX-Amz-=1", "XX-Amz-=1"),
+        ("&X-Amz-A=1&", ""),
+        ("X-Amz=1&X-Am", "X-Amz=1&X-Am"),
+    ]
+
+    @Test(arguments: Self.forwarded)
+    func forwardsTheQueryWithoutPresignParameters(raw: String, expected: String) {
+        #expect(ForwardedRequest.query(raw) == expected)
+    }
+}
