@@ -19,8 +19,8 @@ public struct RequestContext: Sendable {
         let lowercasedAction: String
         let front: ResourceName
         let bucket: ResourceName
-        /// `s3:DataAccessPointArn`, rendered once for the key and the access point form.
-        let frontARN: String
+        /// `s3:DataAccessPointArn`: the target's ARN, rendered when the target was made.
+        let dataAccessPointArn: ResourceName
 
         init(
             principal: RequestPrincipal,
@@ -29,15 +29,42 @@ public struct RequestContext: Sendable {
             network: NetworkPath,
             objectLevel: Bool
         ) {
-            let frontARN = target.frontARN
-            self.frontARN = frontARN
             self.principal = principal
             self.action = action
             self.target = target
             self.network = network
             self.lowercasedAction = action.lowercased()
-            self.front = ResourceName(target.frontResource(objectLevel: objectLevel, frontARN: frontARN))
-            self.bucket = ResourceName(target.bucketResource(objectLevel: objectLevel))
+            // The ARNs and their colons come ready from the target; only the key is appended here, each form one
+            // allocation (none without a key).
+            let frontARN = target.frontARN
+            let bucketARN = target.bucketARN
+            self.dataAccessPointArn = ResourceName(frontARN, colons: target.frontColons)
+            if objectLevel, let key = target.key {
+                self.front = ResourceName(Self.joined(frontARN, "/object/", key), colons: target.frontColons)
+                self.bucket = ResourceName(Self.joined(bucketARN, "/", key), colons: target.bucketColons)
+            } else {
+                self.front = dataAccessPointArn
+                self.bucket = ResourceName(bucketARN, colons: target.bucketColons)
+            }
+        }
+
+        /// `head + infix + tail` in one allocation, each part copied once (interpolation grows the string as it goes).
+        private static func joined(_ head: String, _ infix: StaticString, _ tail: String) -> String {
+            var head = head
+            var tail = tail
+            let count = head.utf8.count + infix.utf8CodeUnitCount + tail.utf8.count
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                var written = 0
+                func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
+                    (target + written).initialize(from: source, count: bytes.count)
+                    written += bytes.count
+                }
+                head.withUTF8(append)
+                infix.withUTF8Buffer(append)
+                tail.withUTF8(append)
+                return written
+            }
         }
     }
 
@@ -156,7 +183,7 @@ public struct RequestContext: Sendable {
     }
 
     private mutating func fillTargetKeys() {
-        set(.dataAccessPointArn, .arn(ResourceName(fixed.frontARN)))
+        set(.dataAccessPointArn, .arn(fixed.dataAccessPointArn))
         set(.dataAccessPointAccount, target.frontOwner.rawValue)
         if case .accessPoint = target.front {
             set(.accessPointNetworkOrigin, target.networkOrigin.rawValue)

@@ -16,14 +16,52 @@ public struct RequestTarget: Sendable, Hashable {
         case vpc = "VPC"
     }
 
-    public var front: Front
-    public var bucket: BucketName
+    /// Setting it renders the new ARN once (``frontARN``).
+    public var front: Front {
+        didSet { rendered = Rendered(front: front, bucket: bucket) }
+    }
+    /// Setting it renders the new bucket ARN once.
+    public var bucket: BucketName {
+        didSet { rendered = Rendered(front: front, bucket: bucket) }
+    }
     /// The account that owns the bucket: it decides whether the caller's identity policies count at the bucket
     /// layer, and it is `s3:ResourceAccount`.
     public var bucketOwner: AccountID
     public var networkOrigin: NetworkOrigin
     /// The object key, for object-level operations.
     public var key: String?
+
+    /// The ARNs of the front and the bucket, rendered when the target is made (or its front or bucket changes), not
+    /// for each request: a router that keeps a target per access point in its snapshot and sets only `key` per
+    /// request renders no ARN on the request path. Shared by every copy.
+    private final class Rendered: Sendable {
+        /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, as contiguous UTF-8.
+        let frontARN: String
+        let frontColons: ResourceName.Colons?
+        /// `arn:aws:s3:::BUCKET`.
+        let bucketARN: String
+        let bucketColons: ResourceName.Colons?
+
+        init(front: Front, bucket: BucketName) {
+            let frontARN =
+                switch front {
+                case .accessPoint(let arn): arn.description
+                case .multiRegionAccessPoint(let arn): arn.description
+                }
+            let partition =
+                switch front {
+                case .accessPoint(let arn): arn.partition
+                case .multiRegionAccessPoint(let arn): arn.partition
+                }
+            let bucketARN = "arn:\(partition):s3:::\(bucket)"
+            self.frontColons = ResourceName.Colons.find(in: frontARN)
+            self.bucketColons = ResourceName.Colons.find(in: bucketARN)
+            self.frontARN = frontARN
+            self.bucketARN = bucketARN
+        }
+    }
+
+    private var rendered: Rendered
 
     public init(
         front: Front,
@@ -37,6 +75,20 @@ public struct RequestTarget: Sendable, Hashable {
         self.bucketOwner = bucketOwner
         self.networkOrigin = networkOrigin
         self.key = key
+        self.rendered = Rendered(front: front, bucket: bucket)
+    }
+
+    public static func == (lhs: RequestTarget, rhs: RequestTarget) -> Bool {
+        lhs.front == rhs.front && lhs.bucket == rhs.bucket && lhs.bucketOwner == rhs.bucketOwner
+            && lhs.networkOrigin == rhs.networkOrigin && lhs.key == rhs.key
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(front)
+        hasher.combine(bucket)
+        hasher.combine(bucketOwner)
+        hasher.combine(networkOrigin)
+        hasher.combine(key)
     }
 
     /// The account that owns the access point or multi-region access point.
@@ -48,30 +100,12 @@ public struct RequestTarget: Sendable, Hashable {
     }
 
     /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, without any object suffix.
-    public var frontARN: String {
-        switch front {
-        case .accessPoint(let arn): arn.description
-        case .multiRegionAccessPoint(let arn): arn.description
-        }
-    }
+    public var frontARN: String { rendered.frontARN }
 
-    var partition: String {
-        switch front {
-        case .accessPoint(let arn): arn.partition
-        case .multiRegionAccessPoint(let arn): arn.partition
-        }
-    }
+    /// `arn:aws:s3:::BUCKET`, without any key.
+    var bucketARN: String { rendered.bucketARN }
 
-    /// The resource in the access point form: `…:accesspoint/NAME` or `…:accesspoint/NAME/object/KEY`.
-    /// `frontARN` is passed in because the caller renders it once for the `s3:DataAccessPointArn` key as well.
-    func frontResource(objectLevel: Bool, frontARN: String) -> String {
-        guard objectLevel, let key else { return frontARN }
-        return "\(frontARN)/object/\(key)"
-    }
-
-    /// The resource in the bucket form: `arn:aws:s3:::BUCKET` or `arn:aws:s3:::BUCKET/KEY`.
-    func bucketResource(objectLevel: Bool) -> String {
-        guard objectLevel, let key else { return "arn:\(partition):s3:::\(bucket)" }
-        return "arn:\(partition):s3:::\(bucket)/\(key)"
-    }
+    /// The colons of ``frontARN`` and ``bucketARN``, found once.
+    var frontColons: ResourceName.Colons? { rendered.frontColons }
+    var bucketColons: ResourceName.Colons? { rendered.bucketColons }
 }

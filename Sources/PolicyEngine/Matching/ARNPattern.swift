@@ -85,7 +85,7 @@ struct ARNPattern: Sendable, Hashable {
 /// pattern that looks at it reads the same six fields without splitting the text again.
 struct ResourceName: Sendable, Hashable {
     /// The UTF-8 offsets of the five `:` that separate an ARN's six fields.
-    private struct Colons: Sendable {
+    struct Colons: Sendable {
         var offsets: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
 
         subscript(index: Int) -> Int {
@@ -102,8 +102,23 @@ struct ResourceName: Sendable, Hashable {
     let text: String
     private let colons: Colons?
 
+    /// A name whose colons are already known (``Colons/find(in:)`` on the same text, or on a prefix of it that holds
+    /// all five).
+    init(_ text: String, colons: Colons?) {
+        self.text = text
+        self.colons = colons
+    }
+
     init(_ text: String) {
         self.text = text
+        self.colons = Colons.find(in: text)
+    }
+}
+
+extension ResourceName.Colons {
+    /// The first five colons of `text`; nil when it has fewer.
+    static func find(in text: String) -> Self? {
+        typealias Colons = ResourceName.Colons
         func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Colons? {
             var colons = Colons()
             var found = 0
@@ -120,8 +135,11 @@ struct ResourceName: Sendable, Hashable {
             }
             return nil
         }
-        self.colons = text.utf8.withContiguousStorageIfAvailable(find) ?? Array(text.utf8).withUnsafeBufferPointer(find)
+        return text.utf8.withContiguousStorageIfAvailable(find) ?? Array(text.utf8).withUnsafeBufferPointer(find)
     }
+}
+
+extension ResourceName {
 
     /// Whether the text has the six `:`-separated fields of an ARN (the last one may hold more `:`).
     var isARN: Bool { colons != nil }

@@ -62,7 +62,7 @@ struct Authorizer: Sendable {
         return policies(front, bucket).authorize(
             RequestContext(
                 operation: operation,
-                target: target(front, bucket, key),
+                target: target(route, front, bucket, key),
                 principal: principal,
                 network: network,
                 time: time,
@@ -115,7 +115,7 @@ struct Authorizer: Sendable {
             RequestContext(
                 action: "s3:GetObject",
                 objectLevel: true,
-                target: target(front, sourceBucket, key),
+                target: target(front.routes.first, front, sourceBucket, key),
                 principal: principal,
                 network: network,
                 time: time,
@@ -126,8 +126,18 @@ struct Authorizer: Sendable {
         return "\(sourceBucket.name)/\(CanonicalQuery.uriEncode(key, keepingSlash: true))\(version)"
     }
 
-    private func target(_ front: Front, _ bucket: RouterTable.Bucket, _ key: String?) -> RequestTarget {
-        RequestTarget(
+    /// The snapshot's target for the route with this request's key: no ARN is rendered per request.
+    private func target(
+        _ route: Front.Route?,
+        _ front: Front,
+        _ bucket: RouterTable.Bucket,
+        _ key: String?
+    ) -> RequestTarget {
+        if var target = route?.target, target.bucket == bucket.name {
+            target.key = key
+            return target
+        }
+        return RequestTarget(
             front: front.requestFront,
             bucket: bucket.name,
             bucketOwner: bucket.owner,

@@ -206,6 +206,8 @@ struct Front: Sendable {
     struct Route: Sendable {
         let region: Region
         let bucket: RouterTable.Bucket?
+        /// The snapshot's request target for this bucket (ARNs rendered once per snapshot); nil when `bucket` is.
+        let target: RequestTarget?
     }
 
     let name: String
@@ -223,7 +225,7 @@ struct Front: Sendable {
         policy = accessPoint.policy
         isMultiRegion = false
         publicAccessBlock = accessPoint.publicAccessBlock
-        routes = [Route(region: accessPoint.entry.region, bucket: accessPoint.bucket)]
+        routes = [Route(region: accessPoint.entry.region, bucket: accessPoint.bucket, target: accessPoint.target)]
     }
 
     init(_ multiRegion: RouterTable.MultiRegionAccessPoint) {
@@ -233,6 +235,8 @@ struct Front: Sendable {
         policy = multiRegion.policy
         isMultiRegion = true
         publicAccessBlock = multiRegion.publicAccessBlock
-        routes = multiRegion.routes.map { Route(region: $0.region, bucket: $0) }
+        routes = zip(multiRegion.routes, multiRegion.targets).map {
+            Route(region: $0.region, bucket: $0, target: $1)
+        }
     }
 }

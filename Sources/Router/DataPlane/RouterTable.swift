@@ -37,6 +37,9 @@ public struct RouterTable: Sendable {
         let bucket: Bucket?
         /// The account, bucket and access point flags combined (spec §4.5).
         let publicAccessBlock: PublicAccessBlock
+        /// What the policy engine is asked about, without the object key: made once per snapshot, so its ARNs are
+        /// rendered here and a request only sets the key. nil when `bucket` is.
+        let target: RequestTarget?
     }
 
     struct MultiRegionAccessPoint: Sendable {
@@ -46,6 +49,8 @@ public struct RouterTable: Sendable {
         /// The buckets in the order requests try them: the router's own region first.
         let routes: [Bucket]
         let publicAccessBlock: PublicAccessBlock
+        /// One request target per route, in the same order, made once per snapshot (see ``AccessPoint/target``).
+        let targets: [RequestTarget]
     }
 
     /// The parts of the lab that never change while the router runs.
@@ -141,37 +146,51 @@ public struct RouterTable: Sendable {
             let policy =
                 previous.map { $0.entry.policy == entry.policy } == true
                 ? previous?.policy : Self.stored(entry.policy, .accessPoint)
+            let bucket = lab.buckets[entry.bucket.rawValue]
             let accessPoint = AccessPoint(
                 entry: entry,
                 arn: arn,
                 policy: policy,
-                bucket: lab.buckets[entry.bucket.rawValue],
+                bucket: bucket,
                 publicAccessBlock: .effective(
                     account: snapshot.accountPublicAccessBlocks[entry.account],
                     bucket: nil,
                     accessPoint: entry.publicAccessBlock
-                )
+                ),
+                target: bucket.map {
+                    RequestTarget(
+                        front: .accessPoint(arn),
+                        bucket: $0.name,
+                        bucketOwner: $0.owner,
+                        networkOrigin: entry.vpcId == nil ? .internet : .vpc
+                    )
+                }
             )
             accessPoints[key] = accessPoint
             aliases[entry.alias] = accessPoint
         }
         var multiRegion: [String: MultiRegionAccessPoint] = [:]
         for entry in snapshot.multiRegionAccessPoints {
-            let routes = entry.routes.compactMap { lab.buckets[$0.bucket.rawValue] }
+            let buckets = entry.routes.compactMap { lab.buckets[$0.bucket.rawValue] }
+            let routes = buckets.filter { $0.region == lab.region } + buckets.filter { $0.region != lab.region }
+            let arn = MultiRegionAccessPointARN(
+                partition: lab.region.partition,
+                account: entry.account,
+                alias: entry.alias
+            )
             multiRegion[entry.alias.rawValue] = MultiRegionAccessPoint(
                 entry: entry,
-                arn: MultiRegionAccessPointARN(
-                    partition: lab.region.partition,
-                    account: entry.account,
-                    alias: entry.alias
-                ),
+                arn: arn,
                 policy: Self.stored(entry.policy, .multiRegionAccessPoint),
-                routes: routes.filter { $0.region == lab.region } + routes.filter { $0.region != lab.region },
+                routes: routes,
                 publicAccessBlock: .effective(
                     account: snapshot.accountPublicAccessBlocks[entry.account],
                     bucket: nil,
                     accessPoint: entry.publicAccessBlock
-                )
+                ),
+                targets: routes.map {
+                    RequestTarget(front: .multiRegionAccessPoint(arn), bucket: $0.name, bucketOwner: $0.owner)
+                }
             )
         }
         return RouterTable(
