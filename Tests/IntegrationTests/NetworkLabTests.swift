@@ -30,7 +30,8 @@ struct NetworkLabTests {
         let get = try await lab.aws("vpc-a1", Self.getObject("vpcap", key: "k1", to: lab.directory.path + "/out1"))
         #expect(get.status == 0, "\(get.text)")
         #expect(try String(contentsOfFile: lab.directory.path + "/out1", encoding: .utf8) == "one\n")
-        #expect(lab.storeSaw(method: "PUT", key: "k1") == 1 && lab.storeSaw(method: "GET", key: "k1") == 1)
+        #expect(try await lab.storeSaw(method: "PUT", key: "k1", expecting: 1) == 1)
+        #expect(try await lab.storeSaw(method: "GET", key: "k1", expecting: 1) == 1)
 
         // 2. From another VPC and from the internet: NXDOMAIN; with the address forced, 403 AccessDenied.
         let before = lab.storeRequests
@@ -40,7 +41,7 @@ struct NetworkLabTests {
             let forced = try await lab.curl(segment, "https://\(vpcHost)/k1", signed: true)
             #expect(forced.hasSuffix(" 403") && forced.contains("<Code>AccessDenied</Code>"), "\(segment): \(forced)")
         }
-        #expect(lab.storeRequests == before, "a refused request reached the store")
+        #expect(try await lab.settledStoreRequests() == before, "a refused request reached the store")
 
         // 3. The internet access point: reachable from every namespace (vpc-b2's endpoint policy names only epap,
         // so it is case 8's, not this one's).
@@ -51,7 +52,7 @@ struct NetworkLabTests {
             #expect(got.status == 0, "\(segment): \(got.text)")
             #expect((try? String(contentsOfFile: out, encoding: .utf8)) == "wide\n", "\(segment)")
         }
-        #expect(lab.storeSaw(method: "GET", key: "w") == 3)
+        #expect(try await lab.storeSaw(method: "GET", key: "w", expecting: 3) == 3)
 
         // 4–7. Plain HTTP, path-style, anonymous and SigV2 presigned: refused, never forwarded.
         let refusedBefore = lab.storeRequests
@@ -71,7 +72,7 @@ struct NetworkLabTests {
             signed: false
         )
         #expect(sigV2.hasSuffix(" 400") && sigV2.contains("AWS4-HMAC-SHA256"), "\(sigV2)")
-        #expect(lab.storeRequests == refusedBefore, "a refused request reached the store")
+        #expect(try await lab.settledStoreRequests() == refusedBefore, "a refused request reached the store")
     }
 
     /// Case 8: the seed's VPC endpoint policy (GetObject on the bucket and one access point); case 9: access point
@@ -94,7 +95,7 @@ struct NetworkLabTests {
         #expect(put.status != 0 && put.text.contains("AccessDenied"), "\(put.text)")
         let other = try await lab.aws("vpc-b2", Self.getObject("wideap", key: "e", to: out))
         #expect(other.status != 0 && other.text.contains("AccessDenied"), "\(other.text)")
-        #expect(lab.storeSaw(method: "PUT", key: "e2") == 0)
+        #expect(try await lab.storeSaw(method: "PUT", key: "e2", expecting: 0) == 0)
 
         // 9. bob has no identity policy. The access point grants him GetObject and PutObject; guarded-bucket
         // delegates to its account's access points but denies PutObject: the more restrictive wins.
@@ -316,7 +317,7 @@ struct NetworkLabTests {
         )
         #expect(put.status == 0, "\(put.text.suffix(2000))")
         #expect(put.text.contains("AWS4-ECDSA-P256-SHA256") && put.text.contains(global), "\(put.text.suffix(2000))")
-        #expect(lab.storeSaw(method: "PUT", key: "g") == 1)
+        #expect(try await lab.storeSaw(method: "PUT", key: "g", expecting: 1) == 1)
         let out = lab.directory.path + "/g"
         let first = try await lab.aws("vpc-a1", ["s3api", "get-object", "--bucket", arn, "--key", "g", out])
         #expect(first.status == 0, "\(first.text)")
@@ -348,16 +349,7 @@ struct NetworkLabTests {
                 environment: environment
             )
         }
-        let initialized = try await terraform(["init", "-input=false"])
-        try #require(initialized.status == 0, "\(initialized.text)")
-        let applied = try await terraform(["apply", "-auto-approve", "-input=false"])
-        #expect(applied.status == 0, "\(applied.text)\n\(lab.serverLog.suffix(4000))")
-        if applied.status == 0 {
-            let planned = try await terraform(["plan", "-detailed-exitcode", "-input=false"])
-            #expect(planned.status == 0, "\(planned.text)")
-        }
-        let destroyed = try await terraform(["destroy", "-auto-approve", "-input=false"])
-        #expect(destroyed.status == 0, "\(destroyed.text)")
+        try await TerraformTests.applyPlanAndDestroy(terraform, serverLog: { lab.serverLog })
         // The requests came from the VPC's own address, by the real hostname.
         #expect(lab.serverLog.contains("source=198.18.30.10"), "\(lab.serverLog.suffix(2000))")
     }
@@ -530,11 +522,24 @@ final class NamespaceLab: Sendable {
     /// Requests the backing store has logged so far.
     var storeRequests: Int { store.output.components(separatedBy: "[StoreServer] request").count - 1 }
 
-    /// How many of the store's requests had this method and key.
-    func storeSaw(method: String, key: String) -> Int {
-        store.output.split(separator: "\n").filter {
-            $0.contains("[StoreServer] request") && $0.contains("method=\(method) ") && $0.contains("key=\(key) ")
-        }.count
+    /// How many of the store's requests had this method and key, once `expected` of them were logged (the store
+    /// logs a request after answering it, so its line may come after the client is done) or 5 s passed. For 0, the
+    /// count after a short wait, so a late line is still seen.
+    func storeSaw(method: String, key: String, expecting expected: Int) async throws -> Int {
+        func count() -> Int {
+            store.output.split(separator: "\n").filter {
+                $0.contains("[StoreServer] request") && $0.contains("method=\(method) ") && $0.contains("key=\(key) ")
+            }.count
+        }
+        if expected == 0 { try await Task.sleep(for: .milliseconds(300)) }
+        for _ in 0..<100 where count() < expected { try await Task.sleep(for: .milliseconds(50)) }
+        return count()
+    }
+
+    /// `storeRequests` after a short wait, for checks that nothing more reached the store.
+    func settledStoreRequests() async throws -> Int {
+        try await Task.sleep(for: .milliseconds(300))
+        return storeRequests
     }
 
     /// A file in the lab's directory with `text` in it.

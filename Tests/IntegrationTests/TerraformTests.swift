@@ -130,6 +130,24 @@ struct TerraformTests {
         ]
     }
 
+    /// `terraform init`, `apply`, a `plan` that must find no changes, then `destroy`, each through `terraform`.
+    static func applyPlanAndDestroy(
+        _ terraform: (_ arguments: [String]) async throws -> ExternalCommand.Output,
+        serverLog: () -> String
+    ) async throws {
+        let initialized = try await terraform(["init", "-input=false"])
+        try #require(initialized.status == 0, "\(initialized.text)")
+        let applied = try await terraform(["apply", "-auto-approve", "-input=false"])
+        #expect(applied.status == 0, "\(applied.text)\n\(serverLog().suffix(4000))")
+        if applied.status == 0 {
+            // 0: no changes. 2 would mean a field came back different from what Terraform sent.
+            let planned = try await terraform(["plan", "-detailed-exitcode", "-input=false"])
+            #expect(planned.status == 0, "\(planned.text)")
+        }
+        let destroyed = try await terraform(["destroy", "-auto-approve", "-input=false"])
+        #expect(destroyed.status == 0, "\(destroyed.text)")
+    }
+
     @Test func terraformAppliesPlansNoChangesAndDestroys() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -154,18 +172,7 @@ struct TerraformTests {
                 environment: environment
             )
         }
-
-        let initialized = try await terraform(["init", "-input=false"])
-        try #require(initialized.status == 0, "\(initialized.text)")
-        let applied = try await terraform(["apply", "-auto-approve", "-input=false"])
-        #expect(applied.status == 0, "\(applied.text)\n\(server.output.suffix(4000))")
-        if applied.status == 0 {
-            // 0: no changes. 2 would mean a field came back different from what Terraform sent.
-            let planned = try await terraform(["plan", "-detailed-exitcode", "-input=false"])
-            #expect(planned.status == 0, "\(planned.text)")
-        }
-        let destroyed = try await terraform(["destroy", "-auto-approve", "-input=false"])
-        #expect(destroyed.status == 0, "\(destroyed.text)")
+        try await Self.applyPlanAndDestroy(terraform, serverLog: { server.output })
         let state = try await terraform(["state", "list"])
         #expect(
             state.status == 0 && state.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,

@@ -121,17 +121,9 @@ final class DNSForwarder: Sendable {
                 }
             }
             .connect(to: upstream)
-            .whenComplete { result in
-                switch result {
-                case .failure(let error):
-                    answer.fail(error)
-                case .success(let channel):
-                    until.whenComplete { _ in channel.close(promise: nil) }
-                    let query = ByteBuffer(bytes: question.upstreamQuery(id: id))
-                    channel.writeAndFlush(AddressedEnvelope(remoteAddress: upstream, data: query)).whenFailure {
-                        answer.fail($0)
-                    }
-                }
+            .send(answering: answer, until: until) { channel in
+                let query = ByteBuffer(bytes: question.upstreamQuery(id: id))
+                return channel.writeAndFlush(AddressedEnvelope(remoteAddress: upstream, data: query))
             }
         return answer.futureResult
     }
@@ -156,20 +148,34 @@ final class DNSForwarder: Sendable {
                 }
             }
             .connect(to: upstream)
-            .whenComplete { result in
-                switch result {
-                case .failure(let error):
-                    answer.fail(error)
-                case .success(let channel):
-                    until.whenComplete { _ in channel.close(promise: nil) }
-                    let query = question.upstreamQuery(id: id)
-                    var frame = channel.allocator.buffer(capacity: query.count + 2)
-                    frame.writeInteger(UInt16(query.count))
-                    frame.writeBytes(query)
-                    channel.writeAndFlush(frame).whenFailure { answer.fail($0) }
-                }
+            .send(answering: answer, until: until) { channel in
+                let query = question.upstreamQuery(id: id)
+                var frame = channel.allocator.buffer(capacity: query.count + 2)
+                frame.writeInteger(UInt16(query.count))
+                frame.writeBytes(query)
+                return channel.writeAndFlush(frame)
             }
         return answer.futureResult
+    }
+}
+
+extension EventLoopFuture where Value == any Channel {
+    /// Once connected, writes the question with `write`; a failure to connect or write fails `answer`, and the
+    /// channel closes when `until` completes (answered, timed out or given up).
+    fileprivate func send(
+        answering answer: EventLoopPromise<UpstreamAnswer>,
+        until: EventLoopFuture<UpstreamAnswer>,
+        _ write: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) {
+        whenComplete { result in
+            switch result {
+            case .failure(let error):
+                answer.fail(error)
+            case .success(let channel):
+                until.whenComplete { _ in channel.close(promise: nil) }
+                write(channel).whenFailure { answer.fail($0) }
+            }
+        }
     }
 }
 
