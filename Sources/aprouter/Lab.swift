@@ -23,6 +23,13 @@ struct Lab: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "The lab file (YAML). Without it, the default network lab is used.")
         var config: String?
 
+        /// The lab's host side: from the lab file, or the default lab's prefix without one (`lab down` and
+        /// `lab exec` need nothing else, so they work from any directory).
+        func host() throws -> NetworkLabHost {
+            guard config != nil else { return NetworkLabHost(prefix: LabConfiguration.NetworkLab().namespacePrefix) }
+            return try load().2
+        }
+
         func load() throws -> (LabConfiguration, LabTopology, NetworkLabHost) {
             guard let lab = ConfigurationSource.load(config, networkLab: true) else { throw ExitCode(1) }
             do {
@@ -190,7 +197,7 @@ struct Lab: AsyncParsableCommand {
 
         func run() throws {
             try Lab.requireRoot("down")
-            let (_, _, host) = try options.load()
+            let host = try options.host()
             var removed: [String] = []
             if let pid = host.readRecord()?.serverPID, Self.isLabServer(pid) {
                 kill(pid, SIGTERM)
@@ -234,22 +241,21 @@ struct Lab: AsyncParsableCommand {
 
         func run() throws {
             try Lab.requireRoot("exec")
-            let (_, topology, host) = try options.load()
+            let host = try options.host()
             var command = command
             if command.first == "--" { command.removeFirst() }
             guard !command.isEmpty else { Lab.fail("lab exec: give a command after the VPC, e.g. -- dig example.com") }
-            guard let target = topology.segment(named: segment) else {
-                let names = topology.segments.map(\.name).joined(separator: ", ")
+            // What lab up made, as it recorded it: the namespaces exist exactly when the record does.
+            guard let record = host.readRecord() else {
+                Lab.fail("lab exec: no lab '\(host.prefix)' is up; run `aprouter lab up` first")
+            }
+            guard let namespace = record.segments[segment], host.existingNamespaces().contains(namespace) else {
+                let names = record.segments.keys.sorted().joined(separator: ", ")
                 Lab.fail("lab exec: '\(segment)' is not a VPC of this lab; choose one of: \(names)")
             }
-            guard host.existingNamespaces().contains(target.namespace) else {
-                Lab.fail("lab exec: namespace \(target.namespace) does not exist; run `aprouter lab up` first")
-            }
             // The lab's endpoints all present the lab CA's certificates, and nothing else is reachable in a lab.
-            if let record = host.readRecord() {
-                setenv("AWS_CA_BUNDLE", record.authorityCertificatePath, 1)
-            }
-            let arguments = [NetworkLabHost.ipPath, "netns", "exec", target.namespace] + command
+            setenv("AWS_CA_BUNDLE", record.authorityCertificatePath, 1)
+            let arguments = [NetworkLabHost.ipPath, "netns", "exec", namespace] + command
             var pointers = arguments.map { strdup($0) } + [nil]
             execv(NetworkLabHost.ipPath, &pointers)
             Lab.fail("lab exec: cannot run \(NetworkLabHost.ipPath): \(String(cString: strerror(errno)))")

@@ -244,7 +244,7 @@ struct NetworkLabTests {
         #expect(!FileManager.default.fileExists(atPath: "/run/aprouter/\(other)"))
 
         let unknown = try await lab.exec("vpc-zz", ["true"])
-        #expect(unknown.status == 1 && unknown.text.contains("choose one of: vpc-a1, vpc-b2, vpc-c3, internet"))
+        #expect(unknown.status == 1 && unknown.text.contains("choose one of: internet, vpc-a1, vpc-b2, vpc-c3"))
 
         let down = try AprouterCommand.run(["lab", "down", "--config", lab.config.path], in: lab.directory)
         #expect(down.status == 0 && down.stdout.contains("removed the servers"), "\(down.stdout)\(down.stderr)")
