@@ -12,7 +12,7 @@ extension AuthorizationPolicies {
     ///
     /// The more restrictive policy always wins, since every layer must allow and any one may deny. Each policy is
     /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks. The layers
-    /// are plain values on the stack: the only array a decision builds is the grants it returns.
+    /// are plain values on the stack, and so are the grants it returns: an allowed decision allocates nothing.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
         let action = context.action
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
@@ -37,8 +37,7 @@ extension AuthorizationPolicies {
             return decision(.explicitDeny(statement, resource: resource))
         }
 
-        var grants: [AuthorizationDecision.Grant] = []
-        grants.reserveCapacity(3)
+        var grants = AuthorizationDecision.Grants()
         switch grant(front, to: context.principal) {
         case .success(let grant): grants.append(grant)
         case .failure(let refusal): return decision(refusal.reason)
