@@ -38,11 +38,11 @@ extension AuthorizationPolicies {
         }
 
         var grants = AuthorizationDecision.Grants()
-        switch grant(front, to: context.principal) {
+        switch grant(front, in: context) {
         case .success(let grant): grants.append(grant)
         case .failure(let refusal): return decision(refusal.reason)
         }
-        switch grant(bucket, to: context.principal) {
+        switch grant(bucket, in: context) {
         case .success(let grant): grants.append(grant)
         case .failure(let refusal): return decision(refusal.reason)
         }
@@ -70,7 +70,6 @@ extension AuthorizationPolicies {
         let verdict: PolicyDocument.Verdict
         /// One per identity policy, in order.
         let identity: [PolicyDocument.Verdict]
-        let resource: ResourceName
         let owner: AccountID?
 
         init(
@@ -91,8 +90,13 @@ extension AuthorizationPolicies {
                 : policies.identityPolicies.enumerated().map { index, policy in
                     policy.verdict(for: context, on: resource, as: .identity, policyIndex: index)
                 }
-            self.resource = resource
             self.owner = owner
+        }
+
+        /// The resource form the layer was read on, for messages (kept out of the value, which is then cheaper to
+        /// destroy).
+        func resource(in context: RequestContext) -> String {
+            layer == .bucket ? context.bucket.text : context.front.text
         }
     }
 
@@ -135,13 +139,13 @@ extension AuthorizationPolicies {
         in context: RequestContext
     ) -> (StatementReference, String)? {
         for verdict in front.identity {
-            if case .deny(let statement) = verdict { return (statement, front.resource.text) }
+            if case .deny(let statement) = verdict { return (statement, front.resource(in: context)) }
         }
         for verdict in bucket.identity {
-            if case .deny(let statement) = verdict { return (statement, bucket.resource.text) }
+            if case .deny(let statement) = verdict { return (statement, bucket.resource(in: context)) }
         }
-        if case .deny(let statement) = front.verdict { return (statement, front.resource.text) }
-        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource.text) }
+        if case .deny(let statement) = front.verdict { return (statement, front.resource(in: context)) }
+        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource(in: context)) }
         if case .deny(let statement)? = endpointFront { return (statement, context.front.text) }
         if case .deny(let statement)? = endpointBucket { return (statement, context.bucket.text) }
         return nil
@@ -155,8 +159,9 @@ extension AuthorizationPolicies {
     /// aside), or else an identity policy's `Allow` when the caller belongs to the layer's owner.
     private func grant(
         _ layer: LayerVerdicts,
-        to principal: RequestPrincipal
+        in context: RequestContext
     ) -> Result<AuthorizationDecision.Grant, Refusal> {
+        let principal = context.principal
         var restricted: StatementReference?
         if case .allow(let reference) = layer.verdict {
             guard restrictsPublicGrant(layer.policyIsPublic, to: principal, owner: layer.owner) else {
@@ -172,7 +177,7 @@ extension AuthorizationPolicies {
             }
         }
         if let restricted { return .failure(Refusal(reason: .restrictedPublicPolicy(layer.layer, restricted))) }
-        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource.text)))
+        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource(in: context))))
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
