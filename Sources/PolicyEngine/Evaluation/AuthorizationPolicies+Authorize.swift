@@ -47,10 +47,10 @@ extension AuthorizationPolicies {
         case .failure(let refusal): return decision(refusal.reason)
         }
 
-        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(grants)) }
+        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(consume grants)) }
         guard vpcEndpointPolicy != nil else {
             grants.append(.init(layer: .vpcEndpoint, statement: nil))
-            return decision(.allowed(grants))
+            return decision(.allowed(consume grants))
         }
         guard case .allow(let statement)? = endpointFront else {
             return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
@@ -59,7 +59,7 @@ extension AuthorizationPolicies {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
         }
         grants.append(.init(layer: .vpcEndpoint, statement: statement))
-        return decision(.allowed(grants))
+        return decision(.allowed(consume grants))
     }
 
     /// What one layer's policies said about the request on that layer's resource form.
