@@ -102,17 +102,23 @@ extension AuthorizationPolicies {
 
     /// The front layer: the access point or multi-region access point policy, on the access point form.
     private func frontLayer(for context: RequestContext) -> LayerVerdicts {
-        let (layer, kind, policy): (AuthorizationLayer, PolicyKind, PolicyDocument?) =
-            switch context.target.front {
-            case .accessPoint: (.accessPoint, .accessPoint, accessPointPolicy)
-            case .multiRegionAccessPoint:
-                (.multiRegionAccessPoint, .multiRegionAccessPoint, multiRegionAccessPointPolicy)
-            }
+        // Each branch passes its policy straight through: picking it into a local first copied the document.
+        if case .multiRegionAccessPoint = context.target.front {
+            return LayerVerdicts(
+                self,
+                layer: .multiRegionAccessPoint,
+                kind: .multiRegionAccessPoint,
+                policy: multiRegionAccessPointPolicy,
+                resource: context.front,
+                owner: context.target.frontOwner,
+                context: context
+            )
+        }
         return LayerVerdicts(
             self,
-            layer: layer,
-            kind: kind,
-            policy: policy,
+            layer: .accessPoint,
+            kind: .accessPoint,
+            policy: accessPointPolicy,
             resource: context.front,
             owner: context.target.frontOwner,
             context: context
