@@ -130,9 +130,9 @@ extension AuthorizationPolicies {
     private func endpointVerdicts(
         for context: RequestContext
     ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
-        guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return nil }
-        let (front, bucket) = policy.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
-        return (front, bucket)
+        guard context.network.isThroughVPCEndpoint else { return nil }
+        // Read in place: binding the policy to a local copied it.
+        return vpcEndpointPolicy?.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
