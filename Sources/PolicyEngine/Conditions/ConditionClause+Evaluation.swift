@@ -8,7 +8,10 @@ extension ConditionClause {
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
     func holds(in context: RequestContext) -> Bool {
-        let present = context.entry(slot, lowercased: key)
+        context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
+    }
+
+    private func holds(present: ContextEntry?, in context: RequestContext) -> Bool {
         if case .null(let expectAbsent) = values {
             return expectAbsent == (present == nil)
         }

@@ -155,6 +155,18 @@ public struct RequestContext: Sendable {
         return otherKeys[key].flatMap(ContextEntry.init)
     }
 
+    /// ``entry(_:lowercased:)`` read in place, as conditions read it: the entry is lent to `body` from the slot
+    /// array instead of being copied out and destroyed for every clause.
+    @inline(__always)
+    func withEntry<Result>(
+        _ slot: WellKnownKey?,
+        lowercased key: String,
+        _ body: (ContextEntry?) -> Result
+    ) -> Result {
+        if let slot { return slots.withUnsafeBufferPointer { body($0[slot.rawValue]) } }
+        return body(otherKeys[key].flatMap(ContextEntry.init))
+    }
+
     /// The lookup by lower-cased name alone, for policy variables.
     func entry(lowercased key: String) -> ContextEntry? {
         entry(WellKnownKey(lowercased: key), lowercased: key)

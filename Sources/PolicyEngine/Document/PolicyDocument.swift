@@ -17,17 +17,43 @@ public struct PolicyDocument: Sendable, Equatable {
     /// keeps every other kind of document cheap to parse.
     public static let maximumSize = 20 * 1024
 
-    public let kind: PolicyKind
-    public let version: Version
-    public let id: String?
-    public let statements: [PolicyStatement]
+    /// The compiled document, shared by every copy: a decision reads up to five policies, and copying one is then a
+    /// single retain instead of one per string and array.
+    private final class Storage: Sendable {
+        let kind: PolicyKind
+        let version: Version
+        let id: String?
+        let statements: [PolicyStatement]
+        let text: String
+        let status: PolicyStatus
+        let readsExistingObjectTags: Bool
+
+        init(kind: PolicyKind, version: Version, id: String?, statements: [PolicyStatement], text: String) {
+            self.kind = kind
+            self.version = version
+            self.id = id
+            self.statements = statements
+            self.text = text
+            self.status = PolicyStatus(classifying: statements)
+            self.readsExistingObjectTags = statements.contains { statement in
+                statement.conditions.contains { $0.key.hasPrefix("s3:existingobjecttag/") }
+            }
+        }
+    }
+
+    private let storage: Storage
+
+    public var kind: PolicyKind { storage.kind }
+    public var version: Version { storage.version }
+    public var id: String? { storage.id }
+    public var statements: [PolicyStatement] { storage.statements }
     /// The document exactly as it was put.
-    public let text: String
+    public var text: String { storage.text }
     /// Whether the policy is public (spec §4.4), decided once here.
-    public let status: PolicyStatus
+    public var status: PolicyStatus { storage.status }
     /// Whether a condition tests `s3:ExistingObjectTag/…`: the router then reads the object's tags before
     /// deciding, and only then.
-    public let readsExistingObjectTags: Bool
+    public var readsExistingObjectTags: Bool { storage.readsExistingObjectTags }
 
     /// Parses and compiles `text` as a policy of `kind`.
     ///
@@ -94,15 +120,7 @@ public struct PolicyDocument: Sendable, Equatable {
             }
             statements.append(statement)
         }
-        self.kind = kind
-        self.version = version
-        self.id = id
-        self.statements = statements
-        self.text = text
-        self.status = PolicyStatus(classifying: statements)
-        self.readsExistingObjectTags = statements.contains { statement in
-            statement.conditions.contains { $0.key.hasPrefix("s3:existingobjecttag/") }
-        }
+        self.storage = Storage(kind: kind, version: version, id: id, statements: statements, text: text)
     }
 
     /// Equal when they are the same kind of policy with the same text.

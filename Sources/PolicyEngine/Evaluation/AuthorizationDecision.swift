@@ -16,9 +16,49 @@ public struct AuthorizationDecision: Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// The grants of an allowed request, one per layer in the order the layers were checked: at most three (front,
+    /// bucket, VPC endpoint), held inline so that a decision allocates nothing.
+    public struct Grants: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable, Hashable {
+        private var first: Grant?
+        private var second: Grant?
+        private var third: Grant?
+        public private(set) var endIndex = 0
+
+        public var startIndex: Int { 0 }
+
+        public init() {}
+
+        public init(arrayLiteral grants: Grant...) {
+            for grant in grants { append(grant) }
+        }
+
+        public subscript(position: Int) -> Grant {
+            let grant: Grant? =
+                switch position {
+                case 0: first
+                case 1: second
+                case 2: third
+                default: nil
+                }
+            guard position < endIndex, let grant else { preconditionFailure("grant \(position) of \(endIndex)") }
+            return grant
+        }
+
+        /// Adds the next layer's grant; a decision has at most three layers.
+        mutating func append(_ grant: Grant) {
+            switch endIndex {
+            case 0: first = grant
+            case 1: second = grant
+            case 2: third = grant
+            default: preconditionFailure("a decision has at most three layers")
+            }
+            endIndex += 1
+        }
+    }
+
     public enum Reason: Sendable, Hashable {
         /// Every layer allowed; one grant per layer, in the order the layers were checked.
-        case allowed([Grant])
+        case allowed(Grants)
         /// Anonymous requests are refused before any policy is read (spec §3, §4.1 step 1).
         case anonymous
         /// A `Deny` matched (step 4); `resource` is the form it matched on.

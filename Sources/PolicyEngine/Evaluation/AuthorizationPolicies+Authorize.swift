@@ -12,7 +12,7 @@ extension AuthorizationPolicies {
     ///
     /// The more restrictive policy always wins, since every layer must allow and any one may deny. Each policy is
     /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks. The layers
-    /// are plain values on the stack: the only array a decision builds is the grants it returns.
+    /// are plain values on the stack, and so are the grants it returns: an allowed decision allocates nothing.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
         let action = context.action
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
@@ -37,21 +37,20 @@ extension AuthorizationPolicies {
             return decision(.explicitDeny(statement, resource: resource))
         }
 
-        var grants: [AuthorizationDecision.Grant] = []
-        grants.reserveCapacity(3)
-        switch grant(front, to: context.principal) {
+        var grants = AuthorizationDecision.Grants()
+        switch grant(front, in: context) {
         case .success(let grant): grants.append(grant)
         case .failure(let refusal): return decision(refusal.reason)
         }
-        switch grant(bucket, to: context.principal) {
+        switch grant(bucket, in: context) {
         case .success(let grant): grants.append(grant)
         case .failure(let refusal): return decision(refusal.reason)
         }
 
-        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(grants)) }
+        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(consume grants)) }
         guard vpcEndpointPolicy != nil else {
             grants.append(.init(layer: .vpcEndpoint, statement: nil))
-            return decision(.allowed(grants))
+            return decision(.allowed(consume grants))
         }
         guard case .allow(let statement)? = endpointFront else {
             return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
@@ -60,7 +59,7 @@ extension AuthorizationPolicies {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
         }
         grants.append(.init(layer: .vpcEndpoint, statement: statement))
-        return decision(.allowed(grants))
+        return decision(.allowed(consume grants))
     }
 
     /// What one layer's policies said about the request on that layer's resource form.
@@ -71,7 +70,6 @@ extension AuthorizationPolicies {
         let verdict: PolicyDocument.Verdict
         /// One per identity policy, in order.
         let identity: [PolicyDocument.Verdict]
-        let resource: ResourceName
         let owner: AccountID?
 
         init(
@@ -92,24 +90,35 @@ extension AuthorizationPolicies {
                 : policies.identityPolicies.enumerated().map { index, policy in
                     policy.verdict(for: context, on: resource, as: .identity, policyIndex: index)
                 }
-            self.resource = resource
             self.owner = owner
+        }
+
+        /// The resource form the layer was read on, for messages (kept out of the value, which is then cheaper to
+        /// destroy).
+        func resource(in context: RequestContext) -> String {
+            layer == .bucket ? context.bucket.text : context.front.text
         }
     }
 
     /// The front layer: the access point or multi-region access point policy, on the access point form.
     private func frontLayer(for context: RequestContext) -> LayerVerdicts {
-        let (layer, kind, policy): (AuthorizationLayer, PolicyKind, PolicyDocument?) =
-            switch context.target.front {
-            case .accessPoint: (.accessPoint, .accessPoint, accessPointPolicy)
-            case .multiRegionAccessPoint:
-                (.multiRegionAccessPoint, .multiRegionAccessPoint, multiRegionAccessPointPolicy)
-            }
+        // Each branch passes its policy straight through: picking it into a local first copied the document.
+        if case .multiRegionAccessPoint = context.target.front {
+            return LayerVerdicts(
+                self,
+                layer: .multiRegionAccessPoint,
+                kind: .multiRegionAccessPoint,
+                policy: multiRegionAccessPointPolicy,
+                resource: context.front,
+                owner: context.target.frontOwner,
+                context: context
+            )
+        }
         return LayerVerdicts(
             self,
-            layer: layer,
-            kind: kind,
-            policy: policy,
+            layer: .accessPoint,
+            kind: .accessPoint,
+            policy: accessPointPolicy,
             resource: context.front,
             owner: context.target.frontOwner,
             context: context
@@ -121,9 +130,9 @@ extension AuthorizationPolicies {
     private func endpointVerdicts(
         for context: RequestContext
     ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
-        guard context.network.isThroughVPCEndpoint, let policy = vpcEndpointPolicy else { return nil }
-        let (front, bucket) = policy.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
-        return (front, bucket)
+        guard context.network.isThroughVPCEndpoint else { return nil }
+        // Read in place: binding the policy to a local copied it.
+        return vpcEndpointPolicy?.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -136,13 +145,13 @@ extension AuthorizationPolicies {
         in context: RequestContext
     ) -> (StatementReference, String)? {
         for verdict in front.identity {
-            if case .deny(let statement) = verdict { return (statement, front.resource.text) }
+            if case .deny(let statement) = verdict { return (statement, front.resource(in: context)) }
         }
         for verdict in bucket.identity {
-            if case .deny(let statement) = verdict { return (statement, bucket.resource.text) }
+            if case .deny(let statement) = verdict { return (statement, bucket.resource(in: context)) }
         }
-        if case .deny(let statement) = front.verdict { return (statement, front.resource.text) }
-        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource.text) }
+        if case .deny(let statement) = front.verdict { return (statement, front.resource(in: context)) }
+        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource(in: context)) }
         if case .deny(let statement)? = endpointFront { return (statement, context.front.text) }
         if case .deny(let statement)? = endpointBucket { return (statement, context.bucket.text) }
         return nil
@@ -156,8 +165,9 @@ extension AuthorizationPolicies {
     /// aside), or else an identity policy's `Allow` when the caller belongs to the layer's owner.
     private func grant(
         _ layer: LayerVerdicts,
-        to principal: RequestPrincipal
+        in context: RequestContext
     ) -> Result<AuthorizationDecision.Grant, Refusal> {
+        let principal = context.principal
         var restricted: StatementReference?
         if case .allow(let reference) = layer.verdict {
             guard restrictsPublicGrant(layer.policyIsPublic, to: principal, owner: layer.owner) else {
@@ -173,7 +183,7 @@ extension AuthorizationPolicies {
             }
         }
         if let restricted { return .failure(Refusal(reason: .restrictedPublicPolicy(layer.layer, restricted))) }
-        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource.text)))
+        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource(in: context))))
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning

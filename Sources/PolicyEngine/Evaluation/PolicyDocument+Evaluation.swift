@@ -25,9 +25,12 @@ extension PolicyDocument {
         let found: (deny: Int?, allow: Int?) = statements.withUnsafeBufferPointer { statements in
             var firstAllow: Int?
             for index in statements.indices {
-                let isDeny = statements[index].effect == .deny
-                guard isDeny || firstAllow == nil else { continue }
-                guard statements[index].applies(to: context, resource: resource) else { continue }
+                let applies: Bool? = statements[index].withCompiled { statement in
+                    let isDeny = statement.effect == .deny
+                    guard isDeny || firstAllow == nil else { return nil }
+                    return statement.applies(to: context, resource: resource) ? isDeny : nil
+                }
+                guard let isDeny = applies else { continue }
                 if isDeny { return (index, nil) }
                 firstAllow = index
             }
@@ -54,13 +57,19 @@ extension PolicyDocument {
             var one: Found = (nil, nil)
             var two: Found = (nil, nil)
             for index in statements.indices {
-                let isDeny = statements[index].effect == .deny
-                // A form is settled by a Deny; after its first Allow, only Denies can change it.
-                let wantOne = one.deny == nil && (isDeny || one.allow == nil)
-                let wantTwo = two.deny == nil && (isDeny || two.allow == nil)
-                let coversOne = wantOne && statements[index].covers(first, in: context)
-                let coversTwo = wantTwo && statements[index].covers(second, in: context)
-                guard coversOne || coversTwo, statements[index].matchesRequest(context) else { continue }
+                let (isDeny, coversOne, coversTwo) = statements[index].withCompiled { statement in
+                    let isDeny = statement.effect == .deny
+                    // A form is settled by a Deny; after its first Allow, only Denies can change it.
+                    let wantOne = one.deny == nil && (isDeny || one.allow == nil)
+                    let wantTwo = two.deny == nil && (isDeny || two.allow == nil)
+                    let coversOne = wantOne && statement.covers(first, in: context)
+                    let coversTwo = wantTwo && statement.covers(second, in: context)
+                    guard coversOne || coversTwo, statement.matchesRequest(context) else {
+                        return (isDeny, false, false)
+                    }
+                    return (isDeny, coversOne, coversTwo)
+                }
+                guard coversOne || coversTwo else { continue }
                 if coversOne {
                     if isDeny { one.deny = index } else { one.allow = index }
                 }

@@ -77,6 +77,8 @@ struct WildcardPattern: Sendable, Hashable {
 
     func matches(_ text: String) -> Bool {
         if case .anything = shape { return true }
+        // A native string lends its bytes in place; only a bridged one is copied.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
         var text = text
         return text.withUTF8 { matches(bytes: $0) }
     }
