@@ -52,7 +52,8 @@ struct NetworkLabTests {
             #expect(got.status == 0, "\(segment): \(got.text)")
             #expect((try? String(contentsOfFile: out, encoding: .utf8)) == "wide\n", "\(segment)")
         }
-        #expect(try await lab.storeSaw(method: "GET", key: "w", expecting: 3) == 3)
+        let wideGets = try await lab.storeSaw(method: "GET", key: "w", expecting: 3)
+        #expect(wideGets == 3, "\(wideGets) GETs: \(lab.store.output.suffix(3000))")
 
         // 4–7. Plain HTTP, path-style, anonymous and SigV2 presigned: refused, never forwarded.
         let refusedBefore = lab.storeRequests
@@ -523,7 +524,7 @@ final class NamespaceLab: Sendable {
     var storeRequests: Int { store.output.components(separatedBy: "[StoreServer] request").count - 1 }
 
     /// How many of the store's requests had this method and key, once `expected` of them were logged (the store
-    /// logs a request after answering it, so its line may come after the client is done) or 5 s passed. For 0, the
+    /// logs a request after answering it, so its line may come after the client is done) or 30 s passed. For 0, the
     /// count after a short wait, so a late line is still seen.
     func storeSaw(method: String, key: String, expecting expected: Int) async throws -> Int {
         func count() -> Int {
@@ -532,7 +533,7 @@ final class NamespaceLab: Sendable {
             }.count
         }
         if expected == 0 { try await Task.sleep(for: .milliseconds(300)) }
-        for _ in 0..<100 where count() < expected { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<600 where count() < expected { try await Task.sleep(for: .milliseconds(50)) }
         return count()
     }
 
