@@ -57,7 +57,7 @@ public struct NetworkLabHost: Sendable {
             for segment in topology.segments {
                 let directory = "\(netnsEtcDirectory)/\(segment.namespace)"
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                try Data(topology.resolvConf(for: segment).utf8).write(
+                try Data(topology.resolvConf.utf8).write(
                     to: URL(fileURLWithPath: "\(directory)/resolv.conf"),
                     options: .atomic
                 )

@@ -165,7 +165,7 @@ struct Lab: AsyncParsableCommand {
             ]
             for segment in topology.segments {
                 lines.append(
-                    "  \(segment.namespace): \(segment.name), \(segment.network), host \(segment.host), resolver \(segment.resolver)"
+                    "  \(segment.namespace): \(segment.name), \(segment.network), host \(segment.host), resolver \(topology.serviceAddress)"
                 )
             }
             let vpc = topology.segments.first { $0.name != LabTopology.internetName }?.name ?? LabTopology.internetName

@@ -23,8 +23,6 @@ public struct LabTopology: Sendable, Equatable {
         public var routerInterface: String
         public var network: CIDRBlock
         public var gateway: IPv4Address
-        /// The nameserver of the segment's `resolv.conf`: the service address.
-        public var resolver: IPv4Address
         public var host: IPv4Address
     }
 
@@ -96,7 +94,6 @@ public struct LabTopology: Sendable, Equatable {
                     routerInterface: "\(prefix)-s\(segments.count)",
                     network: block.network,
                     gateway: IPv4Address(base.value + 1),
-                    resolver: serviceAddress,
                     host: IPv4Address(base.value + 10)
                 )
             )
@@ -134,8 +131,8 @@ public struct LabTopology: Sendable, Equatable {
         return commands
     }
 
-    /// The `resolv.conf` of a segment: the lab's resolver as that segment sees it.
-    public func resolvConf(for segment: Segment) -> String {
-        "# written by aprouter lab up; removed by aprouter lab down\nnameserver \(segment.resolver)\n"
+    /// Every segment's `resolv.conf`: the lab's resolver, on the service address.
+    public var resolvConf: String {
+        "# written by aprouter lab up; removed by aprouter lab down\nnameserver \(serviceAddress)\n"
     }
 }

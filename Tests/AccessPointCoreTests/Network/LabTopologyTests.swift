@@ -12,10 +12,9 @@ struct LabTopologyTests {
         #expect(vpc.network.description == "198.18.10.0/24")
         #expect(vpc.gateway.description == "198.18.10.1")
         #expect(vpc.host.description == "198.18.10.10")
-        #expect(vpc.resolver.description == "198.18.0.1")
         #expect(vpc.routerInterface == "aprl-s0")
         #expect(topology.segment(named: "internet")?.host.description == "198.18.20.10")
-        #expect(topology.resolvConf(for: vpc).hasSuffix("nameserver 198.18.0.1\n"))
+        #expect(topology.resolvConf.hasSuffix("nameserver 198.18.0.1\n"))
     }
 
     @Test func commandsMakeTheRouterFirstAndWireEachSegment() throws {
