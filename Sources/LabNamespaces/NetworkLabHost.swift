@@ -9,7 +9,7 @@ import Foundation
 /// `-`, so removing a lab's things by that pattern never touches another lab's.
 public struct NetworkLabHost: Sendable {
     public let prefix: String
-    /// Where `ip netns` keeps namespaces, and `ip netns exec` finds per-namespace files (parameters for tests).
+    /// Where `ip netns` keeps namespaces, and where `ip netns exec` finds each namespace's own /etc files.
     let namespacesDirectory: String
     let netnsEtcDirectory: String
     public let recordDirectory: String
