@@ -8,7 +8,22 @@ extension ConditionClause {
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
     func holds(in context: RequestContext) -> Bool {
-        context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
+        // `ArnLike` on an ARN the router filled in reads it with its colons already found.
+        if let slot, case .arns(let comparands) = values, let resource = context.arn(slot) {
+            guard let resource else { return holdsAbsent }
+            return matches(resource, comparands, in: context) != condition.negated
+        }
+        return context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
+    }
+
+    /// The answer when the request lacks the key (other than for `Null`).
+    private var holdsAbsent: Bool {
+        if condition.ifExists { return true }
+        switch condition.qualifier {
+        case .forAllValues: return true
+        case .forAnyValue: return false
+        case nil: return condition.negated
+        }
     }
 
     private func holds(present: ContextEntry?, in context: RequestContext) -> Bool {
@@ -30,12 +45,7 @@ extension ConditionClause {
                 return list.allSatisfy { matches(.text($0), in: context) != condition.negated }
             }
         case .many?, nil:
-            if condition.ifExists { return true }
-            switch condition.qualifier {
-            case .forAllValues: return true
-            case .forAnyValue: return false
-            case nil: return condition.negated
-            }
+            return holdsAbsent
         }
         // One value: "some value matches" and "every value matches" are the same question.
         return matches(value, in: context) != condition.negated
@@ -44,13 +54,15 @@ extension ConditionClause {
     /// Whether one request value matches any of the policy's values under the positive form of the operator.
     private func matches(_ typed: ContextValue, in context: RequestContext) -> Bool {
         // The typed forms the router fills in answer their own operators without going back to text.
-        switch (values, typed) {
-        case (.addresses(let blocks), .address(var address)):
+        switch typed {
+        case .address(var address):
+            guard case .addresses(let blocks) = values else { break }
             // Read as its text would parse: an IPv4-mapped IPv6 address is an IPv4 address.
             if case .v6(let v6) = address, let v4 = v6.mappedIPv4 { address = .v4(v4) }
             return blocks.contains { $0.contains(address) }
-        case (.bools(let bools), .bool(let flag)): return bools.contains(flag)
-        case (.arns(let comparands), .arn(let resource)): return matches(resource, comparands, in: context)
+        case .bool(let flag):
+            guard case .bools(let bools) = values else { break }
+            return bools.contains(flag)
         default: break
         }
         let value = typed.text

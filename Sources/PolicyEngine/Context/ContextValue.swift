@@ -1,15 +1,13 @@
 internal import AccessPointCore
 
 /// One value of a condition key, kept in the form its operators read: the router's source address stays an
-/// `IPAddress`, ARNs come already split into their fields, the time stays a number. Operators that want text get
+/// `IPAddress`, the time stays a number. (The ARN-valued keys are text here; `ArnLike` and `ArnEquals` read them
+/// with their colons already found, through ``RequestContext/arn(_:)``.) Operators that want text get
 /// exactly the string the key always had (`description`, `iso8601`, `"true"`), made only when asked for.
 enum ContextValue: Sendable {
     case text(String)
     /// `aws:SourceIp`, `aws:VpcSourceIp`.
     case address(IPAddress)
-    /// `aws:PrincipalArn`, `s3:DataAccessPointArn`.
-    /// Boxed, so that copying a value (each time a condition reads its key) stays a retain.
-    indirect case arn(ResourceName)
     /// `aws:SecureTransport`.
     case bool(Bool)
     /// `aws:CurrentTime`.
@@ -22,7 +20,6 @@ enum ContextValue: Sendable {
         switch self {
         case .text(let text): text
         case .address(let address): address.description
-        case .arn(let resource): resource.text
         case .bool(let value): value ? "true" : "false"
         case .time(let time): time.iso8601
         case .integer(let value): String(value)
@@ -60,7 +57,8 @@ enum ContextEntry: Sendable {
 }
 
 /// The condition keys the router fills in itself (``ConditionKey``), interned: a policy's key is mapped to its
-/// slot once, when the policy is compiled, so evaluation indexes an array instead of hashing the key's name.
+/// slot once, when the policy is compiled, so evaluation reads the request's field for it instead of hashing the
+/// key's name.
 enum WellKnownKey: Int, CaseIterable, Sendable {
     case principalAccount, principalArn, username, userid
     case sourceIp, vpcSourceIp, sourceVpc, sourceVpce, secureTransport

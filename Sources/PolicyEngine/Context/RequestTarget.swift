@@ -18,23 +18,36 @@ public struct RequestTarget: Sendable, Hashable {
 
     /// Setting it renders the new ARN once (``frontARN``).
     public var front: Front {
-        didSet { rendered = Rendered(front: front, bucket: bucket) }
+        get { shared.front }
+        set { shared = Shared(front: newValue, bucket: bucket, bucketOwner: bucketOwner, networkOrigin: networkOrigin) }
     }
     /// Setting it renders the new bucket ARN once.
     public var bucket: BucketName {
-        didSet { rendered = Rendered(front: front, bucket: bucket) }
+        get { shared.bucket }
+        set { shared = Shared(front: front, bucket: newValue, bucketOwner: bucketOwner, networkOrigin: networkOrigin) }
     }
     /// The account that owns the bucket: it decides whether the caller's identity policies count at the bucket
     /// layer, and it is `s3:ResourceAccount`.
-    public var bucketOwner: AccountID
-    public var networkOrigin: NetworkOrigin
+    public var bucketOwner: AccountID {
+        get { shared.bucketOwner }
+        set { shared = Shared(shared, bucketOwner: newValue, networkOrigin: networkOrigin) }
+    }
+    public var networkOrigin: NetworkOrigin {
+        get { shared.networkOrigin }
+        set { shared = Shared(shared, bucketOwner: bucketOwner, networkOrigin: newValue) }
+    }
     /// The object key, for object-level operations.
     public var key: String?
 
-    /// The ARNs of the front and the bucket, rendered when the target is made (or its front or bucket changes), not
-    /// for each request: a router that keeps a target per access point in its snapshot and sets only `key` per
-    /// request renders no ARN on the request path. Shared by every copy.
-    private final class Rendered: Sendable {
+    /// Everything but the key, with the ARNs of the front and the bucket rendered when the target is made (or its
+    /// front or bucket changes), not for each request: a router that keeps a target per access point in its
+    /// snapshot and sets only `key` per request renders no ARN on the request path, and copying a target is two
+    /// retains. Shared by every copy.
+    private final class Shared: Sendable {
+        let front: Front
+        let bucket: BucketName
+        let bucketOwner: AccountID
+        let networkOrigin: NetworkOrigin
         /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, as contiguous UTF-8.
         let frontARN: String
         let frontColons: ResourceName.Colons?
@@ -42,7 +55,7 @@ public struct RequestTarget: Sendable, Hashable {
         let bucketARN: String
         let bucketColons: ResourceName.Colons?
 
-        init(front: Front, bucket: BucketName) {
+        init(front: Front, bucket: BucketName, bucketOwner: AccountID, networkOrigin: NetworkOrigin) {
             let frontARN =
                 switch front {
                 case .accessPoint(let arn): arn.description
@@ -54,14 +67,30 @@ public struct RequestTarget: Sendable, Hashable {
                 case .multiRegionAccessPoint(let arn): arn.partition
                 }
             let bucketARN = "arn:\(partition):s3:::\(bucket)"
+            self.front = front
+            self.bucket = bucket
+            self.bucketOwner = bucketOwner
+            self.networkOrigin = networkOrigin
             self.frontColons = ResourceName.Colons.find(in: frontARN)
             self.bucketColons = ResourceName.Colons.find(in: bucketARN)
             self.frontARN = frontARN
             self.bucketARN = bucketARN
         }
+
+        /// `other` with another owner or network origin; the ARNs stay as rendered.
+        init(_ other: Shared, bucketOwner: AccountID, networkOrigin: NetworkOrigin) {
+            self.front = other.front
+            self.bucket = other.bucket
+            self.bucketOwner = bucketOwner
+            self.networkOrigin = networkOrigin
+            self.frontARN = other.frontARN
+            self.frontColons = other.frontColons
+            self.bucketARN = other.bucketARN
+            self.bucketColons = other.bucketColons
+        }
     }
 
-    private var rendered: Rendered
+    private var shared: Shared
 
     public init(
         front: Front,
@@ -70,12 +99,8 @@ public struct RequestTarget: Sendable, Hashable {
         networkOrigin: NetworkOrigin = .internet,
         key: String? = nil
     ) {
-        self.front = front
-        self.bucket = bucket
-        self.bucketOwner = bucketOwner
-        self.networkOrigin = networkOrigin
+        self.shared = Shared(front: front, bucket: bucket, bucketOwner: bucketOwner, networkOrigin: networkOrigin)
         self.key = key
-        self.rendered = Rendered(front: front, bucket: bucket)
     }
 
     public static func == (lhs: RequestTarget, rhs: RequestTarget) -> Bool {
@@ -100,12 +125,12 @@ public struct RequestTarget: Sendable, Hashable {
     }
 
     /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, without any object suffix.
-    public var frontARN: String { rendered.frontARN }
+    public var frontARN: String { shared.frontARN }
 
     /// `arn:aws:s3:::BUCKET`, without any key.
-    var bucketARN: String { rendered.bucketARN }
+    var bucketARN: String { shared.bucketARN }
 
     /// The colons of ``frontARN`` and ``bucketARN``, found once.
-    var frontColons: ResourceName.Colons? { rendered.frontColons }
-    var bucketColons: ResourceName.Colons? { rendered.bucketColons }
+    var frontColons: ResourceName.Colons? { shared.frontColons }
+    var bucketColons: ResourceName.Colons? { shared.bucketColons }
 }

@@ -70,6 +70,37 @@ public enum S3Operation: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// ``iamAction`` lower-cased, as actions are matched: a constant, so a request context need not lower-case it.
+    var lowercasedIAMAction: String {
+        switch self {
+        case .getObject, .headObject: "s3:getobject"
+        case .putObject, .createMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload, .copyObject:
+            "s3:putobject"
+        case .deleteObject, .deleteObjects: "s3:deleteobject"
+        case .listObjects, .listObjectsV2, .headBucket: "s3:listbucket"
+        case .listObjectVersions: "s3:listbucketversions"
+        case .listMultipartUploads: "s3:listbucketmultipartuploads"
+        case .listParts: "s3:listmultipartuploadparts"
+        case .abortMultipartUpload: "s3:abortmultipartupload"
+        case .getObjectTagging: "s3:getobjecttagging"
+        case .putObjectTagging: "s3:putobjecttagging"
+        case .deleteObjectTagging: "s3:deleteobjecttagging"
+        case .getBucketAcl: "s3:getbucketacl"
+        case .getBucketCors: "s3:getbucketcors"
+        case .getBucketLocation: "s3:getbucketlocation"
+        case .getBucketNotificationConfiguration: "s3:getbucketnotification"
+        case .getBucketPolicy: "s3:getbucketpolicy"
+        case .getObjectAcl: "s3:getobjectacl"
+        case .getObjectAttributes: "s3:getobjectattributes"
+        case .getObjectLegalHold: "s3:getobjectlegalhold"
+        case .getObjectRetention: "s3:getobjectretention"
+        case .putObjectAcl: "s3:putobjectacl"
+        case .putObjectLegalHold: "s3:putobjectlegalhold"
+        case .putObjectRetention: "s3:putobjectretention"
+        case .restoreObject: "s3:restoreobject"
+        }
+    }
+
     /// Whether the action applies to an object (`…/object/KEY`, `bucket/KEY`) rather than the bucket itself.
     public var isObjectLevel: Bool {
         switch self {

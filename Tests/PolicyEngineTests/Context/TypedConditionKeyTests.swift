@@ -100,6 +100,13 @@ struct TypedConditionKeyTests {
         #expect(context.values(for: "aws:SourceIp") == nil)
     }
 
+    /// The context takes the lower-cased action from a table rather than lower-casing it per request.
+    @Test(arguments: S3Operation.allCases)
+    func lowercasedActionIsTheActionLowercased(_ operation: S3Operation) {
+        #expect(operation.lowercasedIAMAction == operation.iamAction.lowercased())
+        #expect(Lab.request(operation).lowercasedAction == operation.iamAction.lowercased())
+    }
+
     /// A dual-stack listener may report an IPv4 client as `::ffff:a.b.c.d`; its text parses as IPv4, so IPv4 blocks
     /// match it.
     @Test func mappedSourceAddressMatchesIPv4Blocks() throws {
