@@ -9,9 +9,16 @@ extension ConditionClause {
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
     func holds(in context: RequestContext) -> Bool {
         // `ArnLike` on an ARN the router filled in reads it with its colons already found.
-        if let slot, case .arns(let comparands) = values, let resource = context.arn(slot) {
-            guard let resource else { return holdsAbsent }
-            return matches(resource, comparands, in: context) != condition.negated
+        if let slot, case .arns(let comparands) = values,
+            let held = context.withARN(
+                slot,
+                { resource in
+                    guard let resource else { return holdsAbsent }
+                    return matches(resource, comparands, in: context) != condition.negated
+                }
+            )
+        {
+            return held
         }
         return context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
     }
@@ -88,7 +95,7 @@ extension ConditionClause {
                 }
             }
         case .arns(let comparands):
-            return matches(ResourceName(value), comparands, in: context)
+            return ResourceName(value).withBytes { matches($0, comparands, in: context) }
         case .numbers(let numbers):
             guard case .numeric(let comparison) = condition.family, let number = Double(value) else { return false }
             return numbers.contains { comparison.holds(number, $0) }
@@ -115,7 +122,7 @@ extension ConditionClause {
     }
 
     private func matches(
-        _ resource: ResourceName,
+        _ resource: ResourceBytes,
         _ comparands: [Comparand<ARNPattern>],
         in context: RequestContext
     ) -> Bool {

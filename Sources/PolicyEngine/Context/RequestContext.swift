@@ -10,25 +10,32 @@ internal import AccessPointCore
 /// and any other key, is stored under its lower-cased name. The action is kept lower-cased next to its original
 /// spelling for the same reason.
 public struct RequestContext: Sendable {
-    /// What never changes once the context is built, shared by every copy: copying a context (the router hands it
-    /// from stage to stage) is then one retain. It keeps the request's parts as they came, and the keys the router
-    /// fills in are read from them when a condition asks (``entry(_:)``), so building a context fills no table.
-    private final class Fixed: Sendable {
+    /// What never changes once the context is built. It keeps the request's parts as they came, and the keys the
+    /// router fills in are read from them when a condition asks (``Fixed/entry(_:)``), so building a context fills
+    /// no table.
+    private struct Parts {
         let principal: RequestPrincipal
         let action: String
+        let lowercasedAction: String
         let target: RequestTarget
         let network: NetworkPath
         let time: RequestTime
         let details: S3RequestDetails
-        let lowercasedAction: String
-        let front: ResourceName
-        let bucket: ResourceName
-        /// `s3:DataAccessPointArn`: the target's ARN, rendered when the target was made.
-        let dataAccessPointArn: ResourceName
         /// `aws:PrincipalArn`, its colons found once.
         let principalArn: ResourceName?
+        /// The resource forms' lengths in the bytes that follow: the front form first (it starts with the front's
+        /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form.
+        let frontCount: Int
+        let frontARNCount: Int
+        let bucketCount: Int
+        let frontColons: ResourceName.Colons?
+        let bucketColons: ResourceName.Colons?
+    }
 
-        init(
+    /// The parts and, after them in the same allocation, the UTF-8 of the two resource forms (`…/object/KEY` and
+    /// `arn:aws:s3:::BUCKET/KEY`): building a context is one allocation, and a copy of it is one retain.
+    private final class Fixed: ManagedBuffer<Parts, UInt8> {
+        static func make(
             principal: RequestPrincipal,
             action: String,
             lowercasedAction: String,
@@ -37,66 +44,99 @@ public struct RequestContext: Sendable {
             time: RequestTime,
             details: S3RequestDetails,
             objectLevel: Bool
-        ) {
-            self.lowercasedAction = lowercasedAction
-            self.principalArn = principal.arn.map { ResourceName($0) }
-            // The ARNs and their colons come ready from the target; only the key is appended here, each form one
-            // allocation (none without a key).
-            let frontARN = target.frontARN
-            let bucketARN = target.bucketARN
-            self.dataAccessPointArn = ResourceName(frontARN, colons: target.frontColons)
-            if objectLevel, let key = target.key {
-                self.front = ResourceName(Self.joined(frontARN, "/object/", key), colons: target.frontColons)
-                self.bucket = ResourceName(Self.joined(bucketARN, "/", key), colons: target.bucketColons)
-            } else {
-                self.front = dataAccessPointArn
-                self.bucket = ResourceName(bucketARN, colons: target.bucketColons)
-            }
-            // Stored last, each moved in: they are not read above once stored, so nothing is copied.
-            self.principal = principal
-            self.action = action
-            self.target = target
-            self.network = network
-            self.time = time
-            self.details = details
-        }
-
-        /// The action lower-cased: actions are ASCII (`s3:GetObject`), lower-cased byte by byte into a small string
-        /// (`String.lowercased()` goes through Unicode tables); anything else takes the general path.
-        static func lowercased(_ action: String) -> String {
-            var action = action
-            let count = action.utf8.count
-            let ascii: String? = action.withUTF8 { bytes in
-                guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-                return String(unsafeUninitializedCapacity: count) { buffer in
-                    for index in bytes.indices {
-                        let byte = bytes[index]
-                        buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-                    }
-                    return count
-                }
-            }
-            return ascii ?? action.lowercased()
-        }
-
-        /// `head + infix + tail` in one allocation, each part copied once (interpolation grows the string as it goes).
-        private static func joined(_ head: String, _ infix: StaticString, _ tail: String) -> String {
-            var head = head
-            var tail = tail
-            let count = head.utf8.count + infix.utf8CodeUnitCount + tail.utf8.count
-            return String(unsafeUninitializedCapacity: count) { buffer in
+        ) -> Fixed {
+            // The ARNs and their colons come ready from the target; only the key is appended here.
+            var frontARN = target.frontARN
+            var bucketARN = target.bucketARN
+            var key = objectLevel ? target.key : nil
+            let frontInfix: StaticString = "/object/"
+            let bucketInfix: StaticString = "/"
+            let keyCount = key?.utf8.count ?? 0
+            let frontARNCount = frontARN.utf8.count
+            let frontCount = frontARNCount + (key == nil ? 0 : frontInfix.utf8CodeUnitCount + keyCount)
+            let bucketCount = bucketARN.utf8.count + (key == nil ? 0 : bucketInfix.utf8CodeUnitCount + keyCount)
+            let principalArn = principal.arn.map { ResourceName($0) }
+            let frontColons = target.frontColons
+            let bucketColons = target.bucketColons
+            // Every part is moved in, none copied: the header is taken out of an optional by the factory.
+            var parts: Parts? = Parts(
+                principal: principal,
+                action: action,
+                lowercasedAction: lowercasedAction,
+                target: target,
+                network: network,
+                time: time,
+                details: details,
+                principalArn: principalArn,
+                frontCount: frontCount,
+                frontARNCount: frontARNCount,
+                bucketCount: bucketCount,
+                frontColons: frontColons,
+                bucketColons: bucketColons
+            )
+            let fixed = unsafeDowncast(
+                Fixed.create(minimumCapacity: frontCount + bucketCount) { _ in
+                    guard let parts = parts.take() else { preconditionFailure("the header is made once") }
+                    return parts
+                },
+                to: Fixed.self
+            )
+            fixed.withUnsafeMutablePointerToElements { bytes in
                 var written = 0
-                func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-                    guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-                    (target + written).initialize(from: source, count: bytes.count)
-                    written += bytes.count
+                func append(_ source: UnsafeBufferPointer<UInt8>) {
+                    guard let base = source.baseAddress else { return }
+                    (bytes + written).initialize(from: base, count: source.count)
+                    written += source.count
                 }
-                head.withUTF8(append)
-                infix.withUTF8Buffer(append)
-                tail.withUTF8(append)
-                return written
+                frontARN.withUTF8(append)
+                if key != nil {
+                    frontInfix.withUTF8Buffer(append)
+                    key?.withUTF8(append)
+                }
+                bucketARN.withUTF8(append)
+                if key != nil {
+                    bucketInfix.withUTF8Buffer(append)
+                    key?.withUTF8(append)
+                }
+            }
+            return fixed
+        }
+
+        /// Calls `body` with the two resource forms and `s3:DataAccessPointArn`, as bytes of this object.
+        @inline(__always)
+        func withForms<Result>(
+            _ body: (_ front: ResourceBytes, _ bucket: ResourceBytes, _ dataAccessPointArn: ResourceBytes) -> Result
+        ) -> Result {
+            withUnsafeMutablePointers { parts, bytes in
+                let bytes = UnsafePointer(bytes)
+                let front = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontCount)
+                let bucket = UnsafeBufferPointer(start: bytes + front.count, count: parts.pointee.bucketCount)
+                let arn = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontARNCount)
+                return body(
+                    ResourceBytes(bytes: front, colons: parts.pointee.frontColons),
+                    ResourceBytes(bytes: bucket, colons: parts.pointee.bucketColons),
+                    ResourceBytes(bytes: arn, colons: parts.pointee.frontColons)
+                )
             }
         }
+
+        /// The header, valid while this object lives. Read through it rather than `header`, a class property that
+        /// is checked for exclusive access at run time on every read; the `_read` accessors lend each part in place,
+        /// so reading `context.principal` copies no string.
+        private var parts: UnsafeMutablePointer<Parts> { withUnsafeMutablePointerToHeader { $0 } }
+
+        var principal: RequestPrincipal { _read { yield parts.pointee.principal } }
+        var action: String { _read { yield parts.pointee.action } }
+        var lowercasedAction: String { _read { yield parts.pointee.lowercasedAction } }
+        var target: RequestTarget { _read { yield parts.pointee.target } }
+        var network: NetworkPath { _read { yield parts.pointee.network } }
+        var time: RequestTime { parts.pointee.time }
+        var details: S3RequestDetails { _read { yield parts.pointee.details } }
+        var principalArn: ResourceName? { _read { yield parts.pointee.principalArn } }
+
+        /// The front form, as text (for messages).
+        var front: ResourceName { withForms { front, _, _ in ResourceName(front) } }
+        var bucket: ResourceName { withForms { _, bucket, _ in ResourceName(bucket) } }
 
         /// A key the router fills in, read from the request's parts.
         func entry(_ slot: WellKnownKey) -> ContextEntry? {
@@ -115,7 +155,7 @@ public struct RequestContext: Sendable {
             case .sourceVpc: return text(network.vpc)
             case .sourceVpce: return text(network.vpcEndpoint)
             case .secureTransport: return .one(.bool(network.secureTransport))
-            case .dataAccessPointArn: return text(dataAccessPointArn.text)
+            case .dataAccessPointArn: return text(target.frontARN)
             case .dataAccessPointAccount: return text(target.frontOwner.rawValue)
             case .accessPointNetworkOrigin:
                 guard case .accessPoint = target.front else { return nil }
@@ -136,21 +176,23 @@ public struct RequestContext: Sendable {
         }
     }
 
-    public var principal: RequestPrincipal { fixed.principal }
+    public var principal: RequestPrincipal { _read { yield fixed.principal } }
     /// The IAM action, e.g. `s3:GetObject`.
-    public var action: String { fixed.action }
-    public var target: RequestTarget { fixed.target }
-    public var network: NetworkPath { fixed.network }
+    public var action: String { _read { yield fixed.action } }
+    public var target: RequestTarget { _read { yield fixed.target } }
+    public var network: NetworkPath { _read { yield fixed.network } }
     /// The resource in the access point (or multi-region access point) form.
     public var frontResource: String { fixed.front.text }
     /// The resource in the bucket form.
     public var bucketResource: String { fixed.bucket.text }
 
-    var lowercasedAction: String { fixed.lowercasedAction }
+    var lowercasedAction: String { _read { yield fixed.lowercasedAction } }
     var front: ResourceName { fixed.front }
     var bucket: ResourceName { fixed.bucket }
 
-    private let fixed: Fixed
+    /// Never changed once made, so sharing it between tasks is safe (`ManagedBuffer` opts out of `Sendable`
+    /// because its contents may change).
+    nonisolated(unsafe) private let fixed: Fixed
     /// The ``WellKnownKey``s a caller replaced with ``setValues(_:for:)``, one bit per raw value; their entries are
     /// in `replaced`, which stays empty (and unallocated) until a key is set.
     private var replacedKeys: UInt32 = 0
@@ -191,7 +233,7 @@ public struct RequestContext: Sendable {
     ) {
         self.init(
             action: action,
-            lowercasedAction: Fixed.lowercased(action),
+            lowercasedAction: Self.lowercased(action),
             objectLevel: objectLevel,
             target: target,
             principal: principal,
@@ -214,7 +256,7 @@ public struct RequestContext: Sendable {
         for (tagKey, value) in details.existingObjectTags {
             otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
         }
-        self.fixed = Fixed(
+        self.fixed = Fixed.make(
             principal: principal,
             action: action,
             lowercasedAction: lowercasedAction,
@@ -224,6 +266,24 @@ public struct RequestContext: Sendable {
             details: details,
             objectLevel: objectLevel
         )
+    }
+
+    /// The action lower-cased: actions are ASCII (`s3:GetObject`), lower-cased byte by byte into a small string
+    /// (`String.lowercased()` goes through Unicode tables); anything else takes the general path.
+    private static func lowercased(_ action: String) -> String {
+        var action = action
+        let count = action.utf8.count
+        let ascii: String? = action.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                }
+                return count
+            }
+        }
+        return ascii ?? action.lowercased()
     }
 
     /// The values of a condition key, whatever the case of `key`; nil when the request does not carry it.
@@ -266,16 +326,25 @@ public struct RequestContext: Sendable {
         return body(otherKeys[key].flatMap(ContextEntry.init))
     }
 
-    /// The ARN-valued key `slot` (`aws:PrincipalArn`, `s3:DataAccessPointArn`) with its colons, as `ArnLike` reads
-    /// it; nil when it is not one of those, or a caller replaced it (its text then takes the general path).
+    /// Calls `body` with the ARN-valued key `slot` (`aws:PrincipalArn`, `s3:DataAccessPointArn`) as bytes with its
+    /// colons, as `ArnLike` reads it, or with nil when the request lacks it; returns nil without calling `body` when
+    /// `slot` is not one of those or a caller replaced it (its text then takes the general path).
     @inline(__always)
-    func arn(_ slot: WellKnownKey) -> ResourceName?? {
+    func withARN<Result>(_ slot: WellKnownKey, _ body: (ResourceBytes?) -> Result) -> Result? {
         guard replacedKeys & 1 << slot.rawValue == 0 else { return nil }
         switch slot {
-        case .principalArn: return .some(fixed.principalArn)
-        case .dataAccessPointArn: return .some(fixed.dataAccessPointArn)
+        case .principalArn:
+            guard let arn = fixed.principalArn else { return body(nil) }
+            return arn.withBytes(body)
+        case .dataAccessPointArn: return fixed.withForms { _, _, arn in body(arn) }
         default: return nil
         }
+    }
+
+    /// Calls `body` with the two resource forms' bytes, reached once for a whole decision.
+    @inline(__always)
+    func withResources<Result>(_ body: (_ front: ResourceBytes, _ bucket: ResourceBytes) -> Result) -> Result {
+        fixed.withForms { front, bucket, _ in body(front, bucket) }
     }
 
     /// The lookup by lower-cased name alone, for policy variables.

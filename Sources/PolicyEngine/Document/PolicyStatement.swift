@@ -94,13 +94,7 @@ public struct PolicyStatement: Sendable {
     /// Whether this statement speaks to this request on `resource`: principal, action, resource and every
     /// condition must all match.
     func applies(to context: RequestContext, resource: ResourceName) -> Bool {
-        compiled.applies(to: context, resource: resource)
-    }
-
-    /// Whether the statement's resource element covers `resource` (the part of ``applies(to:resource:)`` that
-    /// depends on the resource).
-    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
-        compiled.covers(resource, in: context)
+        resource.withBytes { compiled.applies(to: context, resource: $0) }
     }
 
     /// Whether principal, action and conditions match the request (the part of ``applies(to:resource:)`` that does
@@ -109,11 +103,13 @@ public struct PolicyStatement: Sendable {
 }
 
 extension PolicyStatement.Compiled {
-    func applies(to context: RequestContext, resource: ResourceName) -> Bool {
+    func applies(to context: RequestContext, resource: ResourceBytes) -> Bool {
         covers(resource, in: context) && matchesRequest(context)
     }
 
-    func covers(_ resource: ResourceName, in context: RequestContext) -> Bool {
+    /// Whether the statement's resource element covers `resource` (the part of ``applies(to:resource:)`` that
+    /// depends on the resource).
+    func covers(_ resource: ResourceBytes, in context: RequestContext) -> Bool {
         let resourceMatch = resources.patterns.contains { pattern in
             switch pattern {
             case .constant(let arn): return arn.matches(resource)

@@ -14,23 +14,33 @@ extension AuthorizationPolicies {
     /// evaluated once per resource form; the verdicts serve both the `Deny` scan and the layer checks. The layers
     /// are plain values on the stack, and so are the grants it returns: an allowed decision allocates nothing.
     public func authorize(_ context: RequestContext) -> AuthorizationDecision {
+        guard !context.principal.isAnonymous else {
+            return AuthorizationDecision(action: context.action, reason: .anonymous)
+        }
+        return context.withResources { front, bucket in authorize(context, front: front, bucket: bucket) }
+    }
+
+    /// ``authorize(_:)`` with the two resource forms' bytes lent for the whole decision.
+    private func authorize(
+        _ context: RequestContext,
+        front frontForm: ResourceBytes,
+        bucket bucketForm: ResourceBytes
+    ) -> AuthorizationDecision {
         let action = context.action
         func decision(_ reason: AuthorizationDecision.Reason) -> AuthorizationDecision {
             AuthorizationDecision(action: action, reason: reason)
         }
-        guard !context.principal.isAnonymous else { return decision(.anonymous) }
-
-        let front = frontLayer(for: context)
+        let front = frontLayer(for: context, on: frontForm)
         let bucket = LayerVerdicts(
             self,
             layer: .bucket,
             kind: .bucket,
             policy: bucketPolicy,
-            resource: context.bucket,
+            resource: bucketForm,
             owner: context.target.bucketOwner,
             context: context
         )
-        let endpoint = endpointVerdicts(for: context)
+        let endpoint = endpointVerdicts(for: context, on: frontForm, and: bucketForm)
         let endpointFront = endpoint?.front
         let endpointBucket = endpoint?.bucket
         if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
@@ -53,10 +63,10 @@ extension AuthorizationPolicies {
             return decision(.allowed(consume grants))
         }
         guard case .allow(let statement)? = endpointFront else {
-            return decision(.noAllow(.vpcEndpoint, resource: context.front.text))
+            return decision(.noAllow(.vpcEndpoint, resource: context.frontResource))
         }
         guard case .allow? = endpointBucket else {
-            return decision(.noAllow(.vpcEndpoint, resource: context.bucket.text))
+            return decision(.noAllow(.vpcEndpoint, resource: context.bucketResource))
         }
         grants.append(.init(layer: .vpcEndpoint, statement: statement))
         return decision(.allowed(consume grants))
@@ -77,7 +87,7 @@ extension AuthorizationPolicies {
             layer: AuthorizationLayer,
             kind: PolicyKind,
             policy: PolicyDocument?,
-            resource: ResourceName,
+            resource: ResourceBytes,
             owner: AccountID?,
             context: RequestContext
         ) {
@@ -96,12 +106,12 @@ extension AuthorizationPolicies {
         /// The resource form the layer was read on, for messages (kept out of the value, which is then cheaper to
         /// destroy).
         func resource(in context: RequestContext) -> String {
-            layer == .bucket ? context.bucket.text : context.front.text
+            layer == .bucket ? context.bucketResource : context.frontResource
         }
     }
 
     /// The front layer: the access point or multi-region access point policy, on the access point form.
-    private func frontLayer(for context: RequestContext) -> LayerVerdicts {
+    private func frontLayer(for context: RequestContext, on resource: ResourceBytes) -> LayerVerdicts {
         // Each branch passes its policy straight through: picking it into a local first copied the document.
         if case .multiRegionAccessPoint = context.target.front {
             return LayerVerdicts(
@@ -109,7 +119,7 @@ extension AuthorizationPolicies {
                 layer: .multiRegionAccessPoint,
                 kind: .multiRegionAccessPoint,
                 policy: multiRegionAccessPointPolicy,
-                resource: context.front,
+                resource: resource,
                 owner: context.target.frontOwner,
                 context: context
             )
@@ -119,7 +129,7 @@ extension AuthorizationPolicies {
             layer: .accessPoint,
             kind: .accessPoint,
             policy: accessPointPolicy,
-            resource: context.front,
+            resource: resource,
             owner: context.target.frontOwner,
             context: context
         )
@@ -128,11 +138,13 @@ extension AuthorizationPolicies {
     /// The endpoint policy's verdicts on both resource forms, from one scan; nil when the request did not come
     /// through an endpoint or the endpoint has the default policy.
     private func endpointVerdicts(
-        for context: RequestContext
+        for context: RequestContext,
+        on front: ResourceBytes,
+        and bucket: ResourceBytes
     ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
         guard context.network.isThroughVPCEndpoint else { return nil }
         // Read in place: binding the policy to a local copied it.
-        return vpcEndpointPolicy?.verdicts(for: context, on: context.front, and: context.bucket, as: .vpcEndpoint)
+        return vpcEndpointPolicy?.verdicts(for: context, on: front, and: bucket, as: .vpcEndpoint)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -152,8 +164,8 @@ extension AuthorizationPolicies {
         }
         if case .deny(let statement) = front.verdict { return (statement, front.resource(in: context)) }
         if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource(in: context)) }
-        if case .deny(let statement)? = endpointFront { return (statement, context.front.text) }
-        if case .deny(let statement)? = endpointBucket { return (statement, context.bucket.text) }
+        if case .deny(let statement)? = endpointFront { return (statement, context.frontResource) }
+        if case .deny(let statement)? = endpointBucket { return (statement, context.bucketResource) }
         return nil
     }
 
@@ -167,15 +179,14 @@ extension AuthorizationPolicies {
         _ layer: LayerVerdicts,
         in context: RequestContext
     ) -> Result<AuthorizationDecision.Grant, Refusal> {
-        let principal = context.principal
         var restricted: StatementReference?
         if case .allow(let reference) = layer.verdict {
-            guard restrictsPublicGrant(layer.policyIsPublic, to: principal, owner: layer.owner) else {
+            guard restrictsPublicGrant(layer.policyIsPublic, to: context, owner: layer.owner) else {
                 return .success(.init(layer: layer.layer, statement: reference))
             }
             restricted = reference
         }
-        if let owner = layer.owner, principal.account == owner {
+        if let owner = layer.owner, context.principal.account == owner {
             for verdict in layer.identity {
                 if case .allow(let reference) = verdict {
                     return .success(.init(layer: layer.layer, statement: reference))
@@ -190,10 +201,10 @@ extension AuthorizationPolicies {
     /// account and AWS services may use its grants.
     private func restrictsPublicGrant(
         _ policyIsPublic: Bool,
-        to principal: RequestPrincipal,
+        to context: RequestContext,
         owner: AccountID?
     ) -> Bool {
         guard publicAccessBlock.restrictPublicBuckets, policyIsPublic else { return false }
-        return principal.account != owner && principal.service == nil
+        return context.principal.account != owner && context.principal.service == nil
     }
 }

@@ -18,7 +18,7 @@ extension PolicyDocument {
     /// through the array's buffer, so no `PolicyStatement` is copied.
     func verdict(
         for context: RequestContext,
-        on resource: ResourceName,
+        on resource: ResourceBytes,
         as kind: PolicyKind,
         policyIndex: Int? = nil
     ) -> Verdict {
@@ -48,8 +48,8 @@ extension PolicyDocument {
     /// are evaluated once for both forms. Each form's verdict is the one its own scan would give.
     func verdicts(
         for context: RequestContext,
-        on first: ResourceName,
-        and second: ResourceName,
+        on first: ResourceBytes,
+        and second: ResourceBytes,
         as kind: PolicyKind
     ) -> (Verdict, Verdict) {
         typealias Found = (deny: Int?, allow: Int?)

@@ -57,27 +57,51 @@ struct ARNPattern: Sendable, Hashable {
     var matchesEverything: Bool { form == .anything }
 
     func matches(_ resource: ResourceName) -> Bool {
+        if case .anything = form { return true }
+        return resource.withBytes { matches($0) }
+    }
+
+    /// The matcher itself, on bytes lent for the whole evaluation: a resource's text is reached once per decision,
+    /// not once per pattern.
+    func matches(_ resource: ResourceBytes) -> Bool {
         switch form {
         case .anything:
             return true
         case .whole(let pattern):
-            return !resource.isARN && pattern.matches(resource.text)
+            return !resource.isARN && pattern.matches(bytes: resource.bytes)
         case .literalFields(let prefix, let pattern):
             // The five literal fields hold no `:`, so a text that starts with `prefix` has its first five colons at
             // the same places: it is an ARN whose first five fields are these.
-            return resource.withUTF8 { bytes in
-                guard bytes.count >= prefix.count, let base = bytes.baseAddress else { return false }
-                let same = prefix.withUnsafeBufferPointer { prefix in
-                    prefix.baseAddress.map { WildcardPattern.equalBytes(base, $0, count: prefix.count) } ?? true
-                }
-                return same && pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
+            let bytes = resource.bytes
+            guard bytes.count >= prefix.count, let base = bytes.baseAddress else { return false }
+            let same = prefix.withUnsafeBufferPointer { prefix in
+                prefix.baseAddress.map { WildcardPattern.equalBytes(base, $0, count: prefix.count) } ?? true
             }
+            return same && pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
         case .fields(let patterns):
-            return resource.withFields { field in
-                for index in 0..<6 where !patterns[index].matches(bytes: field(index)) { return false }
-                return true
-            } ?? false
+            guard resource.isARN else { return false }
+            for index in 0..<6 where !patterns[index].matches(bytes: resource.field(index)) { return false }
+            return true
         }
+    }
+}
+
+/// A resource's UTF-8 bytes and the offsets of its first five colons, lent for one evaluation (see
+/// ``ResourceName/withBytes(_:)`` and ``RequestContext/withResources(_:)``): a plain value, so the patterns that read
+/// it copy and retain nothing.
+struct ResourceBytes {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let colons: ResourceName.Colons?
+
+    /// Whether the text has the six `:`-separated fields of an ARN (the last one may hold more `:`).
+    var isARN: Bool { colons != nil }
+
+    /// Field 0…5 of an ARN; only for ``isARN`` values.
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard let colons else { return bytes }
+        let start = index == 0 ? 0 : colons[index - 1] + 1
+        let end = index == 5 ? bytes.count : colons[index]
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 }
 
@@ -113,6 +137,12 @@ struct ResourceName: Sendable, Hashable {
         self.text = text
         self.colons = Colons.find(in: text)
     }
+
+    /// The text of lent bytes, with their colons.
+    init(_ bytes: ResourceBytes) {
+        self.text = String(decoding: bytes.bytes, as: UTF8.self)
+        self.colons = bytes.colons
+    }
 }
 
 extension ResourceName.Colons {
@@ -144,25 +174,12 @@ extension ResourceName {
     /// Whether the text has the six `:`-separated fields of an ARN (the last one may hold more `:`).
     var isARN: Bool { colons != nil }
 
-    /// Calls `body` with a function that returns field 0…5 as bytes of the text's own storage; nil when the text is
-    /// not an ARN.
-    func withFields<Result>(_ body: ((Int) -> UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
-        guard let colons else { return nil }
-        func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
-            body { index in
-                let start = index == 0 ? 0 : colons[index - 1] + 1
-                let end = index == 5 ? bytes.count : colons[index]
-                return UnsafeBufferPointer(rebasing: bytes[start..<end])
-            }
-        }
-        if let result = text.utf8.withContiguousStorageIfAvailable(run) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(run)
-    }
-
-    /// Calls `body` with the text's UTF-8 bytes.
-    func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(body)
+    /// Calls `body` with the text's bytes and colons, from the string's own storage when it has one.
+    func withBytes<Result>(_ body: (ResourceBytes) -> Result) -> Result {
+        let colons = colons
+        let result = text.utf8.withContiguousStorageIfAvailable { body(ResourceBytes(bytes: $0, colons: colons)) }
+        if let result { return result }
+        return Array(text.utf8).withUnsafeBufferPointer { body(ResourceBytes(bytes: $0, colons: colons)) }
     }
 
     static func == (lhs: ResourceName, rhs: ResourceName) -> Bool { lhs.text == rhs.text }

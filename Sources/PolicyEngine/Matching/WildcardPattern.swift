@@ -91,6 +91,7 @@ struct WildcardPattern: Sendable, Hashable {
 
     /// The matcher itself, over the UTF-8 of the text; callers that already hold the bytes (an ARN field inside
     /// its resource's storage) come here directly.
+    @inline(__always)
     func matches(bytes text: UnsafeBufferPointer<UInt8>) -> Bool {
         switch shape {
         case .anything: return true
@@ -138,6 +139,7 @@ struct WildcardPattern: Sendable, Hashable {
 
     /// Whether `literal` occurs in `text` at `position`, compared word by word (the generic `elementsEqual` walked
     /// iterators one byte at a time).
+    @inline(__always)
     private static func hasLiteral(_ literal: [UInt8], at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard text.count - position >= literal.count else { return false }
         return literal.withUnsafeBufferPointer { literal in
@@ -150,20 +152,21 @@ struct WildcardPattern: Sendable, Hashable {
     static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
         let rawA = UnsafeRawPointer(a)
         let rawB = UnsafeRawPointer(b)
+        func word(_ offset: Int) -> Bool {
+            rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
+        guard count >= 8 else {
+            for offset in 0..<count where a[offset] != b[offset] { return false }
+            return true
+        }
         var offset = 0
         while offset + 8 <= count {
-            if rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            {
-                return false
-            }
+            if !word(offset) { return false }
             offset += 8
         }
-        while offset < count {
-            if a[offset] != b[offset] { return false }
-            offset += 1
-        }
-        return true
+        // The last partial word, read as the final eight bytes (overlapping the ones already compared).
+        return offset == count || word(count - 8)
     }
 
     /// `?` stands for one character, so it steps over a whole UTF-8 sequence, not one byte.
