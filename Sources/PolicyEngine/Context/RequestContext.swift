@@ -21,8 +21,6 @@ public struct RequestContext: Sendable {
         let network: NetworkPath
         let time: RequestTime
         let details: S3RequestDetails
-        /// `aws:PrincipalArn`, its colons found once.
-        let principalArn: ResourceName?
         /// The resource forms' lengths in the bytes that follow: the front form first (it starts with the front's
         /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form.
         let frontCount: Int
@@ -35,14 +33,15 @@ public struct RequestContext: Sendable {
     /// The parts and, after them in the same allocation, the UTF-8 of the two resource forms (`…/object/KEY` and
     /// `arn:aws:s3:::BUCKET/KEY`): building a context is one allocation, and a copy of it is one retain.
     private final class Fixed: ManagedBuffer<Parts, UInt8> {
+        /// The parts are taken over (`consuming`), so building the header copies none of them.
         static func make(
-            principal: RequestPrincipal,
-            action: String,
-            lowercasedAction: String,
-            target: RequestTarget,
-            network: NetworkPath,
+            principal: consuming RequestPrincipal,
+            action: consuming String,
+            lowercasedAction: consuming String,
+            target: consuming RequestTarget,
+            network: consuming NetworkPath,
             time: RequestTime,
-            details: S3RequestDetails,
+            details: consuming S3RequestDetails,
             objectLevel: Bool
         ) -> Fixed {
             // The ARNs and their colons come ready from the target; only the key is appended here.
@@ -55,7 +54,6 @@ public struct RequestContext: Sendable {
             let frontARNCount = frontARN.utf8.count
             let frontCount = frontARNCount + (key == nil ? 0 : frontInfix.utf8CodeUnitCount + keyCount)
             let bucketCount = bucketARN.utf8.count + (key == nil ? 0 : bucketInfix.utf8CodeUnitCount + keyCount)
-            let principalArn = principal.arn.map { ResourceName($0) }
             let frontColons = target.frontColons
             let bucketColons = target.bucketColons
             // Every part is moved in, none copied: the header is taken out of an optional by the factory.
@@ -67,7 +65,6 @@ public struct RequestContext: Sendable {
                 network: network,
                 time: time,
                 details: details,
-                principalArn: principalArn,
                 frontCount: frontCount,
                 frontARNCount: frontARNCount,
                 bucketCount: bucketCount,
@@ -132,7 +129,6 @@ public struct RequestContext: Sendable {
         var network: NetworkPath { _read { yield parts.pointee.network } }
         var time: RequestTime { parts.pointee.time }
         var details: S3RequestDetails { _read { yield parts.pointee.details } }
-        var principalArn: ResourceName? { _read { yield parts.pointee.principalArn } }
 
         /// The front form, as text (for messages).
         var front: ResourceName { withForms { front, _, _ in ResourceName(front) } }
@@ -257,13 +253,13 @@ public struct RequestContext: Sendable {
             otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
         }
         self.fixed = Fixed.make(
-            principal: principal,
-            action: action,
-            lowercasedAction: lowercasedAction,
-            target: target,
-            network: network,
+            principal: consume principal,
+            action: consume action,
+            lowercasedAction: consume lowercasedAction,
+            target: consume target,
+            network: consume network,
             time: time,
-            details: details,
+            details: consume details,
             objectLevel: objectLevel
         )
     }
@@ -334,8 +330,9 @@ public struct RequestContext: Sendable {
         guard replacedKeys & 1 << slot.rawValue == 0 else { return nil }
         switch slot {
         case .principalArn:
-            guard let arn = fixed.principalArn else { return body(nil) }
-            return arn.withBytes(body)
+            // Its colons are found only when an `ArnLike` reads it: most requests meet none.
+            guard let arn = fixed.principal.arn else { return body(nil) }
+            return ResourceName(arn).withBytes(body)
         case .dataAccessPointArn: return fixed.withForms { _, _, arn in body(arn) }
         default: return nil
         }

@@ -23,6 +23,8 @@ public struct S3RequestDetails: Sendable, Hashable {
     public var contentSHA256: String?
     public var tlsVersion: String?
 
+    /// Inlinable, so that a caller building one per request (the router) fills the fields in place.
+    @inlinable
     public init(
         prefix: String? = nil,
         delimiter: String? = nil,
