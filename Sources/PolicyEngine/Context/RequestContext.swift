@@ -21,17 +21,19 @@ public struct RequestContext: Sendable {
         let network: NetworkPath
         let time: RequestTime
         let details: S3RequestDetails
-        /// The resource forms' lengths in the bytes that follow: the front form first (it starts with the front's
-        /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form.
+        /// The lengths of the texts in the bytes that follow: the front form first (it starts with the front's
+        /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form, then the lower-cased action.
         let frontCount: Int
         let frontARNCount: Int
         let bucketCount: Int
+        let actionCount: Int
         let frontColons: ResourceName.Colons?
         let bucketColons: ResourceName.Colons?
     }
 
     /// The parts and, after them in the same allocation, the UTF-8 of the two resource forms (`…/object/KEY` and
-    /// `arn:aws:s3:::BUCKET/KEY`): building a context is one allocation, and a copy of it is one retain.
+    /// `arn:aws:s3:::BUCKET/KEY`) and of the lower-cased action: building a context is one allocation, a copy of it
+    /// is one retain, and a decision reaches every text it matches patterns against through one pointer.
     private final class Fixed: ManagedBuffer<Parts, UInt8> {
         /// The parts are taken over (`consuming`), so building the header copies none of them.
         static func make(
@@ -56,6 +58,8 @@ public struct RequestContext: Sendable {
             let bucketCount = bucketARN.utf8.count + (key == nil ? 0 : bucketInfix.utf8CodeUnitCount + keyCount)
             let frontColons = target.frontColons
             let bucketColons = target.bucketColons
+            var actionText = copy lowercasedAction
+            let actionCount = actionText.utf8.count
             // Every part is moved in, none copied: the header is taken out of an optional by the factory.
             var parts: Parts? = Parts(
                 principal: principal,
@@ -68,11 +72,12 @@ public struct RequestContext: Sendable {
                 frontCount: frontCount,
                 frontARNCount: frontARNCount,
                 bucketCount: bucketCount,
+                actionCount: actionCount,
                 frontColons: frontColons,
                 bucketColons: bucketColons
             )
             let fixed = unsafeDowncast(
-                Fixed.create(minimumCapacity: frontCount + bucketCount) { _ in
+                Fixed.create(minimumCapacity: frontCount + bucketCount + actionCount) { _ in
                     guard let parts = parts.take() else { preconditionFailure("the header is made once") }
                     return parts
                 },
@@ -95,8 +100,18 @@ public struct RequestContext: Sendable {
                     bucketInfix.withUTF8Buffer(append)
                     key?.withUTF8(append)
                 }
+                actionText.withUTF8(append)
             }
             return fixed
+        }
+
+        /// Calls `body` with the lower-cased action's bytes.
+        @inline(__always)
+        func withLowercasedAction<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            withUnsafeMutablePointers { parts, bytes in
+                let start = parts.pointee.frontCount + parts.pointee.bucketCount
+                return body(UnsafeBufferPointer(start: bytes + start, count: parts.pointee.actionCount))
+            }
         }
 
         /// Calls `body` with the two resource forms and `s3:DataAccessPointArn`, as bytes of this object.
@@ -183,6 +198,12 @@ public struct RequestContext: Sendable {
     public var bucketResource: String { fixed.bucket.text }
 
     var lowercasedAction: String { _read { yield fixed.lowercasedAction } }
+
+    /// Calls `body` with ``lowercasedAction``'s bytes, as the action patterns read it.
+    @inline(__always)
+    func withLowercasedAction<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        fixed.withLowercasedAction(body)
+    }
     var front: ResourceName { fixed.front }
     var bucket: ResourceName { fixed.bucket }
 

@@ -122,7 +122,9 @@ extension PolicyStatement.Compiled {
     }
 
     func matchesRequest(_ context: RequestContext) -> Bool {
-        let actionMatch = actions.patterns.contains { $0.matches(context.lowercasedAction) }
+        let actionMatch = context.withLowercasedAction { action in
+            actions.patterns.contains { $0.matches(bytes: action) }
+        }
         guard actionMatch != actions.negated else { return false }
         if !principalIsEveryone {
             switch principal {
