@@ -8,19 +8,36 @@ extension ConditionClause {
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
     func holds(in context: RequestContext) -> Bool {
-        // `ArnLike` on an ARN the router filled in reads it with its colons already found.
-        if let slot, case .arns(let comparands) = values,
-            let held = context.withARN(
-                slot,
-                { resource in
-                    guard let resource else { return holdsAbsent }
-                    return matches(resource, comparands, in: context) != condition.negated
-                }
-            )
-        {
-            return held
-        }
+        if let slot, context.isFilled(slot), let held = holds(filled: slot, in: context) { return held }
         return context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
+    }
+
+    /// The common operators on a key the router filled in, read typed from the context without making an entry
+    /// (the request has at most one value for it); nil sends the clause down the general path.
+    private func holds(filled slot: WellKnownKey, in context: RequestContext) -> Bool? {
+        switch values {
+        case .bools(let bools):
+            guard slot == .secureTransport else { return nil }
+            return bools.contains(context.network.secureTransport) != condition.negated
+        case .addresses(let blocks):
+            guard slot == .sourceIp || slot == .vpcSourceIp else { return nil }
+            guard var address = context.filledAddress(slot) else { return holdsAbsent }
+            // Read as its text would parse: an IPv4-mapped IPv6 address is an IPv4 address.
+            if case .v6(let v6) = address, let v4 = v6.mappedIPv4 { address = .v4(v4) }
+            return blocks.contains { $0.contains(address) } != condition.negated
+        case .arns(let comparands):
+            // `ArnLike` on an ARN the router filled in reads it with its colons already found.
+            return context.withARN(slot) { resource in
+                guard let resource else { return holdsAbsent }
+                return matches(resource, comparands, in: context) != condition.negated
+            }
+        case .strings, .patterns:
+            guard let text = context.filledText(slot) else { return nil }
+            guard let text else { return holdsAbsent }
+            return matches(.text(text), in: context) != condition.negated
+        case .numbers, .dates, .binaries, .null:
+            return nil
+        }
     }
 
     /// The answer when the request lacks the key (other than for `Null`).

@@ -151,38 +151,49 @@ public struct RequestContext: Sendable {
 
         /// A key the router fills in, read from the request's parts.
         func entry(_ slot: WellKnownKey) -> ContextEntry? {
-            func text(_ text: String?) -> ContextEntry? { text.map { .one(.text($0)) } }
+            if let text = text(slot) { return text.map { .one(.text($0)) } }
             switch slot {
-            case .principalAccount: return text(principal.account?.rawValue)
-            case .principalArn: return text(principal.arn)
-            case .username: return text(principal.userName)
-            case .userid: return text(principal.userID)
-            case .sourceIp:
-                guard !network.isThroughVPCEndpoint, let address = network.sourceIP else { return nil }
-                return .one(.address(address))
-            case .vpcSourceIp:
-                guard network.isThroughVPCEndpoint, let address = network.sourceIP else { return nil }
-                return .one(.address(address))
-            case .sourceVpc: return text(network.vpc)
-            case .sourceVpce: return text(network.vpcEndpoint)
+            case .sourceIp, .vpcSourceIp: return address(slot).map { .one(.address($0)) }
             case .secureTransport: return .one(.bool(network.secureTransport))
-            case .dataAccessPointArn: return text(target.frontARN)
-            case .dataAccessPointAccount: return text(target.frontOwner.rawValue)
-            case .accessPointNetworkOrigin:
-                guard case .accessPoint = target.front else { return nil }
-                return text(target.networkOrigin.rawValue)
-            case .resourceAccount: return text(target.bucketOwner.rawValue)
             case .currentTime: return .one(.time(time))
             case .epochTime: return .one(.integer(time.epochSeconds))
-            case .prefix: return text(details.prefix)
-            case .delimiter: return text(details.delimiter)
             case .maxKeys: return details.maxKeys.map { .one(.integer(Int64($0))) }
-            case .cannedACL: return text(details.cannedACL)
-            case .authType: return text(details.authType?.rawValue)
-            case .signatureVersion: return text(details.signatureVersion)
             case .signatureAge: return details.signatureAgeMilliseconds.map { .one(.integer($0)) }
-            case .contentSHA256: return text(details.contentSHA256)
-            case .tlsVersion: return text(details.tlsVersion)
+            default: return nil
+            }
+        }
+
+        /// A text-valued key: `.some(nil)` when the request lacks it, nil when `slot` is not a text-valued key.
+        func text(_ slot: WellKnownKey) -> String?? {
+            switch slot {
+            case .principalAccount: principal.account?.rawValue
+            case .principalArn: principal.arn
+            case .username: principal.userName
+            case .userid: principal.userID
+            case .sourceVpc: network.vpc
+            case .sourceVpce: network.vpcEndpoint
+            case .dataAccessPointArn: target.frontARN
+            case .dataAccessPointAccount: target.frontOwner.rawValue
+            case .accessPointNetworkOrigin:
+                if case .accessPoint = target.front { target.networkOrigin.rawValue } else { .some(nil) }
+            case .resourceAccount: target.bucketOwner.rawValue
+            case .prefix: details.prefix
+            case .delimiter: details.delimiter
+            case .cannedACL: details.cannedACL
+            case .authType: details.authType?.rawValue
+            case .signatureVersion: details.signatureVersion
+            case .contentSHA256: details.contentSHA256
+            case .tlsVersion: details.tlsVersion
+            case .sourceIp, .vpcSourceIp, .secureTransport, .currentTime, .epochTime, .maxKeys, .signatureAge: nil
+            }
+        }
+
+        /// `aws:SourceIp` (not through an endpoint) or `aws:VpcSourceIp` (through one).
+        func address(_ slot: WellKnownKey) -> IPAddress? {
+            switch slot {
+            case .sourceIp: network.isThroughVPCEndpoint ? nil : network.sourceIP
+            case .vpcSourceIp: network.isThroughVPCEndpoint ? network.sourceIP : nil
+            default: nil
             }
         }
     }
@@ -342,6 +353,17 @@ public struct RequestContext: Sendable {
         if let slot { return body(entry(slot)) }
         return body(otherKeys[key].flatMap(ContextEntry.init))
     }
+
+    /// Whether `slot` holds the router's value (no caller replaced it with ``setValues(_:for:)``), so a condition
+    /// may read it typed through ``filledText(_:)``, ``filledAddress(_:)`` or ``network``.
+    @inline(__always)
+    func isFilled(_ slot: WellKnownKey) -> Bool { replacedKeys & 1 << slot.rawValue == 0 }
+
+    /// A filled text-valued key: `.some(nil)` when the request lacks it, nil when `slot` is not text-valued.
+    func filledText(_ slot: WellKnownKey) -> String?? { fixed.text(slot) }
+
+    /// A filled `aws:SourceIp` or `aws:VpcSourceIp`; nil when the request lacks it.
+    func filledAddress(_ slot: WellKnownKey) -> IPAddress? { fixed.address(slot) }
 
     /// Calls `body` with the ARN-valued key `slot` (`aws:PrincipalArn`, `s3:DataAccessPointArn`) as bytes with its
     /// colons, as `ArnLike` reads it, or with nil when the request lacks it; returns nil without calling `body` when
