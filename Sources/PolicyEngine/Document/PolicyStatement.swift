@@ -128,8 +128,8 @@ extension PolicyStatement.Compiled {
         guard actionMatch != actions.negated else { return false }
         if !principalIsEveryone {
             switch principal {
-            case .principal(let set): guard set.contains(context.principal) else { return false }
-            case .notPrincipal(let set): guard !set.contains(context.principal) else { return false }
+            case .principal(let set): guard set.contains(principalOf: context) else { return false }
+            case .notPrincipal(let set): guard !set.contains(principalOf: context) else { return false }
             case .holder: break
             }
         }

@@ -82,11 +82,13 @@ struct PrincipalSet: Sendable, Hashable {
         return String(fields[4])
     }
 
-    func contains(_ principal: RequestPrincipal) -> Bool {
+    /// Whether the request's principal is in the set. Its fields are read one by one from the context: taking the
+    /// principal whole copied all its strings.
+    func contains(principalOf context: RequestContext) -> Bool {
         if everyone { return true }
-        if let account = principal.account, Self.has(accounts, account.rawValue) { return true }
-        if let arn = principal.arn, Self.has(arns, arn) { return true }
-        if let service = principal.service, Self.has(services, service) { return true }
+        if let account = context.principal.account, Self.has(accounts, account.rawValue) { return true }
+        if let arn = context.principal.arn, Self.has(arns, arn) { return true }
+        if let service = context.principal.service, Self.has(services, service) { return true }
         return false
     }
 
