@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import AccessPointCore
 import Foundation
 import NIOCore
@@ -50,9 +51,10 @@ struct DNSUDPLoopTests {
     static func withLoop(
         _ responder: Responder,
         forwarder: DNSForwarder? = nil,
+        on address: String = "127.0.0.1:0",
         _ body: (Int) async throws -> Void
     ) async throws -> Duration {
-        try await withLoop(Source(responder), forwarder: forwarder, body)
+        try await withLoop(Source(responder), forwarder: forwarder, on: address, body)
     }
 
     /// `withLoop(_:forwarder:_:)` with a responder that `source` can replace.
@@ -60,9 +62,10 @@ struct DNSUDPLoopTests {
     static func withLoop(
         _ source: Source,
         forwarder: DNSForwarder? = nil,
+        on address: String = "127.0.0.1:0",
         _ body: (Int) async throws -> Void
     ) async throws -> Duration {
-        let descriptor = try DNSServer.datagramSocket(ListenAddress("127.0.0.1:0")!, in: nil)
+        let descriptor = try DNSServer.datagramSocket(try #require(ListenAddress(address)), in: nil)
         let loop = try DNSUDPLoop(
             socket: descriptor,
             currentResponder: { source.read() },
@@ -122,6 +125,13 @@ struct DNSUDPLoopTests {
             outside.send(QueryBuilder(id: 2).bytes, to: port)
             let outsideAnswer = try #require(outside.receive().flatMap(ParsedResponse.init))
             #expect(outsideAnswer.id == 2 && outsideAnswer.rcode == 5)
+        }
+    }
+
+    @Test func answersOverIPv6() async throws {
+        try await Self.withLoop(try ForwardingHandlerTests.responder(), on: "[::1]:0") { port in
+            let answer = try await ExternalCommand.dig(["@::1", "-p", "\(port)", "+short", "www.example.test", "A"])
+            #expect(answer == "127.0.10.80\n")
         }
     }
 
