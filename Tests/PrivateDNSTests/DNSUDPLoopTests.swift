@@ -75,14 +75,15 @@ struct DNSUDPLoopTests {
         let port = try #require(loop.localPort)
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
-        // Submitted now, not from a task: the clients below block their threads in recv.
-        let running = thread.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { loop.run() }
+        // The loop's thread says when `run()` returned, so the stop is timed without this task's own scheduling.
+        let running = thread.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.next()) {
+            loop.run()
+            return ContinuousClock.now
+        }
         func stop() async throws -> Duration {
-            let clock = ContinuousClock()
-            let start = clock.now
+            let start = ContinuousClock.now
             loop.stop()
-            _ = try await running.get()
-            let took = clock.now - start
+            let took = try await running.get() - start
             try await thread.shutdownGracefully()
             #expect(loop.localPort == nil, "the socket is closed once the loop returns")
             return took
@@ -106,7 +107,7 @@ struct DNSUDPLoopTests {
                 client.send(QueryBuilder(id: UInt16(100 + index)).bytes, to: port)
             }
             for (index, client) in clients.enumerated() {
-                let response = try #require(client.receive().flatMap(ParsedResponse.init))
+                let response = try #require(await client.receive().flatMap(ParsedResponse.init))
                 #expect(response.id == UInt16(100 + index))
                 #expect(response.rcode == 0 && response.authoritative)
             }
@@ -118,12 +119,12 @@ struct DNSUDPLoopTests {
         try await Self.withLoop(responder) { port in
             let inside = try #require(BoundUDPClient(source: "127.0.10.5"))
             inside.send(QueryBuilder(id: 1).bytes, to: port)
-            let insideAnswer = try #require(inside.receive().flatMap(ParsedResponse.init))
+            let insideAnswer = try #require(await inside.receive().flatMap(ParsedResponse.init))
             #expect(insideAnswer.rcode == 0 && insideAnswer.counts[1] == 1)
             // 127.0.20.5 is outside vpc-a: the private zone does not exist for it.
             let outside = try #require(BoundUDPClient(source: "127.0.20.5"))
             outside.send(QueryBuilder(id: 2).bytes, to: port)
-            let outsideAnswer = try #require(outside.receive().flatMap(ParsedResponse.init))
+            let outsideAnswer = try #require(await outside.receive().flatMap(ParsedResponse.init))
             #expect(outsideAnswer.id == 2 && outsideAnswer.rcode == 5)
         }
     }
@@ -140,11 +141,11 @@ struct DNSUDPLoopTests {
         try await Self.withLoop(responder) { port in
             let client = try #require(BoundUDPClient(source: "127.0.20.5"))
             client.send(QueryBuilder(name: "big.big.test", type: 16).bytes, to: port)
-            let plain = try #require(client.receive())
+            let plain = try #require(await client.receive())
             #expect(plain.count <= 512)
             #expect(try #require(ParsedResponse(plain)).truncated)
             client.send(QueryBuilder(name: "big.big.test", type: 16, edns: (4096, 0)).bytes, to: port)
-            let edns = try #require(client.receive())
+            let edns = try #require(await client.receive())
             #expect(edns.count <= 1232)
             let parsed = try #require(ParsedResponse(edns))
             #expect(parsed.truncated && parsed.counts[3] == 1)  // cut, with our OPT record
@@ -160,7 +161,7 @@ struct DNSUDPLoopTests {
             }
             let client = try #require(BoundUDPClient(source: "127.0.10.5"))
             client.send(QueryBuilder(id: 7).bytes, to: port)
-            let response = try #require(client.receive().flatMap(ParsedResponse.init))
+            let response = try #require(await client.receive().flatMap(ParsedResponse.init))
             #expect(response.id == 7 && response.rcode == 0)
         }
     }
@@ -170,10 +171,10 @@ struct DNSUDPLoopTests {
         try await Self.withLoop(source) { port in
             let client = try #require(BoundUDPClient(source: "127.0.10.5"))
             client.send(QueryBuilder(id: 1).bytes, to: port)
-            #expect(try #require(client.receive().flatMap(ParsedResponse.init)).rcode == 0)
+            #expect(try #require(await client.receive().flatMap(ParsedResponse.init)).rcode == 0)
             source.current.withLock { $0 = ForwardingHandlerTests.empty }
             client.send(QueryBuilder(id: 2).bytes, to: port)
-            #expect(try #require(client.receive().flatMap(ParsedResponse.init)).rcode == 5)
+            #expect(try #require(await client.receive().flatMap(ParsedResponse.init)).rcode == 5)
         }
         #expect(source.reads.withLock { $0 } == 2)  // once per batch
     }
@@ -224,11 +225,14 @@ final class BoundUDPClient {
         }
     }
 
-    /// The next datagram, or nil after 5 s.
-    func receive() -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        guard count >= 0 else { return nil }
-        return Array(buffer[..<count])
+    /// The next datagram, or nil after 5 s. Waits on a thread of NIO's blocking pool, not of the cooperative pool
+    /// (the code under test, or other tests, may need those).
+    func receive() async -> [UInt8]? {
+        let descriptor = self.descriptor
+        return try? await NIOThreadPool.singleton.runIfActive { () -> [UInt8]? in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            return count >= 0 ? Array(buffer[..<count]) : nil
+        }
     }
 }

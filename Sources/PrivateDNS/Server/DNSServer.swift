@@ -188,6 +188,12 @@ public final class DNSServer: Service, Sendable {
             }
         }
         guard let (udp, tcp, port) = bound else { throw DNSServerError.cannotListen("\(configuration.listen)") }
+        // UDP is answered on a thread of its own (see `DNSUDPLoop`), which blocks in recvmmsg. The loop is handed to
+        // it here, not from a child task, so that answering never waits for a thread of the cooperative pool.
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let answering = thread.runIfActive(eventLoop: group.next()) { udp.run() }
+        defer { udp.close() }
         state.withLock { $0.boundPort = port }
         logger.info(
             "dns: listening",
@@ -196,17 +202,13 @@ public final class DNSServer: Service, Sendable {
                 "dns.forwarders": "\(configuration.forwarders.map(\.description))",
             ]
         )
-        // UDP is answered on a thread of its own (see `DNSUDPLoop`), which blocks in recvmmsg.
-        let thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        defer { udp.close() }
         do {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask {
                         // Returns once the loop has seen the stop request, on graceful shutdown or cancellation.
                         try await withTaskCancellationHandler {
-                            try await thread.runIfActive { udp.run() }
+                            try await answering.get()
                         } onCancel: {
                             udp.stop()
                         }
@@ -224,6 +226,7 @@ public final class DNSServer: Service, Sendable {
                 tcp.close(promise: nil)
             }
         } catch {
+            udp.stop()
             try? await thread.shutdownGracefully()
             throw error
         }

@@ -62,7 +62,7 @@ struct ForwardingHandlerTests {
         try await DNSUDPLoopTests.withLoop(responder, forwarder: forwarder) { port in
             let client = try #require(BoundUDPClient(source: source))
             client.send(query, to: port)
-            response = client.receive().flatMap(ParsedResponse.init)
+            response = await client.receive().flatMap(ParsedResponse.init)
         }
         return response
     }
