@@ -97,6 +97,8 @@ let package = Package(
         .target(name: "LabNamespaces", dependencies: ["AccessPointCore"], swiftSettings: strictSettings),
         // Adapter: setns(2), which Swift's Glibc module does not export (it needs _GNU_SOURCE).
         .target(name: "CNetworkNamespace"),
+        // Adapter: recvmmsg(2), sendmmsg(2) and struct mmsghdr for the DNS server's UDP loop (they need _GNU_SOURCE).
+        .target(name: "CDatagramBatch"),
         // Adapter: glibc's mallopt, which Swift's Glibc module does not export (see aprouter's MemoryTuning).
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
@@ -107,6 +109,7 @@ let package = Package(
                 "NetworkAddressing",
                 "AccessPointCore",
                 "CLDNS",
+                "CDatagramBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

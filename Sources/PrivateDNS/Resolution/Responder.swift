@@ -122,7 +122,7 @@ struct Responder: Sendable {
 /// and lower-cased, the answer's sections and the encoder with its output. Each array keeps the capacity it grew
 /// to, so in steady state a query allocates nothing on the way from datagram to response bytes.
 ///
-/// Not shared: each channel handler owns one, on its event loop.
+/// Not shared: the UDP loop owns one on its thread, each TCP connection's handler one on its event loop.
 struct DNSWorkspace {
     var question: [UInt8] = []
     var name: [UInt8] = []

@@ -1,4 +1,5 @@
 public import AccessPointCore
+import Glibc
 public import Logging
 import NIOCore
 import NIOPosix
@@ -132,9 +133,6 @@ public final class DNSServer: Service, Sendable {
         }
     }
 
-    /// Datagrams read per recvmmsg call (four calls per readable event at most).
-    static let datagramsPerRead = 32
-
     /// The port UDP and TCP are bound to, once `run()` has bound them.
     public var boundPort: Int? { state.withLock { $0.boundPort } }
 
@@ -142,27 +140,15 @@ public final class DNSServer: Service, Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let host = configuration.listen.host.description
         let idle = TimeAmount.seconds(configuration.tcpIdleTimeoutSeconds)
-        func bindUDP() async throws -> any Channel {
+        func bindUDP() throws -> DNSUDPLoop {
             // No SO_REUSEADDR on UDP: on Linux it would let a second server share the port and split the queries.
-            // A plain handler, not NIOAsyncChannel: a query is answered on the event loop without a task hop.
-            try await DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-                // recvmmsg: up to `datagramsPerRead` queries per system call, each in a 2 KiB slot of one buffer
-                // that NIO reuses; the handler answers the batch and the flush sends it with sendmmsg.
-                .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
-                .channelOption(
-                    .recvAllocator,
-                    value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 2048)
-                )
-                .channelOption(.maxMessagesPerRead, value: 4)
-                .channelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            DNSUDPHandler(currentResponder: { self.responder() }, forwarder: forwarder)
-                        )
-                    }
-                }
-                .bind(configuration.listen, in: configuration.listenNamespace)
+            let descriptor = try Self.datagramSocket(configuration.listen, in: configuration.listenNamespace)
+            return try DNSUDPLoop(
+                socket: descriptor,
+                currentResponder: { [self] in self.responder() },
+                forwarder: forwarder,
+                eventLoops: group
+            )
         }
         func bindTCP(port: Int) async throws -> any Channel {
             try await ServerBootstrap(group: group)
@@ -185,23 +171,29 @@ public final class DNSServer: Service, Sendable {
         // With port 0, UDP takes the kernel's pick and TCP must then get the same number, which may be taken on
         // TCP (another program's server or client): then both are let go and tried again with a new pick.
         let attempts = configuration.listen.port == 0 ? 16 : 1
-        var bound: (udp: any Channel, tcp: any Channel, port: Int)?
+        var bound: (udp: DNSUDPLoop, tcp: any Channel, port: Int)?
         for attempt in 1...attempts where bound == nil {
-            let udp: any Channel
+            let udp: DNSUDPLoop
             do {
-                udp = try await bindUDP()
+                udp = try bindUDP()
             } catch {
                 throw DNSServerError.cannotListen("UDP \(configuration.listen): \(error)")
             }
-            let port = udp.localAddress?.port ?? configuration.listen.port
+            let port = udp.localPort ?? configuration.listen.port
             do {
                 bound = (udp, try await bindTCP(port: port), port)
             } catch {
-                try? await udp.close()
+                udp.close()
                 if attempt == attempts { throw DNSServerError.cannotListen("TCP \(host):\(port): \(error)") }
             }
         }
         guard let (udp, tcp, port) = bound else { throw DNSServerError.cannotListen("\(configuration.listen)") }
+        // UDP is answered on a thread of its own (see `DNSUDPLoop`), which blocks in recvmmsg. The loop is handed to
+        // it here, not from a child task, so that answering never waits for a thread of the cooperative pool.
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let answering = thread.runIfActive(eventLoop: group.next()) { udp.run() }
+        defer { udp.close() }
         state.withLock { $0.boundPort = port }
         logger.info(
             "dns: listening",
@@ -210,29 +202,56 @@ public final class DNSServer: Service, Sendable {
                 "dns.forwarders": "\(configuration.forwarders.map(\.description))",
             ]
         )
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                group.addTask {
-                    // The UDP handler answers on the event loop; this task only waits for the socket to close,
-                    // on graceful shutdown or when the server task is cancelled.
-                    try await withTaskCancellationHandler {
-                        try await udp.closeFuture.get()
-                    } onCancel: {
-                        udp.close(promise: nil)
+        do {
+            try await withGracefulShutdownHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask {
+                        // Returns once the loop has seen the stop request, on graceful shutdown or cancellation.
+                        try await withTaskCancellationHandler {
+                            try await answering.get()
+                        } onCancel: {
+                            udp.stop()
+                        }
+                    }
+                    group.addTask {
+                        try await withTaskCancellationHandler {
+                            try await tcp.closeFuture.get()
+                        } onCancel: {
+                            tcp.close(promise: nil)
+                        }
                     }
                 }
-                group.addTask {
-                    try await withTaskCancellationHandler {
-                        try await tcp.closeFuture.get()
-                    } onCancel: {
-                        tcp.close(promise: nil)
-                    }
-                }
+            } onGracefulShutdown: {
+                udp.stop()
+                tcp.close(promise: nil)
             }
-        } onGracefulShutdown: {
-            udp.close(promise: nil)
-            tcp.close(promise: nil)
+        } catch {
+            udp.stop()
+            try? await thread.shutdownGracefully()
+            throw error
         }
+        try await thread.shutdownGracefully()
+    }
+
+    /// A UDP socket bound to `address`, in `namespace` when one is given (the network lab's router namespace).
+    static func datagramSocket(_ address: ListenAddress, in namespace: NetworkNamespace?) throws -> CInt {
+        if let namespace { return try namespace.boundSocket(.datagram, at: address) }
+        let socketAddress = try SocketAddress(ipAddress: address.host.description, port: address.port)
+        let descriptor = Glibc.socket(
+            socketAddress.protocol.rawValue,
+            CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue),
+            0
+        )
+        guard descriptor >= 0 else {
+            throw DNSServerError(description: "cannot make a UDP socket: \(String(cString: strerror(errno)))")
+        }
+        let result = socketAddress.withSockAddr { Glibc.bind(descriptor, $0, socklen_t($1)) }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(descriptor)
+            throw DNSServerError(description: "cannot bind \(address): \(reason)")
+        }
+        return descriptor
     }
 
     private func responder() -> Responder {
@@ -244,16 +263,10 @@ public final class DNSServer: Service, Sendable {
 public struct DNSServerError: Error, CustomStringConvertible {
     public let description: String
 
+    init(description: String) { self.description = description }
+
     static func cannotListen(_ detail: String) -> DNSServerError {
         DNSServerError(description: "the DNS server cannot listen on \(detail)")
-    }
-}
-
-extension DatagramBootstrap {
-    /// Binds `address`, in `namespace` when one is given (the network lab's router namespace).
-    fileprivate func bind(_ address: ListenAddress, in namespace: NetworkNamespace?) async throws -> any Channel {
-        guard let namespace else { return try await bind(host: address.host.description, port: address.port).get() }
-        return try await withBoundSocket(try namespace.boundSocket(.datagram, at: address)).get()
     }
 }
 

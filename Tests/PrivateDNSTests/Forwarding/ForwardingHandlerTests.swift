@@ -6,8 +6,9 @@ import Testing
 
 @testable import PrivateDNS
 
-/// The listeners' forwarding path in an `EmbeddedChannel`, bytes in and bytes out: what is answered from our
-/// zones, what is refused, and what comes from the forwarder's cache or its limits, without a socket.
+/// The listeners' forwarding path, bytes in and bytes out (UDP through the loop on a socket on 127.0.0.1, TCP in an
+/// `EmbeddedChannel`): what is answered from our zones, what is refused, and what comes from the forwarder's cache
+/// or its limits, without an upstream.
 struct ForwardingHandlerTests {
     static let client = try! SocketAddress(ipAddress: "127.0.0.1", port: 5300)
 
@@ -40,57 +41,67 @@ struct ForwardingHandlerTests {
         )
     }
 
-    /// Sends `query` through a UDP handler from `source` and returns the response, if any.
+    /// A catalog without zones: every question is REFUSED.
+    static let empty = Responder(
+        catalog: ViewCatalog(
+            hostedZones: [],
+            vpcs: [],
+            synthesis: SynthesizedZones(routerAddress: IPAddress("127.0.0.1")!, regions: [], accounts: []),
+            snapshot: .empty
+        )
+    )
+
+    /// Sends `query` to a UDP loop from `source` and returns the response, if any.
     static func ask(
         _ query: [UInt8],
-        from source: SocketAddress = client,
+        from source: String = "127.0.0.1",
         forwarder: DNSForwarder
-    ) throws -> ParsedResponse? {
+    ) async throws -> ParsedResponse? {
         let responder = try responder()
-        let channel = EmbeddedChannel(handler: DNSUDPHandler(currentResponder: { responder }, forwarder: forwarder))
-        defer { _ = try? channel.finish() }
-        try channel.writeInbound(AddressedEnvelope(remoteAddress: source, data: ByteBuffer(bytes: query)))
-        channel.pipeline.fireChannelReadComplete()
-        guard let envelope = try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self) else { return nil }
-        #expect(envelope.remoteAddress == source)
-        return ParsedResponse(Array(envelope.data.readableBytesView))
+        var response: ParsedResponse?
+        try await DNSUDPLoopTests.withLoop(responder, forwarder: forwarder) { port in
+            let client = try #require(BoundUDPClient(source: source))
+            client.send(query, to: port)
+            response = await client.receive().flatMap(ParsedResponse.init)
+        }
+        return response
     }
 
-    @Test func answersOurZonesAuthoritatively() throws {
-        let response = try #require(try Self.ask(QueryBuilder().bytes, forwarder: try Self.forwarder()))
+    @Test func answersOurZonesAuthoritatively() async throws {
+        let response = try #require(try await Self.ask(QueryBuilder().bytes, forwarder: try Self.forwarder()))
         #expect(response.flags & 0x040F == 0x0400)  // AA, NOERROR
     }
 
-    @Test func answersOtherNamesFromTheCacheWithTheClientsHeader() throws {
+    @Test func answersOtherNamesFromTheCacheWithTheClientsHeader() async throws {
         let forwarder = try Self.forwarder()
         let question = UpstreamMessage.question()
         let message = UpstreamMessage(flags: 0x8580, answer: [.a(ttl: 300)])
         forwarder.remember(try UpstreamAnswer.parse(message.bytes, id: 0xBEEF, question: question).get(), for: question)
         let query = QueryBuilder(id: 0x7777, name: "WWW.upstream.test").bytes
-        let response = try #require(try Self.ask(query, forwarder: forwarder))
+        let response = try #require(try await Self.ask(query, forwarder: forwarder))
         #expect(response.id == 0x7777)
         #expect(response.flags == 0x8180)  // QR, RD, RA; not AA
         #expect(response.counts == [1, 1, 0, 0])
         #expect(Array(response.bytes[12..<31]) == Array(query[12..<31]))
     }
 
-    @Test func refusesWithoutRecursionDesired() throws {
+    @Test func refusesWithoutRecursionDesired() async throws {
         let query = QueryBuilder(name: "www.upstream.test", flags: 0).bytes
-        let response = try #require(try Self.ask(query, forwarder: try Self.forwarder()))
+        let response = try #require(try await Self.ask(query, forwarder: try Self.forwarder()))
         #expect(response.flags & 0xF == 5)
     }
 
-    @Test func refusesAVPCWithoutDNSSupport() throws {
-        let source = try SocketAddress(ipAddress: "127.0.30.5", port: 5300)
+    @Test func refusesAVPCWithoutDNSSupport() async throws {
+        let source = "127.0.30.5"
         let query = QueryBuilder(name: "www.upstream.test").bytes
-        let response = try #require(try Self.ask(query, from: source, forwarder: try Self.forwarder()))
+        let response = try #require(try await Self.ask(query, from: source, forwarder: try Self.forwarder()))
         #expect(response.flags & 0xF == 5)
     }
 
-    @Test func servfailsBeyondTheOutstandingLimit() throws {
+    @Test func servfailsBeyondTheOutstandingLimit() async throws {
         let forwarder = try Self.forwarder(maxOutstanding: 0)
         let query = QueryBuilder(name: "www.upstream.test", edns: (1232, 0)).bytes
-        let response = try #require(try Self.ask(query, forwarder: forwarder))
+        let response = try #require(try await Self.ask(query, forwarder: forwarder))
         #expect(response.flags == 0x8182)
         #expect(response.counts == [1, 0, 0, 1])
         #expect(forwarder.outstandingCount == 0)
