@@ -105,7 +105,12 @@ public final class RouterServer: Service, Sendable {
     /// The connection's facts, HTTP/1.1 and the async wrapper, at the end of the pipeline.
     private static func addHTTP(to channel: any Channel, facts: ConnectionFacts) throws -> Connection {
         try channel.pipeline.syncOperations.addHandler(facts)
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+        // No pipelining assistance: it stops reading while a response is pending and resumes after it, two
+        // `epoll_ctl` calls per request; `serve` answers a connection's requests one after another anyway.
+        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,
+            withErrorHandling: true
+        )
         return try Connection(wrappingChannelSynchronously: channel)
     }
 
@@ -173,7 +178,10 @@ public final class RouterServer: Service, Sendable {
         try await listener.executeThenClose { connections in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in connections {
-                    group.addTask { await self.serve(connection, secure: secure) }
+                    // The connection's requests are served on its own event loop (see `EventLoopTaskExecutor`).
+                    group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
+                        await self.serve(connection, secure: secure)
+                    }
                 }
             }
         }
@@ -183,7 +191,7 @@ public final class RouterServer: Service, Sendable {
         try await listener.executeThenClose { tunnels in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await tunnel in tunnels {
-                    group.addTask {
+                    group.addTask(executorPreference: EventLoopTaskExecutor(tunnel.eventLoop)) {
                         guard let connection = try? await tunnel.get() else { return }
                         await self.serve(connection, secure: true)
                     }

@@ -24,8 +24,19 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 
     /// The first value of `name`, compared case-insensitively.
     public subscript(name: String) -> String? {
-        let wanted = name.lowercased()
-        return fields.first { $0.name.lowercased() == wanted }?.value
+        fields.first { Self.name($0.name, matches: name) }?.value
+    }
+
+    /// Whether two field names are the same, ignoring ASCII case: field names are tokens, ASCII only (RFC 9110
+    /// §5.1). Compares bytes in place, where `lowercased()` on both made two strings per field per lookup.
+    public static func name(_ name: String, matches other: String) -> Bool {
+        guard name.utf8.count == other.utf8.count else { return false }
+        for (a, b) in zip(name.utf8, other.utf8) where a != b {
+            guard a | 0x20 == b | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20) else {
+                return false
+            }
+        }
+        return true
     }
 
     public mutating func add(name: String, value: String) {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The identifiers S3 puts on every response: `x-amz-request-id` and `x-amz-id-2`, repeated in error bodies as
 /// `RequestId` and `HostId`.
 public struct S3RequestID: Sendable, Hashable {
@@ -18,20 +20,27 @@ public protocol S3RequestIDGenerator: Sendable {
 /// Random identifiers shaped like S3's: 16 upper-case hex digits, and a 76-character base64-like host id.
 ///
 /// Each character takes 4 or 6 bits of a 64-bit draw (both alphabets have a power-of-two size, so every character
-/// is uniform): 9 draws from the system generator per request. Drawing once per character cost 92 `getrandom`
-/// system calls per request, 7.6% of the router's CPU time in `bench/router/run.sh`.
-public struct RandomS3RequestIDGenerator: S3RequestIDGenerator {
+/// is uniform): 9 draws per request, from a xoshiro256** generator seeded once from the system's generator.
+/// Identifiers need to be unique, not secret (S3 shows them to anyone who gets an answer), and
+/// `SystemRandomNumberGenerator` makes one `getrandom` system call per draw: 9 per request were about 3% of the
+/// router's CPU time in `bench/router/run.sh`, for nothing a seeded generator does not give.
+public final class RandomS3RequestIDGenerator: S3RequestIDGenerator {
     private static let hex = Array("0123456789ABCDEF".utf8)
     private static let base64 = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private let state: Mutex<Xoshiro256StarStar>
 
-    public init() {}
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        state = Mutex(Xoshiro256StarStar(seed: system.next(), system.next(), system.next(), system.next()))
+    }
 
     public func next() -> S3RequestID {
-        var rng = SystemRandomNumberGenerator()
-        return S3RequestID(
-            requestID: Self.text(count: 16, from: Self.hex, bitsPerCharacter: 4, using: &rng),
-            hostID: Self.text(count: 76, from: Self.base64, bitsPerCharacter: 6, using: &rng)
-        )
+        state.withLock { rng in
+            S3RequestID(
+                requestID: Self.text(count: 16, from: Self.hex, bitsPerCharacter: 4, using: &rng),
+                hostID: Self.text(count: 76, from: Self.base64, bitsPerCharacter: 6, using: &rng)
+            )
+        }
     }
 
     /// `count` characters of `alphabet` (2^`bitsPerCharacter` of them), `64 / bitsPerCharacter` per draw.
@@ -58,4 +67,32 @@ public struct RandomS3RequestIDGenerator: S3RequestIDGenerator {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// xoshiro256** (Blackman and Vigna, https://prng.di.unimi.it/xoshiro256starstar.c): fast, small, 2^256 − 1
+/// period, not cryptographic. Written out here (a dozen lines) rather than taken from a package: none of the
+/// packages this project may depend on offers a seedable generator.
+struct Xoshiro256StarStar: RandomNumberGenerator {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    /// The four words must not all be zero; a zero seed is replaced by a fixed non-zero one.
+    init(seed a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
+        s = (a | b | c | d) == 0 ? (0x9E37_79B9_7F4A_7C15, 1, 2, 3) : (a, b, c, d)
+    }
+
+    mutating func next() -> UInt64 {
+        let result = (s.1 &* 5).rotatedLeft(by: 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = s.3.rotatedLeft(by: 45)
+        return result
+    }
+}
+
+extension UInt64 {
+    fileprivate func rotatedLeft(by count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
 }

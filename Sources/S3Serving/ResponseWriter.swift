@@ -19,18 +19,34 @@ package enum ResponseWriter {
             headers.add(name: "Content-Length", value: "\(length)")
         }
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        try await outbound.write(
-            .head(
-                HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
-            )
+        // The head waits for the first part of the body, and a body whose known length is complete goes out with
+        // the end: a small response is one write, one flush, one system call, where three flushes made three.
+        var head: HTTPServerResponsePart? = .head(
+            HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
         )
+        var ended = false
         var sent = 0
         var sinceBarrier = 0
         if request.method != .HEAD {
             for try await chunk in response.body where chunk.readableBytes > 0 {
+                // A body longer than its length: the end was sent, and nothing may follow it on this connection.
+                guard !ended else { throw BodyLongerThanLength() }
                 sent += chunk.readableBytes
                 sinceBarrier += chunk.readableBytes
-                try await outbound.write(.body(.byteBuffer(chunk)))
+                // The stream is still read to its end (a store's connection goes back to its pool only then).
+                ended = sent == response.body.length
+                var parts: [HTTPServerResponsePart] = []
+                if let pending = head {
+                    parts.append(pending)
+                    head = nil
+                }
+                parts.append(.body(.byteBuffer(chunk)))
+                if ended { parts.append(.end(nil)) }
+                if parts.count == 1 {
+                    try await outbound.write(parts[0])
+                } else {
+                    try await outbound.write(contentsOf: parts)
+                }
                 // The writer suspends only once the channel reports itself unwritable, and the channel learns of
                 // writes only when its event loop runs them: a starved event loop would let a fast store queue
                 // hundreds of MiB here. A task on the loop after every MiB waits until the writes before it have
@@ -42,7 +58,16 @@ package enum ResponseWriter {
                 }
             }
         }
-        try await outbound.write(.end(nil))
+        if !ended {
+            if let head {
+                try await outbound.write(contentsOf: [head, .end(nil)])
+            } else {
+                try await outbound.write(.end(nil))
+            }
+        }
         return sent
     }
 }
+
+/// A response body that yielded more bytes than its declared length; the connection must close.
+struct BodyLongerThanLength: Error {}

@@ -68,15 +68,44 @@ public struct UpstreamBucketStore: BucketResponder {
         )
         let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
 
-        var upstream = HTTPClientRequest(url: head.url)
-        upstream.method = HTTPMethod(rawValue: request.method)
-        upstream.headers = HTTPHeaders(signed.headers)
+        // The delegate runs on the event loop of the caller's connection when there is one (see
+        // `UpstreamResponseStream`). The store's connection may be on another loop: requiring the same loop
+        // (`.delegateAndChannel`) makes AsyncHTTPClient open an extra connection, closed after one request,
+        // whenever every pooled connection on that loop is busy.
+        let eventLoop = client.eventLoopGroup.any()
         let recorder = BodyFailureRecorder()
-        upstream.body = Self.body(request.body, method: request.method, recorder: recorder)
-
-        let response: HTTPClientResponse
+        let upstream: HTTPClient.Request
         do {
-            response = try await client.execute(upstream, deadline: .distantFuture, logger: logger)
+            upstream = try HTTPClient.Request(
+                url: head.url,
+                method: HTTPMethod(rawValue: request.method),
+                headers: HTTPHeaders(signed.headers),
+                body: Self.body(
+                    request.body,
+                    method: request.method,
+                    recorder: recorder,
+                    on: eventLoop,
+                    runOnLoop: eventLoop.inEventLoop
+                )
+            )
+        } catch {
+            let reason = "The bucket store's URL '\(head.url)' is not valid: \(error)"
+            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
+        }
+        let stream = UpstreamResponseStream(eventLoop: eventLoop)
+        let task = client.execute(
+            request: upstream,
+            delegate: stream,
+            eventLoop: .delegate(on: eventLoop),
+            logger: logger
+        )
+        let responseHead: HTTPResponseHead
+        do {
+            responseHead = try await withTaskCancellationHandler {
+                try await stream.head.get()
+            } onCancel: {
+                task.cancel()
+            }
         } catch {
             if let failure = recorder.recorded {
                 return renderer.response(for: failure, id: request.id, resource: resource)
@@ -87,39 +116,67 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
-        return Self.response(response, method: request.method, id: request.id)
+        return Self.response(responseHead, body: stream.body, method: request.method, id: request.id)
     }
 
     /// The body to send: nothing for an empty GET, HEAD or DELETE; the buffer when it is in memory; otherwise the
-    /// stream, with its length when known (an unknown length goes out chunked).
+    /// stream, with its length when known (an unknown length goes out chunked), written by a task as the client's
+    /// body arrives, each write waiting until the store's connection took the one before. The task runs on
+    /// `eventLoop` when `runOnLoop` (the caller is served there: the router's connections), on the global pool otherwise:
+    /// a body that is expensive to produce would hold up every other channel of an event loop it was moved to.
     private static func body(
         _ body: S3Body,
         method: String,
-        recorder: BodyFailureRecorder
-    ) -> HTTPClientRequest.Body? {
+        recorder: BodyFailureRecorder,
+        on eventLoop: any EventLoop,
+        runOnLoop: Bool
+    ) -> HTTPClient.Body? {
         if let buffer = body.buffer {
             if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(method) { return nil }
-            return .bytes(buffer)
+            return .byteBuffer(buffer)
         }
-        let length: HTTPClientRequest.Body.Length = body.length.map { .known(Int64($0)) } ?? .unknown
-        return .stream(RecordingBody(body: body, recorder: recorder), length: length)
+        let recording = RecordingBody(body: body, recorder: recorder)
+        return .stream(contentLength: body.length.map { Int64($0) }) { writer in
+            let done = eventLoop.makePromise(of: Void.self)
+            let write: @Sendable () async -> Void = {
+                do {
+                    for try await chunk in recording {
+                        try await writer.write(.byteBuffer(chunk)).get()
+                    }
+                    done.succeed()
+                } catch {
+                    done.fail(error)
+                }
+            }
+            if runOnLoop {
+                Task(executorPreference: EventLoopTaskExecutor(eventLoop)) { await write() }
+            } else {
+                Task { await write() }
+            }
+            return done.futureResult
+        }
     }
 
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.
-    private static func response(_ response: HTTPClientResponse, method: String, id: S3RequestID) -> S3Response {
+    private static func response(
+        _ head: HTTPResponseHead,
+        body: UpstreamResponseStream.Body,
+        method: String,
+        id: S3RequestID
+    ) -> S3Response {
         var headers = S3Headers()
-        for field in response.headers where UpstreamHeaders.returns(field.name) {
+        for field in head.headers where UpstreamHeaders.returns(field.name) {
             headers.add(name: field.name, value: field.value)
         }
         for field in S3ErrorRenderer.headers(id: id) {
             headers.add(name: field.name, value: field.value)
         }
-        let status = Int(response.status.code)
+        let status = Int(head.status.code)
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)
         }
-        let length = response.headers.first(name: "content-length").flatMap { Int($0) }
-        return S3Response(status: status, headers: headers, body: S3Body(length: length, stream: response.body))
+        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
+        return S3Response(status: status, headers: headers, body: S3Body(length: length, stream: body))
     }
 
     /// The wall-clock time in whole seconds, the default signing clock.

@@ -28,7 +28,7 @@ public struct UpstreamClientConfiguration: Sendable {
     }
 
     /// The client's configuration: these timeouts and pool, no redirects followed (a store's 3xx is the client's
-    /// to see), and no decompression (bodies pass through as stored).
+    /// to see), no decompression (bodies pass through as stored), no tracing.
     public var httpClientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout)
@@ -38,6 +38,9 @@ public struct UpstreamClientConfiguration: Sendable {
         )
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // No tracing spans: aprouter bootstraps no tracer, and starting the default no-op tracer's span on every
+        // request still cost about 3% of a small GET's CPU time.
+        configuration.tracing.tracer = nil
         return configuration
     }
 }

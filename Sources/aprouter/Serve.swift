@@ -44,6 +44,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         MemoryTuning.apply()
+        ThreadTuning.apply()
         guard var lab = ConfigurationSource.load(config, networkLab: networkLab) else { throw ExitCode(1) }
         // A network lab's resolver is the VPC resolver: names it does not hold go to the host's resolvers unless
         // the lab file names others.

@@ -89,6 +89,7 @@ struct Store: AsyncParsableCommand {
 
         func run() async throws {
             MemoryTuning.apply()
+            ThreadTuning.apply()
             var stderr = StandardError()
             var keys = credentials.compactMap { try? StoreCredentials.parse($0).get() }
             if let credentialsFile {

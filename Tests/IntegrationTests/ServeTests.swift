@@ -52,6 +52,28 @@ struct ServeTests {
         #expect(server.stop() == 0, "\(server.output)")
     }
 
+    /// Under `taskset -c 0` the server runs one event loop, not one per core of the machine: its threads would
+    /// otherwise take turns on the one processor, a context switch per hand-over.
+    @Test func runsOneEventLoopPerProcessorItMayUse() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lab = try Self.lab(in: directory)
+        let server = try RunningServer(
+            executable: URL(fileURLWithPath: "/usr/bin/taskset"),
+            arguments: ["-c", "0", AprouterCommand.binary.path, "serve", "--config", lab.path],
+            in: directory
+        )
+        defer { _ = server.stop() }
+        _ = try #require(try await server.dnsPort(), "\(server.output)")
+        let tasks = "/proc/\(server.process.processIdentifier)/task"
+        let names = try FileManager.default.contentsOfDirectory(atPath: tasks).compactMap {
+            try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
+        }
+        // NIO names its singleton event loops `NIO-SGLTN-1-#N`.
+        #expect(names.filter { $0.hasPrefix("NIO-SGLTN-1-") }.count == 1, "\(names)")
+        #expect(server.stop() == 0, "\(server.output)")
+    }
+
     /// An edited zone file is served within seconds; a broken edit keeps the previous data serving.
     @Test func reloadsEditedZonesAndKeepsServingOnABrokenEdit() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
@@ -179,9 +201,9 @@ final class RunningServer: Sendable {
     private let background: BackgroundProcess
     var process: Process { background.process }
 
-    init(arguments: [String], in directory: URL) throws {
+    init(executable: URL = AprouterCommand.binary, arguments: [String], in directory: URL) throws {
         background = try BackgroundProcess(
-            executable: AprouterCommand.binary,
+            executable: executable,
             arguments: arguments,
             directory: directory,
             collectsStandardOutput: false

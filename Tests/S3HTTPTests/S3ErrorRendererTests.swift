@@ -1,7 +1,8 @@
 import AccessPointCore
 import NIOCore
-import S3HTTP
 import Testing
+
+@testable import S3HTTP
 
 struct S3ErrorRendererTests {
     static let id = S3RequestID(requestID: "4442587FB7D0A2F9", hostID: "host-id")
@@ -42,5 +43,21 @@ struct S3ErrorRendererTests {
         #expect(id.requestID.allSatisfy { $0.isHexDigit && !$0.isLowercase })
         #expect(id.hostID.count == 76)
         #expect(RandomS3RequestIDGenerator().next() != id)
+    }
+
+    @Test func oneGeneratorNeverRepeatsAnIdentifier() {
+        let generator = RandomS3RequestIDGenerator()
+        let ids = Set((0..<10_000).map { _ in generator.next().requestID })
+        #expect(ids.count == 10_000)
+    }
+
+    /// The first outputs of the authors' reference C code (prng.di.unimi.it/xoshiro256starstar.c) seeded with
+    /// {1, 2, 3, 4}.
+    @Test func xoshiroMatchesTheReferenceImplementation() {
+        var rng = Xoshiro256StarStar(seed: 1, 2, 3, 4)
+        let expected: [UInt64] = [
+            11520, 0, 1_509_978_240, 1_215_971_899_390_074_240, 1_216_172_134_540_287_360, 607_988_272_756_665_600,
+        ]
+        #expect((0..<6).map { _ in rng.next() } == expected)
     }
 }

@@ -46,6 +46,24 @@ struct S3RequestTests {
         #expect(headers.map(\.value) == ["123456789012", "a", "b"])
     }
 
+    static let fieldNames: [(String, String, Bool)] = [
+        ("Host", "host", true),
+        ("X-Amz-Date", "x-amz-date", true),
+        ("x-amz-date", "X-AMZ-DATE", true),
+        ("Content-MD5", "content-md5", true),
+        ("host", "hosts", false),
+        ("x-amz-date", "x_amz-date", false),
+        ("@", "`", false),  // 0x40 and 0x60 differ by the case bit but are not letters
+        ("[", "{", false),
+        ("", "", true),
+    ]
+
+    @Test(arguments: Self.fieldNames)
+    func fieldNamesMatchIgnoringASCIICaseOnly(name: String, other: String, matches: Bool) {
+        #expect(S3Headers.name(name, matches: other) == matches)
+        #expect(S3Headers.name(other, matches: name) == matches)
+    }
+
     @Test func collectedBodyRespectsItsLimit() async throws {
         let body = S3Body(string: "12345")
         #expect(try await body.collected(upTo: 5).map { String(buffer: $0) } == "12345")

@@ -7,6 +7,8 @@
 #   SKIP_BUILD=1 bench/router/run.sh     # use the existing .build/release/aprouter (or BINARY=path)
 #   DURATION=20 CONNECTIONS=64 bench/router/run.sh
 #   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data)
+#   PERF=dir PERF_EVENT=syscalls:sys_enter_epoll_ctl bench/router/run.sh   # the same, sampling another event
+#   SYSCALLS=/some/dir bench/router/run.sh   # also count both proxies' system calls (strace -c) in the 1 KiB runs
 #
 # What is measured:
 # - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
@@ -219,12 +221,20 @@ small_run() { # name pid url
     taskset -c "$client_core" wrk -t2 -c"$connections" -d2s "$url" >/dev/null # warm-up: connections, pools
     local before after requests
     before=$(cpu_ticks "$pid")
+    if [ -n "${SYSCALLS:-}" ]; then
+        local traced=$pid
+        [ "$name" = nginx ] && traced=$(pgrep -P "$pid" | head -1)
+        strace -f -c -p "$traced" -o "$SYSCALLS/syscalls-$name.txt" &
+        strace_pid=$!
+        ( sleep "$duration"; kill -INT "$strace_pid" ) &
+    fi
     if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
-        perf record -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
+        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
         perf_pid=$!
     fi
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
     if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+    if [ -n "${strace_pid:-}" ]; then wait "$strace_pid" || true; strace_pid=""; fi
     after=$(cpu_ticks "$pid")
     if grep -q "Non-2xx\|Socket errors" "$out"; then
         echo "bench/router: $name: errors in wrk's output" >&2

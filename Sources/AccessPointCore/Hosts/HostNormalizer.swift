@@ -20,7 +20,7 @@ enum HostNormalizer {
             return .ipLiteral(address)
         }
         if let colon = text.lastIndex(of: ":") {
-            if text[..<colon].contains(":") {
+            if text[..<colon].utf8.contains(UInt8(ascii: ":")) {
                 // More than one colon without brackets: only a bare IPv6 literal can look like that.
                 return IPAddress(text).map(Result.ipLiteral) ?? .malformed("'\(host)' is not a host name")
             }

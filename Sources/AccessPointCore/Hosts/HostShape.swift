@@ -94,7 +94,11 @@ struct HostShape {
         guard let label = prefix.last else { return .pathStyle(endpoint: endpoint) }
         if prefix.count == 1 {
             if label.hasSuffix("-s3alias") { return .accessPointAlias(alias: String(label), endpoint: endpoint) }
-            if lab, let account = try? AccountID(validating: String(label)) {
+            // Twelve digits first: a failed validation builds its error's message, and most labels here are
+            // access points.
+            if lab, label.utf8.count == 12, label.utf8.allSatisfy(NameRules.isDigit),
+                let account = try? AccountID(validating: String(label))
+            {
                 return .control(account: account, endpoint: endpoint)
             }
             if lab, case .success(let (name, account)) = Self.accessPointLabel(label) {

@@ -138,6 +138,9 @@ extension RouterRequestHandler {
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
             }
+            if body.buffer == nil, !Self.hasBody(exchange.headers) {
+                body = try await Self.emptyBody(exchange)
+            }
             let response = await store.respond(
                 to: BucketRequest(
                     method: exchange.method,
@@ -166,6 +169,25 @@ extension RouterRequestHandler {
             payload: exchange.authentication.payload,
             declaredLength: exchange.headers["content-length"].flatMap { Int($0) }
         )
+    }
+
+    /// The body of a request that declares none (RFC 9112 §6.3: no Content-Length, no Transfer-Encoding), read
+    /// now, checked against its signed payload hash, and handed to the store as an empty buffer: a store then
+    /// sends the request without a body, where a stream of unknown length went out chunked and, being still open
+    /// when the store answered, cost the store's connection (a new one for every GET). Reading it also ends the
+    /// request on the client's connection, ready for the next.
+    static func emptyBody(_ exchange: DataPlaneExchange) async throws(S3Error) -> S3Body {
+        let payload = exchange.authentication.payload
+        if case .awsChunked = payload { return decodedBody(exchange) }  // an empty aws-chunked body is an error
+        guard let bytes = try await exchange.body.collectedBytes(upTo: 0) else {
+            throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
+        }
+        if case .sha256(let expected) = payload {
+            var checker = PayloadSHA256Checker(expected: expected)
+            checker.update(bytes)
+            try checker.finish()
+        }
+        return .empty
     }
 
     /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
