@@ -33,12 +33,15 @@ struct SignatureClaims: Sendable {
             throw .malformedSignature(.header, "it is longer than \(Self.maxAuthorizationLength) bytes.")
         }
         let trimmed = CanonicalRequest.canonicalValue(value)
-        let space = trimmed.firstIndex(of: " ") ?? trimmed.endIndex
+        // An ASCII header (every one an SDK sends) is read on bytes; Characters are the same thing there.
+        let ascii = HeaderName.isASCII(trimmed)
+        let space =
+            (ascii ? trimmed.utf8.firstIndex(of: UInt8(ascii: " ")) : trimmed.firstIndex(of: " ")) ?? trimmed.endIndex
         let algorithm = trimmed[..<space]
         guard !algorithm.isEmpty else { throw .malformedSignature(.header, "it is empty.") }
         guard let algorithm = SigV4Authentication.Algorithm(name: algorithm) else { throw .useSigV4 }
 
-        guard !trimmed[space...].trimmingSpaces.isEmpty else {
+        guard !trimmed[space...].trimmingSpaces(ascii: ascii).isEmpty else {
             throw .malformedSignature(.header, "it must carry Credential, SignedHeaders and Signature.")
         }
         // Bytes, not Characters: every delimiter here is ASCII, and grapheme breaking dominated the cost.
@@ -46,7 +49,7 @@ struct SignatureClaims: Sendable {
         var signedHeaders: String?
         var signature: String?
         for component in trimmed[space...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let text = Substring(component).trimmingSpaces
+            let text = Substring(component).trimmingSpaces(ascii: ascii)
             guard let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw .malformedSignature(.header, "the component '\(text.prefix(64))' is not name=value.")
             }
@@ -82,7 +85,10 @@ struct SignatureClaims: Sendable {
         _ text: String,
         _ algorithm: SigV4Authentication.Algorithm
     ) -> (String, CredentialScope)? {
-        var parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        var parts =
+            HeaderName.isASCII(text)
+            ? text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+            : text.split(separator: "/", omittingEmptySubsequences: false)
         if algorithm == .ecdsaP256SHA256 {
             guard parts.count == 4 else { return nil }
             parts.insert("", at: 2)
@@ -158,5 +164,15 @@ extension Substring {
         while text.utf8.first == UInt8(ascii: " ") { text = text.dropFirst() }
         while text.utf8.last == UInt8(ascii: " ") { text = text.dropLast() }
         return text
+    }
+
+    /// ``trimmingSpaces``, on bytes when the text is known to be ASCII (where each Character is one byte).
+    func trimmingSpaces(ascii: Bool) -> Substring {
+        guard ascii else { return trimmingSpaces }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == UInt8(ascii: " ") { start = utf8.index(after: start) }
+        while start < end, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }
+        return self[start..<end]
     }
 }

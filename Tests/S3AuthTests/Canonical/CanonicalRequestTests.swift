@@ -1,5 +1,6 @@
-import S3Auth
 import Testing
+
+@testable import S3Auth
 
 /// The canonical request (spec §5.2) of requests that stress its byte-level rules: raw non-ASCII paths, repeated and
 /// multi-line headers, empty query values, `+` and `%2F`, presigned URLs that sign more than `host`. The expected
@@ -174,5 +175,19 @@ struct CanonicalRequestTests {
             omittingQuery: test.presigned ? ["X-Amz-Signature"] : []
         )
         #expect(canonical.text == test.text)
+    }
+
+    /// The bytes the verifier and signer hash are those of ``CanonicalRequest/text``.
+    @Test(arguments: Self.cases)
+    func writesTheSameBytes(_ test: Case) {
+        var bytes: [UInt8] = []
+        CanonicalRequest.append(
+            request: test.request,
+            signedHeaders: test.signedHeaders,
+            payloadHash: test.payloadHash,
+            omittingSignature: test.presigned,
+            to: &bytes
+        )
+        #expect(bytes == Array(test.text.utf8))
     }
 }
