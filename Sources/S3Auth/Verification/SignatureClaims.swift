@@ -87,40 +87,63 @@ struct SignatureClaims: Sendable {
     ) -> (String, CredentialScope)? {
         var parts =
             HeaderName.isASCII(text)
-            ? text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
-            : text.split(separator: "/", omittingEmptySubsequences: false)
+            ? Self.pieces(of: text, separatedBy: UInt8(ascii: "/"))
+            : text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if algorithm == .ecdsaP256SHA256 {
             guard parts.count == 4 else { return nil }
             parts.insert("", at: 2)
         }
         guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty,
-            parts[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
+            Self.bytes(of: parts[0], allSatisfy: { $0 > 0x20 && $0 < 0x7f }),
             AmzDate(iso8601Basic: parts[1] + "T000000Z") != nil,
-            algorithm == .ecdsaP256SHA256 || !parts[2].isEmpty, parts[2].utf8.allSatisfy(Self.isRegionByte),
-            !parts[3].isEmpty, parts[3].utf8.allSatisfy(Self.isRegionByte)
+            algorithm == .ecdsaP256SHA256 || !parts[2].isEmpty, Self.bytes(of: parts[2], allSatisfy: Self.isRegionByte),
+            !parts[3].isEmpty, Self.bytes(of: parts[3], allSatisfy: Self.isRegionByte)
         else { return nil }
-        return (
-            String(parts[0]),
-            CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3]))
-        )
+        return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))
     }
 
     /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
     static func parseSignedHeaders(_ text: String, _ location: SigV4Authentication.Location) throws(S3Error) -> [String]
     {
-        let names = text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
-            String(Substring($0))
-        }
-        for name in names where name.isEmpty || !name.utf8.allSatisfy(Self.isLowercaseTokenByte) {
+        let names = pieces(of: text, separatedBy: UInt8(ascii: ";"))
+        for name in names where name.isEmpty || !bytes(of: name, allSatisfy: Self.isLowercaseTokenByte) {
             throw .malformedSignature(location, "SignedHeaders holds the invalid name '\(name.prefix(64))'.")
         }
-        for (lhs, rhs) in zip(names, names.dropFirst()) where !lhs.utf8.lexicographicallyPrecedes(rhs.utf8) {
+        for (lhs, rhs) in zip(names, names.dropFirst()) where !precedes(lhs, rhs) {
             throw .malformedSignature(
                 location,
                 "SignedHeaders must be sorted and without repeats ('\(rhs.prefix(64))')."
             )
         }
         return names
+    }
+
+    /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its
+    /// `utf8.split(separator:omittingEmptySubsequences: false)`, read from one buffer.
+    private static func pieces(of text: String, separatedBy separator: UInt8) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var pieces: [String] = []
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == separator {
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                start = index + 1
+            }
+            return pieces
+        }
+    }
+
+    /// Whether every UTF-8 byte of `text` satisfies `predicate`.
+    private static func bytes(of text: String, allSatisfy predicate: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.allSatisfy(predicate) }
+    }
+
+    /// Whether the UTF-8 of `lhs` comes before that of `rhs`.
+    private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { lhs in rhs.withUTF8 { lhs.lexicographicallyPrecedes($0) } }
     }
 
     /// 64 lower-case hex digits for SigV4; a hex DER ECDSA signature (8 to 72 bytes) for SigV4A.
