@@ -67,7 +67,9 @@ enum Hex {
 
     /// Whether `text` is exactly `count` bytes of lower-case hex.
     static func isLowercaseHex(_ text: some StringProtocol, count: Int) -> Bool {
-        text.utf8.count == count * 2 && text.utf8.allSatisfy { value(of: $0) != nil }
+        guard text.utf8.count == count * 2 else { return false }
+        let isDigit = { (byte: UInt8) in value(of: byte) != nil }
+        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isDigit) } ?? text.utf8.allSatisfy(isDigit)
     }
 
     private static func value(of digit: UInt8) -> UInt8? {

@@ -48,8 +48,8 @@ struct SignatureClaims: Sendable {
         var credential: String?
         var signedHeaders: String?
         var signature: String?
-        for component in trimmed[space...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let text = Substring(component).trimmingSpaces(ascii: ascii)
+        for component in Self.components(of: trimmed, from: space, ascii: ascii) {
+            let text = component.trimmingSpaces(ascii: ascii)
             guard let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw .malformedSignature(.header, "the component '\(text.prefix(64))' is not name=value.")
             }
@@ -77,6 +77,35 @@ struct SignatureClaims: Sendable {
         self.scope = scope
         self.signedHeaders = try Self.parseSignedHeaders(signedHeaders, .header)
         self.signature = try Self.parseSignature(signature, algorithm, .header)
+    }
+
+    /// The `,`-separated pieces of `text[start...]`, empty ones included (its `utf8.split`), found on one buffer
+    /// when `text` is ASCII.
+    private static func components(of text: String, from start: String.Index, ascii: Bool) -> [Substring] {
+        guard ascii else {
+            return text[start...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .map { Substring($0) }
+        }
+        var copy = text
+        let first = text.utf8.distance(from: text.utf8.startIndex, to: start)
+        let bounds: [Range<Int>] = copy.withUTF8 { bytes in
+            var bounds: [Range<Int>] = []
+            var pieceStart = first
+            for index in first...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
+                bounds.append(pieceStart..<index)
+                pieceStart = index + 1
+            }
+            return bounds
+        }
+        let utf8 = text.utf8
+        return bounds.map { range in
+            text[
+                utf8.index(
+                    utf8.startIndex,
+                    offsetBy: range.lowerBound
+                )..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)
+            ]
+        }
     }
 
     /// `AKID/yyyymmdd/region/service/aws4_request` (SigV4A: no region), or `nil` when any part is missing or
