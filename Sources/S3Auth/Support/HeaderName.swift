@@ -46,9 +46,15 @@ enum HeaderName {
     static func equals(_ bytes: [UInt8], _ text: String) -> Bool {
         if bytes.count == text.utf8.count {
             var text = text
-            if text.withUTF8({ text in bytes.withUnsafeBufferPointer { $0.elementsEqual(text) } }) { return true }
+            if text.withUTF8({ text in bytes.withUnsafeBufferPointer { sameBytes($0, text) } }) { return true }
         }
         return !bytes.withUnsafeBytes(isASCII) && String(decoding: bytes, as: UTF8.self) == text
+    }
+
+    /// Whether two buffers of the same length hold the same bytes.
+    private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+        return true
     }
 
     /// Whether every byte of `text` is ASCII.
