@@ -69,18 +69,21 @@ rows="$work/rows.md"
 for name in "${cases[@]}"; do
     case $name in
     sigv4-header)
-        for variant in warm cold; do
+        for variant in warm cold presigned sign; do
             ir=$(count sigv4-header "$variant" 50 100)
-            echo "| SigV4 header verification, empty payload, $variant key cache: instructions per verification" \
-                "| $(group "$ir") Ir | | | $(callgrind_cmd sigv4-header "$variant" 50 100 '') |" >>"$rows"
+            what="SigV4 header verification, empty payload, $variant key cache: instructions per verification"
+            [ "$variant" = presigned ] && what="SigV4 presigned GET (aws CLI), warm key cache: instructions per verification"
+            [ "$variant" = sign ] && what="SigV4 signing of the forwarded GET, key cached: instructions per signature"
+            echo "| $what | $(group "$ir") Ir, $(allocations sigv4-header "$variant" 50 100) allocations | | |" \
+                "$(callgrind_cmd sigv4-header "$variant" 50 100 '') |" >>"$rows"
         done
         wall="$("$bin" sigv4-header --iterations 5000 --rounds 5)"
         echo "$wall" | sed 's/^/wall: /' >&2
-        for variant in warm cold; do
+        for variant in warm cold presigned sign; do
             line=$(echo "$wall" | grep "sigv4-header $variant ")
             rate=$(echo "$line" | awk -F'|' '{print $3}' | xargs)
             per=$(echo "$line" | awk -F'|' '{print $4}' | sed 's/ (best.*//' | xargs)
-            echo "| SigV4 header verification, $variant key cache: wall clock (indicative) | $rate ($per) | | |" \
+            echo "| SigV4 $variant: wall clock (indicative) | $rate ($per) | | |" \
                 "\`aprouter-bench sigv4-header --iterations 5000 --rounds 5\` |" >>"$rows"
         done
         ;;

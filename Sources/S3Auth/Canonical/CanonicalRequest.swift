@@ -83,13 +83,23 @@ public struct CanonicalRequest: Hashable, Sendable {
     /// Works on bytes (spaces and tabs are ASCII, and UTF-8 never uses ASCII bytes inside other characters), and
     /// returns the value itself when it is already canonical, the usual case.
     public static func canonicalValue(_ value: String) -> String {
-        if isCanonical(value.utf8) { return value }
-        var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
+        var text = value
+        return text.withUTF8 { bytes in
+            if isCanonical(bytes) { return value }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            appendCanonicalValue(bytes, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Appends the bytes of ``canonicalValue(_:)`` of `bytes`.
+    static func appendCanonicalValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let start = out.count
         var pendingSpace = false
-        for byte in value.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                pendingSpace = !out.isEmpty
+                pendingSpace = out.count > start
                 continue
             }
             if pendingSpace {
@@ -98,11 +108,10 @@ public struct CanonicalRequest: Hashable, Sendable {
             }
             out.append(byte)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// No tab, no leading or trailing space, no two spaces in a row.
-    private static func isCanonical(_ bytes: String.UTF8View) -> Bool {
+    private static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previousSpace = true
         for byte in bytes {
             if byte == UInt8(ascii: "\t") { return false }

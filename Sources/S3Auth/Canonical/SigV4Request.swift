@@ -41,13 +41,38 @@ public struct SigV4Request: Sendable {
     /// The values of every header called `name` (any case), in arrival order.
     public func values(of name: String) -> [String] {
         let wanted = name.lowercased()
-        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+        guard HeaderName.isASCII(wanted) else {
+            return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+        }
+        return headers.compactMap { HeaderName.matches($0.name, wanted) ? $0.value : nil }
     }
 
     /// The single value of header `name` (several values are joined with `,`), or `nil` when it is absent.
     public func value(of name: String) -> String? {
-        let found = values(of: name)
-        return found.isEmpty ? nil : found.joined(separator: ",")
+        let wanted = name.lowercased()
+        guard HeaderName.isASCII(wanted) else {
+            let found = values(of: name)
+            return found.isEmpty ? nil : found.joined(separator: ",")
+        }
+        return value(ofLowercased: wanted)
+    }
+
+    /// ``value(of:)`` for a lower-case ASCII `name`, without lower-casing it or gathering an array.
+    func value(ofLowercased name: String) -> String? {
+        var found: String?
+        for header in headers where HeaderName.matches(header.name, name) {
+            if let earlier = found {
+                found = earlier + "," + header.value
+            } else {
+                found = header.value
+            }
+        }
+        return found
+    }
+
+    /// How many headers are called `name` (lower-case ASCII), any case.
+    func count(ofLowercased name: String) -> Int {
+        headers.reduce(0) { $0 + (HeaderName.matches($1.name, name) ? 1 : 0) }
     }
 
     /// The query split into decoded `(name, value)` pairs, in order; a piece without `=` has an empty value.

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Signs requests that the router sends to an upstream S3-compatible store, with header authentication (spec §5.1)
 /// or as presigned URLs (spec §5.4).
 ///
@@ -46,23 +48,32 @@ public struct SigV4Signer: Sendable {
     public func sign(_ request: SigV4Request, payloadHash: String, now: AmzDate) -> SigV4Request {
         var signed = request
         signed.headers.removeAll {
-            ["authorization", "x-amz-date", "x-amz-content-sha256"].contains($0.name.lowercased())
+            HeaderName.matches($0.name, "authorization") || HeaderName.matches($0.name, "x-amz-date")
+                || HeaderName.matches($0.name, "x-amz-content-sha256")
         }
         signed.headers.append(("x-amz-date", now.iso8601Basic))
         signed.headers.append(("x-amz-content-sha256", payloadHash))
         let names = signedHeaderNames(of: signed)
         let scope = CredentialScope(time: now, region: region, service: service)
-        let canonical = CanonicalRequest(request: signed, signedHeaders: names, payloadHash: payloadHash)
-        let signature = signingKey(for: scope).signature(
-            for: StringToSign(time: now, scope: scope, canonicalRequest: canonical)
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        let mac = signingKey(for: scope).authenticationCode(
+            for: Self.stringToSign(of: signed, signedHeaders: names, payloadHash: payloadHash, now: now, scope: scope)
         )
-        signed.headers.append(
-            (
-                "Authorization",
-                "\(StringToSign.algorithm) Credential=\(accessKeyID)/\(scope.string), "
-                    + "SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)"
-            )
-        )
+        bytes.append(contentsOf: StringToSign.algorithm.utf8)
+        bytes.append(contentsOf: " Credential=".utf8)
+        bytes.append(contentsOf: accessKeyID.utf8)
+        bytes.append(UInt8(ascii: "/"))
+        scope.append(to: &bytes)
+        bytes.append(contentsOf: ", SignedHeaders=".utf8)
+        for (index, name) in names.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ";")) }
+            bytes.append(contentsOf: name.utf8)
+        }
+        bytes.append(contentsOf: ", Signature=".utf8)
+        mac.withUnsafeBytes { Hex.append($0, to: &bytes) }
+        signed.headers.append(("Authorization", String(decoding: bytes, as: UTF8.self)))
         return signed
     }
 
@@ -81,18 +92,55 @@ public struct SigV4Signer: Sendable {
             "X-Amz-SignedHeaders=\(CanonicalQuery.uriEncode(names.joined(separator: ";")))",
         ].joined(separator: "&")
         signed.query = signed.query.isEmpty ? parameters : "\(signed.query)&\(parameters)"
-        let payloadHash = request.value(of: "x-amz-content-sha256") ?? PayloadHash.unsignedPayload
-        let canonical = CanonicalRequest(request: signed, signedHeaders: names, payloadHash: payloadHash)
-        let signature = signingKey(for: scope).signature(
-            for: StringToSign(time: now, scope: scope, canonicalRequest: canonical)
+        let payloadHash = request.value(ofLowercased: "x-amz-content-sha256") ?? PayloadHash.unsignedPayload
+        let mac = signingKey(for: scope).authenticationCode(
+            for: Self.stringToSign(of: signed, signedHeaders: names, payloadHash: payloadHash, now: now, scope: scope)
         )
-        signed.query += "&X-Amz-Signature=\(signature)"
+        signed.query += "&X-Amz-Signature=\(mac.withUnsafeBytes { Hex.encode($0) })"
         return signed
+    }
+
+    /// The bytes of the string to sign of `request` (header names `signedHeaders`), built without a String.
+    private static func stringToSign(
+        of request: SigV4Request,
+        signedHeaders: [String],
+        payloadHash: String,
+        now: AmzDate,
+        scope: CredentialScope
+    ) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        CanonicalRequest.append(
+            request: request,
+            signedHeaders: signedHeaders,
+            payloadHash: payloadHash,
+            omittingSignature: false,
+            to: &bytes
+        )
+        let hash = SHA256.hash(data: bytes)
+        bytes.removeAll(keepingCapacity: true)
+        StringToSign.append(
+            algorithm: StringToSign.algorithm,
+            time: now,
+            scope: scope,
+            canonicalRequestHash: hash,
+            to: &bytes
+        )
+        return bytes
     }
 
     /// The lower-case names of the headers of `request` that are signed, sorted.
     private func signedHeaderNames(of request: SigV4Request) -> [String] {
-        Set(request.headers.map { $0.name.lowercased() }).filter { !Self.isUnsigned($0) }.sorted()
+        var names: [String] = []
+        names.reserveCapacity(request.headers.count)
+        for header in request.headers {
+            guard HeaderName.isASCII(header.name) else {
+                return Set(request.headers.map { $0.name.lowercased() }).filter { !Self.isUnsigned($0) }.sorted()
+            }
+            let name = header.name.lowercased()
+            if !Self.isUnsigned(name), !names.contains(name) { names.append(name) }
+        }
+        return names.sorted()
     }
 
     private func signingKey(for scope: CredentialScope) -> SigV4SigningKey {

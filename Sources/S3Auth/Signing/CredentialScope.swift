@@ -22,6 +22,16 @@ public struct CredentialScope: Hashable, Sendable {
 
     /// The scope as written in a credential and a string to sign.
     public var string: String { "\(date)/\(region)/\(service)/aws4_request" }
+
+    /// Appends the bytes of ``string``.
+    func append(to out: inout [UInt8]) {
+        out.append(contentsOf: date.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: region.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: service.utf8)
+        out.append(contentsOf: "/aws4_request".utf8)
+    }
 }
 
 extension CredentialScope: CustomStringConvertible {

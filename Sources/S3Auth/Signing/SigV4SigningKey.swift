@@ -7,6 +7,8 @@ import Crypto
 /// access key for its scope.
 public struct SigV4SigningKey: Sendable {
     private let key: SymmetricKey
+    /// HMAC with `key`, its inner and outer pads already hashed: each signature copies it instead of starting over.
+    private let mac: HMAC<SHA256>
 
     /// The key derived from `secretAccessKey` for `scope`.
     public init(secretAccessKey: String, scope: CredentialScope) {
@@ -15,6 +17,7 @@ public struct SigV4SigningKey: Sendable {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(step.utf8), using: key)))
         }
         self.key = key
+        self.mac = HMAC(key: key)
     }
 
     /// The key as lower-case hex, for test vectors.
@@ -29,12 +32,23 @@ public struct SigV4SigningKey: Sendable {
 
     /// The lower-case hex signature of the UTF-8 bytes of `text`.
     public func signature(for text: String) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key))
+        Hex.encode(authenticationCode(for: Array(text.utf8)))
     }
 
     /// Whether `signature` (64 lower-case hex digits) signs `text`, compared in constant time.
     public func isValidSignature(_ signature: String, for text: String) -> Bool {
-        guard let provided = Hex.decode(signature, count: 32) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: Array(text.utf8), using: key)
+        isValidSignature(signature, for: Array(text.utf8))
+    }
+
+    /// Whether `signature` (64 lower-case hex digits) signs `bytes`, compared in constant time.
+    func isValidSignature(_ signature: String, for bytes: [UInt8]) -> Bool {
+        authenticationCode(for: bytes).withUnsafeBytes { Hex.constantTimeEquals(hex: signature, $0) }
+    }
+
+    /// The HMAC-SHA256 of `bytes` with this key.
+    func authenticationCode(for bytes: [UInt8]) -> HashedAuthenticationCode<SHA256> {
+        var mac = self.mac
+        mac.update(data: bytes)
+        return mac.finalize()
     }
 }

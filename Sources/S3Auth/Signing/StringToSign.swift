@@ -1,3 +1,5 @@
+import Crypto
+
 /// The string to sign of SigV4 (spec §5.3): algorithm, request time, scope and the hash of the canonical request.
 ///
 /// Chunk and trailer signatures of aws-chunked bodies use the same four-line head with another algorithm name and
@@ -31,5 +33,23 @@ public struct StringToSign: Hashable, Sendable {
     /// The lines joined with `\n`, no final line end.
     public var text: String {
         ([algorithm, time.iso8601Basic, scope] + tail).joined(separator: "\n")
+    }
+
+    /// Appends the bytes of the ``text`` of the string to sign for a canonical request that hashes to
+    /// `canonicalRequestHash`: `algorithm`, `time`, `scope` and the hash in lower-case hex, one per line.
+    static func append(
+        algorithm: String,
+        time: AmzDate,
+        scope: CredentialScope,
+        canonicalRequestHash: SHA256.Digest,
+        to out: inout [UInt8]
+    ) {
+        out.append(contentsOf: algorithm.utf8)
+        out.append(UInt8(ascii: "\n"))
+        time.appendISO8601Basic(to: &out)
+        out.append(UInt8(ascii: "\n"))
+        scope.append(to: &out)
+        out.append(UInt8(ascii: "\n"))
+        canonicalRequestHash.withUnsafeBytes { Hex.append($0, to: &out) }
     }
 }

@@ -13,6 +13,31 @@ enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `bytes` as lower-case hex, two digits per byte.
+    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+    }
+
+    /// Whether `text` is the lower-case hex of `bytes`, compared in time that depends only on the lengths: what
+    /// ``decode(_:count:)`` followed by ``constantTimeEquals(_:_:)`` says, without the array.
+    static func constantTimeEquals(hex text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == bytes.count * 2 else { return false }
+            var difference: UInt8 = 0
+            for index in 0..<bytes.count {
+                guard let high = value(of: utf8[2 * index]), let low = value(of: utf8[2 * index + 1]) else {
+                    return false
+                }
+                difference |= (high << 4 | low) ^ bytes[index]
+            }
+            return difference == 0
+        }
+    }
+
     /// `bytes` as hex pairs separated by single spaces, as S3 renders `StringToSignBytes`.
     static func spaced(_ bytes: some Sequence<UInt8>) -> String {
         bytes.map { encode(CollectionOfOne($0)) }.joined(separator: " ")
@@ -42,7 +67,9 @@ enum Hex {
 
     /// Whether `text` is exactly `count` bytes of lower-case hex.
     static func isLowercaseHex(_ text: some StringProtocol, count: Int) -> Bool {
-        decode(text, count: count) != nil
+        guard text.utf8.count == count * 2 else { return false }
+        let isDigit = { (byte: UInt8) in value(of: byte) != nil }
+        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isDigit) } ?? text.utf8.allSatisfy(isDigit)
     }
 
     private static func value(of digit: UInt8) -> UInt8? {

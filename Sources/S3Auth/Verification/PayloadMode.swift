@@ -18,7 +18,9 @@ enum PayloadMode: Sendable {
         case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER":
             throw S3Error.notImplemented.because("SigV4A-signed aws-chunked bodies are not supported yet.")
         default:
-            guard Hex.isLowercaseHex(payloadHash.lowercased(), count: 32) else {
+            // Lower-casing a value that is already lower-case hex (every SDK sends that) gives the value itself.
+            let lowercased = Hex.isLowercaseHex(payloadHash, count: 32) ? payloadHash : payloadHash.lowercased()
+            guard Hex.isLowercaseHex(lowercased, count: 32) else {
                 throw S3Error.invalidArgument
                     .because(
                         "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
@@ -28,7 +30,7 @@ enum PayloadMode: Sendable {
                     .adding("ArgumentName", "x-amz-content-sha256")
                     .adding("ArgumentValue", String(payloadHash.prefix(256)))
             }
-            self = .sha256(payloadHash.lowercased())
+            self = .sha256(lowercased)
         }
         if case .awsChunked = self, location == .query {
             throw S3Error.invalidRequest.because("Presigned URLs cannot carry aws-chunked bodies.")
@@ -46,7 +48,7 @@ enum PayloadMode: Sendable {
         case .sha256(let hash): return .sha256(hash)
         case .unsigned: return .unsigned
         case .awsChunked(let framing):
-            guard let lengthText = request.value(of: "x-amz-decoded-content-length") else {
+            guard let lengthText = request.value(ofLowercased: "x-amz-decoded-content-length") else {
                 throw S3Error.missingContentLength.because(
                     "You must provide the x-amz-decoded-content-length header for aws-chunked uploads."
                 )
@@ -65,7 +67,9 @@ enum PayloadMode: Sendable {
                 )
             }
             var checksum: ChecksumAlgorithm?
-            if let trailer = request.value(of: "x-amz-trailer").map(CanonicalRequest.canonicalValue), !trailer.isEmpty {
+            if let trailer = request.value(ofLowercased: "x-amz-trailer").map(CanonicalRequest.canonicalValue),
+                !trailer.isEmpty
+            {
                 guard framing != .signedChunks, let algorithm = ChecksumAlgorithm(headerName: trailer) else {
                     throw S3Error.invalidRequest.because(
                         "The value specified in the x-amz-trailer header is not supported"

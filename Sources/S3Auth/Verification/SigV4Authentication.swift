@@ -20,6 +20,18 @@ public struct SigV4Authentication: Sendable {
 
         /// The algorithm called `name` in an `Authorization` header or `X-Amz-Algorithm`.
         public init?(name: some StringProtocol) {
+            if HeaderName.isASCII(name) {
+                // ASCII text equals a String exactly when the bytes do.
+                if name.utf8.elementsEqual(StringToSign.algorithm.utf8) {
+                    self = .hmacSHA256
+                    return
+                }
+                if name.utf8.elementsEqual(SigV4AKey.algorithm.utf8) {
+                    self = .ecdsaP256SHA256
+                    return
+                }
+                return nil
+            }
             switch String(name) {
             case StringToSign.algorithm: self = .hmacSHA256
             case SigV4AKey.algorithm: self = .ecdsaP256SHA256

@@ -38,11 +38,11 @@ extension SigV4Verifier {
         if let presigned = claims.presignedTime {
             time = presigned
             sentText = presigned.iso8601Basic
-        } else if let amzDate = request.value(of: "x-amz-date") {
+        } else if let amzDate = request.value(ofLowercased: "x-amz-date") {
             guard let parsed = AmzDate(iso8601Basic: amzDate) else { throw Self.missingDate }
             time = parsed
             sentText = amzDate
-        } else if let date = request.value(of: "date"), let parsed = AmzDate(httpDate: date) {
+        } else if let date = request.value(ofLowercased: "date"), let parsed = AmzDate(httpDate: date) {
             time = parsed
             sentText = date
         } else {
@@ -74,28 +74,39 @@ extension SigV4Verifier {
 
     /// `host` is signed, every signed header is present, and every `x-amz-*` header present is signed.
     func checkSignedHeaders(of request: SigV4Request, claims: SignatureClaims) throws(S3Error) {
-        let present = Set(request.headers.map { $0.name.lowercased() })
         guard claims.signedHeaders.contains("host") else {
             throw .malformedSignature(claims.location, "SignedHeaders must include host.")
         }
-        for name in claims.signedHeaders where !present.contains(name) {
+        for name in claims.signedHeaders where !request.headers.contains(where: { HeaderName.matches($0.name, name) }) {
             throw .malformedSignature(
                 claims.location,
                 "SignedHeaders names '\(name)', which the request does not carry."
             )
         }
+        guard request.headers.contains(where: { Self.isUnsignedAmzHeader($0.name, claims: claims) }) else { return }
+        let present = Set(request.headers.map { $0.name.lowercased() })
         let signed = Set(claims.signedHeaders)
         let unsigned = present.filter { $0.hasPrefix("x-amz-") && !signed.contains($0) }.sorted()
-        guard unsigned.isEmpty else {
-            throw S3Error.accessDenied.because("There were headers present in the request which were not signed")
-                .adding("HeadersNotSigned", unsigned.joined(separator: ", "))
+        throw S3Error.accessDenied.because("There were headers present in the request which were not signed")
+            .adding("HeadersNotSigned", unsigned.joined(separator: ", "))
+    }
+
+    /// Whether `name`, lower-cased, starts with `x-amz-` and is not signed; on bytes when `name` is ASCII.
+    private static func isUnsignedAmzHeader(_ name: String, claims: SignatureClaims) -> Bool {
+        guard HeaderName.isASCII(name) else {
+            let lowercased = name.lowercased()
+            return lowercased.hasPrefix("x-amz-") && !claims.signedHeaders.contains(lowercased)
         }
+        return HeaderName.hasASCIIPrefix(name, "x-amz-")
+            && !claims.signedHeaders.contains { HeaderName.matches(name, $0) }
     }
 
     /// The payload hash the canonical request ends with: `x-amz-content-sha256`, which header-signed S3 requests
     /// must carry, or `UNSIGNED-PAYLOAD` for a presigned URL without it.
     func payloadHash(of request: SigV4Request, claims: SignatureClaims) throws(S3Error) -> String {
-        if let value = request.value(of: "x-amz-content-sha256") { return CanonicalRequest.canonicalValue(value) }
+        if let value = request.value(ofLowercased: "x-amz-content-sha256") {
+            return CanonicalRequest.canonicalValue(value)
+        }
         guard claims.location == .query else {
             throw S3Error.invalidRequest.because("Missing required header for this request: x-amz-content-sha256")
         }

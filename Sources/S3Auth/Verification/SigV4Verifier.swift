@@ -1,4 +1,5 @@
 public import AccessPointCore
+import Crypto
 
 /// Verifies SigV4- and SigV4A-signed S3 requests, header-signed or presigned (spec §5), the S3 way: raw path, no
 /// second encoding, `x-amz-content-sha256` required, every `x-amz-*` header signed.
@@ -74,18 +75,6 @@ public struct SigV4Verifier: Sendable {
         let payloadMode = try PayloadMode(payloadHash: payloadHash, location: claims.location)
         try checkSignedHeaders(of: request, claims: claims)
 
-        let canonicalRequest = CanonicalRequest(
-            request: request,
-            signedHeaders: claims.signedHeaders,
-            payloadHash: payloadHash,
-            omittingQuery: claims.location == .query ? ["X-Amz-Signature"] : []
-        )
-        let stringToSign = StringToSign(
-            algorithm: claims.algorithm.name,
-            time: time,
-            scope: claims.scopeString,
-            tail: [canonicalRequest.hash]
-        )
         var chain: ChunkSignatureChain?
         let valid: Bool
         switch claims.algorithm {
@@ -95,16 +84,26 @@ public struct SigV4Verifier: Sendable {
                 secretAccessKey: credential.secretAccessKey,
                 scope: claims.scope
             )
-            valid = key.isValidSignature(claims.signature, for: stringToSign.text)
+            valid = key.isValidSignature(
+                claims.signature,
+                for: Self.stringToSign(of: request, claims: claims, time: time, payloadHash: payloadHash)
+            )
             chain = ChunkSignatureChain(key: key, time: time, scope: claims.scope, seedSignature: claims.signature)
         case .ecdsaP256SHA256:
             let key = keyCache.sigV4AKey(
                 accessKeyID: credential.accessKeyID,
                 secretAccessKey: credential.secretAccessKey
             )
+            let stringToSign = Self.explained(request, claims: claims, time: time, payloadHash: payloadHash).1
             valid = key?.isValidSignature(claims.signature, for: stringToSign.text) ?? false
         }
         guard valid else {
+            let (canonicalRequest, stringToSign) = Self.explained(
+                request,
+                claims: claims,
+                time: time,
+                payloadHash: payloadHash
+            )
             throw .signatureMismatch(
                 accessKeyID: claims.accessKeyID,
                 stringToSign: stringToSign,
@@ -128,5 +127,56 @@ public struct SigV4Verifier: Sendable {
                 maxChunkSize: configuration.maxChunkSize
             )
         )
+    }
+
+    /// The bytes of the SigV4 string to sign of `request`, built without a String: what the signature covers.
+    static func stringToSign(
+        of request: SigV4Request,
+        claims: SignatureClaims,
+        time: AmzDate,
+        payloadHash: String
+    ) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        CanonicalRequest.append(
+            request: request,
+            signedHeaders: claims.signedHeaders,
+            payloadHash: payloadHash,
+            omittingSignature: claims.location == .query,
+            to: &bytes
+        )
+        let hash = SHA256.hash(data: bytes)
+        bytes.removeAll(keepingCapacity: true)
+        StringToSign.append(
+            algorithm: claims.algorithm.name,
+            time: time,
+            scope: claims.scope,
+            canonicalRequestHash: hash,
+            to: &bytes
+        )
+        return bytes
+    }
+
+    /// The canonical request and string to sign of `request` as their parts: what a mismatch shows the client, and
+    /// what SigV4A signs.
+    static func explained(
+        _ request: SigV4Request,
+        claims: SignatureClaims,
+        time: AmzDate,
+        payloadHash: String
+    ) -> (CanonicalRequest, StringToSign) {
+        let canonicalRequest = CanonicalRequest(
+            request: request,
+            signedHeaders: claims.signedHeaders,
+            payloadHash: payloadHash,
+            omittingQuery: claims.location == .query ? ["X-Amz-Signature"] : []
+        )
+        let stringToSign = StringToSign(
+            algorithm: claims.algorithm.name,
+            time: time,
+            scope: claims.scopeString,
+            tail: [canonicalRequest.hash]
+        )
+        return (canonicalRequest, stringToSign)
     }
 }

@@ -2,16 +2,17 @@ import AccessPointCore
 
 extension SignatureClaims {
     /// The query parameters that mark a presigned SigV4 URL.
-    static let queryMarkers: Set<String> = [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders",
-    ]
+    static let queryMarkers = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders"]
 
     /// Parses the `X-Amz-*` parameters of a presigned URL (spec §5.4); `maxExpires` bounds `X-Amz-Expires`.
-    init(query parameters: [(name: String, value: String)], maxExpires: Int64) throws(S3Error) {
+    init(query parts: [CanonicalQuery.Part], maxExpires: Int64) throws(S3Error) {
         func single(_ name: String) throws(S3Error) -> String? {
-            let values = parameters.filter { $0.name == name }
-            guard values.count <= 1 else { throw .malformedSignature(.query, "\(name) appears more than once.") }
-            return values.first?.value
+            var found: [UInt8]?
+            for part in parts where HeaderName.equals(part.name, name) {
+                guard found == nil else { throw .malformedSignature(.query, "\(name) appears more than once.") }
+                found = part.value
+            }
+            return found.map { String(decoding: $0, as: UTF8.self) }
         }
         let missing = S3Error.authorizationQueryParametersError
         guard let algorithm = try single("X-Amz-Algorithm") else { throw missing }
@@ -55,23 +56,24 @@ extension SignatureClaims {
 
     /// The claims of `request`, wherever its signature travels; anonymous and SigV2 requests are refused here.
     init(request: SigV4Request, maxExpires: Int64) throws(S3Error) {
-        let authorization = request.values(of: "authorization")
-        let parameters = request.queryParameters
-        let presigned = parameters.contains { Self.queryMarkers.contains($0.name) }
-        if !authorization.isEmpty, presigned {
+        let authorizations = request.count(ofLowercased: "authorization")
+        let presigned = request.queryParts.contains { part in
+            Self.queryMarkers.contains { HeaderName.equals(part.name, $0) }
+        }
+        if authorizations > 0, presigned {
             throw S3Error.invalidArgument.because(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
                     + "parameter or the Authorization header should be specified"
             )
         }
-        if authorization.count > 1 {
+        if authorizations > 1 {
             throw .malformedSignature(.header, "the request carries more than one Authorization header.")
         }
-        if let header = authorization.first {
+        if authorizations == 1, let header = request.value(ofLowercased: "authorization") {
             try self.init(authorization: header)
         } else if presigned {
-            try self.init(query: parameters, maxExpires: maxExpires)
-        } else if parameters.contains(where: { $0.name == "AWSAccessKeyId" || $0.name == "Signature" }) {
+            try self.init(query: request.queryParts, maxExpires: maxExpires)
+        } else if request.queryParameters.contains(where: { $0.name == "AWSAccessKeyId" || $0.name == "Signature" }) {
             throw .useSigV4
         } else {
             throw S3Error.accessDenied.because("Anonymous requests are not allowed; sign the request with SigV4.")

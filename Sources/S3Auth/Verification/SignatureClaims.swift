@@ -33,20 +33,23 @@ struct SignatureClaims: Sendable {
             throw .malformedSignature(.header, "it is longer than \(Self.maxAuthorizationLength) bytes.")
         }
         let trimmed = CanonicalRequest.canonicalValue(value)
-        let space = trimmed.firstIndex(of: " ") ?? trimmed.endIndex
+        // An ASCII header (every one an SDK sends) is read on bytes; Characters are the same thing there.
+        let ascii = HeaderName.isASCII(trimmed)
+        let space =
+            (ascii ? trimmed.utf8.firstIndex(of: UInt8(ascii: " ")) : trimmed.firstIndex(of: " ")) ?? trimmed.endIndex
         let algorithm = trimmed[..<space]
         guard !algorithm.isEmpty else { throw .malformedSignature(.header, "it is empty.") }
         guard let algorithm = SigV4Authentication.Algorithm(name: algorithm) else { throw .useSigV4 }
 
-        guard !trimmed[space...].trimmingSpaces.isEmpty else {
+        guard !trimmed[space...].trimmingSpaces(ascii: ascii).isEmpty else {
             throw .malformedSignature(.header, "it must carry Credential, SignedHeaders and Signature.")
         }
         // Bytes, not Characters: every delimiter here is ASCII, and grapheme breaking dominated the cost.
         var credential: String?
         var signedHeaders: String?
         var signature: String?
-        for component in trimmed[space...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let text = Substring(component).trimmingSpaces
+        for component in Self.components(of: trimmed, from: space, ascii: ascii) {
+            let text = component.trimmingSpaces(ascii: ascii)
             guard let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) else {
                 throw .malformedSignature(.header, "the component '\(text.prefix(64))' is not name=value.")
             }
@@ -76,45 +79,100 @@ struct SignatureClaims: Sendable {
         self.signature = try Self.parseSignature(signature, algorithm, .header)
     }
 
+    /// The `,`-separated pieces of `text[start...]`, empty ones included (its `utf8.split`), found on one buffer
+    /// when `text` is ASCII.
+    private static func components(of text: String, from start: String.Index, ascii: Bool) -> [Substring] {
+        guard ascii else {
+            return text[start...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .map { Substring($0) }
+        }
+        var copy = text
+        let first = text.utf8.distance(from: text.utf8.startIndex, to: start)
+        let bounds: [Range<Int>] = copy.withUTF8 { bytes in
+            var bounds: [Range<Int>] = []
+            var pieceStart = first
+            for index in first...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
+                bounds.append(pieceStart..<index)
+                pieceStart = index + 1
+            }
+            return bounds
+        }
+        let utf8 = text.utf8
+        return bounds.map { range in
+            text[
+                utf8.index(
+                    utf8.startIndex,
+                    offsetBy: range.lowerBound
+                )..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)
+            ]
+        }
+    }
+
     /// `AKID/yyyymmdd/region/service/aws4_request` (SigV4A: no region), or `nil` when any part is missing or
     /// malformed. A SigV4A scope gets an empty region.
     static func parseCredential(
         _ text: String,
         _ algorithm: SigV4Authentication.Algorithm
     ) -> (String, CredentialScope)? {
-        var parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        var parts =
+            HeaderName.isASCII(text)
+            ? Self.pieces(of: text, separatedBy: UInt8(ascii: "/"))
+            : text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if algorithm == .ecdsaP256SHA256 {
             guard parts.count == 4 else { return nil }
             parts.insert("", at: 2)
         }
         guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty,
-            parts[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }),
+            Self.bytes(of: parts[0], allSatisfy: { $0 > 0x20 && $0 < 0x7f }),
             AmzDate(iso8601Basic: parts[1] + "T000000Z") != nil,
-            algorithm == .ecdsaP256SHA256 || !parts[2].isEmpty, parts[2].utf8.allSatisfy(Self.isRegionByte),
-            !parts[3].isEmpty, parts[3].utf8.allSatisfy(Self.isRegionByte)
+            algorithm == .ecdsaP256SHA256 || !parts[2].isEmpty, Self.bytes(of: parts[2], allSatisfy: Self.isRegionByte),
+            !parts[3].isEmpty, Self.bytes(of: parts[3], allSatisfy: Self.isRegionByte)
         else { return nil }
-        return (
-            String(parts[0]),
-            CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3]))
-        )
+        return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))
     }
 
     /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
     static func parseSignedHeaders(_ text: String, _ location: SigV4Authentication.Location) throws(S3Error) -> [String]
     {
-        let names = text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false).map {
-            String(Substring($0))
-        }
-        for name in names where name.isEmpty || !name.utf8.allSatisfy(Self.isLowercaseTokenByte) {
+        let names = pieces(of: text, separatedBy: UInt8(ascii: ";"))
+        for name in names where name.isEmpty || !bytes(of: name, allSatisfy: Self.isLowercaseTokenByte) {
             throw .malformedSignature(location, "SignedHeaders holds the invalid name '\(name.prefix(64))'.")
         }
-        for (lhs, rhs) in zip(names, names.dropFirst()) where !lhs.utf8.lexicographicallyPrecedes(rhs.utf8) {
+        for (lhs, rhs) in zip(names, names.dropFirst()) where !precedes(lhs, rhs) {
             throw .malformedSignature(
                 location,
                 "SignedHeaders must be sorted and without repeats ('\(rhs.prefix(64))')."
             )
         }
         return names
+    }
+
+    /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its
+    /// `utf8.split(separator:omittingEmptySubsequences: false)`, read from one buffer.
+    private static func pieces(of text: String, separatedBy separator: UInt8) -> [String] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var pieces: [String] = []
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == separator {
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                start = index + 1
+            }
+            return pieces
+        }
+    }
+
+    /// Whether every UTF-8 byte of `text` satisfies `predicate`.
+    private static func bytes(of text: String, allSatisfy predicate: (UInt8) -> Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.allSatisfy(predicate) }
+    }
+
+    /// Whether the UTF-8 of `lhs` comes before that of `rhs`.
+    private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { lhs in rhs.withUTF8 { lhs.lexicographicallyPrecedes($0) } }
     }
 
     /// 64 lower-case hex digits for SigV4; a hex DER ECDSA signature (8 to 72 bytes) for SigV4A.
@@ -158,5 +216,15 @@ extension Substring {
         while text.utf8.first == UInt8(ascii: " ") { text = text.dropFirst() }
         while text.utf8.last == UInt8(ascii: " ") { text = text.dropLast() }
         return text
+    }
+
+    /// ``trimmingSpaces``, on bytes when the text is known to be ASCII (where each Character is one byte).
+    func trimmingSpaces(ascii: Bool) -> Substring {
+        guard ascii else { return trimmingSpaces }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == UInt8(ascii: " ") { start = utf8.index(after: start) }
+        while start < end, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }
+        return self[start..<end]
     }
 }

@@ -105,4 +105,54 @@ struct SigV4SignerTests {
             now: Example.time
         )
     }
+
+    /// Requests whose headers, path and query stress the byte-level canonical request.
+    static let oddRequests: [(String, SigV4Request)] = [
+        (
+            "repeated, multi-line and unsigned headers, raw UTF-8 path, plus and %2F",
+            SigV4Request(
+                method: "PUT",
+                path: "/café/a+b%2Fc",
+                query: "acl&prefix=a+b&key%2Fname=",
+                headers: [
+                    ("Host", "h:9000"), ("X-Amz-Meta-Tag", "a"), ("x-amz-meta-tag", "  b \t c "),
+                    ("X-Amz-Meta-Note", "one\n two"), ("Content-Length", "5"), ("User-Agent", "x"),
+                    ("amz-sdk-invocation-id", "1"), ("Authorization", "old"), ("X-Amz-Date", "old"),
+                ]
+            )
+        ),
+        (
+            "a non-ASCII header name",
+            SigV4Request(method: "GET", path: "/k", headers: [("Host", "h"), ("X-\u{212A}ey", "kelvin")])
+        ),
+    ]
+
+    /// The signer writes the `Authorization` header the String-built ``CanonicalRequest`` and ``StringToSign`` give,
+    /// over every header but the unsigned ones; and the verifier accepts it.
+    @Test(arguments: 0..<Self.oddRequests.count)
+    func signsWhatTheStringFormsDescribe(_ index: Int) throws {
+        let request = Self.oddRequests[index].1
+        let signed = Self.signer.sign(request, payloadHash: PayloadHash.empty, now: Example.time)
+        let unsigned = signed.removing("Authorization")
+        let names = Set(unsigned.headers.map { $0.name.lowercased() })
+            .filter { !SigV4Signer.unsignedHeaders.contains($0) && !$0.hasPrefix("amz-sdk-") }.sorted()
+        let scope = CredentialScope(time: Example.time, region: "us-west-2")
+        let canonical = CanonicalRequest(request: unsigned, signedHeaders: names, payloadHash: PayloadHash.empty)
+        let signature = SigV4SigningKey(secretAccessKey: Example.secret, scope: scope).signature(
+            for: StringToSign(time: Example.time, scope: scope, canonicalRequest: canonical)
+        )
+        #expect(
+            signed.values(of: "authorization") == [
+                "AWS4-HMAC-SHA256 Credential=\(Example.accessKeyID)/\(scope), "
+                    + "SignedHeaders=\(names.joined(separator: ";")), Signature=\(signature)"
+            ]
+        )
+        #expect(signed.values(of: "x-amz-date") == ["20130524T000000Z"])
+        _ = try SigV4Verifier().verify(
+            signed,
+            region: .exactly("us-west-2"),
+            credentials: Example.credentials,
+            now: Example.time
+        )
+    }
 }

@@ -1,12 +1,16 @@
 import AccessPointCore
 import S3Auth
 
-/// Issue 5's first figure: verifications per second of a header-signed GET with an empty payload.
+/// Issue 5's first figure: verifications per second of a header-signed GET with an empty payload, and the two other
+/// SigV4 operations of a proxied GET.
 ///
 /// The request is what botocore sends for GetObject through an access point (host, date, content hash, SDK headers
 /// that are not signed), signed once by ``SigV4Signer``; every iteration verifies that same request at the same
 /// instant. `warm` shares one ``SigningKeyCache`` that already holds the key, as the router does for a client it has
 /// seen today; `cold` gives each verification a new cache, so it also pays the four HMACs of the key derivation.
+/// `presigned` verifies (warm) a presigned GET as the aws CLI makes them (`aws s3 presign`: only `host` signed,
+/// `X-Amz-Expires=3600`), sent with curl's headers; `sign` signs the request the router forwards to a path-style
+/// store for that GET (`UpstreamBucketStore`: `Host` and the client's `Accept`, `UNSIGNED-PAYLOAD`), key cached.
 enum SigV4HeaderCase {
     static let accessKeyID = "AKIAIOSFODNN7EXAMPLE"
     static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -51,6 +55,25 @@ enum SigV4HeaderCase {
             fail("the signed GET does not verify: \(error)")
         }
 
+        let presigned = presignedRequest(signer: signer, now: now)
+        do {
+            _ = try warm.verify(presigned, region: expected, credentials: credentials, now: now)
+        } catch {
+            fail("the presigned GET does not verify: \(error)")
+        }
+        let forwarded = SigV4Request(
+            method: "GET",
+            path: "/reports-store/Jane/report.csv",
+            query: "",
+            headers: [("Host", "127.0.0.1:9000"), ("Accept", "*/*")]
+        )
+        let storeSigner = SigV4Signer(
+            accessKeyID: "AKIDSTOREEXAMPLE",
+            secretAccessKey: "storeSecretKeyExample/K7MDENG/bPxRfiCY",
+            region: "us-east-1"
+        )
+        _ = storeSigner.sign(forwarded, payloadHash: PayloadHash.unsignedPayload, now: now)
+
         return [
             Variant(name: "warm", operation: "verification", bytesPerOperation: nil) { n in
                 verifyLoop(n, request: request, region: expected, credentials: credentials, now: now) { warm }
@@ -60,7 +83,41 @@ enum SigV4HeaderCase {
                     SigV4Verifier(keyCache: SigningKeyCache())
                 }
             },
+            Variant(name: "presigned", operation: "verification", bytesPerOperation: nil) { n in
+                verifyLoop(n, request: presigned, region: expected, credentials: credentials, now: now) { warm }
+            },
+            Variant(name: "sign", operation: "signature", bytesPerOperation: nil) { n in
+                signLoop(n, request: forwarded, signer: storeSigner, now: now)
+            },
         ]
+    }
+
+    /// A presigned GetObject URL as `aws s3 presign --expires-in 3600` writes it, as the router parses it from the
+    /// request target, with the headers curl sends (none of them signed but `host`).
+    static func presignedRequest(signer: SigV4Signer, now: AmzDate) -> SigV4Request {
+        let host = "reports-111122223333.s3-accesspoint.us-west-2.amazonaws.com"
+        let url = signer.presign(
+            SigV4Request(method: "GET", path: "/Jane/report.csv", query: "", headers: [("Host", host)]),
+            expires: 3600,
+            now: now
+        )
+        return SigV4Request(
+            method: "GET",
+            target: "\(url.path)?\(url.query)",
+            headers: [("Host", host), ("User-Agent", "curl/7.88.1"), ("Accept", "*/*")]
+        )
+    }
+
+    /// `n` signatures of `request`; folds the length and last byte of each `Authorization` header into the checksum.
+    @inline(never)
+    static func signLoop(_ n: Int, request: SigV4Request, signer: SigV4Signer, now: AmzDate) -> UInt64 {
+        var checksum: UInt64 = 0
+        for _ in 0..<n {
+            let signed = signer.sign(request, payloadHash: PayloadHash.unsignedPayload, now: now)
+            let authorization = signed.headers.last?.value.utf8
+            checksum &+= UInt64(authorization?.count ?? 0) &+ UInt64(authorization?.last ?? 0)
+        }
+        return checksum
     }
 
     /// `n` verifications, each with the verifier `makeVerifier` returns; folds the verified signature's first

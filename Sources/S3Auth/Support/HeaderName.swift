@@ -1,0 +1,89 @@
+/// Header-name matching without allocating, for the verifier's and signer's hot paths.
+///
+/// SigV4 matches names by `name.lowercased() == wanted` (String equality). Every name an HTTP/1 parser lets through is
+/// ASCII, and for ASCII both sides reduce to comparing bytes with `A-Z` folded; a name with any other byte takes the
+/// String route, so the answer is the same for every input (U+212A KELVIN SIGN lower-cases to an ASCII `k`).
+enum HeaderName {
+    /// Whether `name.lowercased() == wanted`, for a `wanted` that is ASCII (the lower-case names SigV4 signs).
+    static func matches(_ name: String, _ wanted: String) -> Bool {
+        let count = name.utf8.count
+        guard count == wanted.utf8.count else {
+            // Lengths differ: no match unless `name` is not ASCII (then its UTF-16 is shorter than its UTF-8, and
+            // lower-casing may change its length). Both counts are stored for an ASCII string.
+            return name.utf16.count == count ? false : name.lowercased() == wanted
+        }
+        var nameBytes = name
+        var wantedBytes = wanted
+        let folded: Bool? = nameBytes.withUTF8 { name in wantedBytes.withUTF8 { matches(name, $0) } }
+        return folded ?? (name.lowercased() == wanted)
+    }
+
+    /// Whether `name` equals `wanted` with `A-Z` folded, or `nil` when `name` is not ASCII.
+    private static func matches(_ name: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if name.count == wanted.count {
+            // Equal after folding means every byte of `name` was ASCII, since `wanted` is.
+            for index in 0..<name.count where lowercased(name[index]) != wanted[index] {
+                return isASCII(UnsafeRawBufferPointer(name)) ? false : nil
+            }
+            return true
+        }
+        return isASCII(UnsafeRawBufferPointer(name)) ? false : nil
+    }
+
+    /// Whether `name`, lower-cased, starts with `prefix` (ASCII, lower-case): `name.lowercased().hasPrefix(prefix)`
+    /// for an ASCII `name`; callers send other names the String way.
+    static func hasASCIIPrefix(_ name: String, _ prefix: StaticString) -> Bool {
+        var name = name
+        return name.withUTF8 { name in
+            prefix.withUTF8Buffer { prefix in
+                name.count >= prefix.count && (0..<prefix.count).allSatisfy { lowercased(name[$0]) == prefix[$0] }
+            }
+        }
+    }
+
+    /// Whether `String(decoding: bytes, as: UTF8.self) == text` for an ASCII `text`: on bytes unless `bytes` are not
+    /// ASCII, where String equality (canonical equivalence) decides.
+    static func equals(_ bytes: [UInt8], _ text: String) -> Bool {
+        if bytes.count == text.utf8.count {
+            var text = text
+            if text.withUTF8({ text in bytes.withUnsafeBufferPointer { sameBytes($0, text) } }) { return true }
+        }
+        return !bytes.withUnsafeBytes(isASCII) && String(decoding: bytes, as: UTF8.self) == text
+    }
+
+    /// Whether two buffers of the same length hold the same bytes.
+    private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+        return true
+    }
+
+    /// Whether every byte of `text` is ASCII.
+    static func isASCII(_ text: some StringProtocol) -> Bool {
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCII(UnsafeRawBufferPointer($0)) }) {
+            return ascii
+        }
+        var copy = String(text)
+        return copy.withUTF8 { isASCII(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether every byte is ASCII, eight at a time.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var bits: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            bits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            bits |= UInt64(bytes[index])
+            index += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// `byte` with `A-Z` folded to `a-z`.
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+}
