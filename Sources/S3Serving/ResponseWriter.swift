@@ -35,18 +35,14 @@ package enum ResponseWriter {
                 sinceBarrier += chunk.readableBytes
                 // The stream is still read to its end (a store's connection goes back to its pool only then).
                 ended = sent == response.body.length
-                var parts: [HTTPServerResponsePart] = []
-                if let pending = head {
-                    parts.append(pending)
-                    head = nil
+                let part = HTTPServerResponsePart.body(.byteBuffer(chunk))
+                switch (head, ended) {
+                case (nil, false): try await outbound.write(part)
+                case (nil, true): try await outbound.write(contentsOf: [part, .end(nil)])
+                case (let pending?, false): try await outbound.write(contentsOf: [pending, part])
+                case (let pending?, true): try await outbound.write(contentsOf: [pending, part, .end(nil)])
                 }
-                parts.append(.body(.byteBuffer(chunk)))
-                if ended { parts.append(.end(nil)) }
-                if parts.count == 1 {
-                    try await outbound.write(parts[0])
-                } else {
-                    try await outbound.write(contentsOf: parts)
-                }
+                head = nil
                 // The writer suspends only once the channel reports itself unwritable, and the channel learns of
                 // writes only when its event loop runs them: a starved event loop would let a fast store queue
                 // hundreds of MiB here. A task on the loop after every MiB waits until the writes before it have
