@@ -122,7 +122,7 @@ public struct RouterRequestHandler: Sendable {
                 return refuse(.entityTooLarge)
             }
             bytes = collected
-            try checkWholePayload(bytes, authentication.payload)
+            try Self.checkWholePayload(bytes, authentication.payload)
         } catch {
             return refuse(error)
         }
@@ -168,7 +168,7 @@ public struct RouterRequestHandler: Sendable {
     }
 
     /// A control-plane body arrives whole: its SHA-256, when declared, is checked before the body is parsed.
-    func checkWholePayload(_ body: [UInt8], _ payload: PayloadRequirement) throws(S3Error) {
+    static func checkWholePayload(_ body: [UInt8], _ payload: PayloadRequirement) throws(S3Error) {
         switch payload {
         case .sha256(let expected):
             var checker = PayloadSHA256Checker(expected: expected)

@@ -182,11 +182,7 @@ extension RouterRequestHandler {
         guard let bytes = try await exchange.body.collectedBytes(upTo: 0) else {
             throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
         }
-        if case .sha256(let expected) = payload {
-            var checker = PayloadSHA256Checker(expected: expected)
-            checker.update(bytes)
-            try checker.finish()
-        }
+        try checkWholePayload(bytes, payload)
         return .empty
     }
 
