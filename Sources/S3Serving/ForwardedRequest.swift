@@ -36,7 +36,7 @@ package enum ForwardedRequest {
 
     /// The query without a presigned URL's signature parameters.
     package static func query(_ raw: String) -> String {
-        guard mentionsAmzParameter(raw) else { return raw }
+        guard query(raw, contains: "X-Amz-") else { return raw }
         let prefix = "X-Amz-".utf8
         var kept = ""
         kept.reserveCapacity(raw.utf8.count)
@@ -48,20 +48,18 @@ package enum ForwardedRequest {
         return kept
     }
 
-    /// Whether `X-Amz-` appears anywhere in `raw`.
-    private static func mentionsAmzParameter(_ raw: String) -> Bool {
-        let needle = Array("X-Amz-".utf8)
-        var matched = 0
-        for byte in raw.utf8 {
-            if byte == needle[matched] {
-                matched += 1
-                if matched == needle.count { return true }
-            } else {
-                // `X` occurs only at the start of the needle, so a mismatch restarts there.
-                matched = byte == UInt8(ascii: "X") ? 1 : 0
+    /// Whether `needle` (ASCII) appears anywhere in the raw query `raw`, compared on bytes: `String.contains(_:)`
+    /// compares Characters through generic code, about 2% of a small GET's CPU time where the router used it.
+    package static func query(_ raw: String, contains needle: StaticString) -> Bool {
+        var raw = raw
+        return raw.withUTF8 { bytes in
+            needle.withUTF8Buffer { needle in
+                guard needle.count <= bytes.count else { return false }
+                return (0...(bytes.count - needle.count)).contains { start in
+                    (0..<needle.count).allSatisfy { bytes[start + $0] == needle[$0] }
+                }
             }
         }
-        return false
     }
 
     /// A request target split at its `?`: the path and the raw query.

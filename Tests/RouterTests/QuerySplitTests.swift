@@ -34,6 +34,24 @@ struct QuerySplitTests {
         ("X-Amz=1&X-Am", "X-Amz=1&X-Am"),
     ]
 
+    static let searches: [(String, Bool, Bool)] = [
+        // raw query, contains "Signature=", contains "X-Amz-"
+        ("X-Amz-Signature=abc", true, true),
+        ("AWSAccessKeyId=K&Signature=s&Expires=1", true, false),
+        ("list-type=2&prefix=Signature", false, false),
+        ("X-AmX-Amz-Date=1", false, true),  // a near miss just before the match
+        ("x-amz-date=1&signature=s", false, false),  // case matters
+        ("Signature=", true, false),
+        ("Sig", false, false),
+        ("", false, false),
+    ]
+
+    @Test(arguments: Self.searches)
+    func findsParametersInTheRawQuery(raw: String, signature: Bool, amz: Bool) {
+        #expect(ForwardedRequest.query(raw, contains: "Signature=") == signature)
+        #expect(ForwardedRequest.query(raw, contains: "X-Amz-") == amz)
+    }
+
     @Test(arguments: Self.forwarded)
     func forwardsTheQueryWithoutPresignParameters(raw: String, expected: String) {
         #expect(ForwardedRequest.query(raw) == expected)
