@@ -27,9 +27,13 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         fields.first { Self.name($0.name, matches: name) }?.value
     }
 
-    /// Whether two field names are the same, ignoring ASCII case: field names are tokens, ASCII only (RFC 9110
-    /// §5.1). Compares bytes in place, where `lowercased()` on both made two strings per field per lookup.
+    /// Whether two field names are the same, ignoring case: `name.lowercased() == other.lowercased()`. Field
+    /// names are tokens, ASCII only (RFC 9110 §5.1), and for ASCII that is a byte comparison with `A-Z` folded,
+    /// done in place, where `lowercased()` on both made two strings per field per lookup; names with other bytes
+    /// (which no HTTP/1 parser lets through) are still compared the String way.
     public static func name(_ name: String, matches other: String) -> Bool {
+        let isASCII = { (text: String) in text.utf8.allSatisfy { $0 < 0x80 } }
+        guard isASCII(name), isASCII(other) else { return name.lowercased() == other.lowercased() }
         guard name.utf8.count == other.utf8.count else { return false }
         for (a, b) in zip(name.utf8, other.utf8) where a != b {
             guard a | 0x20 == b | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20) else {
