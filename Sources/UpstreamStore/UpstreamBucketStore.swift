@@ -1,7 +1,5 @@
 public import AccessPointCore
-public import AsyncHTTPClient
 import Foundation
-public import Logging
 import NIOCore
 import NIOHTTP1
 public import S3Auth
@@ -22,20 +20,18 @@ public import S3HTTP
 /// (``UpstreamClientConfiguration`` sets its timeouts).
 public struct UpstreamBucketStore: BucketResponder {
     public let store: LabConfiguration.RemoteStore
-    private let client: HTTPClient
+    private let client: StoreClient
     private let signer: SigV4Signer
     private let endpoint: UpstreamEndpoint?
-    private let logger: Logger?
+    private let origin: StoreOrigin?
     private let now: @Sendable () -> AmzDate
 
     /// - Parameters:
-    ///   - logger: where the HTTP client's per-request events go; nothing is logged without one.
     ///   - keyCache: signing keys, shared with other signers and verifiers if wanted.
     ///   - now: the signing clock (tests may fix it); the system clock by default.
     public init(
         store: LabConfiguration.RemoteStore,
-        client: HTTPClient,
-        logger: Logger? = nil,
+        client: StoreClient,
         keyCache: SigningKeyCache = SigningKeyCache(),
         now: @escaping @Sendable () -> AmzDate = UpstreamBucketStore.systemNow
     ) {
@@ -48,16 +44,23 @@ public struct UpstreamBucketStore: BucketResponder {
             service: "s3",
             keyCache: keyCache
         )
-        self.endpoint = UpstreamEndpoint(store.endpoint)
-        self.logger = logger
+        let endpoint = UpstreamEndpoint(store.endpoint)
+        self.endpoint = endpoint
+        self.origin =
+            if let endpoint {
+                StoreOrigin(
+                    scheme: endpoint.scheme,
+                    authority: store.pathStyle ? endpoint.authority : store.bucket + "." + endpoint.authority
+                )
+            } else { nil }
         self.now = now
     }
 
     public func respond(to request: BucketRequest) async -> S3Response {
         let renderer = S3ErrorRenderer(envelope: .s3)
         let resource = "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "")
-        guard let endpoint else {
-            let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL."
+        guard let endpoint, let origin else {
+            let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
         let head = UpstreamRequestHead(
@@ -67,51 +70,33 @@ public struct UpstreamBucketStore: BucketResponder {
             pathStyle: store.pathStyle
         )
         let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
-
-        // The delegate runs on the event loop of the caller's connection when there is one (see
-        // `UpstreamResponseStream`). The store's connection may be on another loop: requiring the same loop
-        // (`.delegateAndChannel`) makes AsyncHTTPClient open an extra connection, closed after one request,
-        // whenever every pooled connection on that loop is busy.
-        let eventLoop = client.eventLoopGroup.any()
         let recorder = BodyFailureRecorder()
-        let upstream: HTTPClient.Request
-        do {
-            upstream = try HTTPClient.Request(
-                url: head.url,
-                method: HTTPMethod(rawValue: request.method),
-                headers: HTTPHeaders(signed.headers),
-                body: Self.body(
-                    request.body,
-                    method: request.method,
-                    recorder: recorder,
-                    on: eventLoop,
-                    runOnLoop: eventLoop.inEventLoop
-                )
-            )
-        } catch {
-            let reason = "The bucket store's URL '\(head.url)' is not valid: \(error)"
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
-        }
-        let stream = UpstreamResponseStream(eventLoop: eventLoop)
-        let task = client.execute(
-            request: upstream,
-            delegate: stream,
-            eventLoop: .delegate(on: eventLoop),
-            logger: logger
+        // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
+        let pool = client.loop()
+        let onLoop = pool.loop.inEventLoop
+        let upstream = Self.request(
+            head,
+            headers: signed.headers,
+            body: request.body,
+            recorder: recorder,
+            onLoop: onLoop
         )
+        let stream = UpstreamResponseStream(eventLoop: pool.loop)
+        if onLoop {
+            client.execute(upstream, to: origin, on: pool, sink: stream)
+        } else {
+            pool.loop.execute { [client] in client.execute(upstream, to: origin, on: pool, sink: stream) }
+        }
         let responseHead: HTTPResponseHead
         do {
             responseHead = try await withTaskCancellationHandler {
                 try await stream.head.get()
             } onCancel: {
-                task.cancel()
+                stream.cancel()
             }
         } catch {
             if let failure = recorder.recorded {
                 return renderer.response(for: failure, id: request.id, resource: resource)
-            }
-            if let error = error as? HTTPClientError, error == .bodyLengthMismatch {
-                return renderer.response(for: .incompleteBody, id: request.id, resource: resource)
             }
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
@@ -119,42 +104,43 @@ public struct UpstreamBucketStore: BucketResponder {
         return Self.response(responseHead, body: stream.body, method: request.method, id: request.id)
     }
 
-    /// The body to send: nothing for an empty GET, HEAD or DELETE; the buffer when it is in memory; otherwise the
-    /// stream, with its length when known (an unknown length goes out chunked), written by a task as the client's
-    /// body arrives, each write waiting until the store's connection took the one before. The task runs on
-    /// `eventLoop` when `runOnLoop` (the caller is served there: the router's connections), on the global pool otherwise:
-    /// a body that is expensive to produce would hold up every other channel of an event loop it was moved to.
-    private static func body(
-        _ body: S3Body,
-        method: String,
+    /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty
+    /// GET, HEAD, DELETE or OPTIONS body; a buffer goes with the head; a stream is written as it is read, with its
+    /// length when known and chunked otherwise.
+    static func request(
+        _ head: UpstreamRequestHead,
+        headers signedHeaders: [(name: String, value: String)],
+        body: S3Body,
         recorder: BodyFailureRecorder,
-        on eventLoop: any EventLoop,
-        runOnLoop: Bool
-    ) -> HTTPClient.Body? {
+        onLoop: Bool
+    ) -> StoreRequest {
+        var headers = HTTPHeaders(signedHeaders)
+        let uri = head.query.isEmpty ? head.path : head.path + "?" + head.query
+        let sent: StoreRequest.Body?
         if let buffer = body.buffer {
-            if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(method) { return nil }
-            return .byteBuffer(buffer)
-        }
-        let recording = RecordingBody(body: body, recorder: recorder)
-        return .stream(contentLength: body.length.map { Int64($0) }) { writer in
-            let done = eventLoop.makePromise(of: Void.self)
-            let write: @Sendable () async -> Void = {
-                do {
-                    for try await chunk in recording {
-                        try await writer.write(.byteBuffer(chunk)).get()
-                    }
-                    done.succeed()
-                } catch {
-                    done.fail(error)
-                }
-            }
-            if runOnLoop {
-                Task(executorPreference: EventLoopTaskExecutor(eventLoop)) { await write() }
+            if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(head.method) {
+                sent = nil
             } else {
-                Task { await write() }
+                headers.add(name: "Content-Length", value: String(buffer.readableBytes))
+                sent = buffer.readableBytes == 0 ? nil : .buffer(buffer)
             }
-            return done.futureResult
+        } else {
+            if let length = body.length {
+                headers.add(name: "Content-Length", value: String(length))
+            } else {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+            }
+            sent = .stream(RecordingBody(body: body, recorder: recorder), length: body.length, onLoop: onLoop)
         }
+        return StoreRequest(
+            head: HTTPRequestHead(
+                version: .http1_1,
+                method: HTTPMethod(rawValue: head.method),
+                uri: uri,
+                headers: headers
+            ),
+            body: sent
+        )
     }
 
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.

@@ -1,10 +1,7 @@
-public import AsyncHTTPClient
 public import NIOCore
 
-/// How the shared HTTP client talks to bucket stores: its timeouts and its keep-alive pool.
-///
-/// The caller makes one `HTTPClient` from ``httpClientConfiguration`` for every ``UpstreamBucketStore`` and shuts it
-/// down; the client is where AsyncHTTPClient applies these settings, per connection and per read.
+/// How the shared ``StoreClient`` talks to bucket stores: its timeouts and its keep-alive pools. No redirect is
+/// followed (a store's 3xx is the client's to see) and nothing is decompressed (bodies pass through as stored).
 public struct UpstreamClientConfiguration: Sendable {
     /// How long establishing a connection (TCP and TLS) may take before the request answers 503.
     public var connectTimeout: TimeAmount
@@ -12,7 +9,8 @@ public struct UpstreamClientConfiguration: Sendable {
     public var readTimeout: TimeAmount
     /// How long an idle kept-alive connection stays in the pool.
     public var idleConnectionTimeout: TimeAmount
-    /// Connections kept per store host; requests beyond it wait for one.
+    /// Connections open to one store origin from each event loop, idle or busy; a request beyond them waits for
+    /// one to come free, in order.
     public var maximumConnectionsPerHost: Int
 
     public init(
@@ -25,22 +23,5 @@ public struct UpstreamClientConfiguration: Sendable {
         self.readTimeout = readTimeout
         self.idleConnectionTimeout = idleConnectionTimeout
         self.maximumConnectionsPerHost = maximumConnectionsPerHost
-    }
-
-    /// The client's configuration: these timeouts and pool, no redirects followed (a store's 3xx is the client's
-    /// to see), no decompression (bodies pass through as stored), no tracing.
-    public var httpClientConfiguration: HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout)
-        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
-            idleTimeout: idleConnectionTimeout,
-            concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnectionsPerHost
-        )
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        // No tracing spans: aprouter bootstraps no tracer, and starting the default no-op tracer's span on every
-        // request still cost about 3% of a small GET's CPU time.
-        configuration.tracing.tracer = nil
-        return configuration
     }
 }

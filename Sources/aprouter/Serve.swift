@@ -1,6 +1,5 @@
 import AccessPointCore
 import ArgumentParser
-import AsyncHTTPClient
 import BucketStore
 import ControlAPI
 import Foundation
@@ -111,21 +110,27 @@ struct Serve: AsyncParsableCommand {
             print("error: \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
-        // One HTTP client, with its keep-alive pool, for every bucket on an S3-compatible server.
-        let upstream = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: UpstreamClientConfiguration(
-                connectTimeout: TimeAmount(lab.upstream.connectTimeout),
-                readTimeout: TimeAmount(lab.upstream.readTimeout),
-                idleConnectionTimeout: TimeAmount(lab.upstream.idleTimeout),
-                maximumConnectionsPerHost: lab.upstream.maxConnectionsPerStore
-            ).httpClientConfiguration
-        )
+        // One client, with a keep-alive pool on each event loop, for every bucket on an S3-compatible server.
+        let upstream: StoreClient
+        do {
+            upstream = try StoreClient(
+                configuration: UpstreamClientConfiguration(
+                    connectTimeout: TimeAmount(lab.upstream.connectTimeout),
+                    readTimeout: TimeAmount(lab.upstream.readTimeout),
+                    idleConnectionTimeout: TimeAmount(lab.upstream.idleTimeout),
+                    maximumConnectionsPerHost: lab.upstream.maxConnectionsPerStore
+                )
+            )
+        } catch {
+            var stderr = StandardError()
+            print("error: the bucket stores' HTTPS client: \(error)\nNothing was started.", to: &stderr)
+            throw ExitCode(1)
+        }
         let stores: [String: any BucketResponder]
         do {
             stores = try Self.stores(for: lab, upstream: upstream)
         } catch {
-            try? await upstream.shutdown()
+            await upstream.shutdown()
             var stderr = StandardError()
             print("error: the bucket store in \(lab.stateDir): \(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
@@ -224,15 +229,15 @@ struct Serve: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            try? await upstream.shutdown()
+            await upstream.shutdown()
             throw error
         }
-        try await upstream.shutdown()
+        await upstream.shutdown()
     }
 
     /// One store per bucket: the embedded store under `stateDir/buckets` for `store: embedded`, a forwarder for
     /// a bucket on an S3-compatible server.
-    static func stores(for lab: LabConfiguration, upstream: HTTPClient) throws -> [String: any BucketResponder] {
+    static func stores(for lab: LabConfiguration, upstream: StoreClient) throws -> [String: any BucketResponder] {
         let embeddedNames = lab.buckets.filter { $0.store == .embedded }.map(\.name.rawValue)
         var stores: [String: any BucketResponder] = [:]
         if !embeddedNames.isEmpty {

@@ -1,6 +1,5 @@
 import APRouterTestSupport
 import AccessPointCore
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import S3HTTP
@@ -45,19 +44,17 @@ struct RcloneS3Server {
         _ body: (UpstreamBucketStore, RcloneS3Server) async throws -> T
     ) async throws -> T {
         let server = try await start(pathStyle: pathStyle)
-        let client = HTTPClient(
-            configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)).httpClientConfiguration
-        )
+        let client = try StoreClient(configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)))
         do {
             let result = try await body(
                 UpstreamBucketStore(store: try server.remoteStore(pathStyle: pathStyle), client: client),
                 server
             )
-            try await client.shutdown()
+            await client.shutdown()
             server.stop()
             return result
         } catch {
-            try? await client.shutdown()
+            await client.shutdown()
             server.stop()
             throw error
         }

@@ -1,6 +1,5 @@
 import APRouterTestSupport
 import AccessPointCore
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
@@ -114,11 +113,11 @@ struct UpstreamBucketStoreTests {
     @Test func passesUpstreamAccessDeniedThroughWhenCredentialsAreWrong() async throws {
         let server = try await RcloneS3Server.start()
         defer { server.stop() }
-        let client = HTTPClient(configuration: UpstreamClientConfiguration().httpClientConfiguration)
+        let client = try StoreClient()
         let store = UpstreamBucketStore(store: try server.remoteStore(secretKey: "not-the-secret"), client: client)
         let response = await store.respond(to: Self.request("GET", "any"))
         let xml = try await response.body.text()
-        try await client.shutdown()
+        await client.shutdown()
         #expect(response.status == 403)
         #expect(xmlValue("Code", in: xml) == "SignatureDoesNotMatch")
     }
@@ -321,13 +320,13 @@ struct UpstreamBucketStoreTests {
         defer { silent.stop(grace: .milliseconds(100)) }
         #expect(try await silent.waitUntilListening(port: port), "\(silent.output)")
         let configuration = UpstreamClientConfiguration(readTimeout: .milliseconds(300))
-        let client = HTTPClient(configuration: configuration.httpClientConfiguration)
+        let client = try StoreClient(configuration: configuration)
         let store = UpstreamBucketStore(store: try Self.remoteStore(port: port), client: client)
         let started = ContinuousClock.now
         let response = await store.respond(to: Self.request("GET", "key"))
         let elapsed = ContinuousClock.now - started
         let xml = try await response.body.text()
-        try await client.shutdown()
+        await client.shutdown()
         #expect(response.status == 503)
         #expect(xmlValue("Code", in: xml) == "ServiceUnavailable")
         // The configured 300 ms applied, not the 60 s default: the bound is loose because a loaded CI machine can
@@ -349,13 +348,11 @@ struct UpstreamBucketStoreTests {
 
     @Test func answersServiceUnavailableWhenUpstreamIsDown() async throws {
         let port = try BackgroundProcess.freeLoopbackPort()
-        let client = HTTPClient(
-            configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)).httpClientConfiguration
-        )
+        let client = try StoreClient(configuration: UpstreamClientConfiguration(connectTimeout: .seconds(2)))
         let store = UpstreamBucketStore(store: try Self.remoteStore(port: port), client: client)
         let response = await store.respond(to: Self.request("GET", "key"))
         let xml = try await response.body.text()
-        try await client.shutdown()
+        await client.shutdown()
         #expect(response.status == 503)
         #expect(xmlValue("Code", in: xml) == "ServiceUnavailable")
         #expect(xmlValue("Message", in: xml)?.contains("127.0.0.1:\(port) is unreachable") == true, "\(xml)")

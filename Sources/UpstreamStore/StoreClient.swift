@@ -1,0 +1,298 @@
+public import NIOCore
+import NIOHTTP1
+public import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// HTTP/1.1 to bucket stores, with a keep-alive pool on each event loop.
+///
+/// Why not AsyncHTTPClient, which the forwarder used before: it is general (redirects, proxies, decompression,
+/// HTTP/2, any URL) and its request path shows it. Profiling a 1 KiB GET through the router (perf, cpu-clock,
+/// 2026-11-27) put 15% of the router's CPU time in it and its futures: URL parsing of a URL the forwarder had just
+/// written, a request bag and two state machines per request, a pool state machine behind a lock, and a scheduled
+/// timeout per request. The forwarder needs much less: one origin per store, HTTP/1.1 with keep-alive, request and
+/// response bodies streamed with backpressure. This client is that, on NIO's own HTTP/1.1 codecs and NIOSSL.
+///
+/// A request runs on the event loop of its caller when the caller is on one of the group's loops (the router's
+/// connections are), so a GET through the router never leaves its thread; otherwise on any loop. Each loop keeps
+/// its own idle connections per store origin; nothing is shared between loops, so nothing is locked.
+///
+/// Not retried: a request whose connection fails after the request was written, except an idempotent request
+/// (not `POST`) whose body is in memory, sent on a kept-alive connection that the store closed before answering
+/// (the usual race with the store's idle timeout): it goes once more on a new connection.
+public final class StoreClient: Sendable {
+    public let eventLoopGroup: any EventLoopGroup
+    let configuration: UpstreamClientConfiguration
+    private let pools: [ObjectIdentifier: LoopPool]
+    private let isShutDown = Atomic<Bool>(false)
+
+    /// - Throws: when the system's TLS trust roots cannot be loaded.
+    public init(
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        configuration: UpstreamClientConfiguration = UpstreamClientConfiguration()
+    ) throws {
+        self.eventLoopGroup = eventLoopGroup
+        self.configuration = configuration
+        let tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+        var pools: [ObjectIdentifier: LoopPool] = [:]
+        for loop in eventLoopGroup.makeIterator() {
+            pools[ObjectIdentifier(loop)] = LoopPool(loop: loop, configuration: configuration, tls: tls)
+        }
+        self.pools = pools
+    }
+
+    /// Closes every idle connection and refuses new requests; requests under way finish.
+    public func shutdown() async {
+        isShutDown.store(true, ordering: .relaxed)
+        for pool in pools.values {
+            try? await pool.loop.submit { pool.close() }.get()
+        }
+    }
+
+    /// The loop a request runs on: the caller's when it is one of the group's.
+    func loop() -> LoopPool {
+        let loop = eventLoopGroup.any()
+        return pools[ObjectIdentifier(loop)] ?? pools[ObjectIdentifier(eventLoopGroup.next())]!
+    }
+
+    /// Sends `request` to `origin` on `pool`'s loop. The response head completes `sink`'s head; the body then
+    /// streams through it. Call on `pool.loop`.
+    func execute(_ request: StoreRequest, to origin: StoreOrigin, on pool: LoopPool, sink: UpstreamResponseStream) {
+        pool.loop.preconditionInEventLoop()
+        guard !isShutDown.load(ordering: .relaxed) else {
+            sink.fail(StoreClientError.shutDown)
+            return
+        }
+        pool.submit(LoopPool.Job(request: request, origin: origin, sink: sink))
+    }
+}
+
+/// Why the client could not get an answer.
+enum StoreClientError: Error, CustomStringConvertible {
+    case shutDown
+    /// The store sent nothing for the read timeout while an answer was awaited or read.
+    case readTimeout(TimeAmount)
+    /// The connection closed before the response ended.
+    case connectionClosed
+    /// The store's response could not be parsed.
+    case malformedResponse(String)
+
+    var description: String {
+        switch self {
+        case .shutDown: "the client is shut down"
+        case .readTimeout(let amount):
+            "no answer within \(amount.nanoseconds / 1_000_000) ms (the lab's upstream.readTimeout)"
+        case .connectionClosed: "the connection closed before the response ended"
+        case .malformedResponse(let reason): "the response was not valid HTTP/1.1: \(reason)"
+        }
+    }
+}
+
+/// Where a store's requests go: scheme, host and port, the key of the keep-alive pools.
+struct StoreOrigin: Hashable, Sendable {
+    var secure: Bool
+    /// A name or an IP address (without brackets).
+    var host: String
+    var port: Int
+
+    /// From the scheme and a `host[:port]` authority (`[v6]:port` for IPv6); nil when the port is not a number.
+    init?(scheme: String, authority: String) {
+        secure = scheme == "https"
+        var host = Substring(authority)
+        var port = secure ? 443 : 80
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return nil }
+            let rest = host[host.index(after: close)...]
+            if rest.hasPrefix(":") {
+                guard let number = Int(rest.dropFirst()), (1...65535).contains(number) else { return nil }
+                port = number
+            } else if !rest.isEmpty {
+                return nil
+            }
+            host = host[host.index(after: host.startIndex)..<close]
+        } else if let colon = host.lastIndex(of: ":") {
+            guard let number = Int(host[host.index(after: colon)...]), (1...65535).contains(number) else { return nil }
+            port = number
+            host = host[..<colon]
+        }
+        guard !host.isEmpty else { return nil }
+        self.host = String(host)
+        self.port = port
+    }
+
+    var isIPLiteral: Bool {
+        host.contains(":") || host.allSatisfy { $0 == "." || $0.isASCII && $0.isNumber }
+    }
+}
+
+/// A request as the client sends it: the head with every field already set (signed, with its framing), and the
+/// body, or nil when none is sent.
+struct StoreRequest: Sendable {
+    var head: HTTPRequestHead
+    var body: Body?
+
+    enum Body: Sendable {
+        /// Sent with the head, in one write.
+        case buffer(ByteBuffer)
+        /// Written as it is read, each write waiting for the one before; `length` bytes when known (the head then
+        /// says so), chunked otherwise. A stream that throws aborts the request: the connection is closed, so the
+        /// store sees a short body and keeps nothing. The writing task runs on the connection's event loop when
+        /// `onLoop` (the caller is served there: the router's connections), on the global pool otherwise: a body
+        /// that is expensive to produce would hold up every other channel of an event loop it was moved to.
+        case stream(RecordingBody, length: Int?, onLoop: Bool)
+    }
+
+    /// Whether the request can be sent again on another connection: idempotent (RFC 9110 §9.2.2; S3's `POST`s
+    /// complete uploads and delete objects) and with its body, if any, still in memory.
+    var isRepeatable: Bool {
+        if case .stream = body { return false }
+        return head.method != .POST
+    }
+}
+
+/// One loop's connections to stores, by origin: at most `maximumConnectionsPerHost` open to each, idle ones kept
+/// for the next request, and requests beyond the limit waiting, in order, for a connection to come free. Used on
+/// `loop` only.
+final class LoopPool: @unchecked Sendable {
+    struct Job {
+        let request: StoreRequest
+        let origin: StoreOrigin
+        let sink: UpstreamResponseStream
+    }
+
+    let loop: any EventLoop
+    private let configuration: UpstreamClientConfiguration
+    private let tls: NIOSSLContext
+    private var idle: [StoreOrigin: [StoreConnection]] = [:]
+    /// Connections open or opening, idle or busy.
+    private var open: [StoreOrigin: Int] = [:]
+    private var waiting: [StoreOrigin: CircularBuffer<Job>] = [:]
+    private var sweeper: RepeatedTask?
+    private var closed = false
+
+    init(loop: any EventLoop, configuration: UpstreamClientConfiguration, tls: NIOSSLContext) {
+        self.loop = loop
+        self.configuration = configuration
+        self.tls = tls
+    }
+
+    /// Runs `job` on an idle connection, on a new one while the origin has fewer than the limit open, or, beyond
+    /// it, once a connection comes free.
+    func submit(_ job: Job) {
+        if let connection = takeIdle(job.origin) {
+            start(job, on: connection, reused: true)
+        } else if open[job.origin, default: 0] < configuration.maximumConnectionsPerHost {
+            connect(for: job)
+        } else {
+            waiting[job.origin, default: CircularBuffer()].append(job)
+        }
+    }
+
+    private func start(_ job: Job, on connection: StoreConnection, reused: Bool) {
+        connection.start(job.request, sink: job.sink, reused: reused) { [self] in
+            // The store closed the kept-alive connection before answering: once more, not on a reused one.
+            if open[job.origin, default: 0] < configuration.maximumConnectionsPerHost {
+                connect(for: job)
+            } else {
+                waiting[job.origin, default: CircularBuffer()].prepend(job)
+            }
+        }
+    }
+
+    private func connect(for job: Job) {
+        open[job.origin, default: 0] += 1
+        let origin = job.origin
+        let tls = origin.secure ? self.tls : nil
+        let readTimeout = configuration.readTimeout
+        ClientBootstrap(group: loop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let name = origin.isIPLiteral ? nil : origin.host
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: name)
+                        )
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandler(
+                        StoreConnection(origin: origin, pool: self, readTimeout: readTimeout)
+                    )
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .flatMapThrowing { channel in
+                try channel.pipeline.syncOperations.handler(type: StoreConnection.self)
+            }
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let connection):
+                    start(job, on: connection, reused: false)
+                case .failure(let error):
+                    open[origin, default: 1] -= 1
+                    job.sink.fail(error)
+                    // The next waiting request tries for itself: the store may be back.
+                    if let next = waiting[origin]?.popFirst() { submit(next) }
+                }
+            }
+    }
+
+    /// An idle connection to `origin`, the most recently used first; one idle too long is closed instead.
+    private func takeIdle(_ origin: StoreOrigin) -> StoreConnection? {
+        let now = NIODeadline.now()
+        while let connection = idle[origin]?.popLast() {
+            if now - connection.idleSince < configuration.idleConnectionTimeout { return connection }
+            connection.close()
+        }
+        return nil
+    }
+
+    /// A connection whose exchange ended cleanly: the next waiting request's, or idle until one comes.
+    func release(_ connection: StoreConnection) {
+        guard !closed else {
+            connection.close()
+            return
+        }
+        if let next = waiting[connection.origin]?.popFirst() {
+            start(next, on: connection, reused: true)
+            return
+        }
+        idle[connection.origin, default: []].append(connection)
+        if sweeper == nil {
+            let delay = configuration.idleConnectionTimeout
+            sweeper = loop.scheduleRepeatedTask(initialDelay: delay, delay: delay) { [self] _ in sweep() }
+        }
+    }
+
+    /// A connection closed, idle or not: its place goes to the next waiting request.
+    func connectionClosed(_ connection: StoreConnection) {
+        idle[connection.origin]?.removeAll { $0 === connection }
+        open[connection.origin, default: 1] -= 1
+        if !closed, let next = waiting[connection.origin]?.popFirst() { submit(next) }
+    }
+
+    /// Closes connections idle for longer than the idle timeout.
+    private func sweep() {
+        let now = NIODeadline.now()
+        let timeout = configuration.idleConnectionTimeout
+        for (origin, connections) in idle {
+            idle[origin] = connections.filter { now - $0.idleSince < timeout }
+            for connection in connections where now - connection.idleSince >= timeout { connection.close() }
+        }
+    }
+
+    /// Closes every idle connection; requests waiting fail.
+    func close() {
+        closed = true
+        sweeper?.cancel()
+        sweeper = nil
+        let all = idle.values.flatMap { $0 }
+        idle = [:]
+        for connection in all { connection.close() }
+        let jobs = waiting.values.flatMap { $0 }
+        waiting = [:]
+        for job in jobs { job.sink.fail(StoreClientError.shutDown) }
+    }
+}

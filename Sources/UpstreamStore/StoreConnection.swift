@@ -1,0 +1,261 @@
+import AccessPointCore
+import NIOCore
+import NIOHTTP1
+import S3HTTP
+
+/// One kept-alive HTTP/1.1 connection to a store, and the exchange under way on it, if any.
+///
+/// The channel reads only when asked (`autoRead` off): while a response body is read faster than its consumer
+/// takes it, reading stops until the consumer wants more, so the store's connection, not the router's memory,
+/// holds the rest. An idle connection keeps a read pending, so a store that closes it (its own idle timeout) is
+/// noticed and the connection leaves the pool.
+///
+/// The read timeout is checked by one scheduled task per connection, not per request: each read notes the time, and
+/// the check, when it runs, either finds the store silent for the whole timeout or schedules itself for the time
+/// the current silence would reach it.
+///
+/// Everything here runs on the connection's event loop.
+final class StoreConnection: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let origin: StoreOrigin
+    private let pool: LoopPool
+    private let readTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    /// When the connection last went back to the pool.
+    private(set) var idleSince = NIODeadline.now()
+
+    private struct Exchange {
+        let sink: UpstreamResponseStream
+        /// Asks for the request once more on a new connection, when this one closed before the store answered.
+        var retry: (() -> Void)?
+        var requestSent = false
+        var responseStarted = false
+        var keepAlive: Bool
+    }
+
+    private var exchange: Exchange?
+    /// Reading is paused because the response's consumer has enough buffered.
+    private var paused = false
+    private var lastRead = NIODeadline.now()
+    private var timeoutCheck: Scheduled<Void>?
+    private var closed = false
+
+    init(origin: StoreOrigin, pool: LoopPool, readTimeout: TimeAmount) {
+        self.origin = origin
+        self.pool = pool
+        self.readTimeout = readTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { context.read() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.read()
+        context.fireChannelActive()
+    }
+
+    /// Sends `request` and streams its answer into `sink`. A request on a kept-alive connection (`reused`) that the
+    /// store closes before any byte of an answer is handed to `retry`, when there is one and the request can be sent
+    /// again.
+    func start(
+        _ request: StoreRequest,
+        sink: UpstreamResponseStream,
+        reused: Bool,
+        retry: (() -> Void)?
+    ) {
+        guard let context, !closed else {
+            if reused, let retry, request.isRepeatable { retry() } else { sink.fail(StoreClientError.connectionClosed) }
+            return
+        }
+        exchange = Exchange(
+            sink: sink,
+            retry: reused && request.isRepeatable ? retry : nil,
+            keepAlive: request.head.isKeepAlive
+        )
+        paused = false
+        lastRead = .now()
+        if timeoutCheck == nil { scheduleTimeoutCheck(at: lastRead + readTimeout) }
+        // The sink outlives its exchange (its consumer may still be reading): what it asks for applies only while
+        // its exchange is the one under way.
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let id = ObjectIdentifier(sink)
+        sink.onDemand = {
+            let connection = loopBound.value
+            guard connection.paused, connection.isServing(id) else { return }
+            connection.paused = false
+            connection.context?.read()
+        }
+        sink.onTerminate = {
+            let connection = loopBound.value
+            if connection.isServing(id) { connection.abandon() }
+        }
+
+        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
+        switch request.body {
+        case nil:
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            exchange?.requestSent = true
+        case .buffer(let buffer):
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            exchange?.requestSent = true
+        case .stream(let body, let length, let onLoop):
+            context.flush()
+            Self.startSending(body, length: length, on: context.channel, onLoop: onLoop, connection: loopBound)
+        }
+    }
+
+    /// The task that writes a streamed body (see `StoreRequest.Body.stream` for where it runs).
+    private static func startSending(
+        _ body: RecordingBody,
+        length: Int?,
+        on channel: any Channel,
+        onLoop: Bool,
+        connection: NIOLoopBound<StoreConnection>
+    ) {
+        if onLoop {
+            Task(executorPreference: EventLoopTaskExecutor(channel.eventLoop)) {
+                await send(body, length: length, on: channel, connection: connection)
+            }
+        } else {
+            Task { await send(body, length: length, on: channel, connection: connection) }
+        }
+    }
+
+    /// Writes a streamed body, each write waiting for the one before. A body that throws, or yields another number
+    /// of bytes than it declared, closes the connection: the store sees a short body and keeps nothing.
+    private static func send(
+        _ body: RecordingBody,
+        length: Int?,
+        on channel: any Channel,
+        connection: NIOLoopBound<StoreConnection>
+    ) async {
+        var sent = 0
+        do {
+            for try await chunk in body {
+                sent += chunk.readableBytes
+                if let length, sent > length { throw S3Error.incompleteBody }
+                try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk))).get()
+            }
+            if let length, sent != length { throw S3Error.incompleteBody }
+            // Noted as the write completes, on the loop, before the store's answer can be read.
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).map { connection.value.requestEnded() }
+                .get()
+        } catch let error as S3Error {
+            body.recorder.record(error)
+            channel.close(promise: nil)
+        } catch {
+            // A failed write: the connection closed, which the exchange learns from the channel.
+            channel.close(promise: nil)
+        }
+    }
+
+    private func isServing(_ sink: ObjectIdentifier) -> Bool {
+        exchange.map { ObjectIdentifier($0.sink) == sink } ?? false
+    }
+
+    private func requestEnded() {
+        exchange?.requestSent = true
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastRead = .now()
+        guard var current = exchange else {
+            // A store does not speak unasked.
+            close()
+            return
+        }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            current.responseStarted = true
+            current.keepAlive = current.keepAlive && head.isKeepAlive
+            exchange = current
+            current.sink.receive(head)
+        case .body(let buffer):
+            if !current.sink.receive(buffer) { paused = true }
+        case .end:
+            exchange = nil
+            paused = false
+            current.sink.finish()
+            if current.keepAlive, current.requestSent, !closed {
+                idleSince = .now()
+                pool.release(self)
+            } else {
+                close()
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !paused { context.read() }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let failure: any Error =
+            if error is HTTPParserError { StoreClientError.malformedResponse("\(error)") } else { error }
+        end(failure)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        pool.connectionClosed(self)
+        end(StoreClientError.connectionClosed)
+        context.fireChannelInactive()
+    }
+
+    /// Ends the exchange under way, if any, with `error`, or hands its request to a new connection.
+    private func end(_ error: any Error) {
+        timeoutCheck?.cancel()
+        timeoutCheck = nil
+        guard let current = exchange else { return }
+        exchange = nil
+        closed = true
+        if !current.responseStarted, let retry = current.retry {
+            retry()
+        } else {
+            current.sink.fail(error)
+        }
+    }
+
+    /// The response's consumer went away before its end: the connection cannot be reused.
+    private func abandon() {
+        guard let current = exchange else { return }
+        exchange = nil
+        current.sink.fail(CancellationError())
+        close()
+    }
+
+    func close() {
+        guard let context, !closed else { return }
+        closed = true
+        context.close(promise: nil)
+    }
+
+    private func scheduleTimeoutCheck(at deadline: NIODeadline) {
+        guard let context else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timeoutCheck = context.eventLoop.scheduleTask(deadline: deadline) { loopBound.value.checkTimeout() }
+    }
+
+    /// The store counts as silent only while it owes a response: not between requests, not while the request body
+    /// is still being sent before any answer, and not while the consumer holds reading back.
+    private func checkTimeout() {
+        timeoutCheck = nil
+        guard let current = exchange else { return }
+        let now = NIODeadline.now()
+        let owesBytes = (current.requestSent || current.responseStarted) && !paused
+        if owesBytes, now - lastRead >= readTimeout {
+            current.sink.fail(StoreClientError.readTimeout(readTimeout))
+            exchange = nil
+            close()
+            return
+        }
+        scheduleTimeoutCheck(at: owesBytes ? lastRead + readTimeout : now + readTimeout)
+    }
+}
