@@ -191,6 +191,7 @@ final class StoreConnection: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.sink.readComplete()
         if !paused { context.read() }
         context.fireChannelReadComplete()
     }

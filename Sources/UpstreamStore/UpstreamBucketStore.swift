@@ -87,10 +87,10 @@ public struct UpstreamBucketStore: BucketResponder {
         } else {
             pool.loop.execute { [client] in client.execute(upstream, to: origin, on: pool, sink: stream) }
         }
-        let responseHead: HTTPResponseHead
+        let answer: UpstreamResponseStream.Answer
         do {
-            responseHead = try await withTaskCancellationHandler {
-                try await stream.head.get()
+            answer = try await withTaskCancellationHandler {
+                try await stream.answer.get()
             } onCancel: {
                 stream.cancel()
             }
@@ -101,7 +101,7 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
-        return Self.response(responseHead, body: stream.body, method: request.method, id: request.id)
+        return Self.response(answer, method: request.method, id: request.id)
     }
 
     /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty
@@ -145,11 +145,20 @@ public struct UpstreamBucketStore: BucketResponder {
 
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.
     private static func response(
-        _ head: HTTPResponseHead,
-        body: UpstreamResponseStream.Body,
+        _ answer: UpstreamResponseStream.Answer,
         method: String,
         id: S3RequestID
     ) -> S3Response {
+        let head: HTTPResponseHead
+        let body: S3Body
+        switch answer {
+        case .whole(let whole, let bytes):
+            head = whole
+            body = S3Body(bytes)
+        case .streamed(let streamed, let stream):
+            head = streamed
+            body = S3Body(length: streamed.headers.first(name: "content-length").flatMap { Int($0) }, stream: stream)
+        }
         var headers = S3Headers()
         for field in head.headers where UpstreamHeaders.returns(field.name) {
             headers.add(name: field.name, value: field.value)
@@ -161,8 +170,7 @@ public struct UpstreamBucketStore: BucketResponder {
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)
         }
-        let length = head.headers.first(name: "content-length").flatMap { Int($0) }
-        return S3Response(status: status, headers: headers, body: S3Body(length: length, stream: body))
+        return S3Response(status: status, headers: headers, body: body)
     }
 
     /// The wall-clock time in whole seconds, the default signing clock.

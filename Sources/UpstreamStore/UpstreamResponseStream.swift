@@ -1,8 +1,13 @@
 import NIOCore
 import NIOHTTP1
 
-/// One request's answer from a store: the response head as soon as it arrives, then the body as an async sequence
-/// with backpressure.
+/// One request's answer from a store: the response head as soon as it is known, then the body, whole or as an
+/// async sequence with backpressure.
+///
+/// A small answer usually arrives in one read, head, body and end together: it is then handed over whole (the
+/// head with its body in one buffer), with no sequence to make, feed and tear down. The head is held back until
+/// the end of the read that brought it (``readComplete()``); if the response has not ended by then, or its body
+/// outgrows ``wholeBodyLimit``, the body streams from there on.
 ///
 /// The store's connection (``StoreConnection``) feeds it on `eventLoop`; the body's consumer may be on any thread,
 /// and its demand reaches the loop through `eventLoop.execute` (the router's consumer is on the same loop, so it
@@ -12,13 +17,27 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, UpstreamResponseStream
     >
 
+    /// The response head, and either its whole body or the stream that brings it.
+    enum Answer {
+        case whole(HTTPResponseHead, ByteBuffer)
+        case streamed(HTTPResponseHead, Body)
+    }
+
+    /// The most a body held back to be handed over whole may have.
+    static let wholeBodyLimit = 64 * 1024
+
     let eventLoop: any EventLoop
-    private let headPromise: EventLoopPromise<HTTPResponseHead>
-    private var source: Body.Source!
-    /// The response body; read it once the head arrived.
-    private(set) var body: Body!
-    private var headDelivered = false
-    private var finished = false
+    private let answerPromise: EventLoopPromise<Answer>
+    private enum State {
+        /// Nothing of the response yet.
+        case waiting
+        /// The head, and any body bytes of the same read, not handed over yet.
+        case holding(HTTPResponseHead, ByteBuffer)
+        case streaming(Body.Source)
+        case done
+    }
+
+    private var state = State.waiting
     /// Set by the connection: resume reading once the consumer wants more.
     var onDemand: (() -> Void)?
     /// Set by the connection: the consumer went away before the body's end.
@@ -26,57 +45,97 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
-        self.headPromise = eventLoop.makePromise()
+        self.answerPromise = eventLoop.makePromise()
+    }
+
+    /// The answer, or the error that ended the request before its head arrived.
+    var answer: EventLoopFuture<Answer> { answerPromise.futureResult }
+
+    // MARK: The connection's side, on `eventLoop`
+
+    func receive(_ head: HTTPResponseHead) {
+        guard case .waiting = state else { return }
+        state = .holding(head, ByteBuffer())
+    }
+
+    /// Whether the connection should go on reading.
+    func receive(_ buffer: ByteBuffer) -> Bool {
+        switch state {
+        case .holding(let head, var held):
+            guard held.readableBytes + buffer.readableBytes <= Self.wholeBodyLimit else {
+                state = .done
+                stream(head, held)
+                return receive(buffer)
+            }
+            state = .done  // drop the reference to `held` so appending does not copy it
+            var buffer = buffer
+            held.writeBuffer(&buffer)
+            state = .holding(head, held)
+            return true
+        case .streaming(let source):
+            switch source.yield(buffer) {
+            case .produceMore: return true
+            case .stopProducing, .dropped: return false
+            }
+        case .waiting, .done:
+            return false
+        }
+    }
+
+    /// The end of a read: a response still incomplete streams from now on.
+    func readComplete() {
+        guard case .holding(let head, let held) = state else { return }
+        stream(head, held)
+    }
+
+    private func stream(_ head: HTTPResponseHead, _ held: ByteBuffer) {
         let made = Body.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
             finishOnDeinit: true,
             delegate: self
         )
-        source = made.source
-        body = made.sequence
-    }
-
-    /// The response head, or the error that ended the request before one arrived.
-    var head: EventLoopFuture<HTTPResponseHead> { headPromise.futureResult }
-
-    // MARK: The connection's side, on `eventLoop`
-
-    func receive(_ head: HTTPResponseHead) {
-        headDelivered = true
-        headPromise.succeed(head)
-    }
-
-    /// Whether the connection should go on reading.
-    func receive(_ buffer: ByteBuffer) -> Bool {
-        switch source.yield(buffer) {
-        case .produceMore: true
-        case .stopProducing, .dropped: false
-        }
+        state = .streaming(made.source)
+        if held.readableBytes > 0 { _ = made.source.yield(held) }
+        answerPromise.succeed(.streamed(head, made.sequence))
     }
 
     func finish() {
-        finished = true
-        if !headDelivered {
-            headDelivered = true
-            headPromise.fail(StoreClientError.connectionClosed)
+        switch state {
+        case .holding(let head, let held):
+            answerPromise.succeed(.whole(head, held))
+        case .streaming(let source):
+            source.finish()
+        case .waiting:
+            answerPromise.fail(StoreClientError.connectionClosed)
+        case .done:
+            break
         }
-        source.finish()
+        state = .done
     }
 
     func fail(_ error: any Error) {
-        finished = true
-        if !headDelivered {
-            headDelivered = true
-            headPromise.fail(error)
+        switch state {
+        case .waiting, .holding:
+            answerPromise.fail(error)
+        case .streaming(let source):
+            source.finish(error)
+        case .done:
+            break
         }
-        source.finish(error)
+        state = .done
+    }
+
+    /// Whether the response has ended, or failed.
+    var isFinished: Bool {
+        if case .done = state { return true }
+        return false
     }
 
     // MARK: The body consumer's side, on any thread
 
     /// The request's task was cancelled: the exchange, if still under way, ends.
     func cancel() {
-        onLoop { if !self.finished { self.onTerminate?() } }
+        onLoop { if !self.isFinished { self.onTerminate?() } }
     }
 
     func produceMore() {
@@ -87,7 +146,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
     /// connection is not kept waiting for a reader.
     func didTerminate() {
         onLoop {
-            if !self.finished { self.onTerminate?() }
+            if !self.isFinished { self.onTerminate?() }
             self.onDemand = nil
             self.onTerminate = nil
         }
