@@ -106,7 +106,9 @@ public struct RouterRequestHandler: Sendable {
                 method: method,
                 rawPath: request.path,
                 rawQuery: request.query,
-                query: request.queryParts.map { ($0.nameText, $0.valueText) },
+                query: request.queryParts.compactMap {
+                    Self.isPresignedAuthentication($0.rawName) ? nil : ($0.nameText, $0.valueText)
+                },
                 headers: S3Headers(headers),
                 body: body,
                 source: source,
@@ -149,6 +151,13 @@ public struct RouterRequestHandler: Sendable {
             throw S3Error.accessDenied.because("Anonymous requests are not supported; sign requests with SigV4.")
         }
         return try verifier.verify(request, region: region, credentials: configuration.credentials, now: clock())
+    }
+
+    /// Whether a query parameter is one of a presigned URL's SigV4 fields (`X-Amz-Algorithm`, `-Credential`,
+    /// `-Signature`…): the verifier has read them, no later stage (operation, policy keys) reads them, and the store
+    /// is not sent them (`ForwardedRequest.query`, which leaves out the same names), so they are not decoded again.
+    static func isPresignedAuthentication(_ rawName: Substring) -> Bool {
+        rawName.utf8.starts(with: "X-Amz-".utf8)
     }
 
     /// A control-plane body arrives whole: its SHA-256, when declared, is checked before the body is parsed.

@@ -3,6 +3,8 @@ import S3HTTP
 import S3Serving
 import Testing
 
+@testable import Router
+
 /// The router splits a request's query once, as the verifier does (`CanonicalQuery.parts`), and reads the
 /// parameters the stages see from that split: they must be what `S3Request.items(ofQuery:)` gives for the same text.
 struct QuerySplitTests {
@@ -55,5 +57,16 @@ struct QuerySplitTests {
     @Test(arguments: Self.forwarded)
     func forwardsTheQueryWithoutPresignParameters(raw: String, expected: String) {
         #expect(ForwardedRequest.query(raw) == expected)
+    }
+
+    /// The stages read the parameters the store is sent: the same `X-Amz-` ones are left out of both.
+    @Test(arguments: Self.forwarded)
+    func stagesSeeTheParametersTheStoreIsSent(raw: String, expected: String) {
+        let staged = CanonicalQuery.parts(of: raw).filter {
+            !RouterRequestHandler.isPresignedAuthentication($0.rawName)
+        }
+        let sent = S3Request.items(ofQuery: ForwardedRequest.query(raw))
+        #expect(staged.map(\.nameText) == sent.map(\.name))
+        #expect(staged.map(\.valueText) == sent.map(\.value))
     }
 }
