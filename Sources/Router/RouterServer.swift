@@ -213,6 +213,7 @@ public final class RouterServer: Service, Sendable {
                 // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a
                 // request head has arrived.
                 var facts: (source: IPAddress?, serverName: String?)?
+                let hosts = HostMemo()
                 while let head = try await parts.nextHead() {
                     if facts == nil {
                         facts = try await channel.eventLoop.submit {
@@ -229,6 +230,7 @@ public final class RouterServer: Service, Sendable {
                         body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
                         source: source,
                         serverName: serverName,
+                        hosts: hosts,
                         secure: secure,
                         record: &record
                     )
@@ -264,6 +266,7 @@ public final class RouterServer: Service, Sendable {
         body: S3Body,
         source: IPAddress?,
         serverName: String?,
+        hosts: HostMemo,
         secure: Bool,
         record: inout RequestRecord
     ) async -> S3Response {
@@ -285,6 +288,7 @@ public final class RouterServer: Service, Sendable {
             body: body,
             source: source,
             serverName: serverName,
+            hosts: hosts,
             record: &record
         )
     }

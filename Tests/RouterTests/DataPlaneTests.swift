@@ -268,6 +268,28 @@ struct DataPlaneTests {
         }
     }
 
+    /// One connection's requests share a `HostMemo`: whatever hosts and server names follow one another, each
+    /// answer is the one a request without the memo gets.
+    @Test func aConnectionsHostMemoAnswersAsAFreshClassificationWould() async throws {
+        let harness = try RouterHarness()
+        let internet = "internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+        let sequence: [(host: String, serverName: String?)] = [
+            (internet, internet), (internet, internet), (Self.vpcHost, internet), (internet, Self.vpcHost),
+            (internet, nil), (internet, nil), ("s3.us-west-2.amazonaws.com", nil), (internet, internet),
+            (Self.labHost, Self.labHost), (Self.labHost, internet),
+        ]
+        let hosts = HostMemo()
+        var statuses: [Int] = []
+        for (host, serverName) in sequence {
+            let fresh = await harness.send("GET", "/k", host: host, serverName: serverName)
+            let remembered = await harness.send("GET", "/k", host: host, serverName: serverName, hosts: hosts)
+            #expect(remembered.response.status == fresh.response.status, "\(host) \(serverName ?? "-")")
+            #expect(remembered.record.errorCode == fresh.record.errorCode)
+            statuses.append(remembered.response.status)
+        }
+        #expect(statuses == [200, 200, 400, 400, 200, 200, 400, 200, 200, 400])
+    }
+
     /// A multi-region access point goes to its bucket in the router's own region first and, while that store
     /// is unreachable, to the next region's; a request with a body is never sent twice.
     @Test func multiRegionAccessPointPrefersItsOwnRegionAndFailsOver() async throws {

@@ -99,6 +99,7 @@ struct RouterHarness {
         payloadHash: String? = nil,
         from source: IPAddress = RouterHarness.internet,
         serverName: String? = nil,
+        hosts: HostMemo? = nil,
         signed: Bool = true
     ) async -> (response: S3Response, record: RequestRecord, body: String) {
         var request = SigV4Request(method: method, target: target, headers: [("Host", host)] + extra)
@@ -124,6 +125,7 @@ struct RouterHarness {
             body: S3Body(length: nil, stream: S3Body(string: body)),
             source: source,
             serverName: serverName,
+            hosts: hosts,
             record: &record
         )
         let text = (try? await response.body.collected(upTo: 1 << 20)).flatMap { $0 }.map { String(buffer: $0) } ?? ""
