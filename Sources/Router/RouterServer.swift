@@ -114,7 +114,7 @@ public final class RouterServer: Service, Sendable {
         return try Connection(wrappingChannelSynchronously: channel)
     }
 
-    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private typealias Connection = KeepAliveServing.Connection
 
     /// Binds a listener whose connections get `configure`'s handlers. A connection from a trusted proxy starts with
     /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
@@ -175,86 +175,56 @@ public final class RouterServer: Service, Sendable {
     }
 
     private func accept(_ listener: NIOAsyncChannel<Connection, Never>, secure: Bool) async throws {
-        try await listener.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
-                    // The connection's requests are served on its own event loop (see `EventLoopTaskExecutor`).
-                    group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
-                        await self.serve(connection, secure: secure)
-                    }
-                }
-            }
-        }
+        try await KeepAliveServing.accept(listener) { await self.serve($0, secure: secure) }
     }
 
     private func acceptTunnels(_ listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>) async throws {
-        try await listener.executeThenClose { tunnels in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await tunnel in tunnels {
-                    group.addTask(executorPreference: EventLoopTaskExecutor(tunnel.eventLoop)) {
-                        guard let connection = try? await tunnel.get() else { return }
-                        await self.serve(connection, secure: true)
-                    }
-                }
-            }
+        try await KeepAliveServing.accept(listener) { tunnel in
+            guard let connection = try? await tunnel.get() else { return }
+            await self.serve(connection, secure: true)
         }
     }
 
-    /// Reads requests one after another on a keep-alive connection and answers each. A request's body streams to
-    /// its responder as the client sends it; when a response is sent before the body was read to its end (the
-    /// request was refused, or the store answered early), the connection is closed after it, since the rest of the
-    /// body would otherwise be read as the next request.
+    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`), logs each and
+    /// counts it in the metrics.
     private func serve(_ connection: Connection, secure: Bool) async {
         let peer = connection.channel.remoteAddress?.peerIPAddress
         let channel = connection.channel
+        // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a request
+        // head has arrived.
+        var facts: (source: IPAddress?, serverName: String?)?
+        let hosts = HostMemo()
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
-                // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a
-                // request head has arrived.
-                var facts: (source: IPAddress?, serverName: String?)?
-                let hosts = HostMemo()
-                while let head = try await parts.nextHead() {
-                    if facts == nil {
-                        facts = try await channel.eventLoop.submit {
-                            let record = try channel.pipeline.syncOperations.handler(type: ConnectionFacts.self)
-                            return (record.proxiedSource ?? peer, record.serverName)
-                        }.get()
-                    }
-                    let source = facts?.source
-                    let serverName = facts?.serverName
-                    let started = ContinuousClock.now
-                    var record = RequestRecord()
-                    let response = await answer(
-                        head,
-                        body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
-                        source: source,
-                        serverName: serverName,
-                        hosts: hosts,
-                        secure: secure,
-                        record: &record
-                    )
-                    let keepAlive = parts.bodyEnded && head.isKeepAlive
-                    let sent = try await ResponseWriter.write(
-                        response,
-                        to: outbound,
-                        on: channel.eventLoop,
-                        for: head,
-                        keepAlive: keepAlive
-                    )
-                    let elapsed = ContinuousClock.now - started
-                    log(head, record: record, source: source, status: response.status, sent: sent, elapsed: elapsed)
-                    metrics.recordRequest(
-                        operation: record.operation ?? "None",
-                        outcome: Self.outcome(record, status: response.status),
-                        status: response.status,
-                        bytesIn: parts.bodyBytesRead,
-                        bytesOut: sent,
-                        duration: elapsed
-                    )
-                    if response.status == 503 { metrics.recordUpstreamError() }
-                    guard keepAlive else { break }
+            try await KeepAliveServing.serve(connection) { head, body in
+                if facts == nil {
+                    facts = try await channel.eventLoop.submit {
+                        let record = try channel.pipeline.syncOperations.handler(type: ConnectionFacts.self)
+                        return (record.proxiedSource ?? peer, record.serverName)
+                    }.get()
                 }
+                var record = RequestRecord()
+                let response = await answer(
+                    head,
+                    body: body,
+                    source: facts?.source,
+                    serverName: facts?.serverName,
+                    hosts: hosts,
+                    secure: secure,
+                    record: &record
+                )
+                return (response, (record, facts?.source))
+            } completed: { completed, answered in
+                let (record, source) = answered
+                log(completed, record: record, source: source)
+                metrics.recordRequest(
+                    operation: record.operation ?? "None",
+                    outcome: Self.outcome(record, status: completed.status),
+                    status: completed.status,
+                    bytesIn: completed.received,
+                    bytesOut: completed.sent,
+                    duration: completed.elapsed
+                )
+                if completed.status == 503 { metrics.recordUpstreamError() }
             }
         } catch {
             logger.debug("router: connection ended", metadata: ["error": "\(error)"])
@@ -294,23 +264,17 @@ public final class RouterServer: Service, Sendable {
     }
 
     /// One access-log line per request (the fields of issue 7), at `info`.
-    private func log(
-        _ head: HTTPRequestHead,
-        record: RequestRecord,
-        source: IPAddress?,
-        status: Int,
-        sent: Int,
-        elapsed: Duration
-    ) {
+    private func log(_ completed: KeepAliveServing.Completed, record: RequestRecord, source: IPAddress?) {
         // The metadata costs a dozen string interpolations: build none of it when `info` is off.
         guard logger.logLevel <= .info else { return }
+        let elapsed = completed.elapsed
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "request_id": "\(record.requestID)",
             "source": "\(source.map { "\($0)" } ?? "-")",
-            "method": "\(head.method.rawValue)",
-            "status": "\(status)",
-            "bytes_out": "\(sent)",
+            "method": "\(completed.head.method.rawValue)",
+            "status": "\(completed.status)",
+            "bytes_out": "\(completed.sent)",
             "latency_us": "\(micros)",
         ]
         if let vpc = record.vpc { metadata["vpc"] = "\(vpc)" }

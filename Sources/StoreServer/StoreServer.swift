@@ -28,7 +28,7 @@ public final class StoreServer: Service, Sendable {
     /// The port bound, once `run()` has bound it.
     public var boundPort: Int? { port.withLock { $0 } }
 
-    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private typealias Connection = KeepAliveServing.Connection
 
     public func run() async throws {
         let address = configuration.listen
@@ -45,57 +45,28 @@ public final class StoreServer: Service, Sendable {
         port.withLock { $0 = bound }
         logger.info("store: listening", metadata: ["store.address": "\(address.host)", "store.port": "\(bound)"])
         try await withGracefulShutdownHandler {
-            try await listener.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) {
-                            await self.serve(connection)
-                        }
-                    }
-                }
-            }
+            try await KeepAliveServing.accept(listener) { await self.serve($0) }
         } onGracefulShutdown: {
             listener.channel.close(promise: nil)
         }
     }
 
-    /// Reads requests one after another on a keep-alive connection and answers each; a response sent before the
-    /// request's body was read to its end closes the connection (the rest would be read as the next request).
+    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`).
     private func serve(_ connection: Connection) async {
-        let channel = connection.channel
-        let peer = channel.remoteAddress?.ipAddress ?? "-"
+        let peer = connection.channel.remoteAddress?.ipAddress ?? "-"
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
-                while let head = try await parts.nextHead() {
-                    let started = ContinuousClock.now
-                    var record = StoreRequestHandler.Record()
-                    let response = await handler.respond(
-                        method: head.method.rawValue,
-                        target: head.uri,
-                        headers: head.headers.map { (name: $0.name, value: $0.value) },
-                        body: S3Body(length: nil, stream: IncomingBody(connection: parts)),
-                        record: &record
-                    )
-                    let keepAlive = parts.bodyEnded && head.isKeepAlive
-                    let sent = try await ResponseWriter.write(
-                        response,
-                        to: outbound,
-                        on: channel.eventLoop,
-                        for: head,
-                        keepAlive: keepAlive
-                    )
-                    log(
-                        head,
-                        record,
-                        peer: peer,
-                        status: response.status,
-                        received: parts.bodyBytesRead,
-                        sent: sent,
-                        elapsed: ContinuousClock.now - started
-                    )
-                    guard keepAlive else { break }
-                }
+            try await KeepAliveServing.serve(connection) { head, body in
+                var record = StoreRequestHandler.Record()
+                let response = await handler.respond(
+                    method: head.method.rawValue,
+                    target: head.uri,
+                    headers: head.headers.map { (name: $0.name, value: $0.value) },
+                    body: body,
+                    record: &record
+                )
+                return (response, record)
+            } completed: { completed, record in
+                log(completed, record, peer: peer)
             }
         } catch {
             logger.debug("store: connection ended", metadata: ["error": "\(error)"])
@@ -103,23 +74,17 @@ public final class StoreServer: Service, Sendable {
     }
 
     /// One access-log line per request, at `info`.
-    private func log(
-        _ head: HTTPRequestHead,
-        _ record: StoreRequestHandler.Record,
-        peer: String,
-        status: Int,
-        received: Int,
-        sent: Int,
-        elapsed: Duration
-    ) {
+    private func log(_ completed: KeepAliveServing.Completed, _ record: StoreRequestHandler.Record, peer: String) {
+        guard logger.logLevel <= .info else { return }
+        let elapsed = completed.elapsed
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
             "request_id": "\(record.requestID)",
             "source": "\(peer)",
-            "method": "\(head.method.rawValue)",
-            "status": "\(status)",
-            "bytes_in": "\(received)",
-            "bytes_out": "\(sent)",
+            "method": "\(completed.head.method.rawValue)",
+            "status": "\(completed.status)",
+            "bytes_in": "\(completed.received)",
+            "bytes_out": "\(completed.sent)",
             "latency_us": "\(micros)",
         ]
         if let bucket = record.bucket { metadata["bucket"] = "\(bucket)" }

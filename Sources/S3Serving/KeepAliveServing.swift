@@ -1,0 +1,92 @@
+package import NIOCore
+package import NIOHTTP1
+package import S3HTTP
+
+/// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
+/// connection's event loop, its requests one after another.
+package enum KeepAliveServing {
+    package typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    /// What one request came to, for the access log and metrics.
+    package struct Completed {
+        package let head: HTTPRequestHead
+        package let status: Int
+        /// Request body bytes read.
+        package let received: Int
+        /// Response body bytes sent.
+        package let sent: Int
+        package let elapsed: Duration
+    }
+
+    /// Serves every connection `listener` accepts until it closes. A connection's requests are served on its own
+    /// event loop (see `EventLoopTaskExecutor`): a small request never leaves that thread.
+    package static func accept<Accepted: AcceptedConnection>(
+        _ listener: NIOAsyncChannel<Accepted, Never>,
+        serve: @escaping @Sendable (Accepted) async -> Void
+    ) async throws {
+        try await listener.executeThenClose { accepted in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in accepted {
+                    group.addTask(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
+                        await serve(connection)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads requests one after another on a keep-alive connection and answers each. A request's body streams to
+    /// `answer` as the client sends it; when a response is sent before the body was read to its end (the request
+    /// was refused, or the store answered early), the connection is closed after it, since the rest of the body
+    /// would otherwise be read as the next request. `completed` hears of each request once its response is sent,
+    /// with what `answer` returned beside the response.
+    ///
+    /// - Throws: what ended the connection other than the client closing it between requests, `answer`'s errors
+    ///   included (the connection then closes without a response).
+    package static func serve<Record>(
+        _ connection: Connection,
+        answer: (HTTPRequestHead, S3Body) async throws -> (S3Response, Record),
+        completed: (Completed, Record) -> Void
+    ) async throws {
+        let eventLoop = connection.channel.eventLoop
+        try await connection.executeThenClose { inbound, outbound in
+            let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
+            while let head = try await parts.nextHead() {
+                let started = ContinuousClock.now
+                let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
+                let (response, record) = try await answer(head, body)
+                let keepAlive = parts.bodyEnded && head.isKeepAlive
+                let sent = try await ResponseWriter.write(
+                    response,
+                    to: outbound,
+                    on: eventLoop,
+                    for: head,
+                    keepAlive: keepAlive
+                )
+                completed(
+                    Completed(
+                        head: head,
+                        status: response.status,
+                        received: parts.bodyBytesRead,
+                        sent: sent,
+                        elapsed: ContinuousClock.now - started
+                    ),
+                    record
+                )
+                guard keepAlive else { break }
+            }
+        }
+    }
+}
+
+/// What a listener yields for each connection, and the event loop that connection is served on.
+package protocol AcceptedConnection: Sendable {
+    var eventLoop: any EventLoop { get }
+}
+
+extension NIOAsyncChannel: AcceptedConnection where Inbound: Sendable, Outbound: Sendable {
+    package var eventLoop: any EventLoop { channel.eventLoop }
+}
+
+/// A connection accepted once something else happened first (a forward proxy's CONNECT).
+extension EventLoopFuture: AcceptedConnection {}
