@@ -37,15 +37,25 @@ package enum ForwardedRequest {
     /// The query without a presigned URL's signature parameters.
     package static func query(_ raw: String) -> String {
         guard query(raw, contains: "X-Amz-") else { return raw }
-        let prefix = "X-Amz-".utf8
-        var kept = ""
-        kept.reserveCapacity(raw.utf8.count)
-        // On UTF-8 bytes rather than Characters: a presigned URL's query is ASCII, and this runs on every request.
-        for piece in Substring(raw).utf8.split(separator: UInt8(ascii: "&")) where !piece.starts(with: prefix) {
-            if !kept.isEmpty { kept += "&" }
-            kept += Substring(piece)
+        // On UTF-8 bytes, one pass, no array of pieces: a presigned URL's query is ASCII, and this runs on every
+        // request (`split` and its pieces were 0.7% of a small GET's CPU time). Pieces end at `&`, so what is kept
+        // is still valid UTF-8.
+        var raw = raw
+        return raw.withUTF8 { bytes in
+            let prefix = "X-Amz-".utf8
+            var kept: [UInt8] = []
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.count
+                let piece = bytes[start..<end]
+                if !piece.isEmpty, !piece.starts(with: prefix) {
+                    if !kept.isEmpty { kept.append(UInt8(ascii: "&")) }
+                    kept.append(contentsOf: piece)
+                }
+                start = end + 1
+            }
+            return String(decoding: kept, as: UTF8.self)
         }
-        return kept
     }
 
     /// Whether `needle` (ASCII) appears anywhere in the raw query `raw`, compared on bytes: `String.contains(_:)`

@@ -34,6 +34,10 @@ struct QuerySplitTests {
         ("XX-Amz-=1", "XX-Amz-=1"),
         ("&X-Amz-A=1&", ""),
         ("X-Amz=1&X-Am", "X-Amz=1&X-Am"),
+        ("k=%C3%A9&X-Amz-Date=1&\u{FC}=\u{1F600}", "k=%C3%A9&\u{FC}=\u{1F600}"),
+        ("X-Amz-Date=1", ""),
+        ("&&X-Amz-Date=1&&", ""),
+        ("a=1&X-Amz-", "a=1"),
     ]
 
     static let searches: [(String, Bool, Bool)] = [
