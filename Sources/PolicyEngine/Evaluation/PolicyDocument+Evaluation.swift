@@ -25,7 +25,7 @@ extension PolicyDocument {
         let found: (deny: Int?, allow: Int?) = statements.withUnsafeBufferPointer { statements in
             var firstAllow: Int?
             for index in statements.indices {
-                let applies: Bool? = statements[index].withCompiled { statement in
+                let applies: Bool? = PolicyStatement.withCompiled(statements, at: index) { statement in
                     let isDeny = statement.effect == .deny
                     guard isDeny || firstAllow == nil else { return nil }
                     return statement.applies(to: context, resource: resource) ? isDeny : nil
@@ -57,7 +57,7 @@ extension PolicyDocument {
             var one: Found = (nil, nil)
             var two: Found = (nil, nil)
             for index in statements.indices {
-                let (isDeny, coversOne, coversTwo) = statements[index].withCompiled { statement in
+                let (isDeny, coversOne, coversTwo) = PolicyStatement.withCompiled(statements, at: index) { statement in
                     let isDeny = statement.effect == .deny
                     // A form is settled by a Deny; after its first Allow, only Denies can change it.
                     let wantOne = one.deny == nil && (isDeny || one.allow == nil)
