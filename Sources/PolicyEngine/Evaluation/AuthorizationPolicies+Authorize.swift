@@ -44,17 +44,17 @@ extension AuthorizationPolicies {
         let endpointFront = endpoint?.front
         let endpointBucket = endpoint?.bucket
         if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
-            return decision(.explicitDeny(statement, resource: resource))
+            return decision(.explicitDeny(reference(to: statement), resource: resource))
         }
 
         var grants = AuthorizationDecision.Grants()
         switch grant(front, in: context) {
-        case .success(let grant): grants.append(grant)
-        case .failure(let refusal): return decision(refusal.reason)
+        case .granted(let statement): grants.append(.init(layer: front.layer, statement: reference(to: statement)))
+        case .refused(let reason): return decision(reason)
         }
         switch grant(bucket, in: context) {
-        case .success(let grant): grants.append(grant)
-        case .failure(let refusal): return decision(refusal.reason)
+        case .granted(let statement): grants.append(.init(layer: bucket.layer, statement: reference(to: statement)))
+        case .refused(let reason): return decision(reason)
         }
 
         guard context.network.isThroughVPCEndpoint else { return decision(.allowed(consume grants)) }
@@ -68,13 +68,46 @@ extension AuthorizationPolicies {
         guard case .allow? = endpointBucket else {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucketResource))
         }
-        grants.append(.init(layer: .vpcEndpoint, statement: statement))
+        let named = NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: statement)
+        grants.append(.init(layer: .vpcEndpoint, statement: reference(to: named)))
         return decision(.allowed(consume grants))
+    }
+
+    /// A statement a verdict found, by position: which policy (its kind and, for an identity policy, which one)
+    /// and which statement. A plain value; ``reference(to:)`` adds the `Sid` for the decision.
+    private struct NamedStatement {
+        let kind: PolicyKind
+        let identityPolicy: Int?
+        let statement: Int
+    }
+
+    /// The decision's name for `named`, with its `Sid`: looked up once, for a statement the decision reports.
+    private func reference(to named: NamedStatement) -> StatementReference {
+        // Each policy is read in place: binding it to a local copied the document.
+        let sid: String?? =
+            switch named.kind {
+            case .accessPoint: accessPointPolicy?.sid(ofStatement: named.statement)
+            case .multiRegionAccessPoint: multiRegionAccessPointPolicy?.sid(ofStatement: named.statement)
+            case .bucket: bucketPolicy?.sid(ofStatement: named.statement)
+            case .vpcEndpoint: vpcEndpointPolicy?.sid(ofStatement: named.statement)
+            case .identity: named.identityPolicy.map { identityPolicies[$0].sid(ofStatement: named.statement) }
+            }
+        guard let sid else {
+            preconditionFailure("a verdict names statement \(named.statement) of a \(named.kind) it was not read from")
+        }
+        return StatementReference(
+            policy: named.kind,
+            policyIndex: named.identityPolicy,
+            statement: named.statement,
+            sid: sid
+        )
     }
 
     /// What one layer's policies said about the request on that layer's resource form.
     private struct LayerVerdicts {
         let layer: AuthorizationLayer
+        /// The kind of the layer's resource policy, which names its statements.
+        let kind: PolicyKind
         /// Whether the layer has a policy and it is public (spec §4.4), for RestrictPublicBuckets.
         let policyIsPublic: Bool
         let verdict: PolicyDocument.Verdict
@@ -92,15 +125,24 @@ extension AuthorizationPolicies {
             context: RequestContext
         ) {
             self.layer = layer
+            self.kind = kind
             self.policyIsPublic = policy?.status.isPublic ?? false
-            self.verdict = policy?.verdict(for: context, on: resource, as: kind) ?? .silent
+            self.verdict = policy?.verdict(for: context, on: resource) ?? .silent
             self.identity =
-                owner == nil
+                owner == nil || policies.identityPolicies.isEmpty
                 ? []
-                : policies.identityPolicies.enumerated().map { index, policy in
-                    policy.verdict(for: context, on: resource, as: .identity, policyIndex: index)
-                }
+                : policies.identityPolicies.map { policy in policy.verdict(for: context, on: resource) }
             self.owner = owner
+        }
+
+        /// A statement of the layer's resource policy.
+        func named(_ statement: Int) -> NamedStatement {
+            NamedStatement(kind: kind, identityPolicy: nil, statement: statement)
+        }
+
+        /// A statement of identity policy `index`.
+        func named(_ statement: Int, identityPolicy index: Int) -> NamedStatement {
+            NamedStatement(kind: .identity, identityPolicy: index, statement: statement)
         }
 
         /// The resource form the layer was read on, for messages (kept out of the value, which is then cheaper to
@@ -144,7 +186,7 @@ extension AuthorizationPolicies {
     ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
         guard context.network.isThroughVPCEndpoint else { return nil }
         // Read in place: binding the policy to a local copied it.
-        return vpcEndpointPolicy?.verdicts(for: context, on: front, and: bucket, as: .vpcEndpoint)
+        return vpcEndpointPolicy?.verdicts(for: context, on: front, and: bucket)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -155,46 +197,54 @@ extension AuthorizationPolicies {
         _ endpointFront: PolicyDocument.Verdict?,
         _ endpointBucket: PolicyDocument.Verdict?,
         in context: RequestContext
-    ) -> (StatementReference, String)? {
-        for verdict in front.identity {
-            if case .deny(let statement) = verdict { return (statement, front.resource(in: context)) }
+    ) -> (NamedStatement, String)? {
+        for (index, verdict) in front.identity.enumerated() {
+            if case .deny(let statement) = verdict {
+                return (front.named(statement, identityPolicy: index), front.resource(in: context))
+            }
         }
-        for verdict in bucket.identity {
-            if case .deny(let statement) = verdict { return (statement, bucket.resource(in: context)) }
+        for (index, verdict) in bucket.identity.enumerated() {
+            if case .deny(let statement) = verdict {
+                return (bucket.named(statement, identityPolicy: index), bucket.resource(in: context))
+            }
         }
-        if case .deny(let statement) = front.verdict { return (statement, front.resource(in: context)) }
-        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource(in: context)) }
-        if case .deny(let statement)? = endpointFront { return (statement, context.frontResource) }
-        if case .deny(let statement)? = endpointBucket { return (statement, context.bucketResource) }
+        if case .deny(let statement) = front.verdict { return (front.named(statement), front.resource(in: context)) }
+        if case .deny(let statement) = bucket.verdict {
+            return (bucket.named(statement), bucket.resource(in: context))
+        }
+        let endpoint = { NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: $0) }
+        if case .deny(let statement)? = endpointFront { return (endpoint(statement), context.frontResource) }
+        if case .deny(let statement)? = endpointBucket { return (endpoint(statement), context.bucketResource) }
         return nil
     }
 
-    private struct Refusal: Error {
-        let reason: AuthorizationDecision.Reason
+    /// One layer's answer: the statement that grants it, or the decision's reason for refusing.
+    private enum LayerGrant {
+        case granted(NamedStatement)
+        case refused(AuthorizationDecision.Reason)
     }
 
     /// Steps 5, 6 and 8 for one layer: its resource policy's `Allow` (unless RestrictPublicBuckets sets it
     /// aside), or else an identity policy's `Allow` when the caller belongs to the layer's owner.
-    private func grant(
-        _ layer: LayerVerdicts,
-        in context: RequestContext
-    ) -> Result<AuthorizationDecision.Grant, Refusal> {
-        var restricted: StatementReference?
-        if case .allow(let reference) = layer.verdict {
+    private func grant(_ layer: LayerVerdicts, in context: RequestContext) -> LayerGrant {
+        var restricted: Int?
+        if case .allow(let statement) = layer.verdict {
             guard restrictsPublicGrant(layer.policyIsPublic, to: context, owner: layer.owner) else {
-                return .success(.init(layer: layer.layer, statement: reference))
+                return .granted(layer.named(statement))
             }
-            restricted = reference
+            restricted = statement
         }
         if let owner = layer.owner, context.principal.account == owner {
-            for verdict in layer.identity {
-                if case .allow(let reference) = verdict {
-                    return .success(.init(layer: layer.layer, statement: reference))
+            for (index, verdict) in layer.identity.enumerated() {
+                if case .allow(let statement) = verdict {
+                    return .granted(layer.named(statement, identityPolicy: index))
                 }
             }
         }
-        if let restricted { return .failure(Refusal(reason: .restrictedPublicPolicy(layer.layer, restricted))) }
-        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource(in: context))))
+        if let restricted {
+            return .refused(.restrictedPublicPolicy(layer.layer, reference(to: layer.named(restricted))))
+        }
+        return .refused(.noAllow(layer.layer, resource: layer.resource(in: context)))
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
