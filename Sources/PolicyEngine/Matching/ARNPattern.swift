@@ -71,9 +71,12 @@ struct ARNPattern: Sendable, Hashable {
             return !resource.isARN && pattern.matches(bytes: resource.bytes)
         case .literalFields(let prefix, let pattern):
             // The five literal fields hold no `:`, so a text that starts with `prefix` has its first five colons at
-            // the same places: it is an ARN whose first five fields are these.
+            // the same places: it is an ARN whose first five fields are these. So the fifth colon must end the
+            // prefix, which settles most other forms (the bucket form against an access point pattern) unread.
             let bytes = resource.bytes
-            guard bytes.count >= prefix.count, let base = bytes.baseAddress else { return false }
+            guard let colons = resource.colons, colons[4] + 1 == prefix.count, let base = bytes.baseAddress else {
+                return false
+            }
             let same = prefix.withUnsafeBufferPointer { prefix in
                 prefix.baseAddress.map { WildcardPattern.equalBytes(base, $0, count: prefix.count) } ?? true
             }
