@@ -20,7 +20,9 @@ public struct RequestContext: Sendable {
         let target: RequestTarget
         let network: NetworkPath
         let time: RequestTime
-        let details: S3RequestDetails
+        /// nil for `S3RequestDetails()`, every default (a request signed in its header with SigV4): nothing to
+        /// pass, store or release then.
+        let details: S3RequestDetails?
         /// The lengths of the texts in the bytes that follow: the front form first (it starts with the front's
         /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form, then the lower-cased action.
         let frontCount: Int
@@ -43,23 +45,21 @@ public struct RequestContext: Sendable {
             target: consuming RequestTarget,
             network: consuming NetworkPath,
             time: RequestTime,
-            details: consuming S3RequestDetails,
+            details: consuming S3RequestDetails?,
             objectLevel: Bool
         ) -> Fixed {
-            // The ARNs and their colons come ready from the target; only the key is appended here.
-            var frontARN = target.frontARN
-            var bucketARN = target.bucketARN
-            var key = objectLevel ? target.key : nil
+            // The ARNs and their colons come ready from the target; only the key is appended here. The texts are
+            // measured here and copied below where they are, without taking a copy of any of them.
+            let hasKey = objectLevel && target.key != nil
             let frontInfix: StaticString = "/object/"
             let bucketInfix: StaticString = "/"
-            let keyCount = key?.utf8.count ?? 0
-            let frontARNCount = frontARN.utf8.count
-            let frontCount = frontARNCount + (key == nil ? 0 : frontInfix.utf8CodeUnitCount + keyCount)
-            let bucketCount = bucketARN.utf8.count + (key == nil ? 0 : bucketInfix.utf8CodeUnitCount + keyCount)
+            let keyCount = hasKey ? target.key?.utf8.count ?? 0 : 0
+            let frontARNCount = target.frontARN.utf8.count
+            let frontCount = frontARNCount + (hasKey ? frontInfix.utf8CodeUnitCount + keyCount : 0)
+            let bucketCount = target.bucketARN.utf8.count + (hasKey ? bucketInfix.utf8CodeUnitCount + keyCount : 0)
             let frontColons = target.frontColons
             let bucketColons = target.bucketColons
-            var actionText = copy lowercasedAction
-            let actionCount = actionText.utf8.count
+            let actionCount = lowercasedAction.utf8.count
             // Every part is moved in, none copied: the header is taken out of an optional by the factory.
             var parts: Parts? = Parts(
                 principal: principal,
@@ -83,26 +83,35 @@ public struct RequestContext: Sendable {
                 },
                 to: Fixed.self
             )
-            fixed.withUnsafeMutablePointerToElements { bytes in
-                var written = 0
-                func append(_ source: UnsafeBufferPointer<UInt8>) {
-                    guard let base = source.baseAddress else { return }
-                    (bytes + written).initialize(from: base, count: source.count)
-                    written += source.count
+            fixed.withUnsafeMutablePointers { parts, bytes in
+                // Read from the header, where the parts now live: each text lends its bytes in place.
+                let target = parts.pointee.target
+                let frontKey = bytes + frontARNCount
+                let bucket = bytes + frontCount
+                copyUTF8(target.frontARN, to: bytes)
+                copyUTF8(target.bucketARN, to: bucket)
+                if hasKey, let key = target.key {
+                    let bucketKey = bucket + (bucketCount - keyCount - bucketInfix.utf8CodeUnitCount)
+                    frontKey.initialize(from: frontInfix.utf8Start, count: frontInfix.utf8CodeUnitCount)
+                    copyUTF8(key, to: frontKey + frontInfix.utf8CodeUnitCount)
+                    bucketKey.initialize(from: bucketInfix.utf8Start, count: bucketInfix.utf8CodeUnitCount)
+                    copyUTF8(key, to: bucketKey + bucketInfix.utf8CodeUnitCount)
                 }
-                frontARN.withUTF8(append)
-                if key != nil {
-                    frontInfix.withUTF8Buffer(append)
-                    key?.withUTF8(append)
-                }
-                bucketARN.withUTF8(append)
-                if key != nil {
-                    bucketInfix.withUTF8Buffer(append)
-                    key?.withUTF8(append)
-                }
-                actionText.withUTF8(append)
+                copyUTF8(parts.pointee.lowercasedAction, to: bucket + bucketCount)
             }
             return fixed
+        }
+
+        /// Copies the UTF-8 of `text` to `destination`, from the string's own storage when it has one.
+        @inline(__always)
+        private static func copyUTF8(_ text: String, to destination: UnsafeMutablePointer<UInt8>) {
+            let copied: Void? = text.utf8.withContiguousStorageIfAvailable { source in
+                guard let base = source.baseAddress else { return }
+                destination.initialize(from: base, count: source.count)
+            }
+            if copied == nil {
+                for (offset, byte) in text.utf8.enumerated() { (destination + offset).initialize(to: byte) }
+            }
         }
 
         /// Calls `body` with the lower-cased action's bytes.
@@ -143,7 +152,9 @@ public struct RequestContext: Sendable {
         var target: RequestTarget { _read { yield parts.pointee.target } }
         var network: NetworkPath { _read { yield parts.pointee.network } }
         var time: RequestTime { parts.pointee.time }
-        var details: S3RequestDetails { _read { yield parts.pointee.details } }
+        /// The request's details, the defaults when the caller gave none (read only for `s3:` keys).
+        var details: S3RequestDetails { parts.pointee.details ?? Self.defaultDetails }
+        private static let defaultDetails = S3RequestDetails()
 
         /// The front form, as text (for messages).
         var front: ResourceName { withForms { front, _, _ in ResourceName(front) } }
@@ -226,16 +237,17 @@ public struct RequestContext: Sendable {
     private var replacedKeys: UInt32 = 0
     private var replaced: [ContextEntry?] = []
     /// Every other key, under its lower-cased name.
-    private var otherKeys: [String: [String]] = [:]
+    private var otherKeys: [String: [String]] = Dictionary()
 
-    /// The context for `operation`, with its IAM action and resource level from the spec's mapping.
+    /// The context for `operation`, with its IAM action and resource level from the spec's mapping. `details` nil
+    /// stands for `S3RequestDetails()`, and costs nothing to build.
     public init(
         operation: S3Operation,
         target: RequestTarget,
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails = S3RequestDetails()
+        details: S3RequestDetails? = nil
     ) {
         self.init(
             action: operation.iamAction,
@@ -249,7 +261,7 @@ public struct RequestContext: Sendable {
         )
     }
 
-    /// The context for an explicit action, e.g. `s3:GetObject` on a copy source.
+    /// The context for an explicit action, e.g. `s3:GetObject` on a copy source; `details` as above.
     public init(
         action: String,
         objectLevel: Bool,
@@ -257,7 +269,7 @@ public struct RequestContext: Sendable {
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails = S3RequestDetails()
+        details: S3RequestDetails? = nil
     ) {
         self.init(
             action: action,
@@ -279,10 +291,12 @@ public struct RequestContext: Sendable {
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails
+        details: S3RequestDetails?
     ) {
-        for (tagKey, value) in details.existingObjectTags {
-            otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
+        if let tags = details?.existingObjectTags, !tags.isEmpty {
+            for (tagKey, value) in tags {
+                otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
+            }
         }
         self.fixed = Fixed.make(
             principal: consume principal,
