@@ -47,20 +47,23 @@ extension AuthorizationPolicies {
             return decision(.explicitDeny(reference(to: statement), resource: resource))
         }
 
-        var grants = AuthorizationDecision.Grants()
+        // The layers' answers are plain values; the decision's grants are made once, at the end.
+        let frontGrant: NamedStatement
         switch grant(front, in: context) {
-        case .granted(let statement): grants.append(.init(layer: front.layer, statement: reference(to: statement)))
-        case .refused(let reason): return decision(reason)
+        case .granted(let statement): frontGrant = statement
+        case let refusal: return decision(reason(refusal, front, in: context))
         }
+        let bucketGrant: NamedStatement
         switch grant(bucket, in: context) {
-        case .granted(let statement): grants.append(.init(layer: bucket.layer, statement: reference(to: statement)))
-        case .refused(let reason): return decision(reason)
+        case .granted(let statement): bucketGrant = statement
+        case let refusal: return decision(reason(refusal, bucket, in: context))
         }
-
-        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(consume grants)) }
+        let frontLayer = front.layer
+        guard context.network.isThroughVPCEndpoint else {
+            return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: nil)
+        }
         guard vpcEndpointPolicy != nil else {
-            grants.append(.init(layer: .vpcEndpoint, statement: nil))
-            return decision(.allowed(consume grants))
+            return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: .some(nil))
         }
         guard case .allow(let statement)? = endpointFront else {
             return decision(.noAllow(.vpcEndpoint, resource: context.frontResource))
@@ -68,9 +71,23 @@ extension AuthorizationPolicies {
         guard case .allow? = endpointBucket else {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucketResource))
         }
-        let named = NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: statement)
-        grants.append(.init(layer: .vpcEndpoint, statement: reference(to: named)))
-        return decision(.allowed(consume grants))
+        let endpointGrant = NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: statement)
+        return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: endpointGrant)
+    }
+
+    /// The allowed decision, its grants made at once from the layers' statements; `endpoint` is nil when the request
+    /// did not come through an endpoint, `.some(nil)` for an endpoint's default policy.
+    private func allowed(
+        _ action: String,
+        _ front: (layer: AuthorizationLayer, statement: NamedStatement),
+        _ bucket: NamedStatement,
+        endpoint: NamedStatement??
+    ) -> AuthorizationDecision {
+        var grants = AuthorizationDecision.Grants()
+        grants.append(.init(layer: front.layer, statement: reference(to: front.statement)))
+        grants.append(.init(layer: .bucket, statement: reference(to: bucket)))
+        if let endpoint { grants.append(.init(layer: .vpcEndpoint, statement: endpoint.map(reference(to:)))) }
+        return AuthorizationDecision(action: action, reason: .allowed(grants))
     }
 
     /// A statement a verdict found, by position: which policy (its kind and, for an identity policy, which one)
@@ -218,10 +235,25 @@ extension AuthorizationPolicies {
         return nil
     }
 
-    /// One layer's answer: the statement that grants it, or the decision's reason for refusing.
+    /// One layer's answer: the statement that grants it, or why it refuses (a plain value: the decision's reason
+    /// is made only for a refusal, by ``reason(_:_:in:)``).
     private enum LayerGrant {
         case granted(NamedStatement)
-        case refused(AuthorizationDecision.Reason)
+        /// RestrictPublicBuckets set aside this grant of a public policy.
+        case restricted(NamedStatement)
+        case noAllow
+    }
+
+    /// The decision's reason for a layer's refusal.
+    private func reason(
+        _ refusal: LayerGrant,
+        _ layer: LayerVerdicts,
+        in context: RequestContext
+    ) -> AuthorizationDecision.Reason {
+        switch refusal {
+        case .restricted(let statement): .restrictedPublicPolicy(layer.layer, reference(to: statement))
+        case .granted, .noAllow: .noAllow(layer.layer, resource: layer.resource(in: context))
+        }
     }
 
     /// Steps 5, 6 and 8 for one layer: its resource policy's `Allow` (unless RestrictPublicBuckets sets it
@@ -241,10 +273,8 @@ extension AuthorizationPolicies {
                 }
             }
         }
-        if let restricted {
-            return .refused(.restrictedPublicPolicy(layer.layer, reference(to: layer.named(restricted))))
-        }
-        return .refused(.noAllow(layer.layer, resource: layer.resource(in: context)))
+        if let restricted { return .restricted(layer.named(restricted)) }
+        return .noAllow
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
