@@ -199,6 +199,24 @@ public struct RequestContext: Sendable {
             }
         }
 
+        /// ``text(_:)`` lent to `body` where it lives, without taking a copy of the string; nil, without calling
+        /// `body`, when `slot` is not text-valued.
+        @inline(__always)
+        func withText<Result>(_ slot: WellKnownKey, _ body: (String?) -> Result) -> Result? {
+            let parts = parts
+            switch slot {
+            case .principalAccount: return body(parts.pointee.principal.account?.rawValue)
+            case .principalArn: return body(parts.pointee.principal.arn)
+            case .username: return body(parts.pointee.principal.userName)
+            case .userid: return body(parts.pointee.principal.userID)
+            case .sourceVpc: return body(parts.pointee.network.vpc)
+            case .sourceVpce: return body(parts.pointee.network.vpcEndpoint)
+            case .dataAccessPointAccount: return body(parts.pointee.target.frontOwner.rawValue)
+            case .resourceAccount: return body(parts.pointee.target.bucketOwner.rawValue)
+            default: return text(slot).map(body)
+            }
+        }
+
         /// `aws:SourceIp` (not through an endpoint) or `aws:VpcSourceIp` (through one).
         func address(_ slot: WellKnownKey) -> IPAddress? {
             switch slot {
@@ -375,6 +393,12 @@ public struct RequestContext: Sendable {
 
     /// A filled text-valued key: `.some(nil)` when the request lacks it, nil when `slot` is not text-valued.
     func filledText(_ slot: WellKnownKey) -> String?? { fixed.text(slot) }
+
+    /// ``filledText(_:)`` lent to `body` in place; nil, without calling `body`, when `slot` is not text-valued.
+    @inline(__always)
+    func withFilledText<Result>(_ slot: WellKnownKey, _ body: (String?) -> Result) -> Result? {
+        fixed.withText(slot, body)
+    }
 
     /// A filled `aws:SourceIp` or `aws:VpcSourceIp`; nil when the request lacks it.
     func filledAddress(_ slot: WellKnownKey) -> IPAddress? { fixed.address(slot) }

@@ -83,7 +83,11 @@ struct ARNPattern: Sendable, Hashable {
             return same && pattern.matches(bytes: UnsafeBufferPointer(rebasing: bytes[prefix.count...]))
         case .fields(let patterns):
             guard resource.isARN else { return false }
-            for index in 0..<6 where !patterns[index].matches(bytes: resource.field(index)) { return false }
+            // Every field must match, so the order is free: the account and the resource, which tell ARNs of one
+            // partition and service apart, go first.
+            for index in [4, 5, 3, 2, 1, 0] where !patterns[index].matches(bytes: resource.field(index)) {
+                return false
+            }
             return true
         }
     }
