@@ -17,6 +17,9 @@ public struct RequestContext: Sendable {
         let principal: RequestPrincipal
         let action: String
         let lowercasedAction: String
+        /// The operation's ``S3Operation/bit``; 0 for a context built for an explicit action, whose action is then
+        /// matched against the patterns.
+        let operationBit: UInt64
         let target: RequestTarget
         let network: NetworkPath
         let time: RequestTime
@@ -42,6 +45,7 @@ public struct RequestContext: Sendable {
             principal: consuming RequestPrincipal,
             action: consuming String,
             lowercasedAction: consuming String,
+            operationBit: UInt64,
             target: consuming RequestTarget,
             network: consuming NetworkPath,
             time: RequestTime,
@@ -65,6 +69,7 @@ public struct RequestContext: Sendable {
                 principal: principal,
                 action: action,
                 lowercasedAction: lowercasedAction,
+                operationBit: operationBit,
                 target: target,
                 network: network,
                 time: time,
@@ -152,6 +157,7 @@ public struct RequestContext: Sendable {
         var target: RequestTarget { _read { yield parts.pointee.target } }
         var network: NetworkPath { _read { yield parts.pointee.network } }
         var time: RequestTime { parts.pointee.time }
+        var operationBit: UInt64 { parts.pointee.operationBit }
         /// The request's details, the defaults when the caller gave none (read only for `s3:` keys).
         var details: S3RequestDetails { parts.pointee.details ?? Self.defaultDetails }
         private static let defaultDetails = S3RequestDetails()
@@ -239,6 +245,10 @@ public struct RequestContext: Sendable {
 
     var lowercasedAction: String { _read { yield fixed.lowercasedAction } }
 
+    /// The ``S3Operation/bit`` of the operation the context was built for; 0 when it was built for an explicit
+    /// action.
+    var operationBit: UInt64 { fixed.operationBit }
+
     /// Calls `body` with ``lowercasedAction``'s bytes, as the action patterns read it.
     @inline(__always)
     func withLowercasedAction<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
@@ -270,6 +280,7 @@ public struct RequestContext: Sendable {
         self.init(
             action: operation.iamAction,
             lowercasedAction: operation.lowercasedIAMAction,
+            operationBit: operation.bit,
             objectLevel: operation.isObjectLevel,
             target: target,
             principal: principal,
@@ -292,6 +303,7 @@ public struct RequestContext: Sendable {
         self.init(
             action: action,
             lowercasedAction: Self.lowercased(action),
+            operationBit: 0,
             objectLevel: objectLevel,
             target: target,
             principal: principal,
@@ -304,6 +316,7 @@ public struct RequestContext: Sendable {
     private init(
         action: String,
         lowercasedAction: String,
+        operationBit: UInt64,
         objectLevel: Bool,
         target: RequestTarget,
         principal: RequestPrincipal,
@@ -320,6 +333,7 @@ public struct RequestContext: Sendable {
             principal: consume principal,
             action: consume action,
             lowercasedAction: consume lowercasedAction,
+            operationBit: operationBit,
             target: consume target,
             network: consume network,
             time: time,

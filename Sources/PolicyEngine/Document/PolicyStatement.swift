@@ -40,6 +40,9 @@ public struct PolicyStatement: Sendable {
         let conditions: [ConditionClause]
         /// `"Principal": "*"` (or `{"AWS": "*"}`): the principal check can be skipped.
         let principalIsEveryone: Bool
+        /// The operations whose action the action element allows (``S3Operation/bit``, `NotAction` applied),
+        /// decided when the statement is compiled: a context built for an operation is checked with one AND.
+        let operations: UInt64
 
         init(
             index: Int,
@@ -57,6 +60,14 @@ public struct PolicyStatement: Sendable {
             self.actions = actions
             self.resources = resources
             self.conditions = conditions
+            var operations: UInt64 = 0
+            for operation in S3Operation.allCases {
+                let lowercased = operation.lowercasedIAMAction
+                if actions.patterns.contains(where: { $0.matches(lowercased) }) != actions.negated {
+                    operations |= operation.bit
+                }
+            }
+            self.operations = operations
             if case .principal(let set) = principal {
                 principalIsEveryone = set.isEveryone
             } else {
@@ -131,10 +142,15 @@ extension PolicyStatement.Compiled {
     }
 
     func matchesRequest(_ context: RequestContext) -> Bool {
-        let actionMatch = context.withLowercasedAction { action in
-            actions.patterns.contains { $0.matches(bytes: action) }
+        let operation = context.operationBit
+        if operation != 0 {
+            guard operations & operation != 0 else { return false }
+        } else {
+            let actionMatch = context.withLowercasedAction { action in
+                actions.patterns.contains { $0.matches(bytes: action) }
+            }
+            guard actionMatch != actions.negated else { return false }
         }
-        guard actionMatch != actions.negated else { return false }
         if !principalIsEveryone {
             switch principal {
             case .principal(let set): guard set.contains(principalOf: context) else { return false }
