@@ -245,6 +245,11 @@ public struct RequestContext: Sendable {
 
     var lowercasedAction: String { _read { yield fixed.lowercasedAction } }
 
+    /// Whether the caller belongs to the account that owns the access point (or multi-region access point), or the
+    /// bucket: the layers' owners, compared where they are stored.
+    var callerOwnsFront: Bool { fixed.principal.account == fixed.target.frontOwner }
+    var callerOwnsBucket: Bool { fixed.principal.account == fixed.target.bucketOwner }
+
     /// The ``S3Operation/bit`` of the operation the context was built for; 0 when it was built for an explicit
     /// action.
     var operationBit: UInt64 { fixed.operationBit }

@@ -37,7 +37,7 @@ extension AuthorizationPolicies {
             kind: .bucket,
             policy: bucketPolicy,
             resource: bucketForm,
-            owner: context.target.bucketOwner,
+            callerIsOwner: context.callerOwnsBucket,
             context: context
         )
         let endpoint = endpointVerdicts(for: context, on: frontForm, and: bucketForm)
@@ -130,7 +130,9 @@ extension AuthorizationPolicies {
         let verdict: PolicyDocument.Verdict
         /// One per identity policy, in order.
         let identity: [PolicyDocument.Verdict]
-        let owner: AccountID?
+        /// Whether the caller belongs to the account that owns the layer's resource (its identity policies then
+        /// count, and RestrictPublicBuckets lets it use public grants). A flag, so the owner is not copied.
+        let callerIsOwner: Bool
 
         init(
             _ policies: AuthorizationPolicies,
@@ -138,7 +140,7 @@ extension AuthorizationPolicies {
             kind: PolicyKind,
             policy: PolicyDocument?,
             resource: ResourceBytes,
-            owner: AccountID?,
+            callerIsOwner: Bool,
             context: RequestContext
         ) {
             self.layer = layer
@@ -146,10 +148,10 @@ extension AuthorizationPolicies {
             self.policyIsPublic = policy?.status.isPublic ?? false
             self.verdict = policy?.verdict(for: context, on: resource) ?? .silent
             self.identity =
-                owner == nil || policies.identityPolicies.isEmpty
+                policies.identityPolicies.isEmpty
                 ? []
                 : policies.identityPolicies.map { policy in policy.verdict(for: context, on: resource) }
-            self.owner = owner
+            self.callerIsOwner = callerIsOwner
         }
 
         /// A statement of the layer's resource policy.
@@ -179,7 +181,7 @@ extension AuthorizationPolicies {
                 kind: .multiRegionAccessPoint,
                 policy: multiRegionAccessPointPolicy,
                 resource: resource,
-                owner: context.target.frontOwner,
+                callerIsOwner: context.callerOwnsFront,
                 context: context
             )
         }
@@ -189,7 +191,7 @@ extension AuthorizationPolicies {
             kind: .accessPoint,
             policy: accessPointPolicy,
             resource: resource,
-            owner: context.target.frontOwner,
+            callerIsOwner: context.callerOwnsFront,
             context: context
         )
     }
@@ -261,12 +263,12 @@ extension AuthorizationPolicies {
     private func grant(_ layer: LayerVerdicts, in context: RequestContext) -> LayerGrant {
         var restricted: Int?
         if case .allow(let statement) = layer.verdict {
-            guard restrictsPublicGrant(layer.policyIsPublic, to: context, owner: layer.owner) else {
+            guard restrictsPublicGrant(layer.policyIsPublic, to: context, callerIsOwner: layer.callerIsOwner) else {
                 return .granted(layer.named(statement))
             }
             restricted = statement
         }
-        if let owner = layer.owner, context.principal.account == owner {
+        if layer.callerIsOwner {
             for (index, verdict) in layer.identity.enumerated() {
                 if case .allow(let statement) = verdict {
                     return .granted(layer.named(statement, identityPolicy: index))
@@ -282,9 +284,9 @@ extension AuthorizationPolicies {
     private func restrictsPublicGrant(
         _ policyIsPublic: Bool,
         to context: RequestContext,
-        owner: AccountID?
+        callerIsOwner: Bool
     ) -> Bool {
         guard publicAccessBlock.restrictPublicBuckets, policyIsPublic else { return false }
-        return context.principal.account != owner && context.principal.service == nil
+        return !callerIsOwner && context.principal.service == nil
     }
 }
