@@ -7,6 +7,7 @@ extension ConditionClause {
     ///   otherwise negated operators hold and positive ones fail.
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
+    @inline(__always)
     func holds(in context: RequestContext) -> Bool {
         if let slot, context.isFilled(slot), let held = holds(filled: slot, in: context) { return held }
         return context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
@@ -14,6 +15,7 @@ extension ConditionClause {
 
     /// The common operators on a key the router filled in, read typed from the context without making an entry
     /// (the request has at most one value for it); nil sends the clause down the general path.
+    @inline(__always)
     private func holds(filled slot: WellKnownKey, in context: RequestContext) -> Bool? {
         switch values {
         case .bools(let bools):
