@@ -181,4 +181,3 @@ struct WildcardPattern: Sendable, Hashable {
         return next
     }
 }
-
