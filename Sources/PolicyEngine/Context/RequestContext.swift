@@ -32,8 +32,8 @@ public struct RequestContext: Sendable {
         let frontARNCount: Int
         let bucketCount: Int
         let actionCount: Int
-        let frontColons: ResourceName.Colons?
-        let bucketColons: ResourceName.Colons?
+        // The forms' colons are the ARNs', read from the target (``withForms(_:)``): the header is moved twice as
+        // it is built, and every byte left out of it is a byte less to move.
     }
 
     /// The parts and, after them in the same allocation, the UTF-8 of the two resource forms (`…/object/KEY` and
@@ -61,8 +61,6 @@ public struct RequestContext: Sendable {
             let frontARNCount = target.frontARN.utf8.count
             let frontCount = frontARNCount + (hasKey ? frontInfix.utf8CodeUnitCount + keyCount : 0)
             let bucketCount = target.bucketARN.utf8.count + (hasKey ? bucketInfix.utf8CodeUnitCount + keyCount : 0)
-            let frontColons = target.frontColons
-            let bucketColons = target.bucketColons
             let actionCount = lowercasedAction.utf8.count
             // Every part is moved in, none copied: the header is taken out of an optional by the factory.
             var parts: Parts? = Parts(
@@ -77,9 +75,7 @@ public struct RequestContext: Sendable {
                 frontCount: frontCount,
                 frontARNCount: frontARNCount,
                 bucketCount: bucketCount,
-                actionCount: actionCount,
-                frontColons: frontColons,
-                bucketColons: bucketColons
+                actionCount: actionCount
             )
             let fixed = unsafeDowncast(
                 Fixed.create(minimumCapacity: frontCount + bucketCount + actionCount) { _ in
@@ -90,12 +86,13 @@ public struct RequestContext: Sendable {
             )
             fixed.withUnsafeMutablePointers { parts, bytes in
                 // Read from the header, where the parts now live: each text lends its bytes in place.
-                let target = parts.pointee.target
                 let frontKey = bytes + frontARNCount
                 let bucket = bytes + frontCount
-                copyUTF8(target.frontARN, to: bytes)
-                copyUTF8(target.bucketARN, to: bucket)
-                if hasKey, let key = target.key {
+                parts.pointee.target.withARNs { frontARN, bucketARN in
+                    copyUTF8(frontARN, to: bytes)
+                    copyUTF8(bucketARN, to: bucket)
+                }
+                if hasKey, let key = parts.pointee.target.key {
                     let bucketKey = bucket + (bucketCount - keyCount - bucketInfix.utf8CodeUnitCount)
                     frontKey.initialize(from: frontInfix.utf8Start, count: frontInfix.utf8CodeUnitCount)
                     copyUTF8(key, to: frontKey + frontInfix.utf8CodeUnitCount)
@@ -138,10 +135,11 @@ public struct RequestContext: Sendable {
                 let front = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontCount)
                 let bucket = UnsafeBufferPointer(start: bytes + front.count, count: parts.pointee.bucketCount)
                 let arn = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontARNCount)
+                let frontColons = parts.pointee.target.frontColons
                 return body(
-                    ResourceBytes(bytes: front, colons: parts.pointee.frontColons),
-                    ResourceBytes(bytes: bucket, colons: parts.pointee.bucketColons),
-                    ResourceBytes(bytes: arn, colons: parts.pointee.frontColons)
+                    ResourceBytes(bytes: front, colons: frontColons),
+                    ResourceBytes(bytes: bucket, colons: parts.pointee.target.bucketColons),
+                    ResourceBytes(bytes: arn, colons: frontColons)
                 )
             }
         }

@@ -134,6 +134,12 @@ public struct RequestTarget: Sendable, Hashable {
     /// `arn:aws:s3:::BUCKET`, without any key.
     var bucketARN: String { shared.bucketARN }
 
+    /// Calls `body` with ``frontARN`` and ``bucketARN`` where they are stored, without copying either.
+    @inline(__always)
+    func withARNs<Result>(_ body: (_ front: String, _ bucket: String) -> Result) -> Result {
+        body(shared.frontARN, shared.bucketARN)
+    }
+
     /// The colons of ``frontARN`` and ``bucketARN``, found once.
     var frontColons: ResourceName.Colons? { shared.frontColons }
     var bucketColons: ResourceName.Colons? { shared.bucketColons }
