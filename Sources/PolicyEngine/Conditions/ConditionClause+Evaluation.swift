@@ -7,6 +7,7 @@ extension ConditionClause {
     ///   otherwise negated operators hold and positive ones fail.
     /// - Present: a positive operator holds when some request value matches some policy value; a negated one when
     ///   none does. `ForAnyValue:` asks that of some request value, `ForAllValues:` of every one.
+    @inline(__always)
     func holds(in context: RequestContext) -> Bool {
         if let slot, context.isFilled(slot), let held = holds(filled: slot, in: context) { return held }
         return context.withEntry(slot, lowercased: key) { holds(present: $0, in: context) }
@@ -14,6 +15,7 @@ extension ConditionClause {
 
     /// The common operators on a key the router filled in, read typed from the context without making an entry
     /// (the request has at most one value for it); nil sends the clause down the general path.
+    @inline(__always)
     private func holds(filled slot: WellKnownKey, in context: RequestContext) -> Bool? {
         switch values {
         case .bools(let bools):
@@ -32,9 +34,11 @@ extension ConditionClause {
                 return matches(resource, comparands, in: context) != condition.negated
             }
         case .strings, .patterns:
-            guard let text = context.filledText(slot) else { return nil }
-            guard let text else { return holdsAbsent }
-            return matches(.text(text), in: context) != condition.negated
+            // The text is read where it lives, not copied out of the context.
+            return context.withFilledText(slot) { text in
+                guard let text else { return holdsAbsent }
+                return matches(text: text, in: context) != condition.negated
+            }
         case .numbers, .dates, .binaries, .null:
             return nil
         }
@@ -73,6 +77,36 @@ extension ConditionClause {
         }
         // One value: "some value matches" and "every value matches" are the same question.
         return matches(value, in: context) != condition.negated
+    }
+
+    /// ``matches(_:in:)`` for one text value and the string operators, on the common shapes (case-sensitive
+    /// `StringEquals`, `StringLike`, every value a constant) without making a `ContextValue`; the same answer.
+    private func matches(text: String, in context: RequestContext) -> Bool {
+        switch values {
+        case .strings(let comparands) where condition.family == .stringEquals:
+            let found: Bool? = comparands.withUnsafeBufferPointer { comparands in
+                for index in comparands.indices {
+                    guard case .constant(let constant) = comparands[index] else { return nil }
+                    if constant == text { return true }
+                }
+                return false
+            }
+            if let found { return found }
+        case .patterns(let comparands):
+            let found: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                comparands.withUnsafeBufferPointer { comparands in
+                    for index in comparands.indices {
+                        guard case .constant(let pattern) = comparands[index] else { return nil }
+                        if pattern.matches(bytes: bytes) { return true }
+                    }
+                    return false
+                }
+            }
+            if let found = found ?? nil { return found }
+        default:
+            break
+        }
+        return matches(.text(text), in: context)
     }
 
     /// Whether one request value matches any of the policy's values under the positive form of the operator.

@@ -17,18 +17,23 @@ public struct RequestContext: Sendable {
         let principal: RequestPrincipal
         let action: String
         let lowercasedAction: String
+        /// The operation's ``S3Operation/bit``; 0 for a context built for an explicit action, whose action is then
+        /// matched against the patterns.
+        let operationBit: UInt64
         let target: RequestTarget
         let network: NetworkPath
         let time: RequestTime
-        let details: S3RequestDetails
+        /// nil for `S3RequestDetails()`, every default (a request signed in its header with SigV4): nothing to
+        /// pass, store or release then.
+        let details: S3RequestDetails?
         /// The lengths of the texts in the bytes that follow: the front form first (it starts with the front's
         /// ARN, `s3:DataAccessPointArn`, `frontARNCount` bytes), then the bucket form, then the lower-cased action.
         let frontCount: Int
         let frontARNCount: Int
         let bucketCount: Int
         let actionCount: Int
-        let frontColons: ResourceName.Colons?
-        let bucketColons: ResourceName.Colons?
+        // The forms' colons are the ARNs', read from the target (``withForms(_:)``): the header is moved twice as
+        // it is built, and every byte left out of it is a byte less to move.
     }
 
     /// The parts and, after them in the same allocation, the UTF-8 of the two resource forms (`…/object/KEY` and
@@ -40,31 +45,29 @@ public struct RequestContext: Sendable {
             principal: consuming RequestPrincipal,
             action: consuming String,
             lowercasedAction: consuming String,
+            operationBit: UInt64,
             target: consuming RequestTarget,
             network: consuming NetworkPath,
             time: RequestTime,
-            details: consuming S3RequestDetails,
+            details: consuming S3RequestDetails?,
             objectLevel: Bool
         ) -> Fixed {
-            // The ARNs and their colons come ready from the target; only the key is appended here.
-            var frontARN = target.frontARN
-            var bucketARN = target.bucketARN
-            var key = objectLevel ? target.key : nil
+            // The ARNs and their colons come ready from the target; only the key is appended here. The texts are
+            // measured here and copied below where they are, without taking a copy of any of them.
+            let hasKey = objectLevel && target.key != nil
             let frontInfix: StaticString = "/object/"
             let bucketInfix: StaticString = "/"
-            let keyCount = key?.utf8.count ?? 0
-            let frontARNCount = frontARN.utf8.count
-            let frontCount = frontARNCount + (key == nil ? 0 : frontInfix.utf8CodeUnitCount + keyCount)
-            let bucketCount = bucketARN.utf8.count + (key == nil ? 0 : bucketInfix.utf8CodeUnitCount + keyCount)
-            let frontColons = target.frontColons
-            let bucketColons = target.bucketColons
-            var actionText = copy lowercasedAction
-            let actionCount = actionText.utf8.count
+            let keyCount = hasKey ? target.key?.utf8.count ?? 0 : 0
+            let frontARNCount = target.frontARN.utf8.count
+            let frontCount = frontARNCount + (hasKey ? frontInfix.utf8CodeUnitCount + keyCount : 0)
+            let bucketCount = target.bucketARN.utf8.count + (hasKey ? bucketInfix.utf8CodeUnitCount + keyCount : 0)
+            let actionCount = lowercasedAction.utf8.count
             // Every part is moved in, none copied: the header is taken out of an optional by the factory.
             var parts: Parts? = Parts(
                 principal: principal,
                 action: action,
                 lowercasedAction: lowercasedAction,
+                operationBit: operationBit,
                 target: target,
                 network: network,
                 time: time,
@@ -72,9 +75,7 @@ public struct RequestContext: Sendable {
                 frontCount: frontCount,
                 frontARNCount: frontARNCount,
                 bucketCount: bucketCount,
-                actionCount: actionCount,
-                frontColons: frontColons,
-                bucketColons: bucketColons
+                actionCount: actionCount
             )
             let fixed = unsafeDowncast(
                 Fixed.create(minimumCapacity: frontCount + bucketCount + actionCount) { _ in
@@ -83,26 +84,36 @@ public struct RequestContext: Sendable {
                 },
                 to: Fixed.self
             )
-            fixed.withUnsafeMutablePointerToElements { bytes in
-                var written = 0
-                func append(_ source: UnsafeBufferPointer<UInt8>) {
-                    guard let base = source.baseAddress else { return }
-                    (bytes + written).initialize(from: base, count: source.count)
-                    written += source.count
+            fixed.withUnsafeMutablePointers { parts, bytes in
+                // Read from the header, where the parts now live: each text lends its bytes in place.
+                let frontKey = bytes + frontARNCount
+                let bucket = bytes + frontCount
+                parts.pointee.target.withARNs { frontARN, bucketARN in
+                    copyUTF8(frontARN, to: bytes)
+                    copyUTF8(bucketARN, to: bucket)
                 }
-                frontARN.withUTF8(append)
-                if key != nil {
-                    frontInfix.withUTF8Buffer(append)
-                    key?.withUTF8(append)
+                if hasKey, let key = parts.pointee.target.key {
+                    let bucketKey = bucket + (bucketCount - keyCount - bucketInfix.utf8CodeUnitCount)
+                    frontKey.initialize(from: frontInfix.utf8Start, count: frontInfix.utf8CodeUnitCount)
+                    copyUTF8(key, to: frontKey + frontInfix.utf8CodeUnitCount)
+                    bucketKey.initialize(from: bucketInfix.utf8Start, count: bucketInfix.utf8CodeUnitCount)
+                    copyUTF8(key, to: bucketKey + bucketInfix.utf8CodeUnitCount)
                 }
-                bucketARN.withUTF8(append)
-                if key != nil {
-                    bucketInfix.withUTF8Buffer(append)
-                    key?.withUTF8(append)
-                }
-                actionText.withUTF8(append)
+                copyUTF8(parts.pointee.lowercasedAction, to: bucket + bucketCount)
             }
             return fixed
+        }
+
+        /// Copies the UTF-8 of `text` to `destination`, from the string's own storage when it has one.
+        @inline(__always)
+        private static func copyUTF8(_ text: String, to destination: UnsafeMutablePointer<UInt8>) {
+            let copied: Void? = text.utf8.withContiguousStorageIfAvailable { source in
+                guard let base = source.baseAddress else { return }
+                destination.initialize(from: base, count: source.count)
+            }
+            if copied == nil {
+                for (offset, byte) in text.utf8.enumerated() { (destination + offset).initialize(to: byte) }
+            }
         }
 
         /// Calls `body` with the lower-cased action's bytes.
@@ -124,10 +135,11 @@ public struct RequestContext: Sendable {
                 let front = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontCount)
                 let bucket = UnsafeBufferPointer(start: bytes + front.count, count: parts.pointee.bucketCount)
                 let arn = UnsafeBufferPointer(start: bytes, count: parts.pointee.frontARNCount)
+                let frontColons = parts.pointee.target.frontColons
                 return body(
-                    ResourceBytes(bytes: front, colons: parts.pointee.frontColons),
-                    ResourceBytes(bytes: bucket, colons: parts.pointee.bucketColons),
-                    ResourceBytes(bytes: arn, colons: parts.pointee.frontColons)
+                    ResourceBytes(bytes: front, colons: frontColons),
+                    ResourceBytes(bytes: bucket, colons: parts.pointee.target.bucketColons),
+                    ResourceBytes(bytes: arn, colons: frontColons)
                 )
             }
         }
@@ -143,7 +155,10 @@ public struct RequestContext: Sendable {
         var target: RequestTarget { _read { yield parts.pointee.target } }
         var network: NetworkPath { _read { yield parts.pointee.network } }
         var time: RequestTime { parts.pointee.time }
-        var details: S3RequestDetails { _read { yield parts.pointee.details } }
+        var operationBit: UInt64 { parts.pointee.operationBit }
+        /// The request's details, the defaults when the caller gave none (read only for `s3:` keys).
+        var details: S3RequestDetails { parts.pointee.details ?? Self.defaultDetails }
+        private static let defaultDetails = S3RequestDetails()
 
         /// The front form, as text (for messages).
         var front: ResourceName { withForms { front, _, _ in ResourceName(front) } }
@@ -188,6 +203,24 @@ public struct RequestContext: Sendable {
             }
         }
 
+        /// ``text(_:)`` lent to `body` where it lives, without taking a copy of the string; nil, without calling
+        /// `body`, when `slot` is not text-valued.
+        @inline(__always)
+        func withText<Result>(_ slot: WellKnownKey, _ body: (String?) -> Result) -> Result? {
+            let parts = parts
+            switch slot {
+            case .principalAccount: return body(parts.pointee.principal.account?.rawValue)
+            case .principalArn: return body(parts.pointee.principal.arn)
+            case .username: return body(parts.pointee.principal.userName)
+            case .userid: return body(parts.pointee.principal.userID)
+            case .sourceVpc: return body(parts.pointee.network.vpc)
+            case .sourceVpce: return body(parts.pointee.network.vpcEndpoint)
+            case .dataAccessPointAccount: return body(parts.pointee.target.frontOwner.rawValue)
+            case .resourceAccount: return body(parts.pointee.target.bucketOwner.rawValue)
+            default: return text(slot).map(body)
+            }
+        }
+
         /// `aws:SourceIp` (not through an endpoint) or `aws:VpcSourceIp` (through one).
         func address(_ slot: WellKnownKey) -> IPAddress? {
             switch slot {
@@ -210,6 +243,15 @@ public struct RequestContext: Sendable {
 
     var lowercasedAction: String { _read { yield fixed.lowercasedAction } }
 
+    /// Whether the caller belongs to the account that owns the access point (or multi-region access point), or the
+    /// bucket: the layers' owners, compared where they are stored.
+    var callerOwnsFront: Bool { fixed.principal.account == fixed.target.frontOwner }
+    var callerOwnsBucket: Bool { fixed.principal.account == fixed.target.bucketOwner }
+
+    /// The ``S3Operation/bit`` of the operation the context was built for; 0 when it was built for an explicit
+    /// action.
+    var operationBit: UInt64 { fixed.operationBit }
+
     /// Calls `body` with ``lowercasedAction``'s bytes, as the action patterns read it.
     @inline(__always)
     func withLowercasedAction<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
@@ -226,20 +268,22 @@ public struct RequestContext: Sendable {
     private var replacedKeys: UInt32 = 0
     private var replaced: [ContextEntry?] = []
     /// Every other key, under its lower-cased name.
-    private var otherKeys: [String: [String]] = [:]
+    private var otherKeys: [String: [String]] = Dictionary()
 
-    /// The context for `operation`, with its IAM action and resource level from the spec's mapping.
+    /// The context for `operation`, with its IAM action and resource level from the spec's mapping. `details` nil
+    /// stands for `S3RequestDetails()`, and costs nothing to build.
     public init(
         operation: S3Operation,
         target: RequestTarget,
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails = S3RequestDetails()
+        details: S3RequestDetails? = nil
     ) {
         self.init(
             action: operation.iamAction,
             lowercasedAction: operation.lowercasedIAMAction,
+            operationBit: operation.bit,
             objectLevel: operation.isObjectLevel,
             target: target,
             principal: principal,
@@ -249,7 +293,7 @@ public struct RequestContext: Sendable {
         )
     }
 
-    /// The context for an explicit action, e.g. `s3:GetObject` on a copy source.
+    /// The context for an explicit action, e.g. `s3:GetObject` on a copy source; `details` as above.
     public init(
         action: String,
         objectLevel: Bool,
@@ -257,11 +301,12 @@ public struct RequestContext: Sendable {
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails = S3RequestDetails()
+        details: S3RequestDetails? = nil
     ) {
         self.init(
             action: action,
             lowercasedAction: Self.lowercased(action),
+            operationBit: 0,
             objectLevel: objectLevel,
             target: target,
             principal: principal,
@@ -274,20 +319,24 @@ public struct RequestContext: Sendable {
     private init(
         action: String,
         lowercasedAction: String,
+        operationBit: UInt64,
         objectLevel: Bool,
         target: RequestTarget,
         principal: RequestPrincipal,
         network: NetworkPath,
         time: RequestTime,
-        details: S3RequestDetails
+        details: S3RequestDetails?
     ) {
-        for (tagKey, value) in details.existingObjectTags {
-            otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
+        if let tags = details?.existingObjectTags, !tags.isEmpty {
+            for (tagKey, value) in tags {
+                otherKeys[ConditionKey.existingObjectTag(tagKey).lowercased()] = [value]
+            }
         }
         self.fixed = Fixed.make(
             principal: consume principal,
             action: consume action,
             lowercasedAction: consume lowercasedAction,
+            operationBit: operationBit,
             target: consume target,
             network: consume network,
             time: time,
@@ -361,6 +410,12 @@ public struct RequestContext: Sendable {
 
     /// A filled text-valued key: `.some(nil)` when the request lacks it, nil when `slot` is not text-valued.
     func filledText(_ slot: WellKnownKey) -> String?? { fixed.text(slot) }
+
+    /// ``filledText(_:)`` lent to `body` in place; nil, without calling `body`, when `slot` is not text-valued.
+    @inline(__always)
+    func withFilledText<Result>(_ slot: WellKnownKey, _ body: (String?) -> Result) -> Result? {
+        fixed.withText(slot, body)
+    }
 
     /// A filled `aws:SourceIp` or `aws:VpcSourceIp`; nil when the request lacks it.
     func filledAddress(_ slot: WellKnownKey) -> IPAddress? { fixed.address(slot) }

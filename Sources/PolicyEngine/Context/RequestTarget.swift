@@ -48,6 +48,9 @@ public struct RequestTarget: Sendable, Hashable {
         let bucket: BucketName
         let bucketOwner: AccountID
         let networkOrigin: NetworkOrigin
+        /// The account that owns the front, read for every decision (`s3:DataAccessPointAccount`, the front layer's
+        /// owner): kept here rather than taken out of `front`, which copied the whole ARN.
+        let frontOwner: AccountID
         /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, as contiguous UTF-8.
         let frontARN: String
         let frontColons: ResourceName.Colons?
@@ -67,6 +70,11 @@ public struct RequestTarget: Sendable, Hashable {
                 case .multiRegionAccessPoint(let arn): arn.partition
                 }
             let bucketARN = "arn:\(partition):s3:::\(bucket)"
+            self.frontOwner =
+                switch front {
+                case .accessPoint(let arn): arn.account
+                case .multiRegionAccessPoint(let arn): arn.account
+                }
             self.front = front
             self.bucket = bucket
             self.bucketOwner = bucketOwner
@@ -80,6 +88,7 @@ public struct RequestTarget: Sendable, Hashable {
         /// `other` with another owner or network origin; the ARNs stay as rendered.
         init(_ other: Shared, bucketOwner: AccountID, networkOrigin: NetworkOrigin) {
             self.front = other.front
+            self.frontOwner = other.frontOwner
             self.bucket = other.bucket
             self.bucketOwner = bucketOwner
             self.networkOrigin = networkOrigin
@@ -117,18 +126,19 @@ public struct RequestTarget: Sendable, Hashable {
     }
 
     /// The account that owns the access point or multi-region access point.
-    public var frontOwner: AccountID {
-        switch front {
-        case .accessPoint(let arn): arn.account
-        case .multiRegionAccessPoint(let arn): arn.account
-        }
-    }
+    public var frontOwner: AccountID { shared.frontOwner }
 
     /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME` or the multi-region form, without any object suffix.
     public var frontARN: String { shared.frontARN }
 
     /// `arn:aws:s3:::BUCKET`, without any key.
     var bucketARN: String { shared.bucketARN }
+
+    /// Calls `body` with ``frontARN`` and ``bucketARN`` where they are stored, without copying either.
+    @inline(__always)
+    func withARNs<Result>(_ body: (_ front: String, _ bucket: String) -> Result) -> Result {
+        body(shared.frontARN, shared.bucketARN)
+    }
 
     /// The colons of ``frontARN`` and ``bucketARN``, found once.
     var frontColons: ResourceName.Colons? { shared.frontColons }

@@ -101,6 +101,47 @@ public enum S3Operation: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// One bit per operation, in declaration order: a compiled statement keeps the set of operations whose action it
+    /// matches (``PolicyStatement/Compiled/operations``), so a context built for an operation tests its action with
+    /// one AND instead of matching patterns. At most 64 operations.
+    var bit: UInt64 {
+        switch self {
+        case .abortMultipartUpload: 1 << 0
+        case .completeMultipartUpload: 1 << 1
+        case .createMultipartUpload: 1 << 2
+        case .uploadPart: 1 << 3
+        case .uploadPartCopy: 1 << 4
+        case .copyObject: 1 << 5
+        case .deleteObject: 1 << 6
+        case .deleteObjects: 1 << 7
+        case .deleteObjectTagging: 1 << 8
+        case .getBucketAcl: 1 << 9
+        case .getBucketCors: 1 << 10
+        case .getBucketLocation: 1 << 11
+        case .getBucketNotificationConfiguration: 1 << 12
+        case .getBucketPolicy: 1 << 13
+        case .getObject: 1 << 14
+        case .getObjectAcl: 1 << 15
+        case .getObjectAttributes: 1 << 16
+        case .getObjectLegalHold: 1 << 17
+        case .getObjectRetention: 1 << 18
+        case .getObjectTagging: 1 << 19
+        case .headBucket: 1 << 20
+        case .headObject: 1 << 21
+        case .listMultipartUploads: 1 << 22
+        case .listObjects: 1 << 23
+        case .listObjectsV2: 1 << 24
+        case .listObjectVersions: 1 << 25
+        case .listParts: 1 << 26
+        case .putObject: 1 << 27
+        case .putObjectAcl: 1 << 28
+        case .putObjectLegalHold: 1 << 29
+        case .putObjectRetention: 1 << 30
+        case .putObjectTagging: 1 << 31
+        case .restoreObject: 1 << 32
+        }
+    }
+
     /// Whether the action applies to an object (`…/object/KEY`, `bucket/KEY`) rather than the bucket itself.
     public var isObjectLevel: Bool {
         switch self {

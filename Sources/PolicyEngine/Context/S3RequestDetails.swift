@@ -30,7 +30,7 @@ public struct S3RequestDetails: Sendable, Hashable {
         delimiter: String? = nil,
         maxKeys: Int? = nil,
         cannedACL: String? = nil,
-        existingObjectTags: [String: String] = [:],
+        existingObjectTags: [String: String] = Dictionary(),
         authType: AuthType? = .header,
         signatureVersion: String? = "AWS4-HMAC-SHA256",
         signatureAgeMilliseconds: Int64? = nil,

@@ -37,30 +37,33 @@ extension AuthorizationPolicies {
             kind: .bucket,
             policy: bucketPolicy,
             resource: bucketForm,
-            owner: context.target.bucketOwner,
+            callerIsOwner: context.callerOwnsBucket,
             context: context
         )
         let endpoint = endpointVerdicts(for: context, on: frontForm, and: bucketForm)
         let endpointFront = endpoint?.front
         let endpointBucket = endpoint?.bucket
         if let (statement, resource) = firstDeny(front, bucket, endpointFront, endpointBucket, in: context) {
-            return decision(.explicitDeny(statement, resource: resource))
+            return decision(.explicitDeny(reference(to: statement), resource: resource))
         }
 
-        var grants = AuthorizationDecision.Grants()
+        // The layers' answers are plain values; the decision's grants are made once, at the end.
+        let frontGrant: NamedStatement
         switch grant(front, in: context) {
-        case .success(let grant): grants.append(grant)
-        case .failure(let refusal): return decision(refusal.reason)
+        case .granted(let statement): frontGrant = statement
+        case let refusal: return decision(reason(refusal, front, in: context))
         }
+        let bucketGrant: NamedStatement
         switch grant(bucket, in: context) {
-        case .success(let grant): grants.append(grant)
-        case .failure(let refusal): return decision(refusal.reason)
+        case .granted(let statement): bucketGrant = statement
+        case let refusal: return decision(reason(refusal, bucket, in: context))
         }
-
-        guard context.network.isThroughVPCEndpoint else { return decision(.allowed(consume grants)) }
+        let frontLayer = front.layer
+        guard context.network.isThroughVPCEndpoint else {
+            return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: nil)
+        }
         guard vpcEndpointPolicy != nil else {
-            grants.append(.init(layer: .vpcEndpoint, statement: nil))
-            return decision(.allowed(consume grants))
+            return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: .some(nil))
         }
         guard case .allow(let statement)? = endpointFront else {
             return decision(.noAllow(.vpcEndpoint, resource: context.frontResource))
@@ -68,19 +71,68 @@ extension AuthorizationPolicies {
         guard case .allow? = endpointBucket else {
             return decision(.noAllow(.vpcEndpoint, resource: context.bucketResource))
         }
-        grants.append(.init(layer: .vpcEndpoint, statement: statement))
-        return decision(.allowed(consume grants))
+        let endpointGrant = NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: statement)
+        return allowed(action, (frontLayer, frontGrant), bucketGrant, endpoint: endpointGrant)
+    }
+
+    /// The allowed decision, its grants made at once from the layers' statements; `endpoint` is nil when the request
+    /// did not come through an endpoint, `.some(nil)` for an endpoint's default policy.
+    private func allowed(
+        _ action: String,
+        _ front: (layer: AuthorizationLayer, statement: NamedStatement),
+        _ bucket: NamedStatement,
+        endpoint: NamedStatement??
+    ) -> AuthorizationDecision {
+        var grants = AuthorizationDecision.Grants()
+        grants.append(.init(layer: front.layer, statement: reference(to: front.statement)))
+        grants.append(.init(layer: .bucket, statement: reference(to: bucket)))
+        if let endpoint { grants.append(.init(layer: .vpcEndpoint, statement: endpoint.map(reference(to:)))) }
+        return AuthorizationDecision(action: action, reason: .allowed(grants))
+    }
+
+    /// A statement a verdict found, by position: which policy (its kind and, for an identity policy, which one)
+    /// and which statement. A plain value; ``reference(to:)`` adds the `Sid` for the decision.
+    private struct NamedStatement {
+        let kind: PolicyKind
+        let identityPolicy: Int?
+        let statement: Int
+    }
+
+    /// The decision's name for `named`, with its `Sid`: looked up once, for a statement the decision reports.
+    private func reference(to named: NamedStatement) -> StatementReference {
+        // Each policy is read in place: binding it to a local copied the document.
+        let sid: String?? =
+            switch named.kind {
+            case .accessPoint: accessPointPolicy?.sid(ofStatement: named.statement)
+            case .multiRegionAccessPoint: multiRegionAccessPointPolicy?.sid(ofStatement: named.statement)
+            case .bucket: bucketPolicy?.sid(ofStatement: named.statement)
+            case .vpcEndpoint: vpcEndpointPolicy?.sid(ofStatement: named.statement)
+            case .identity: named.identityPolicy.map { identityPolicies[$0].sid(ofStatement: named.statement) }
+            }
+        guard let sid else {
+            preconditionFailure("a verdict names statement \(named.statement) of a \(named.kind) it was not read from")
+        }
+        return StatementReference(
+            policy: named.kind,
+            policyIndex: named.identityPolicy,
+            statement: named.statement,
+            sid: sid
+        )
     }
 
     /// What one layer's policies said about the request on that layer's resource form.
     private struct LayerVerdicts {
         let layer: AuthorizationLayer
+        /// The kind of the layer's resource policy, which names its statements.
+        let kind: PolicyKind
         /// Whether the layer has a policy and it is public (spec §4.4), for RestrictPublicBuckets.
         let policyIsPublic: Bool
         let verdict: PolicyDocument.Verdict
         /// One per identity policy, in order.
         let identity: [PolicyDocument.Verdict]
-        let owner: AccountID?
+        /// Whether the caller belongs to the account that owns the layer's resource (its identity policies then
+        /// count, and RestrictPublicBuckets lets it use public grants). A flag, so the owner is not copied.
+        let callerIsOwner: Bool
 
         init(
             _ policies: AuthorizationPolicies,
@@ -88,19 +140,28 @@ extension AuthorizationPolicies {
             kind: PolicyKind,
             policy: PolicyDocument?,
             resource: ResourceBytes,
-            owner: AccountID?,
+            callerIsOwner: Bool,
             context: RequestContext
         ) {
             self.layer = layer
+            self.kind = kind
             self.policyIsPublic = policy?.status.isPublic ?? false
-            self.verdict = policy?.verdict(for: context, on: resource, as: kind) ?? .silent
+            self.verdict = policy?.verdict(for: context, on: resource) ?? .silent
             self.identity =
-                owner == nil
+                policies.identityPolicies.isEmpty
                 ? []
-                : policies.identityPolicies.enumerated().map { index, policy in
-                    policy.verdict(for: context, on: resource, as: .identity, policyIndex: index)
-                }
-            self.owner = owner
+                : policies.identityPolicies.map { policy in policy.verdict(for: context, on: resource) }
+            self.callerIsOwner = callerIsOwner
+        }
+
+        /// A statement of the layer's resource policy.
+        func named(_ statement: Int) -> NamedStatement {
+            NamedStatement(kind: kind, identityPolicy: nil, statement: statement)
+        }
+
+        /// A statement of identity policy `index`.
+        func named(_ statement: Int, identityPolicy index: Int) -> NamedStatement {
+            NamedStatement(kind: .identity, identityPolicy: index, statement: statement)
         }
 
         /// The resource form the layer was read on, for messages (kept out of the value, which is then cheaper to
@@ -120,7 +181,7 @@ extension AuthorizationPolicies {
                 kind: .multiRegionAccessPoint,
                 policy: multiRegionAccessPointPolicy,
                 resource: resource,
-                owner: context.target.frontOwner,
+                callerIsOwner: context.callerOwnsFront,
                 context: context
             )
         }
@@ -130,7 +191,7 @@ extension AuthorizationPolicies {
             kind: .accessPoint,
             policy: accessPointPolicy,
             resource: resource,
-            owner: context.target.frontOwner,
+            callerIsOwner: context.callerOwnsFront,
             context: context
         )
     }
@@ -144,7 +205,7 @@ extension AuthorizationPolicies {
     ) -> (front: PolicyDocument.Verdict, bucket: PolicyDocument.Verdict)? {
         guard context.network.isThroughVPCEndpoint else { return nil }
         // Read in place: binding the policy to a local copied it.
-        return vpcEndpointPolicy?.verdicts(for: context, on: front, and: bucket, as: .vpcEndpoint)
+        return vpcEndpointPolicy?.verdicts(for: context, on: front, and: bucket)
     }
 
     /// Step 4: the first `Deny`, identity policies first, then the resource policies in layer order (front,
@@ -155,46 +216,67 @@ extension AuthorizationPolicies {
         _ endpointFront: PolicyDocument.Verdict?,
         _ endpointBucket: PolicyDocument.Verdict?,
         in context: RequestContext
-    ) -> (StatementReference, String)? {
-        for verdict in front.identity {
-            if case .deny(let statement) = verdict { return (statement, front.resource(in: context)) }
+    ) -> (NamedStatement, String)? {
+        for (index, verdict) in front.identity.enumerated() {
+            if case .deny(let statement) = verdict {
+                return (front.named(statement, identityPolicy: index), front.resource(in: context))
+            }
         }
-        for verdict in bucket.identity {
-            if case .deny(let statement) = verdict { return (statement, bucket.resource(in: context)) }
+        for (index, verdict) in bucket.identity.enumerated() {
+            if case .deny(let statement) = verdict {
+                return (bucket.named(statement, identityPolicy: index), bucket.resource(in: context))
+            }
         }
-        if case .deny(let statement) = front.verdict { return (statement, front.resource(in: context)) }
-        if case .deny(let statement) = bucket.verdict { return (statement, bucket.resource(in: context)) }
-        if case .deny(let statement)? = endpointFront { return (statement, context.frontResource) }
-        if case .deny(let statement)? = endpointBucket { return (statement, context.bucketResource) }
+        if case .deny(let statement) = front.verdict { return (front.named(statement), front.resource(in: context)) }
+        if case .deny(let statement) = bucket.verdict {
+            return (bucket.named(statement), bucket.resource(in: context))
+        }
+        let endpoint = { NamedStatement(kind: .vpcEndpoint, identityPolicy: nil, statement: $0) }
+        if case .deny(let statement)? = endpointFront { return (endpoint(statement), context.frontResource) }
+        if case .deny(let statement)? = endpointBucket { return (endpoint(statement), context.bucketResource) }
         return nil
     }
 
-    private struct Refusal: Error {
-        let reason: AuthorizationDecision.Reason
+    /// One layer's answer: the statement that grants it, or why it refuses (a plain value: the decision's reason
+    /// is made only for a refusal, by ``reason(_:_:in:)``).
+    private enum LayerGrant {
+        case granted(NamedStatement)
+        /// RestrictPublicBuckets set aside this grant of a public policy.
+        case restricted(NamedStatement)
+        case noAllow
+    }
+
+    /// The decision's reason for a layer's refusal.
+    private func reason(
+        _ refusal: LayerGrant,
+        _ layer: LayerVerdicts,
+        in context: RequestContext
+    ) -> AuthorizationDecision.Reason {
+        switch refusal {
+        case .restricted(let statement): .restrictedPublicPolicy(layer.layer, reference(to: statement))
+        case .granted, .noAllow: .noAllow(layer.layer, resource: layer.resource(in: context))
+        }
     }
 
     /// Steps 5, 6 and 8 for one layer: its resource policy's `Allow` (unless RestrictPublicBuckets sets it
     /// aside), or else an identity policy's `Allow` when the caller belongs to the layer's owner.
-    private func grant(
-        _ layer: LayerVerdicts,
-        in context: RequestContext
-    ) -> Result<AuthorizationDecision.Grant, Refusal> {
-        var restricted: StatementReference?
-        if case .allow(let reference) = layer.verdict {
-            guard restrictsPublicGrant(layer.policyIsPublic, to: context, owner: layer.owner) else {
-                return .success(.init(layer: layer.layer, statement: reference))
+    private func grant(_ layer: LayerVerdicts, in context: RequestContext) -> LayerGrant {
+        var restricted: Int?
+        if case .allow(let statement) = layer.verdict {
+            guard restrictsPublicGrant(layer.policyIsPublic, to: context, callerIsOwner: layer.callerIsOwner) else {
+                return .granted(layer.named(statement))
             }
-            restricted = reference
+            restricted = statement
         }
-        if let owner = layer.owner, context.principal.account == owner {
-            for verdict in layer.identity {
-                if case .allow(let reference) = verdict {
-                    return .success(.init(layer: layer.layer, statement: reference))
+        if layer.callerIsOwner {
+            for (index, verdict) in layer.identity.enumerated() {
+                if case .allow(let statement) = verdict {
+                    return .granted(layer.named(statement, identityPolicy: index))
                 }
             }
         }
-        if let restricted { return .failure(Refusal(reason: .restrictedPublicPolicy(layer.layer, restricted))) }
-        return .failure(Refusal(reason: .noAllow(layer.layer, resource: layer.resource(in: context))))
+        if let restricted { return .restricted(layer.named(restricted)) }
+        return .noAllow
     }
 
     /// RestrictPublicBuckets (spec §4.5): when the governing policy is public, only principals of the owning
@@ -202,9 +284,9 @@ extension AuthorizationPolicies {
     private func restrictsPublicGrant(
         _ policyIsPublic: Bool,
         to context: RequestContext,
-        owner: AccountID?
+        callerIsOwner: Bool
     ) -> Bool {
         guard publicAccessBlock.restrictPublicBuckets, policyIsPublic else { return false }
-        return context.principal.account != owner && context.principal.service == nil
+        return !callerIsOwner && context.principal.service == nil
     }
 }

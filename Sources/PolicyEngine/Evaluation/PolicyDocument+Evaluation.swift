@@ -1,31 +1,33 @@
 extension PolicyDocument {
-    /// What one policy says about one request on one resource.
-    enum Verdict: Sendable {
+    /// What one policy says about one request on one resource, naming the statement by its position in the
+    /// document: a plain value, so the scans and the layer checks copy no `Sid`; the decision resolves the
+    /// statement's name once, for the statements it reports (``AuthorizationPolicies``).
+    enum Verdict: Sendable, Equatable {
         /// A matching `Deny`: nothing else matters.
-        case deny(StatementReference)
+        case deny(Int)
         /// No matching `Deny`, and this is the first matching `Allow`.
-        case allow(StatementReference)
+        case allow(Int)
         /// No statement applies.
         case silent
+    }
+
+    /// The `Sid` of statement `index`, read in place, for the statement a decision names.
+    func sid(ofStatement index: Int) -> String? {
+        statements.withUnsafeBufferPointer { statements in
+            PolicyStatement.withCompiled(statements, at: index) { $0.sid }
+        }
     }
 
     /// Evaluates the statements against `resource`. A matching `Deny` anywhere in the document wins over an
     /// earlier `Allow`, so the scan reads every `Deny` before it may allow; once an `Allow` has matched, later
     /// `Allow`s cannot change the verdict and are not evaluated.
     ///
-    /// `kind` and `policyIndex` are how the decision names the statement: the layer the policy serves, and which
-    /// identity policy it is. The statements are read in place
-    /// through the array's buffer, so no `PolicyStatement` is copied.
-    func verdict(
-        for context: RequestContext,
-        on resource: ResourceBytes,
-        as kind: PolicyKind,
-        policyIndex: Int? = nil
-    ) -> Verdict {
+    /// The statements are read in place through the array's buffer, so no `PolicyStatement` is copied.
+    func verdict(for context: RequestContext, on resource: ResourceBytes) -> Verdict {
         let found: (deny: Int?, allow: Int?) = statements.withUnsafeBufferPointer { statements in
             var firstAllow: Int?
             for index in statements.indices {
-                let applies: Bool? = statements[index].withCompiled { statement in
+                let applies: Bool? = PolicyStatement.withCompiled(statements, at: index) { statement in
                     let isDeny = statement.effect == .deny
                     guard isDeny || firstAllow == nil else { return nil }
                     return statement.applies(to: context, resource: resource) ? isDeny : nil
@@ -36,28 +38,25 @@ extension PolicyDocument {
             }
             return (nil, firstAllow)
         }
-        if let deny = found.deny { return .deny(StatementReference(statements[deny], of: kind, index: policyIndex)) }
-        if let allow = found.allow {
-            return .allow(StatementReference(statements[allow], of: kind, index: policyIndex))
-        }
+        if let deny = found.deny { return .deny(deny) }
+        if let allow = found.allow { return .allow(allow) }
         return .silent
     }
 
-    /// ``verdict(for:on:as:policyIndex:)`` for two resource forms in one scan, as the endpoint policy is read
+    /// ``verdict(for:on:)`` for two resource forms in one scan, as the endpoint policy is read
     /// (spec §4.1 step 7): a statement's principal, action and conditions do not depend on the resource, so they
     /// are evaluated once for both forms. Each form's verdict is the one its own scan would give.
     func verdicts(
         for context: RequestContext,
         on first: ResourceBytes,
-        and second: ResourceBytes,
-        as kind: PolicyKind
+        and second: ResourceBytes
     ) -> (Verdict, Verdict) {
         typealias Found = (deny: Int?, allow: Int?)
         let (one, two): (Found, Found) = statements.withUnsafeBufferPointer { statements in
             var one: Found = (nil, nil)
             var two: Found = (nil, nil)
             for index in statements.indices {
-                let (isDeny, coversOne, coversTwo) = statements[index].withCompiled { statement in
+                let (isDeny, coversOne, coversTwo) = PolicyStatement.withCompiled(statements, at: index) { statement in
                     let isDeny = statement.effect == .deny
                     // A form is settled by a Deny; after its first Allow, only Denies can change it.
                     let wantOne = one.deny == nil && (isDeny || one.allow == nil)
@@ -81,8 +80,8 @@ extension PolicyDocument {
             return (one, two)
         }
         func verdict(_ found: Found) -> Verdict {
-            if let deny = found.deny { return .deny(StatementReference(statements[deny], of: kind)) }
-            if let allow = found.allow { return .allow(StatementReference(statements[allow], of: kind)) }
+            if let deny = found.deny { return .deny(deny) }
+            if let allow = found.allow { return .allow(allow) }
             return .silent
         }
         return (verdict(one), verdict(two))

@@ -148,7 +148,8 @@ struct WildcardPattern: Sendable, Hashable {
         }
     }
 
-    /// Whether `count` bytes at `a` and `b` are equal, compared eight at a time.
+    /// Whether `count` bytes at `a` and `b` are equal, compared eight at a time; a last partial word is read as the
+    /// final eight bytes (overlapping the ones already compared), and 4 to 7 bytes as two overlapping halves.
     static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
         let rawA = UnsafeRawPointer(a)
         let rawB = UnsafeRawPointer(b)
@@ -156,17 +157,21 @@ struct WildcardPattern: Sendable, Hashable {
             rawA.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
                 == rawB.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
         }
+        func half(_ offset: Int) -> Bool {
+            rawA.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                == rawB.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        }
         guard count >= 8 else {
+            if count >= 4 { return half(0) && half(count - 4) }
             for offset in 0..<count where a[offset] != b[offset] { return false }
             return true
         }
         var offset = 0
-        while offset + 8 <= count {
+        while offset + 8 < count {
             if !word(offset) { return false }
             offset += 8
         }
-        // The last partial word, read as the final eight bytes (overlapping the ones already compared).
-        return offset == count || word(count - 8)
+        return word(count - 8)
     }
 
     /// `?` stands for one character, so it steps over a whole UTF-8 sequence, not one byte.
