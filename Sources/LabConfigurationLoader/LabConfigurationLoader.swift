@@ -51,10 +51,17 @@ public enum LabConfigurationLoader {
         config.stateDir = absolute(config.stateDir, base)
         config.certsDir = absolute(config.certsDir, base)
         config.zonesDir = absolute(config.zonesDir, base)
-        let missing = config.hostedZones.enumerated().compactMap { index, zone -> ConfigurationError? in
+        var missing = config.hostedZones.enumerated().compactMap { index, zone -> ConfigurationError? in
             let file = absolute(zone.file, config.zonesDir)
             guard !FileManager.default.fileExists(atPath: file) else { return nil }
             return .unreadable.at("hostedZones[\(index)].file", "zone file \(file) does not exist")
+        }
+        if let bundle = config.upstream.caBundle {
+            let file = absolute(bundle, base)
+            config.upstream.caBundle = file
+            if !FileManager.default.isReadableFile(atPath: file) {
+                missing.append(.unreadable.at("upstream.caBundle", "\(file) does not exist or cannot be read"))
+            }
         }
         return missing.isEmpty ? .success(config) : .failure(ConfigurationProblems(missing))
     }

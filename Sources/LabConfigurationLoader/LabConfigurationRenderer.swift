@@ -41,12 +41,14 @@ public enum LabConfigurationRenderer {
             ),
             (
                 "upstream",
-                map([
-                    ("connectTimeout", str(Self.duration(config.upstream.connectTimeout))),
-                    ("readTimeout", str(Self.duration(config.upstream.readTimeout))),
-                    ("idleTimeout", str(Self.duration(config.upstream.idleTimeout))),
-                    ("maxConnectionsPerStore", str(String(config.upstream.maxConnectionsPerStore))),
-                ])
+                map(
+                    [
+                        ("connectTimeout", str(Self.duration(config.upstream.connectTimeout))),
+                        ("readTimeout", str(Self.duration(config.upstream.readTimeout))),
+                        ("idleTimeout", str(Self.duration(config.upstream.idleTimeout))),
+                        ("maxConnectionsPerStore", str(String(config.upstream.maxConnectionsPerStore))),
+                    ] + (config.upstream.caBundle.map { [(str("caBundle"), str($0))] } ?? [])
+                )
             ),
             (
                 "lab",

@@ -26,14 +26,18 @@ public final class StoreClient: Sendable {
     private let pools: [ObjectIdentifier: LoopPool]
     private let isShutDown = Atomic<Bool>(false)
 
-    /// - Throws: when the system's TLS trust roots cannot be loaded.
+    /// - Throws: when the system's TLS trust roots or the configuration's `caBundle` cannot be loaded.
     public init(
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         configuration: UpstreamClientConfiguration = UpstreamClientConfiguration()
     ) throws {
         self.eventLoopGroup = eventLoopGroup
         self.configuration = configuration
-        let tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if let bundle = configuration.caBundle {
+            tlsConfiguration.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(bundle))]
+        }
+        let tls = try NIOSSLContext(configuration: tlsConfiguration)
         var pools: [ObjectIdentifier: LoopPool] = [:]
         for loop in eventLoopGroup.makeIterator() {
             pools[ObjectIdentifier(loop)] = LoopPool(loop: loop, configuration: configuration, tls: tls)

@@ -12,16 +12,20 @@ public struct UpstreamClientConfiguration: Sendable {
     /// Connections open to one store origin from each event loop, idle or busy; a request beyond them waits for
     /// one to come free, in order.
     public var maximumConnectionsPerHost: Int
+    /// A PEM file of CA certificates trusted for `https` stores besides the system's trust store.
+    public var caBundle: String?
 
     public init(
         connectTimeout: TimeAmount = .seconds(5),
         readTimeout: TimeAmount = .seconds(60),
         idleConnectionTimeout: TimeAmount = .seconds(60),
-        maximumConnectionsPerHost: Int = 16
+        maximumConnectionsPerHost: Int = 16,
+        caBundle: String? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
         self.idleConnectionTimeout = idleConnectionTimeout
         self.maximumConnectionsPerHost = maximumConnectionsPerHost
+        self.caBundle = caBundle
     }
 }

@@ -118,12 +118,14 @@ struct Serve: AsyncParsableCommand {
                     connectTimeout: TimeAmount(lab.upstream.connectTimeout),
                     readTimeout: TimeAmount(lab.upstream.readTimeout),
                     idleConnectionTimeout: TimeAmount(lab.upstream.idleTimeout),
-                    maximumConnectionsPerHost: lab.upstream.maxConnectionsPerStore
+                    maximumConnectionsPerHost: lab.upstream.maxConnectionsPerStore,
+                    caBundle: lab.upstream.caBundle
                 )
             )
         } catch {
             var stderr = StandardError()
-            print("error: the bucket stores' HTTPS client: \(error)\nNothing was started.", to: &stderr)
+            let bundle = lab.upstream.caBundle.map { "upstream.caBundle (\($0)): " } ?? ""
+            print("error: the bucket stores' HTTPS client: \(bundle)\(error)\nNothing was started.", to: &stderr)
             throw ExitCode(1)
         }
         let stores: [String: any BucketResponder]

@@ -114,6 +114,23 @@ struct LabConfigurationLoaderTests {
         #expect(reread.upstream == set.upstream)
     }
 
+    /// A relative `caBundle` is the lab file's folder's, as the directories are; it round-trips as the absolute path.
+    @Test func upstreamCABundleIsResolvedAgainstTheLabFilesFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabundle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "-----BEGIN CERTIFICATE-----\n".write(
+            to: folder.appendingPathComponent("ca.pem"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let set = try LabConfigurationLoader.load(yaml: "upstream: {caBundle: ca.pem}", baseDirectory: folder.path)
+            .get()
+        #expect(set.upstream.caBundle == folder.appendingPathComponent("ca.pem").standardizedFileURL.path)
+        let reread = try LabConfigurationLoader.load(yaml: LabConfigurationRenderer.yaml(set), baseDirectory: "/").get()
+        #expect(reread.upstream == set.upstream)
+    }
+
     @Test func networkLabSectionIsSettableAndRoundTrips() throws {
         let empty = try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get()
         #expect(empty.lab == LabConfiguration.NetworkLab())
@@ -136,6 +153,8 @@ struct LabConfigurationLoaderTests {
         ("upstream: {idleTimeout: 2000m}", "upstream.idleTimeout", .invalidValue),
         ("upstream: {maxConnectionsPerStore: 0}", "upstream.maxConnectionsPerStore", .invalidValue),
         ("upstream: {timeout: 5s}", "upstream.timeout", .unknownKey),
+        ("upstream: {caBundle: ''}", "upstream.caBundle", .invalidValue),
+        ("upstream: {caBundle: /nonexistent/ca.pem}", "upstream.caBundle", .unreadable),
         ("lab: {namespacePrefix: Lab1}", "lab.namespacePrefix", .invalidValue),
         ("lab: {namespacePrefix: a-b}", "lab.namespacePrefix", .invalidValue),
         ("lab: {namespacePrefix: toolongprefix}", "lab.namespacePrefix", .invalidValue),

@@ -60,7 +60,13 @@ struct RcloneS3Server {
         }
     }
 
-    static func start(pathStyle: Bool = true) async throws -> RcloneS3Server {
+    /// - Parameter tls: PEM files of the server's certificate and key, to serve HTTPS instead of HTTP.
+    static func start(
+        pathStyle: Bool = true,
+        tls: (certificate: String, key: String)? = nil
+    ) async throws
+        -> RcloneS3Server
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("upstream-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent(remoteBucket),
@@ -72,8 +78,7 @@ struct RcloneS3Server {
         let process = try BackgroundProcess(
             ["rclone", "serve", "s3"] + addresses + [
                 "--auth-key", "\(accessKey),\(secretKey)", "--force-path-style=\(pathStyle)", "--log-level", "ERROR",
-                directory.path,
-            ],
+            ] + (tls.map { ["--cert", $0.certificate, "--key", $0.key] } ?? []) + [directory.path],
             environment: ["RCLONE_CONFIG": "/dev/null"]
         )
         let server = RcloneS3Server(directory: directory, port: port, process: process)

@@ -1,4 +1,6 @@
 import AccessPointCore
+import Foundation
+import LabPKI
 import NIOCore
 import NIOPosix
 import S3HTTP
@@ -151,5 +153,55 @@ struct StoreClientTests {
             #expect(try await Self.get(store, "small") == "200 small")
             #expect(server.connections == 2)
         }
+    }
+}
+
+/// An `https` store: its certificate is verified, against the system's trust store and the lab's `caBundle`.
+struct StoreClientTLSTests {
+    @Test func trustsAnHTTPSStoreSignedByTheCABundleAndNoOther() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let authority = try LabCertificateAuthority(now: Date())
+        let credential = try authority.issueServerCertificate(
+            for: LabCertificateNames(dnsNames: ["localhost"], ipAddresses: [try #require(IPAddress("127.0.0.1"))]),
+            now: Date()
+        )
+        let paths = (
+            certificate: folder.appendingPathComponent("store.pem").path,
+            key: folder.appendingPathComponent("store.key").path,
+            ca: folder.appendingPathComponent("ca.pem").path
+        )
+        try credential.certificatePEM.write(toFile: paths.certificate, atomically: true, encoding: .utf8)
+        try credential.privateKeyPEM.write(toFile: paths.key, atomically: true, encoding: .utf8)
+        try authority.certificatePEM.write(toFile: paths.ca, atomically: true, encoding: .utf8)
+
+        let server = try await RcloneS3Server.start(tls: (paths.certificate, paths.key))
+        defer { server.stop() }
+        let remote = try LabConfiguration.RemoteStore(
+            endpoint: "https://localhost:\(server.port)",
+            bucket: RcloneS3Server.remoteBucket,
+            accessKeyId: RcloneS3Server.accessKey,
+            secretAccessKey: RcloneS3Server.secretKey,
+            pathStyle: true,
+            region: Region(validating: "us-east-1")
+        )
+
+        let trusting = try StoreClient(configuration: UpstreamClientConfiguration(caBundle: paths.ca))
+        let store = UpstreamBucketStore(store: remote, client: trusting)
+        try await UpstreamBucketStoreTests.put(store, "tls.txt", "over TLS")
+        let get = await store.respond(to: UpstreamBucketStoreTests.request("GET", "tls.txt"))
+        #expect(get.status == 200)
+        #expect(try await get.body.text() == "over TLS")
+        await trusting.shutdown()
+
+        let systemOnly = try StoreClient()
+        let refused = await UpstreamBucketStore(store: remote, client: systemOnly)
+            .respond(to: UpstreamBucketStoreTests.request("GET", "tls.txt"))
+        let xml = try await refused.body.text()
+        await systemOnly.shutdown()
+        #expect(refused.status == 503)
+        #expect(xmlValue("Code", in: xml) == "ServiceUnavailable")
+        #expect(xml.contains("CERTIFICATE_VERIFY_FAILED"), "\(xml)")
     }
 }

@@ -150,7 +150,7 @@ extension LabConfiguration {
 extension ConfigReader {
     mutating func upstream(_ node: ConfigNode) -> LabConfiguration.Upstream {
         var result = LabConfiguration.Upstream()
-        let keys = ["connectTimeout", "readTimeout", "idleTimeout", "maxConnectionsPerStore"]
+        let keys = ["connectTimeout", "readTimeout", "idleTimeout", "maxConnectionsPerStore", "caBundle"]
         guard let fields = fields(node, "upstream", allowed: keys) else { return result }
         func duration(_ key: String, _ reader: inout ConfigReader) -> Duration? {
             guard let node = fields[key] else { return nil }
@@ -171,6 +171,11 @@ extension ConfigReader {
                 { Int($0).flatMap { range.contains($0) ? $0 : nil } }
             ) {
                 result.maxConnectionsPerStore = value
+            }
+        }
+        if let node = fields["caBundle"] {
+            result.caBundle = value(node, fields.path("caBundle"), expected: "the path of a PEM file") {
+                $0.isEmpty ? nil : $0
             }
         }
         return result

@@ -28,7 +28,7 @@ public struct LabConfiguration: Sendable, Equatable {
     /// How `aprouter lab up` builds the network lab (namespace names, the service address).
     public var lab = NetworkLab()
 
-    /// How the router talks to buckets on S3-compatible servers: one keep-alive pool shared by every such store.
+    /// How the router talks to buckets on S3-compatible servers: keep-alive pools on each event loop.
     public struct Upstream: Sendable, Equatable {
         /// How long connecting (TCP and TLS) may take before the request answers 503.
         public var connectTimeout: Duration
@@ -36,8 +36,11 @@ public struct LabConfiguration: Sendable, Equatable {
         public var readTimeout: Duration
         /// How long an idle kept-alive connection stays open.
         public var idleTimeout: Duration
-        /// Connections kept per store host; requests beyond it wait for one.
+        /// Connections per store host and event loop; requests beyond them wait for one.
         public var maxConnectionsPerStore: Int
+        /// A PEM file of CA certificates to trust for `https` store endpoints besides the system's (a MinIO with
+        /// a private CA); nil for the system's trust store alone. Relative to the lab file's folder.
+        public var caBundle: String?
 
         public static let connectionsRange = 1...1024
         /// Timeouts from a millisecond to a day.
@@ -47,12 +50,14 @@ public struct LabConfiguration: Sendable, Equatable {
             connectTimeout: Duration = .seconds(5),
             readTimeout: Duration = .seconds(60),
             idleTimeout: Duration = .seconds(60),
-            maxConnectionsPerStore: Int = 16
+            maxConnectionsPerStore: Int = 16,
+            caBundle: String? = nil
         ) {
             self.connectTimeout = connectTimeout
             self.readTimeout = readTimeout
             self.idleTimeout = idleTimeout
             self.maxConnectionsPerStore = maxConnectionsPerStore
+            self.caBundle = caBundle
         }
 
         /// `500ms`, `5s`, `2m`, or a bare number of seconds.
