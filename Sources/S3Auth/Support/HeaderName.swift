@@ -51,6 +51,13 @@ enum HeaderName {
         return !bytes.withUnsafeBytes(isASCII) && String(decoding: bytes, as: UTF8.self) == text
     }
 
+    /// Whether `bytes` are exactly the bytes of `literal`.
+    @inline(__always)
+    static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && literal.withUTF8Buffer { literal in sameBytes(bytes, literal) }
+    }
+
     /// Whether two buffers of the same length hold the same bytes.
     private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
