@@ -95,6 +95,11 @@ public struct CanonicalRequest: Hashable, Sendable {
 
     /// Appends the bytes of ``canonicalValue(_:)`` of `bytes`.
     static func appendCanonicalValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Most values are canonical already: one copy.
+        if isCanonical(bytes) {
+            out.append(contentsOf: bytes)
+            return
+        }
         let start = out.count
         var pendingSpace = false
         for byte in bytes {
@@ -111,7 +116,7 @@ public struct CanonicalRequest: Hashable, Sendable {
     }
 
     /// No tab, no leading or trailing space, no two spaces in a row.
-    private static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previousSpace = true
         for byte in bytes {
             if byte == UInt8(ascii: "\t") { return false }

@@ -147,7 +147,25 @@ public struct SigV4Signer: Sendable {
         keyCache.signingKey(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, scope: scope)
     }
 
-    private static func isUnsigned(_ name: String) -> Bool {
-        unsignedHeaders.contains(name) || name.hasPrefix("amz-sdk-")
+    /// Whether the lower-case `name` is in ``unsignedHeaders`` or starts with `amz-sdk-`; on bytes, without hashing.
+    static func isUnsigned(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { name in
+            if name.count >= 8, HeaderName.same(UnsafeBufferPointer(rebasing: name[0..<8]), "amz-sdk-") { return true }
+            return switch name.count {
+            case 2: HeaderName.same(name, "te")
+            case 6: HeaderName.same(name, "expect")
+            case 7: HeaderName.same(name, "trailer") || HeaderName.same(name, "upgrade")
+            case 10:
+                HeaderName.same(name, "connection") || HeaderName.same(name, "keep-alive")
+                    || HeaderName.same(name, "user-agent")
+            case 13: HeaderName.same(name, "authorization")
+            case 14: HeaderName.same(name, "content-length")
+            case 15: HeaderName.same(name, "x-amzn-trace-id")
+            case 17: HeaderName.same(name, "transfer-encoding")
+            case 19: HeaderName.same(name, "proxy-authorization")
+            default: false
+            }
+        }
     }
 }

@@ -6,16 +6,12 @@
 enum HeaderName {
     /// Whether `name.lowercased() == wanted`, for a `wanted` that is ASCII (the lower-case names SigV4 signs).
     static func matches(_ name: String, _ wanted: String) -> Bool {
-        let count = name.utf8.count
-        guard count == wanted.utf8.count else {
-            // Lengths differ: no match unless `name` is not ASCII (then its UTF-16 is shorter than its UTF-8, and
-            // lower-casing may change its length). Both counts are stored for an ASCII string.
-            return name.utf16.count == count ? false : name.lowercased() == wanted
+        // Both read in place (a small string from a stack copy); `nil` when `name` is not ASCII.
+        let folded: Bool?? = name.utf8.withContiguousStorageIfAvailable { name in
+            wanted.utf8.withContiguousStorageIfAvailable { matches(name, $0) } ?? nil
         }
-        var nameBytes = name
-        var wantedBytes = wanted
-        let folded: Bool? = nameBytes.withUTF8 { name in wantedBytes.withUTF8 { matches(name, $0) } }
-        return folded ?? (name.lowercased() == wanted)
+        guard case .some(.some(let answer)) = folded else { return name.lowercased() == wanted }
+        return answer
     }
 
     /// Whether `name` equals `wanted` with `A-Z` folded, or `nil` when `name` is not ASCII.
