@@ -23,6 +23,8 @@ enum HeaderName {
             }
             return true
         }
+        // An ASCII first byte lower-cases on its own (whatever follows it), so it alone can rule a name out.
+        if let first = name.first, first < 0x80, lowercased(first) != wanted.first { return false }
         return isASCII(UnsafeRawBufferPointer(name)) ? false : nil
     }
 

@@ -121,3 +121,47 @@ struct QueryPartTests {
         }
     }
 }
+
+/// The unreserved set answers as RFC 3986 §2.3 lists it, for every byte.
+struct UnreservedByteTests {
+    @Test func everyByte() {
+        let listed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(CanonicalQuery.isUnreserved(byte) == listed.contains(byte), "byte \(byte)")
+        }
+    }
+}
+
+/// `isCanonical` reads eight bytes at a time; every row is held to the byte-at-a-time rule it replaced, with the
+/// space, tab or double space at each position of values longer than a word.
+struct CanonicalValueWordTests {
+    static let values: [String] = {
+        var values = ["", " ", "a", "a ", " a", "a  b", "a b", "a\tb", "\t", "é", "naïve value", "x\u{7F}y"]
+        let base = Array("AWS4-HMAC-SHA256 Credential=AKID/20261126/us-west-2/s3/aws4_request,".utf8)
+        for position in 0..<24 {
+            for insert in [" ", "  ", "\t", "\u{1F}", "é"] {
+                var bytes = base
+                bytes.insert(contentsOf: Array(insert.utf8), at: position)
+                values.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        return values
+    }()
+
+    @Test(arguments: Self.values)
+    func answersAsTheByteRule(_ value: String) {
+        var copy = value
+        let answer = copy.withUTF8 { CanonicalRequest.isCanonical($0) }
+        var previousSpace = true
+        var expected = true
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\t") { expected = false }
+            let space = byte == UInt8(ascii: " ")
+            if space && previousSpace { expected = false }
+            previousSpace = space
+        }
+        expected = expected && (!previousSpace || value.isEmpty)
+        #expect(answer == expected)
+        if expected { #expect(CanonicalRequest.canonicalValue(value) == value) }
+    }
+}
