@@ -58,7 +58,21 @@ enum HeaderName {
 
     /// Whether two buffers of the same length hold the same bytes.
     private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+        let left = UnsafeRawBufferPointer(lhs)
+        let right = UnsafeRawBufferPointer(rhs)
+        var index = 0
+        // Eight bytes at a time, then the rest one by one.
+        while index + 8 <= lhs.count {
+            guard
+                left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    == right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            else { return false }
+            index += 8
+        }
+        while index < lhs.count {
+            guard lhs[index] == rhs[index] else { return false }
+            index += 1
+        }
         return true
     }
 

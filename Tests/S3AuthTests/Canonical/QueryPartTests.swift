@@ -165,3 +165,22 @@ struct CanonicalValueWordTests {
         if expected { #expect(CanonicalRequest.canonicalValue(value) == value) }
     }
 }
+
+/// `HeaderName.same` compares eight bytes at a time: a difference at any position of any length is seen.
+struct SameBytesTests {
+    @Test(arguments: [
+        "", "a", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Algorithm", "X-Amz-Signature", "X-Amz-Credential",
+        "X-Amz-SignedHeaders",
+    ])
+    func findsEveryDifference(_ literal: StaticString) {
+        let bytes = Array(literal.description.utf8)
+        bytes.withUnsafeBufferPointer { #expect(HeaderName.same($0, literal)) }
+        for position in bytes.indices {
+            var changed = bytes
+            changed[position] ^= 0x01
+            changed.withUnsafeBufferPointer { #expect(!HeaderName.same($0, literal), "position \(position)") }
+        }
+        (bytes + [0x41]).withUnsafeBufferPointer { #expect(!HeaderName.same($0, literal)) }
+        Array(bytes.dropLast()).withUnsafeBufferPointer { #expect(bytes.isEmpty || !HeaderName.same($0, literal)) }
+    }
+}
