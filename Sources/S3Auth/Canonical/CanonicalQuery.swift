@@ -49,69 +49,155 @@ public enum CanonicalQuery {
         uriEncode(text.utf8, keepingSlash: keepingSlash)
     }
 
-    /// One `&`-separated piece of a raw query, split at its first `=`: the raw text and the percent-decoded bytes.
+    /// One `&`-separated piece of a raw query, split at its first `=`: the raw text, decoded only when asked.
+    ///
+    /// Splitting a query makes no copies; ``name``, ``value``, ``nameText`` and ``valueText`` decode on each call,
+    /// and a piece without `%` is its own decoding.
     public struct Part: Sendable {
         /// The name as sent, still percent-encoded.
         public var rawName: Substring
         /// The value as sent, still percent-encoded; empty when the piece has no `=`.
         public var rawValue: Substring
+
         /// The name's bytes with each valid `%XX` decoded (``percentDecode(_:)``).
-        public var name: [UInt8]
+        public var name: [UInt8] { percentDecode(rawName.utf8) }
         /// The value's bytes with each valid `%XX` decoded; empty when the piece has no `=`.
-        public var value: [UInt8]
+        public var value: [UInt8] { percentDecode(rawValue.utf8) }
 
         /// The name as `S3HTTP`'s query items read it: decoded when every `%` starts an escape and the bytes are
         /// UTF-8, else the raw text.
-        public var nameText: String { Self.text(raw: rawName, decoded: name) }
+        public var nameText: String { Self.text(raw: rawName) }
         /// The value read as ``nameText`` reads the name.
-        public var valueText: String { Self.text(raw: rawValue, decoded: value) }
+        public var valueText: String { Self.text(raw: rawValue) }
 
-        private static func text(raw: Substring, decoded: [UInt8]) -> String {
-            let percents = raw.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "%") ? 1 : 0) }
-            // Each valid escape shortens the text by two bytes; a stray `%` is copied and shortens nothing.
-            guard decoded.count == raw.utf8.count - 2 * percents, let text = String(validating: decoded, as: UTF8.self)
-            else { return String(raw) }
+        /// `String(decoding: value, as: UTF8.self)`, decoded straight into the String.
+        var decodedValueText: String { decodedText(rawValue) }
+
+        private static func text(raw: Substring) -> String {
+            var copy = raw
+            let decoded: [UInt8]?? = copy.withUTF8 { bytes in
+                // No `%`: the text is its own decoding (and valid UTF-8, being a String already).
+                guard bytes.contains(UInt8(ascii: "%")) else { return .some(nil) }
+                return .some(strictlyDecoded(UnsafeRawBufferPointer(bytes)))
+            }
+            // A stray `%` (one that does not start an escape) or bytes that are not UTF-8 keep the raw text.
+            guard case .some(.some(let bytes)) = decoded, let text = String(validating: bytes, as: UTF8.self) else {
+                return String(raw)
+            }
             return text
+        }
+
+        /// The decoding of `bytes` when every `%` in them starts a valid escape; `nil` otherwise.
+        private static func strictlyDecoded(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+            var failed = false
+            let out = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                var index = 0
+                var written = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "%") {
+                        guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                            let low = hexValue(bytes[index + 2])
+                        else {
+                            failed = true
+                            break
+                        }
+                        buffer[written] = high << 4 | low
+                        index += 3
+                    } else {
+                        buffer[written] = byte
+                        index += 1
+                    }
+                    written += 1
+                }
+                count = written
+            }
+            return failed ? nil : out
         }
     }
 
-    /// The `&`-separated pieces of `raw`, split at the first `=` and percent-decoded; empty pieces are skipped.
+    /// The `&`-separated pieces of `raw`, split at the first `=`; empty pieces are skipped. Nothing is decoded.
     public static func parts(of raw: String) -> [Part] {
-        let text = Substring(raw)
-        return text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { piece in
-            if let equals = piece.firstIndex(of: UInt8(ascii: "=")) {
-                let name = piece[..<equals]
-                let value = piece[piece.index(after: equals)...]
-                return Part(
-                    rawName: Substring(name),
-                    rawValue: Substring(value),
-                    name: percentDecode(name),
-                    value: percentDecode(value)
-                )
+        var copy = raw
+        // Byte offsets of each piece, found on one buffer; the Substrings are cut from `raw` afterwards.
+        let bounds: [(start: Int, equals: Int, end: Int)] = copy.withUTF8 { bytes in
+            var bounds: [(start: Int, equals: Int, end: Int)] = []
+            var start = 0
+            var equals = -1
+            for index in 0...bytes.count {
+                if index == bytes.count || bytes[index] == UInt8(ascii: "&") {
+                    if index > start { bounds.append((start, equals < 0 ? index : equals, index)) }
+                    start = index + 1
+                    equals = -1
+                } else if equals < 0, bytes[index] == UInt8(ascii: "=") {
+                    equals = index
+                }
             }
-            return Part(rawName: Substring(piece), rawValue: "", name: percentDecode(piece), value: [])
+            return bounds
+        }
+        let utf8 = raw.utf8
+        let base = utf8.startIndex
+        return bounds.map { bound in
+            let start = utf8.index(base, offsetBy: bound.start)
+            let equals = utf8.index(base, offsetBy: bound.equals)
+            let end = utf8.index(base, offsetBy: bound.end)
+            guard bound.equals < bound.end else { return Part(rawName: raw[start..<end], rawValue: "") }
+            return Part(rawName: raw[start..<equals], rawValue: raw[utf8.index(after: equals)..<end])
         }
     }
 
     /// `bytes` with each valid `%XX` replaced by its byte; anything else (a stray `%` included) is copied
     /// unchanged. Public so that a forwarder re-encoding a query reads it exactly as the signer does.
     public static func percentDecode(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        let input = Array(bytes)
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count)
+        if let decoded = bytes.withContiguousStorageIfAvailable({ percentDecode(UnsafeRawBufferPointer($0)) }) {
+            return decoded
+        }
+        return Array(bytes).withUnsafeBytes { percentDecode($0) }
+    }
+
+    /// ``percentDecode(_:)`` of a query piece, read in place.
+    public static func percentDecode(_ bytes: Substring.UTF8View) -> [UInt8] {
+        var text = Substring(bytes)
+        return text.withUTF8 { percentDecode(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``percentDecode(_:)`` of bytes in memory.
+    static func percentDecode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = decode(bytes, into: UnsafeMutableRawBufferPointer(buffer))
+        }
+    }
+
+    /// Writes the decoding of `bytes` to the start of `out` (at least `bytes.count` long); returns its length.
+    static func decode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
         var index = 0
-        while index < input.count {
-            if input[index] == UInt8(ascii: "%"), index + 2 < input.count,
-                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+        var written = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                let low = hexValue(bytes[index + 2])
             {
-                out.append(high << 4 | low)
+                out[written] = high << 4 | low
                 index += 3
             } else {
-                out.append(input[index])
+                out[written] = byte
                 index += 1
             }
+            written += 1
         }
-        return out
+        return written
+    }
+
+    /// `String(decoding: percentDecode(raw.utf8), as: UTF8.self)`, without the array; `raw` itself when it holds
+    /// no `%`.
+    static func decodedText(_ raw: Substring) -> String {
+        var copy = raw
+        let count = copy.utf8.count
+        let hasPercent = copy.withUTF8 { $0.contains(UInt8(ascii: "%")) }
+        guard hasPercent else { return String(raw) }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            copy.withUTF8 { decode(UnsafeRawBufferPointer($0), into: UnsafeMutableRawBufferPointer(buffer)) }
+        }
     }
 
     static let upperHex = Array("0123456789ABCDEF".utf8)
@@ -126,7 +212,7 @@ public enum CanonicalQuery {
         }
     }
 
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
+    static func hexValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

@@ -67,48 +67,95 @@ extension CanonicalQuery {
     /// Appends the bytes of ``canonicalize(_:omitting:)`` of `parts`, `omittingSignature` standing for
     /// `omitting: ["X-Amz-Signature"]`.
     ///
-    /// Each name and value is encoded once into a scratch buffer; the pairs are sorted as ranges of it.
+    /// Each raw name and value is decoded and encoded again in one pass into a scratch buffer (three bytes out per
+    /// byte in at most); the pairs are sorted as ranges of it.
     static func append(_ parts: [Part], omittingSignature: Bool, to out: inout [UInt8]) {
         guard !parts.isEmpty else { return }
-        var encoded: [UInt8] = []
-        encoded.reserveCapacity(parts.reduce(0) { $0 + ($1.name.count + $1.value.count) * 3 })
+        var capacity = 0
+        for part in parts { capacity += (part.rawName.utf8.count + part.rawValue.utf8.count) * 3 }
         // Each pair is `encoded[start..<equals]` = `encoded[equals..<end]`.
         var pairs: [(start: Int, equals: Int, end: Int)] = []
         pairs.reserveCapacity(parts.count)
-        for part in parts {
-            if omittingSignature, HeaderName.equals(part.name, "X-Amz-Signature") { continue }
-            let start = encoded.count
-            appendEncoded(part.name, to: &encoded)
-            let equals = encoded.count
-            appendEncoded(part.value, to: &encoded)
-            pairs.append((start, equals, encoded.count))
+        let encoded = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var written = 0
+            for part in parts {
+                if omittingSignature, isSignatureName(part) { continue }
+                let start = written
+                var name = part.rawName
+                written = name.withUTF8 { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
+                let equals = written
+                var value = part.rawValue
+                written = value.withUTF8 { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
+                pairs.append((start, equals, written))
+            }
+            count = written
         }
         encoded.withUnsafeBufferPointer { bytes in
             pairs.sort { lhs, rhs in
-                let lhsName = bytes[lhs.start..<lhs.equals]
-                let rhsName = bytes[rhs.start..<rhs.equals]
+                let lhsName = UnsafeBufferPointer(rebasing: bytes[lhs.start..<lhs.equals])
+                let rhsName = UnsafeBufferPointer(rebasing: bytes[rhs.start..<rhs.equals])
                 guard lhsName.elementsEqual(rhsName) else { return lhsName.lexicographicallyPrecedes(rhsName) }
-                return bytes[lhs.equals..<lhs.end].lexicographicallyPrecedes(bytes[rhs.equals..<rhs.end])
+                return UnsafeBufferPointer(rebasing: bytes[lhs.equals..<lhs.end]).lexicographicallyPrecedes(
+                    UnsafeBufferPointer(rebasing: bytes[rhs.equals..<rhs.end])
+                )
             }
             for (index, pair) in pairs.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: "&")) }
-                out.append(contentsOf: bytes[pair.start..<pair.equals])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pair.start..<pair.equals]))
                 out.append(UInt8(ascii: "="))
-                out.append(contentsOf: bytes[pair.equals..<pair.end])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pair.equals..<pair.end]))
             }
         }
     }
 
-    /// Appends `bytes` as ``uriEncode(_:keepingSlash:)`` writes them, without keeping `/`.
-    static func appendEncoded(_ bytes: [UInt8], to out: inout [UInt8]) {
-        for byte in bytes {
-            if isUnreserved(byte) {
-                out.append(byte)
+    /// Whether the decoded name of `part` is `X-Amz-Signature` (as ``HeaderName/equals(_:_:)`` says), decoding only
+    /// a name that holds `%` or a byte that is not ASCII.
+    static func isSignatureName(_ part: Part) -> Bool {
+        var name = part.rawName
+        let plain: Bool? = name.withUTF8 { bytes in
+            if bytes.contains(UInt8(ascii: "%")) { return nil }
+            if HeaderName.same(bytes, "X-Amz-Signature") { return true }
+            return HeaderName.isASCII(UnsafeRawBufferPointer(bytes)) ? false : nil
+        }
+        return plain ?? HeaderName.equals(part.name, "X-Amz-Signature")
+    }
+
+    /// Writes `uriEncode(percentDecode(raw))` into `out` from `offset`; returns the offset after it.
+    static func reencode(
+        _ raw: UnsafeRawBufferPointer,
+        into out: UnsafeMutableBufferPointer<UInt8>,
+        at offset: Int
+    )
+        -> Int
+    {
+        var written = offset
+        var index = 0
+        while index < raw.count {
+            var byte = raw[index]
+            if byte == UInt8(ascii: "%"), index + 2 < raw.count, let high = hexValue(raw[index + 1]),
+                let low = hexValue(raw[index + 2])
+            {
+                byte = high << 4 | low
+                index += 3
             } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(upperHex[Int(byte >> 4)])
-                out.append(upperHex[Int(byte & 0x0f)])
+                index += 1
+            }
+            if isUnreserved(byte) {
+                out[written] = byte
+                written += 1
+            } else {
+                out[written] = UInt8(ascii: "%")
+                out[written + 1] = hexDigit(byte >> 4)
+                out[written + 2] = hexDigit(byte & 0x0f)
+                written += 3
             }
         }
+        return written
+    }
+
+    /// The upper-case hex digit of `nibble` (0 to 15).
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "A") &- 10)
     }
 }

@@ -95,6 +95,11 @@ public struct CanonicalRequest: Hashable, Sendable {
 
     /// Appends the bytes of ``canonicalValue(_:)`` of `bytes`.
     static func appendCanonicalValue(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Most values are canonical already: one copy.
+        if isCanonical(bytes) {
+            out.append(contentsOf: bytes)
+            return
+        }
         let start = out.count
         var pendingSpace = false
         for byte in bytes {
@@ -111,9 +116,25 @@ public struct CanonicalRequest: Hashable, Sendable {
     }
 
     /// No tab, no leading or trailing space, no two spaces in a row.
-    private static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var previousSpace = true
-        for byte in bytes {
+        var index = 0
+        while index < bytes.count {
+            // Eight bytes at a time while none is below `!` (spaces and tabs are): then none is a space either.
+            if index + 8 <= bytes.count {
+                let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 == 0 {
+                    previousSpace = false
+                    index += 8
+                    continue
+                }
+            }
+            let byte = bytes[index]
+            index += 1
+            guard byte <= UInt8(ascii: " ") else {
+                previousSpace = false
+                continue
+            }
             if byte == UInt8(ascii: "\t") { return false }
             let space = byte == UInt8(ascii: " ")
             if space && previousSpace { return false }

@@ -47,20 +47,35 @@ public struct SigV4Signer: Sendable {
     /// (``PayloadHash/sha256Hex(of:)``) or one of the ``PayloadHash`` literals.
     public func sign(_ request: SigV4Request, payloadHash: String, now: AmzDate) -> SigV4Request {
         var signed = request
-        signed.headers.removeAll {
-            HeaderName.matches($0.name, "authorization") || HeaderName.matches($0.name, "x-amz-date")
-                || HeaderName.matches($0.name, "x-amz-content-sha256")
+        // A new header list with room for the three headers added, rather than a copy to remove from and grow.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count + 3)
+        for header in request.headers
+        where
+            !(HeaderName.matches(header.name, "authorization") || HeaderName.matches(header.name, "x-amz-date")
+            || HeaderName.matches(header.name, "x-amz-content-sha256"))
+        {
+            headers.append(header)
         }
-        signed.headers.append(("x-amz-date", now.iso8601Basic))
-        signed.headers.append(("x-amz-content-sha256", payloadHash))
+        headers.append(("x-amz-date", now.iso8601Basic))
+        headers.append(("x-amz-content-sha256", payloadHash))
+        signed.headers = headers
         let names = signedHeaderNames(of: signed)
         let scope = CredentialScope(time: now, region: region, service: service)
 
+        // One buffer for the canonical request, the string to sign and then the Authorization value.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024)
-        let mac = signingKey(for: scope).authenticationCode(
-            for: Self.stringToSign(of: signed, signedHeaders: names, payloadHash: payloadHash, now: now, scope: scope)
+        Self.appendStringToSign(
+            of: signed,
+            signedHeaders: names,
+            payloadHash: payloadHash,
+            now: now,
+            scope: scope,
+            to: &bytes
         )
+        let mac = signingKey(for: scope).authenticationCode(for: bytes)
+        bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: StringToSign.algorithm.utf8)
         bytes.append(contentsOf: " Credential=".utf8)
         bytes.append(contentsOf: accessKeyID.utf8)
@@ -110,6 +125,26 @@ public struct SigV4Signer: Sendable {
     ) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1024)
+        appendStringToSign(
+            of: request,
+            signedHeaders: signedHeaders,
+            payloadHash: payloadHash,
+            now: now,
+            scope: scope,
+            to: &bytes
+        )
+        return bytes
+    }
+
+    /// Appends to the empty `bytes` the string to sign of `request`, using them for the canonical request first.
+    private static func appendStringToSign(
+        of request: SigV4Request,
+        signedHeaders: [String],
+        payloadHash: String,
+        now: AmzDate,
+        scope: CredentialScope,
+        to bytes: inout [UInt8]
+    ) {
         CanonicalRequest.append(
             request: request,
             signedHeaders: signedHeaders,
@@ -126,7 +161,6 @@ public struct SigV4Signer: Sendable {
             canonicalRequestHash: hash,
             to: &bytes
         )
-        return bytes
     }
 
     /// The lower-case names of the headers of `request` that are signed, sorted.
@@ -140,14 +174,33 @@ public struct SigV4Signer: Sendable {
             let name = header.name.lowercased()
             if !Self.isUnsigned(name), !names.contains(name) { names.append(name) }
         }
-        return names.sorted()
+        names.sort()
+        return names
     }
 
     private func signingKey(for scope: CredentialScope) -> SigV4SigningKey {
         keyCache.signingKey(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, scope: scope)
     }
 
-    private static func isUnsigned(_ name: String) -> Bool {
-        unsignedHeaders.contains(name) || name.hasPrefix("amz-sdk-")
+    /// Whether the lower-case `name` is in ``unsignedHeaders`` or starts with `amz-sdk-`; on bytes, without hashing.
+    static func isUnsigned(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { name in
+            if name.count >= 8, HeaderName.same(UnsafeBufferPointer(rebasing: name[0..<8]), "amz-sdk-") { return true }
+            return switch name.count {
+            case 2: HeaderName.same(name, "te")
+            case 6: HeaderName.same(name, "expect")
+            case 7: HeaderName.same(name, "trailer") || HeaderName.same(name, "upgrade")
+            case 10:
+                HeaderName.same(name, "connection") || HeaderName.same(name, "keep-alive")
+                    || HeaderName.same(name, "user-agent")
+            case 13: HeaderName.same(name, "authorization")
+            case 14: HeaderName.same(name, "content-length")
+            case 15: HeaderName.same(name, "x-amzn-trace-id")
+            case 17: HeaderName.same(name, "transfer-encoding")
+            case 19: HeaderName.same(name, "proxy-authorization")
+            default: false
+            }
+        }
     }
 }

@@ -6,16 +6,12 @@
 enum HeaderName {
     /// Whether `name.lowercased() == wanted`, for a `wanted` that is ASCII (the lower-case names SigV4 signs).
     static func matches(_ name: String, _ wanted: String) -> Bool {
-        let count = name.utf8.count
-        guard count == wanted.utf8.count else {
-            // Lengths differ: no match unless `name` is not ASCII (then its UTF-16 is shorter than its UTF-8, and
-            // lower-casing may change its length). Both counts are stored for an ASCII string.
-            return name.utf16.count == count ? false : name.lowercased() == wanted
+        // Both read in place (a small string from a stack copy); `nil` when `name` is not ASCII.
+        let folded: Bool?? = name.utf8.withContiguousStorageIfAvailable { name in
+            wanted.utf8.withContiguousStorageIfAvailable { matches(name, $0) } ?? nil
         }
-        var nameBytes = name
-        var wantedBytes = wanted
-        let folded: Bool? = nameBytes.withUTF8 { name in wantedBytes.withUTF8 { matches(name, $0) } }
-        return folded ?? (name.lowercased() == wanted)
+        guard case .some(.some(let answer)) = folded else { return name.lowercased() == wanted }
+        return answer
     }
 
     /// Whether `name` equals `wanted` with `A-Z` folded, or `nil` when `name` is not ASCII.
@@ -27,6 +23,8 @@ enum HeaderName {
             }
             return true
         }
+        // An ASCII first byte lower-cases on its own (whatever follows it), so it alone can rule a name out.
+        if let first = name.first, first < 0x80, lowercased(first) != wanted.first { return false }
         return isASCII(UnsafeRawBufferPointer(name)) ? false : nil
     }
 
@@ -51,9 +49,30 @@ enum HeaderName {
         return !bytes.withUnsafeBytes(isASCII) && String(decoding: bytes, as: UTF8.self) == text
     }
 
+    /// Whether `bytes` are exactly the bytes of `literal`.
+    @inline(__always)
+    static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && literal.withUTF8Buffer { literal in sameBytes(bytes, literal) }
+    }
+
     /// Whether two buffers of the same length hold the same bytes.
     private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+        let left = UnsafeRawBufferPointer(lhs)
+        let right = UnsafeRawBufferPointer(rhs)
+        var index = 0
+        // Eight bytes at a time, then the rest one by one.
+        while index + 8 <= lhs.count {
+            guard
+                left.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    == right.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            else { return false }
+            index += 8
+        }
+        while index < lhs.count {
+            guard lhs[index] == rhs[index] else { return false }
+            index += 1
+        }
         return true
     }
 

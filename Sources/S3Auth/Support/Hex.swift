@@ -15,10 +15,19 @@ enum Hex {
 
     /// Appends `bytes` as lower-case hex, two digits per byte.
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 2) { buffer in
+            for index in 0..<bytes.count {
+                buffer[2 * index] = digit(bytes[index] >> 4)
+                buffer[2 * index + 1] = digit(bytes[index] & 0x0f)
+            }
+            out.append(contentsOf: buffer)
         }
+    }
+
+    /// The lower-case hex digit of `nibble` (0 to 15).
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "a") &- 10)
     }
 
     /// Whether `text` is the lower-case hex of `bytes`, compared in time that depends only on the lengths: what
@@ -68,8 +77,11 @@ enum Hex {
     /// Whether `text` is exactly `count` bytes of lower-case hex.
     static func isLowercaseHex(_ text: some StringProtocol, count: Int) -> Bool {
         guard text.utf8.count == count * 2 else { return false }
-        let isDigit = { (byte: UInt8) in value(of: byte) != nil }
-        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isDigit) } ?? text.utf8.allSatisfy(isDigit)
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            // `0-9` or `a-f`, two unsigned comparisons per byte.
+            for byte in bytes where !(byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6) { return false }
+            return true
+        } ?? text.utf8.allSatisfy { value(of: $0) != nil }
     }
 
     private static func value(of digit: UInt8) -> UInt8? {

@@ -73,7 +73,7 @@ extension AmzDate {
     }
 
     /// The instant written in the 16 bytes `bytes` in the basic form, or `nil`.
-    private static func basic<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> AmzDate?
+    static func basic<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> AmzDate?
     where Bytes.Index == Int {
         let base = bytes.startIndex
         guard bytes[base + 8] == UInt8(ascii: "T"), bytes[base + 15] == UInt8(ascii: "Z"),

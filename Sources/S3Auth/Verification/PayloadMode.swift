@@ -10,6 +10,11 @@ enum PayloadMode: Sendable {
     static let unsignedPayload = PayloadHash.unsignedPayload
 
     init(payloadHash: String, location: SigV4Authentication.Location) throws(S3Error) {
+        // The usual value, a lower-case SHA-256, first: no literal below is 64 bytes long.
+        if Hex.isLowercaseHex(payloadHash, count: 32) {
+            self = .sha256(payloadHash)
+            return
+        }
         switch payloadHash {
         case Self.unsignedPayload: self = .unsigned
         case "STREAMING-AWS4-HMAC-SHA256-PAYLOAD": self = .awsChunked(.signedChunks)

@@ -20,8 +20,19 @@ public struct SigV4Authentication: Sendable {
 
         /// The algorithm called `name` in an `Authorization` header or `X-Amz-Algorithm`.
         public init?(name: some StringProtocol) {
+            // Read in place: ASCII text equals a String exactly when the bytes do; other text is compared below.
+            let known: Result<Self?, Never>? =
+                name.utf8.withContiguousStorageIfAvailable { bytes in
+                    if HeaderName.same(bytes, "AWS4-HMAC-SHA256") { return .success(.hmacSHA256) }
+                    if HeaderName.same(bytes, "AWS4-ECDSA-P256-SHA256") { return .success(.ecdsaP256SHA256) }
+                    return HeaderName.isASCII(UnsafeRawBufferPointer(bytes)) ? .success(nil) : nil
+                } ?? nil
+            if case .success(let known) = known {
+                guard let known else { return nil }
+                self = known
+                return
+            }
             if HeaderName.isASCII(name) {
-                // ASCII text equals a String exactly when the bytes do.
                 if name.utf8.elementsEqual(StringToSign.algorithm.utf8) {
                     self = .hmacSHA256
                     return

@@ -34,10 +34,11 @@ extension SigV4Verifier {
     /// date matches it, that it is within the allowed skew and, for presigned URLs, that it has not expired.
     func requestTime(of request: SigV4Request, claims: SignatureClaims, now: AmzDate) throws(S3Error) -> AmzDate {
         let time: AmzDate
-        let sentText: String
+        // The time as sent, for the skew error; a presigned URL's is written only if that error is thrown.
+        let sentText: String?
         if let presigned = claims.presignedTime {
             time = presigned
-            sentText = presigned.iso8601Basic
+            sentText = nil
         } else if let amzDate = request.value(ofLowercased: "x-amz-date") {
             guard let parsed = AmzDate(iso8601Basic: amzDate) else { throw Self.missingDate }
             time = parsed
@@ -62,11 +63,11 @@ extension SigV4Verifier {
                     .adding("ServerTime", now.iso8601)
             }
             guard time.secondsSince1970 - now.secondsSince1970 <= configuration.maxClockSkewSeconds else {
-                throw skewed(sentText, now: now)
+                throw skewed(sentText ?? time.iso8601Basic, now: now)
             }
         } else {
             guard abs(time.secondsSince1970 - now.secondsSince1970) <= configuration.maxClockSkewSeconds else {
-                throw skewed(sentText, now: now)
+                throw skewed(sentText ?? time.iso8601Basic, now: now)
             }
         }
         return time

@@ -32,6 +32,12 @@ struct SignatureClaims: Sendable {
         guard value.utf8.count <= Self.maxAuthorizationLength else {
             throw .malformedSignature(.header, "it is longer than \(Self.maxAuthorizationLength) bytes.")
         }
+        if let plain = try Self.plainAuthorization(value) {
+            self.algorithm = .hmacSHA256
+            self.location = .header
+            (self.accessKeyID, self.scope, self.signedHeaders, self.signature) = plain
+            return
+        }
         let trimmed = CanonicalRequest.canonicalValue(value)
         // An ASCII header (every one an SDK sends) is read on bytes; Characters are the same thing there.
         let ascii = HeaderName.isASCII(trimmed)
@@ -79,6 +85,59 @@ struct SignatureClaims: Sendable {
         self.signature = try Self.parseSignature(signature, algorithm, .header)
     }
 
+    /// The claims of an `Authorization` value as SDKs write it (ASCII, `AWS4-HMAC-SHA256`, single spaces, the three
+    /// components each once), read on one buffer; `nil` for any other value, which ``init(authorization:)`` then
+    /// reads the general way (and reports what is wrong with it). The credential, names and signature are checked
+    /// by the same functions either way.
+    static func plainAuthorization(
+        _ value: String
+    ) throws(S3Error) -> (accessKeyID: String, scope: CredentialScope, signedHeaders: [String], signature: String)? {
+        var copy = value
+        let found: (credential: String, signedHeaders: String, signature: String)? = copy.withUTF8 { bytes in
+            guard HeaderName.isASCII(UnsafeRawBufferPointer(bytes)), CanonicalRequest.isCanonical(bytes),
+                let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+                HeaderName.same(UnsafeBufferPointer(rebasing: bytes[..<space]), "AWS4-HMAC-SHA256")
+            else { return nil }
+            var ranges: (credential: Range<Int>?, signedHeaders: Range<Int>?, signature: Range<Int>?) = (nil, nil, nil)
+            var start = space + 1
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                // The component without the spaces around it (single ones: the value is canonical).
+                var lower = start
+                var upper = end
+                if lower < upper, bytes[lower] == UInt8(ascii: " ") { lower += 1 }
+                if lower < upper, bytes[upper - 1] == UInt8(ascii: " ") { upper -= 1 }
+                guard let equals = bytes[lower..<upper].firstIndex(of: UInt8(ascii: "=")) else { return nil }
+                let name = UnsafeBufferPointer(rebasing: bytes[lower..<equals])
+                let range = (equals + 1)..<upper
+                if HeaderName.same(name, "Credential"), ranges.credential == nil {
+                    ranges.credential = range
+                } else if HeaderName.same(name, "SignedHeaders"), ranges.signedHeaders == nil {
+                    ranges.signedHeaders = range
+                } else if HeaderName.same(name, "Signature"), ranges.signature == nil {
+                    ranges.signature = range
+                } else {
+                    return nil
+                }
+                start = end + 1
+            }
+            guard let credential = ranges.credential, let signedHeaders = ranges.signedHeaders,
+                let signature = ranges.signature
+            else { return nil }
+            func text(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            return (text(credential), text(signedHeaders), text(signature))
+        }
+        guard let found else { return nil }
+        guard let (accessKeyID, scope) = Self.parseCredential(found.credential, .hmacSHA256) else {
+            throw .malformedSignature(.header, S3Error.malformedCredential)
+        }
+        let signedHeaders = try Self.parseSignedHeaders(found.signedHeaders, .header)
+        return (accessKeyID, scope, signedHeaders, try Self.parseSignature(found.signature, .hmacSHA256, .header))
+    }
+
     /// The `,`-separated pieces of `text[start...]`, empty ones included (its `utf8.split`), found on one buffer
     /// when `text` is ASCII.
     private static func components(of text: String, from start: String.Index, ascii: Bool) -> [Substring] {
@@ -114,6 +173,15 @@ struct SignatureClaims: Sendable {
         _ text: String,
         _ algorithm: SigV4Authentication.Algorithm
     ) -> (String, CredentialScope)? {
+        if algorithm == .hmacSHA256, let plain = plainCredential(text) { return plain }
+        return generalCredential(text, algorithm)
+    }
+
+    /// ``parseCredential(_:_:)`` for any text, on Strings.
+    static func generalCredential(
+        _ text: String,
+        _ algorithm: SigV4Authentication.Algorithm
+    ) -> (String, CredentialScope)? {
         var parts =
             HeaderName.isASCII(text)
             ? Self.pieces(of: text, separatedBy: UInt8(ascii: "/"))
@@ -131,9 +199,52 @@ struct SignatureClaims: Sendable {
         return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))
     }
 
+    /// ``parseCredential(_:_:)`` of a SigV4 credential, on one buffer; `nil` when it is not valid, and then the
+    /// general reading decides.
+    static func plainCredential(_ text: String) -> (String, CredentialScope)? {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            // The four `/`; a fifth means too many parts.
+            var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
+            var found = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+                switch found {
+                case 0: slashes.0 = index
+                case 1: slashes.1 = index
+                case 2: slashes.2 = index
+                case 3: slashes.3 = index
+                default: return nil
+                }
+                found += 1
+            }
+            guard found == 4 else { return nil }
+            func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[range])
+            }
+            let key = piece(0..<slashes.0)
+            let date = piece(slashes.0 + 1..<slashes.1)
+            let region = piece(slashes.1 + 1..<slashes.2)
+            let service = piece(slashes.2 + 1..<slashes.3)
+            guard HeaderName.same(piece(slashes.3 + 1..<bytes.count), "aws4_request"), !key.isEmpty,
+                key.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), date.count == 8, !region.isEmpty,
+                region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
+            else { return nil }
+            // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
+            let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
+                for index in 0..<8 { time[index] = date[index] }
+                for (index, byte) in "T000000Z".utf8.enumerated() { time[8 + index] = byte }
+                return AmzDate.basic(UnsafeBufferPointer(time)) != nil
+            }
+            guard valid else { return nil }
+            func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+            return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
+        }
+    }
+
     /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
     static func parseSignedHeaders(_ text: String, _ location: SigV4Authentication.Location) throws(S3Error) -> [String]
     {
+        if let names = plainSignedHeaders(text) { return names }
         let names = pieces(of: text, separatedBy: UInt8(ascii: ";"))
         for name in names where name.isEmpty || !bytes(of: name, allSatisfy: Self.isLowercaseTokenByte) {
             throw .malformedSignature(location, "SignedHeaders holds the invalid name '\(name.prefix(64))'.")
@@ -145,6 +256,26 @@ struct SignatureClaims: Sendable {
             )
         }
         return names
+    }
+
+    /// ``parseSignedHeaders(_:_:)`` of a valid list, checked on one buffer; `nil` when it is not valid, and then the
+    /// general reading reports why.
+    static func plainSignedHeaders(_ text: String) -> [String]? {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var names: [String] = []
+            var start = 0
+            var previous: UnsafeBufferPointer<UInt8>?
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ";") {
+                let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                guard !name.isEmpty, name.allSatisfy(isLowercaseTokenByte) else { return nil }
+                if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
+                names.append(String(decoding: name, as: UTF8.self))
+                previous = name
+                start = index + 1
+            }
+            return names
+        }
     }
 
     /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its
@@ -200,7 +331,13 @@ struct SignatureClaims: Sendable {
     }
 
     /// An RFC 9110 token character, upper case excluded: a table built once, read per byte.
-    private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool { lowercaseTokenBytes[Int(byte)] }
+    private static func isLowercaseTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+            true
+        default: lowercaseTokenBytes[Int(byte)]
+        }
+    }
 
     private static let lowercaseTokenBytes: [Bool] = (0...255).map { (value: Int) -> Bool in
         let byte = UInt8(value)

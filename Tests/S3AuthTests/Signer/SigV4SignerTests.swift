@@ -1,6 +1,7 @@
 import AccessPointCore
-import S3Auth
 import Testing
+
+@testable import S3Auth
 
 /// The signer for upstream requests: round trips through the verifier, and the same bytes as botocore for the
 /// same inputs.
@@ -153,6 +154,23 @@ struct SigV4SignerTests {
             region: .exactly("us-west-2"),
             credentials: Example.credentials,
             now: Example.time
+        )
+    }
+}
+
+/// The signer's byte-level test for unsigned names answers as the documented set and the `amz-sdk-` prefix.
+struct UnsignedHeaderNameTests {
+    static let names: [String] =
+        Array(SigV4Signer.unsignedHeaders) + [
+            "host", "x-amz-date", "accept", "amz-sdk-request", "amz-sdk-", "amz-sdk", "amz-sdk-invocation-id", "t",
+            "tee", "expects", "trailers", "keep-alive2", "content-type", "x-amzn-trace-i", "", "authorizatio",
+            "proxy-authorisation", "transfer-encodinG", "Connection", "ü",
+        ]
+
+    @Test(arguments: Self.names)
+    func answersAsTheSet(_ name: String) {
+        #expect(
+            SigV4Signer.isUnsigned(name) == (SigV4Signer.unsignedHeaders.contains(name) || name.hasPrefix("amz-sdk-"))
         )
     }
 }
