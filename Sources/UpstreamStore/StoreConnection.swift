@@ -53,6 +53,11 @@ final class StoreConnection: ChannelInboundHandler {
         if context.channel.isActive { context.read() }
     }
 
+    /// The context held since `handlerAdded` is let go, or it and this handler would keep each other alive.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         context.read()
         context.fireChannelActive()
