@@ -115,7 +115,6 @@ public struct UpstreamBucketStore: BucketResponder {
         onLoop: Bool
     ) -> StoreRequest {
         var headers = HTTPHeaders(signedHeaders)
-        let uri = head.query.isEmpty ? head.path : head.path + "?" + head.query
         let sent: StoreRequest.Body?
         if let buffer = body.buffer {
             if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(head.method) {
@@ -136,7 +135,7 @@ public struct UpstreamBucketStore: BucketResponder {
             head: HTTPRequestHead(
                 version: .http1_1,
                 method: HTTPMethod(rawValue: head.method),
-                uri: uri,
+                uri: head.target,
                 headers: headers
             ),
             body: sent

@@ -38,9 +38,9 @@ struct UpstreamRequestHead: Sendable {
             + UpstreamHeaders.request(request.headers, labBucket: request.bucket, remoteBucket: remoteBucket)
     }
 
-    /// The absolute URL to hand the HTTP client; its path and query are exactly the signed ones.
-    var url: String {
-        "\(scheme)://\(host)\(path)" + (query.isEmpty ? "" : "?\(query)")
+    /// The request target on the wire: exactly the signed path and query.
+    var target: String {
+        query.isEmpty ? path : path + "?" + query
     }
 
     var sigV4Request: SigV4Request {
