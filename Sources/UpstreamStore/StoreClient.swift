@@ -59,8 +59,8 @@ public final class StoreClient: Sendable {
         return pools[ObjectIdentifier(loop)] ?? pools[ObjectIdentifier(eventLoopGroup.next())]!
     }
 
-    /// Sends `request` to `origin` on `pool`'s loop. The response head completes `sink`'s head; the body then
-    /// streams through it. Call on `pool.loop`.
+    /// Sends `request` to `origin` on `pool`'s loop; its answer, or the error that ended it, arrives through
+    /// `sink`. Call on `pool.loop`.
     func execute(_ request: StoreRequest, to origin: StoreOrigin, on pool: LoopPool, sink: UpstreamResponseStream) {
         pool.loop.preconditionInEventLoop()
         guard !isShutDown.load(ordering: .relaxed) else {
