@@ -102,19 +102,18 @@ public final class RouterServer: Service, Sendable {
         return try addHTTP(to: channel, facts: facts)
     }
 
-    /// The connection's facts, HTTP/1.1 and the async wrapper, at the end of the pipeline.
+    /// HTTP/1.1 and the serving task's end of the pipeline.
     private static func addHTTP(to channel: any Channel, facts: ConnectionFacts) throws -> Connection {
-        try channel.pipeline.syncOperations.addHandler(facts)
         // No pipelining assistance: it stops reading while a response is pending and resumes after it, two
         // `epoll_ctl` calls per request; `serve` answers a connection's requests one after another anyway.
         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
             withPipeliningAssistance: false,
             withErrorHandling: true
         )
-        return try Connection(wrappingChannelSynchronously: channel)
+        return Connection(http: try HTTPServerConnection(wrappingChannelSynchronously: channel), facts: facts)
     }
 
-    private typealias Connection = KeepAliveServing.Connection
+    private typealias Connection = RouterConnection
 
     /// Binds a listener whose connections get `configure`'s handlers. A connection from a trusted proxy starts with
     /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
@@ -188,19 +187,18 @@ public final class RouterServer: Service, Sendable {
     /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`), logs each and
     /// counts it in the metrics.
     private func serve(_ connection: Connection, secure: Bool) async {
-        let peer = connection.channel.remoteAddress?.peerIPAddress
-        let channel = connection.channel
+        let peer = connection.http.channel.remoteAddress?.peerIPAddress
         // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a request
-        // head has arrived.
+        // head has arrived; this task runs on the connection's event loop, where they were recorded.
         var facts: (source: IPAddress?, serverName: String?)?
         let hosts = HostMemo()
         do {
-            try await KeepAliveServing.serve(connection) { head, body in
+            try await KeepAliveServing.serve(connection.http) { head, body in
                 if facts == nil {
-                    facts = try await channel.eventLoop.submit {
-                        let record = try channel.pipeline.syncOperations.handler(type: ConnectionFacts.self)
-                        return (record.proxiedSource ?? peer, record.serverName)
-                    }.get()
+                    facts =
+                        connection.eventLoop.inEventLoop
+                        ? connection.facts.read(peer: peer)
+                        : try await connection.eventLoop.submit { connection.facts.read(peer: peer) }.get()
                 }
                 var record = RequestRecord()
                 let response = await answer(
@@ -297,28 +295,43 @@ public final class RouterServer: Service, Sendable {
 }
 
 /// Counts completed TLS handshakes for `/metrics`.
-final class HandshakeCounter: ChannelInboundHandler, Sendable {
+final class HandshakeCounter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = NIOAny
     let metrics: RouterMetrics
 
     init(metrics: RouterMetrics) { self.metrics = metrics }
 
+    /// Counts the handshake, then leaves the pipeline: every later read would pass through it for nothing.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted? = event as? TLSUserEvent { metrics.recordHandshake() }
         context.fireUserInboundEventTriggered(event)
+        if case .handshakeCompleted? = event as? TLSUserEvent {
+            metrics.recordHandshake()
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
     }
 }
 
 /// What a connection's first bytes established, kept for its requests: the client address a trusted proxy's PROXY
-/// header named, and the server name of the TLS ClientHello.
-final class ConnectionFacts: ChannelInboundHandler {
-    typealias InboundIn = NIOAny
+/// header named, and the server name of the TLS ClientHello. Written and read on the connection's event loop only.
+final class ConnectionFacts {
     var proxiedSource: IPAddress?
     var serverName: String?
+
+    /// The request's source (the proxied client, else the TCP peer) and the TLS server name.
+    func read(peer: IPAddress?) -> (source: IPAddress?, serverName: String?) { (proxiedSource ?? peer, serverName) }
 }
 
 @available(*, unavailable)
 extension ConnectionFacts: Sendable {}
+
+/// An HTTP connection the router serves, and what its first bytes established.
+struct RouterConnection: AcceptedConnection, @unchecked Sendable {
+    let http: HTTPServerConnection
+    /// Confined to the connection's event loop: the serving task reads it there (it runs on that loop), or hops.
+    let facts: ConnectionFacts
+
+    var eventLoop: any EventLoop { http.eventLoop }
+}
 
 /// Reads the PROXY protocol header (v1 or v2) a trusted proxy sends first, records the client it names, then
 /// passes every later byte through. Anything that is not a header closes the connection.

@@ -8,8 +8,7 @@ package import NIOHTTP1
 /// when the body reached its end; otherwise it closes the connection. That discipline is what makes the
 /// `@unchecked Sendable` sound.
 package final class ConnectionInbound: @unchecked Sendable {
-    private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
-    private let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    private let connection: HTTPServerConnection
     private var continuePending = false
     private var version: HTTPVersion = .http1_1
     /// Whether the current request's `.end` has been read.
@@ -17,17 +16,13 @@ package final class ConnectionInbound: @unchecked Sendable {
     /// Body bytes of the current request read so far.
     package private(set) var bodyBytesRead = 0
 
-    package init(
-        _ iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) {
-        self.iterator = iterator
-        self.outbound = outbound
+    package init(_ connection: HTTPServerConnection) {
+        self.connection = connection
     }
 
     /// The next request head, or nil when the client closed the connection.
     package func nextHead() async throws -> HTTPRequestHead? {
-        while let part = try await iterator.next() {
+        while let part = try await connection.next() {
             if case .head(let head) = part {
                 bodyEnded = false
                 bodyBytesRead = 0
@@ -46,9 +41,9 @@ package final class ConnectionInbound: @unchecked Sendable {
         guard !bodyEnded else { return nil }
         if continuePending {
             continuePending = false
-            try await outbound.write(.head(HTTPResponseHead(version: version, status: .continue)))
+            try await connection.write(.head(HTTPResponseHead(version: version, status: .continue)), flush: true)
         }
-        guard let part = try await iterator.next() else {
+        guard let part = try await connection.next() else {
             bodyEnded = true
             throw ConnectionClosedMidBody()
         }

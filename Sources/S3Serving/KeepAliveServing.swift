@@ -5,7 +5,7 @@ package import S3HTTP
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
 package enum KeepAliveServing {
-    package typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    package typealias Connection = HTTPServerConnection
 
     /// What one request came to, for the access log and metrics.
     package struct Completed {
@@ -48,21 +48,14 @@ package enum KeepAliveServing {
         answer: (HTTPRequestHead, S3Body) async throws -> (S3Response, Record),
         completed: (Completed, Record) -> Void
     ) async throws {
-        let eventLoop = connection.channel.eventLoop
-        try await connection.executeThenClose { inbound, outbound in
-            let parts = ConnectionInbound(inbound.makeAsyncIterator(), outbound: outbound)
+        do {
+            let parts = ConnectionInbound(connection)
             while let head = try await parts.nextHead() {
                 let started = ContinuousClock.now
                 let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
                 let (response, record) = try await answer(head, body)
                 let keepAlive = parts.bodyEnded && head.isKeepAlive
-                let sent = try await ResponseWriter.write(
-                    response,
-                    to: outbound,
-                    on: eventLoop,
-                    for: head,
-                    keepAlive: keepAlive
-                )
+                let sent = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
                 completed(
                     Completed(
                         head: head,
@@ -75,7 +68,11 @@ package enum KeepAliveServing {
                 )
                 guard keepAlive else { break }
             }
+        } catch {
+            await connection.close()
+            throw error
         }
+        await connection.close()
     }
 }
 
@@ -84,9 +81,7 @@ package protocol AcceptedConnection: Sendable {
     var eventLoop: any EventLoop { get }
 }
 
-extension NIOAsyncChannel: AcceptedConnection where Inbound: Sendable, Outbound: Sendable {
-    package var eventLoop: any EventLoop { channel.eventLoop }
-}
+extension HTTPServerConnection: AcceptedConnection {}
 
 /// A connection accepted once something else happened first (a forward proxy's CONNECT).
 extension EventLoopFuture: AcceptedConnection {}

@@ -28,7 +28,7 @@ public final class StoreServer: Service, Sendable {
     /// The port bound, once `run()` has bound it.
     public var boundPort: Int? { port.withLock { $0 } }
 
-    private typealias Connection = KeepAliveServing.Connection
+    private typealias Connection = HTTPServerConnection
 
     public func run() async throws {
         let address = configuration.listen
@@ -38,7 +38,7 @@ public final class StoreServer: Service, Sendable {
             .bind(host: address.host.description, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    return try HTTPServerConnection(wrappingChannelSynchronously: channel)
                 }
             }
         let bound = listener.channel.localAddress?.port ?? 0

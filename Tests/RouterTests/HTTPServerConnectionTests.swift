@@ -1,0 +1,125 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import S3Serving
+import Testing
+
+/// The serving task's end of a connection's pipeline (`HTTPServerConnection`), driven through a testing channel whose
+/// event loop runs on its own thread: the task's calls hop to it, as they would from any thread but the loop's.
+struct HTTPServerConnectionTests {
+    /// Counts the reads that reach the socket end of the pipeline.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Never
+        var reads = 0
+
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    struct Harness {
+        let channel: NIOAsyncTestingChannel
+        let connection: HTTPServerConnection
+        let counter: ReadCounter
+
+        init() async throws {
+            let counter = ReadCounter()
+            let channel = NIOAsyncTestingChannel()
+            try await channel.pipeline.addHandler(counter)
+            connection = try await channel.eventLoop.submit {
+                try HTTPServerConnection(wrappingChannelSynchronously: channel)
+            }.get()
+            self.channel = channel
+            self.counter = counter
+        }
+
+        func reads() async throws -> Int { try await channel.eventLoop.submit { self.counter.reads }.get() }
+    }
+
+    static let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/k"))
+
+    static func body(_ text: String) -> HTTPServerRequestPart { .body(ByteBuffer(string: text)) }
+
+    @Test func partsThatArrivedComeOutInOrderThenNilOnceClosed() async throws {
+        let harness = try await Harness()
+        for part in [Self.head, Self.body("abc"), Self.body("de"), .end(nil)] {
+            try await harness.channel.writeInbound(part)
+        }
+        #expect(try await harness.connection.next() == Self.head)
+        #expect(try await harness.connection.next() == Self.body("abc"))
+        #expect(try await harness.connection.next() == Self.body("de"))
+        #expect(try await harness.connection.next() == .end(nil))
+        try await harness.channel.close()
+        #expect(try await harness.connection.next() == nil)
+        #expect(try await harness.connection.next() == nil)
+    }
+
+    @Test func aWaitingReaderGetsThePartWhenItArrives() async throws {
+        let harness = try await Harness()
+        let reader = Task { try await harness.connection.next() }
+        // The reader parks on the loop; a part written before it parked is buffered and found there instead, so the
+        // outcome is the same either way.
+        try await harness.channel.writeInbound(Self.head)
+        #expect(try await reader.value == Self.head)
+    }
+
+    @Test func readsAreHeldWhileUnreadPartsPileUpAndIssuedOnceTheyAreTaken() async throws {
+        let harness = try await Harness()
+        try await harness.channel.writeInbound(Self.head)
+        for index in 0..<15 { try await harness.channel.writeInbound(Self.body("part \(index)")) }
+        harness.channel.read()
+        #expect(try await harness.reads() == 0, "16 parts wait unread: the read must be held")
+        #expect(try await harness.connection.next() == Self.head)
+        for index in 0..<12 { #expect(try await harness.connection.next() == Self.body("part \(index)")) }
+        #expect(try await harness.reads() == 0, "3 parts still wait: more than the 2 reading resumes at")
+        #expect(try await harness.connection.next() == Self.body("part 12"))
+        #expect(try await harness.reads() == 1, "down to 2 parts: the held read goes out")
+        harness.channel.read()
+        #expect(try await harness.reads() == 2, "a read with few parts waiting passes straight through")
+    }
+
+    @Test func readsAreHeldByBufferedBytesToo() async throws {
+        let harness = try await Harness()
+        let big = ByteBuffer(repeating: 0x61, count: 300 * 1024)
+        try await harness.channel.writeInbound(HTTPServerRequestPart.body(big))
+        harness.channel.read()
+        #expect(try await harness.reads() == 0, "300 KiB wait unread: the read must be held")
+        #expect(try await harness.connection.next() == .body(big))
+        #expect(try await harness.reads() == 1)
+    }
+
+    struct Boom: Error, Equatable {}
+
+    @Test func anErrorInThePipelineEndsTheStreamAfterThePartsBeforeIt() async throws {
+        let harness = try await Harness()
+        try await harness.channel.writeInbound(Self.head)
+        harness.channel.pipeline.fireErrorCaught(Boom())
+        #expect(try await harness.connection.next() == Self.head)
+        await #expect(throws: Boom.self) { try await harness.connection.next() }
+    }
+
+    @Test func writesReachTheChannelAndFailOnceItIsClosed() async throws {
+        let harness = try await Harness()
+        let head = HTTPResponseHead(version: .http1_1, status: .ok)
+        try await harness.connection.write(.head(head))
+        try await harness.connection.write(.body(.byteBuffer(ByteBuffer(string: "hi"))))
+        try await harness.connection.write(.end(nil), flush: true)
+        #expect(try await harness.channel.readOutbound(as: HTTPServerResponsePart.self) == .head(head))
+        #expect(
+            try await harness.channel.readOutbound(as: HTTPServerResponsePart.self)
+                == .body(.byteBuffer(ByteBuffer(string: "hi")))
+        )
+        #expect(try await harness.channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+        try await harness.channel.close()
+        await #expect(throws: ChannelError.ioOnClosedChannel) { try await harness.connection.write(.end(nil)) }
+    }
+
+    @Test func cancellingAWaitingReaderEndsItsWait() async throws {
+        let harness = try await Harness()
+        let reader = Task { try await harness.connection.next() }
+        reader.cancel()
+        await #expect(throws: CancellationError.self) { try await reader.value }
+        try await harness.channel.close()
+    }
+}
