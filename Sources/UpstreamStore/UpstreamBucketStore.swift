@@ -90,7 +90,7 @@ public struct UpstreamBucketStore: BucketResponder {
         let answer: UpstreamResponseStream.Answer
         do {
             answer = try await withTaskCancellationHandler {
-                try await stream.answer.get()
+                try await stream.answer()
             } onCancel: {
                 stream.cancel()
             }

@@ -27,7 +27,10 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
     static let wholeBodyLimit = 64 * 1024
 
     let eventLoop: any EventLoop
-    private let answerPromise: EventLoopPromise<Answer>
+    /// The task waiting for the answer, or the answer no one waits for yet (a continuation rather than a promise:
+    /// no future, callback list or closure per request).
+    private var answerWaiter: UnsafeContinuation<Answer, any Error>?
+    private var answerResult: Result<Answer, any Error>?
     private enum State {
         /// Nothing of the response yet.
         case waiting
@@ -45,11 +48,35 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
-        self.answerPromise = eventLoop.makePromise()
     }
 
-    /// The answer, or the error that ended the request before its head arrived.
-    var answer: EventLoopFuture<Answer> { answerPromise.futureResult }
+    /// The answer, or the error that ended the request before its head arrived. One caller, once.
+    func answer() async throws -> Answer {
+        if eventLoop.inEventLoop, let result = takeAnswer() { return try result.get() }
+        return try await withUnsafeThrowingContinuation { continuation in
+            onLoop {
+                if let result = self.takeAnswer() {
+                    continuation.resume(with: result)
+                } else {
+                    self.answerWaiter = continuation
+                }
+            }
+        }
+    }
+
+    private func takeAnswer() -> Result<Answer, any Error>? {
+        defer { answerResult = nil }
+        return answerResult
+    }
+
+    private func deliver(_ result: Result<Answer, any Error>) {
+        if let answerWaiter {
+            self.answerWaiter = nil
+            answerWaiter.resume(with: result)
+        } else {
+            answerResult = result
+        }
+    }
 
     // MARK: The connection's side, on `eventLoop`
 
@@ -96,17 +123,17 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
         )
         state = .streaming(made.source)
         if held.readableBytes > 0 { _ = made.source.yield(held) }
-        answerPromise.succeed(.streamed(head, made.sequence))
+        deliver(.success(.streamed(head, made.sequence)))
     }
 
     func finish() {
         switch state {
         case .holding(let head, let held):
-            answerPromise.succeed(.whole(head, held))
+            deliver(.success(.whole(head, held)))
         case .streaming(let source):
             source.finish()
         case .waiting:
-            answerPromise.fail(StoreClientError.connectionClosed)
+            deliver(.failure(StoreClientError.connectionClosed))
         case .done:
             break
         }
@@ -116,7 +143,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
     func fail(_ error: any Error) {
         switch state {
         case .waiting, .holding:
-            answerPromise.fail(error)
+            deliver(.failure(error))
         case .streaming(let source):
             source.finish(error)
         case .done:

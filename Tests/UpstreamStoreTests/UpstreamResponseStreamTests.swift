@@ -36,7 +36,7 @@ struct UpstreamResponseStreamTests {
             case .end: stream.finish()
             }
         }
-        let answer = try await stream.answer.get()
+        let answer = try await stream.answer()
         switch answer {
         case .whole(_, let body):
             #expect(whole)
@@ -52,6 +52,6 @@ struct UpstreamResponseStreamTests {
     @Test func failsBeforeTheHeadWithTheConnectionsError() async throws {
         let stream = UpstreamResponseStream(eventLoop: EmbeddedEventLoop())
         stream.fail(StoreClientError.connectionClosed)
-        await #expect(throws: StoreClientError.self) { try await stream.answer.get() }
+        await #expect(throws: StoreClientError.self) { try await stream.answer() }
     }
 }

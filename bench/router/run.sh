@@ -184,7 +184,8 @@ a_tls=$(cipher "$small")
 n_tls=$(cipher "$nginx_small")
 echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls" >&2
 
-# CPU ticks (utime+stime) of a process and all its descendants (nginx's worker is a child of its master).
+# CPU ticks of a process and all its descendants (nginx's worker is a child of its master): utime+stime, utime,
+# stime.
 cpu_ticks() {
     python3 - "$1" <<'EOF'
 import os, sys
@@ -196,7 +197,7 @@ for entry in os.listdir("/proc"):
             fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime+stime
+        stats[int(entry)] = (int(fields[1]), (int(fields[11]), int(fields[12])))  # ppid, (utime, stime)
 tree, grew = {root}, True
 while grew:
     grew = False
@@ -204,7 +205,9 @@ while grew:
         if ppid in tree and pid not in tree:
             tree.add(pid)
             grew = True
-print(sum(stats[pid][1] for pid in tree if pid in stats))
+user = sum(stats[pid][1][0] for pid in tree if pid in stats)
+system = sum(stats[pid][1][1] for pid in tree if pid in stats)
+print(user + system, user, system)
 EOF
 }
 hz=$(getconf CLK_TCK)
@@ -215,12 +218,12 @@ peak_rss() {
     awk '/^VmHWM:/ {print $2}' "/proc/$pid/status"
 }
 
-declare -A rps avg p50 p99 cpu mbps bigcpu
+declare -A rps avg p50 p99 cpu split mbps bigcpu
 small_run() { # name pid url
     local name=$1 pid=$2 url=$3 out="$work/wrk-$1.txt"
     taskset -c "$client_core" wrk -t2 -c"$connections" -d2s "$url" >/dev/null # warm-up: connections, pools
     local before after requests
-    before=$(cpu_ticks "$pid")
+    read -r before before_user before_system < <(cpu_ticks "$pid")
     if [ -n "${SYSCALLS:-}" ]; then
         local traced=$pid
         [ "$name" = nginx ] && traced=$(pgrep -P "$pid" | head -1)
@@ -235,7 +238,7 @@ small_run() { # name pid url
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
     if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
     if [ -n "${strace_pid:-}" ]; then wait "$strace_pid" || true; strace_pid=""; fi
-    after=$(cpu_ticks "$pid")
+    read -r after after_user after_system < <(cpu_ticks "$pid")
     if grep -q "Non-2xx\|Socket errors" "$out"; then
         echo "bench/router: $name: errors in wrk's output" >&2
         cat "$out" >&2
@@ -247,15 +250,17 @@ small_run() { # name pid url
     p50[$name]=$(awk '/^ +50%/ {print $2}' "$out")
     p99[$name]=$(awk '/^ +99%/ {print $2}' "$out")
     cpu[$name]=$(python3 -c "print(f'{($after - $before) / $hz / $requests * 1e6:.1f}')")
+    split[$name]=$(python3 -c "print(f'user {($after_user - $before_user) / $hz / $requests * 1e6:.1f} µs,' \
+        f' system {($after_system - $before_system) / $hz / $requests * 1e6:.1f} µs')")
     echo "bench/router: $name: ${rps[$name]} requests/s, latency avg ${avg[$name]} p50 ${p50[$name]}" \
-        "p99 ${p99[$name]}, ${cpu[$name]} µs server CPU/request ($requests requests)" >&2
+        "p99 ${p99[$name]}, ${cpu[$name]} µs server CPU/request ($requests requests; ${split[$name]})" >&2
 }
 large_run() { # name pid url
     local name=$1 pid=$2 url=$3 before after result
-    before=$(cpu_ticks "$pid")
+    read -r before _ _ < <(cpu_ticks "$pid")
     result=$(taskset -c "$client_core" curl -s --cacert "$AWS_CA_BUNDLE" -o /dev/null \
         -w '%{http_code} %{size_download} %{speed_download}' "$url")
-    after=$(cpu_ticks "$pid")
+    read -r after _ _ < <(cpu_ticks "$pid")
     read -r code size speed <<<"$result"
     [ "$code" = 200 ] && [ "$size" = $((1 << 30)) ] || {
         echo "bench/router: $name: 1 GiB GET answered $code with $size bytes" >&2
