@@ -84,20 +84,7 @@ final class StoreConnection: ChannelInboundHandler {
         paused = false
         lastRead = .now()
         if timeoutCheck == nil { scheduleTimeoutCheck(at: lastRead + readTimeout) }
-        // The sink outlives its exchange (its consumer may still be reading): what it asks for applies only while
-        // its exchange is the one under way.
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let id = ObjectIdentifier(sink)
-        sink.onDemand = {
-            let connection = loopBound.value
-            guard connection.paused, connection.isServing(id) else { return }
-            connection.paused = false
-            connection.context?.read()
-        }
-        sink.onTerminate = {
-            let connection = loopBound.value
-            if connection.isServing(id) { connection.abandon() }
-        }
+        sink.connection = self
 
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
         switch request.body {
@@ -110,7 +97,8 @@ final class StoreConnection: ChannelInboundHandler {
             exchange?.requestSent = true
         case .stream(let body, let length, let onLoop):
             context.flush()
-            Self.startSending(body, length: length, on: context.channel, onLoop: onLoop, connection: loopBound)
+            let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
+            Self.startSending(body, length: length, on: context.channel, onLoop: onLoop, connection: connection)
         }
     }
 
@@ -159,8 +147,20 @@ final class StoreConnection: ChannelInboundHandler {
         }
     }
 
-    private func isServing(_ sink: ObjectIdentifier) -> Bool {
-        exchange.map { ObjectIdentifier($0.sink) == sink } ?? false
+    // The sink outlives its exchange (its consumer may still be reading): what it asks for applies only while its
+    // exchange is the one under way.
+
+    /// The consumer of `sink` wants more: reading resumes if it was paused for that exchange.
+    func demand(_ sink: UpstreamResponseStream) {
+        guard paused, exchange?.sink === sink else { return }
+        paused = false
+        context?.read()
+    }
+
+    /// The consumer of `sink` went away before the end of its response: the connection cannot be reused.
+    func abandon(_ sink: UpstreamResponseStream) {
+        guard exchange?.sink === sink else { return }
+        abandon()
     }
 
     private func requestEnded() {

@@ -41,10 +41,9 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
     }
 
     private var state = State.waiting
-    /// Set by the connection: resume reading once the consumer wants more.
-    var onDemand: (() -> Void)?
-    /// Set by the connection: the consumer went away before the body's end.
-    var onTerminate: (() -> Void)?
+    /// The connection bringing the response, set when it sends the request: told when the consumer wants more, or
+    /// went away before the body's end. Let go once the response ended, so only a response under way holds it.
+    var connection: StoreConnection?
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -138,6 +137,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
             break
         }
         state = .done
+        connection = nil
     }
 
     func fail(_ error: any Error) {
@@ -150,6 +150,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
             break
         }
         state = .done
+        connection = nil
     }
 
     /// Whether the response has ended, or failed.
@@ -162,20 +163,19 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     /// The request's task was cancelled: the exchange, if still under way, ends.
     func cancel() {
-        onLoop { if !self.isFinished { self.onTerminate?() } }
+        onLoop { self.connection?.abandon(self) }
     }
 
     func produceMore() {
-        onLoop { self.onDemand?() }
+        onLoop { self.connection?.demand(self) }
     }
 
     /// The consumer stopped reading (it finished, or gave up): a response still arriving is abandoned, so its
     /// connection is not kept waiting for a reader.
     func didTerminate() {
         onLoop {
-            if !self.isFinished { self.onTerminate?() }
-            self.onDemand = nil
-            self.onTerminate = nil
+            self.connection?.abandon(self)
+            self.connection = nil
         }
     }
 
