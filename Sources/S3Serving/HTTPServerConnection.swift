@@ -1,5 +1,6 @@
 package import NIOCore
 package import NIOHTTP1
+import Synchronization
 
 /// One HTTP/1.1 server connection as the task that serves it sees it: request parts in, response parts out.
 ///
@@ -15,6 +16,7 @@ package import NIOHTTP1
 package final class HTTPServerConnection: Sendable {
     package let channel: any Channel
     let handler: HTTPServerConnectionHandler
+    private let draining = Atomic(false)
 
     /// Adds the connection's handler at the end of `channel`'s pipeline, which must produce
     /// `HTTPServerRequestPart`s and take `HTTPServerResponsePart`s. Call on the channel's event loop.
@@ -32,6 +34,12 @@ package final class HTTPServerConnection: Sendable {
         return try await handler.waitForPart()
     }
 
+    /// Takes the request's `.end` if it is the next part and has arrived: a request without a body that was
+    /// answered without reading it leaves the connection usable. False otherwise, or off the event loop.
+    package func takeEndIfReady() -> Bool {
+        handler.eventLoop.inEventLoop && handler.takeEndIfReady()
+    }
+
     /// Writes `part`, and flushes everything written so far if `flush`; throws if the connection is closed. Waits
     /// after a flush while the channel is not writable.
     package func write(_ part: HTTPServerResponsePart, flush: Bool = false) async throws {
@@ -41,6 +49,20 @@ package final class HTTPServerConnection: Sendable {
             try await handler.eventLoop.submit { try self.handler.write(part, flush: flush) }.get()
         }
         if flush { try await handler.waitUntilWritable() }
+    }
+
+    /// Whether the server is shutting down: the response under way, if any, is the connection's last.
+    package var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Lets the request under way, if any, finish, and ends the request stream after it: a task waiting for the
+    /// next request head hears of the end now, and an idle connection closes.
+    package func drain() {
+        draining.store(true, ordering: .relaxed)
+        if handler.eventLoop.inEventLoop {
+            handler.drain()
+        } else {
+            handler.eventLoop.execute { self.handler.drain() }
+        }
     }
 
     /// Closes the connection and waits until it is closed.
@@ -78,6 +100,9 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// A read the channel asked for while too many parts waited: issued once the responder catches up.
     private var readHeld = false
     private var active = true
+    /// Between requests for the serving task: it took no part yet, or took the last request's `.end`.
+    private var betweenRequests = true
+    private var draining = false
 
     private enum InboundEnd {
         case closed
@@ -139,7 +164,14 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
 
     /// The next part if one waits (nil at the end of the request stream); `nil` if none has arrived yet.
     func takeReady() throws -> HTTPServerRequestPart?? {
+        // Draining: no request after the one under way is read.
+        if draining, betweenRequests { return .some(nil) }
         if let part = parts.popFirst() {
+            switch part {
+            case .head: betweenRequests = false
+            case .end: betweenRequests = true
+            case .body: break
+            }
             if case .body(let buffer) = part { bufferedBytes -= buffer.readableBytes }
             if readHeld, parts.count <= Self.resumeReadsAt.parts, bufferedBytes <= Self.resumeReadsAt.bytes {
                 readHeld = false
@@ -157,6 +189,12 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
             }
             return nil
         }
+    }
+
+    func takeEndIfReady() -> Bool {
+        guard case .end? = parts.first else { return false }
+        _ = try? takeReady()  // pops it; cannot throw with a part waiting
+        return true
     }
 
     /// Waits for the next part; cancelling the waiting task ends the wait with `CancellationError`.
@@ -184,6 +222,14 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
             }
         } catch {
             continuation.resume(throwing: error)
+        }
+    }
+
+    func drain() {
+        draining = true
+        if betweenRequests, let reader {
+            self.reader = nil
+            reader.resume(returning: nil)
         }
     }
 

@@ -60,6 +60,15 @@ package final class ConnectionInbound: @unchecked Sendable {
         }
     }
 
+    /// Whether the current request's body has been read to its end, taking that end now when the request has no
+    /// body and its end has arrived (a request answered without reading its empty body keeps the connection).
+    package func bodyEndedOrEmpty() -> Bool {
+        if bodyEnded { return true }
+        guard bodyBytesRead == 0, connection.takeEndIfReady() else { return false }
+        bodyEnded = true
+        return true
+    }
+
     /// Whether the client was told to send its body, or sends it unasked.
     package var bodyWasRequested: Bool { !continuePending }
 

@@ -1,6 +1,7 @@
 package import NIOCore
 package import NIOHTTP1
 package import S3HTTP
+import ServiceLifecycle
 
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
@@ -41,6 +42,10 @@ package enum KeepAliveServing {
     /// would otherwise be read as the next request. `completed` hears of each request once its response is sent,
     /// with what `answer` returned beside the response.
     ///
+    /// On graceful shutdown (swift-service-lifecycle's, which the connection's task inherits from the server's),
+    /// the request under way is answered with `Connection: close`, and a connection waiting for its next request
+    /// closes at once: a server with idle keep-alive clients still stops.
+    ///
     /// - Throws: what ended the connection other than the client closing it between requests, `answer`'s errors
     ///   included (the connection then closes without a response).
     package static func serve<Record>(
@@ -49,30 +54,42 @@ package enum KeepAliveServing {
         completed: (Completed, Record) -> Void
     ) async throws {
         do {
-            let parts = ConnectionInbound(connection)
-            while let head = try await parts.nextHead() {
-                let started = ContinuousClock.now
-                let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
-                let (response, record) = try await answer(head, body)
-                let keepAlive = parts.bodyEnded && head.isKeepAlive
-                let sent = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
-                completed(
-                    Completed(
-                        head: head,
-                        status: response.status,
-                        received: parts.bodyBytesRead,
-                        sent: sent,
-                        elapsed: ContinuousClock.now - started
-                    ),
-                    record
-                )
-                guard keepAlive else { break }
+            try await withGracefulShutdownHandler {
+                try await serveRequests(connection, answer: answer, completed: completed)
+            } onGracefulShutdown: {
+                connection.drain()
             }
         } catch {
             await connection.close()
             throw error
         }
         await connection.close()
+    }
+
+    private static func serveRequests<Record>(
+        _ connection: Connection,
+        answer: (HTTPRequestHead, S3Body) async throws -> (S3Response, Record),
+        completed: (Completed, Record) -> Void
+    ) async throws {
+        let parts = ConnectionInbound(connection)
+        while let head = try await parts.nextHead() {
+            let started = ContinuousClock.now
+            let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
+            let (response, record) = try await answer(head, body)
+            let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
+            let sent = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
+            completed(
+                Completed(
+                    head: head,
+                    status: response.status,
+                    received: parts.bodyBytesRead,
+                    sent: sent,
+                    elapsed: ContinuousClock.now - started
+                ),
+                record
+            )
+            guard keepAlive else { break }
+        }
     }
 }
 

@@ -142,6 +142,51 @@ struct StoreServeTests {
         )
     }
 
+    /// SIGTERM while a keep-alive client sits idle on its connection: the store closes that connection and exits
+    /// (before, it waited for the client to hang up, and `stop` had to SIGKILL it).
+    @Test func aGracefulStopClosesIdleKeepAliveConnections() async throws {
+        let store = try await RunningStore.start()
+        defer {
+            _ = store.stop()
+            store.remove()
+        }
+        // One request, answered (anonymous: 403) with the connection kept alive; then the client waits for the
+        // server to close it, and says so.
+        let script = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", \(store.port)))
+            s.sendall(b"GET /example-bucket/k HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\n\\r\\n")
+            s.settimeout(30)
+            head = s.recv(65536).decode(errors="replace")
+            print("answered", head.split("\\r\\n")[0], "close" if "onnection: close" in head else "kept", flush=True)
+            try:
+                rest = s.recv(1)
+                print("closed" if rest == b"" else "more bytes", flush=True)
+            except socket.timeout:
+                print("still open", flush=True)
+            """
+        let client = try BackgroundProcess(["python3", "-c", script])
+        defer { client.stop() }
+        var answered = false
+        for _ in 0..<500 where !answered {
+            answered = client.output.contains("answered")
+            if !answered { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(client.output.contains("answered HTTP/1.1 403 Forbidden kept"), "\(client.output)")
+        let process = store.server.process
+        process.terminate()
+        for _ in 0..<500 where process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!process.isRunning, "SIGTERM with an idle client: the store must exit within 5 s")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        #expect(store.stop() == 0, "a graceful stop, status 0")
+        var closed = false
+        for _ in 0..<500 where !closed {
+            closed = client.output.contains("closed")
+            if !closed { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(closed, "the client saw the connection closed: \(client.output)")
+    }
+
     func aws(
         _ store: RunningStore,
         _ arguments: [String],

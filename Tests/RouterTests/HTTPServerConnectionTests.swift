@@ -115,6 +115,39 @@ struct HTTPServerConnectionTests {
         await #expect(throws: ChannelError.ioOnClosedChannel) { try await harness.connection.write(.end(nil)) }
     }
 
+    @Test func drainingEndsTheWaitForTheNextRequest() async throws {
+        let harness = try await Harness()
+        let reader = Task { try await harness.connection.next() }
+        try await Task.sleep(for: .milliseconds(20))  // parked, or not yet: the outcome is the same
+        harness.connection.drain()
+        #expect(try await reader.value == nil)
+        #expect(harness.connection.isDraining)
+    }
+
+    @Test func drainingLetsTheRequestUnderWayFinishAndReadsNoOther() async throws {
+        let harness = try await Harness()
+        try await harness.channel.writeInbound(Self.head)
+        #expect(try await harness.connection.next() == Self.head)
+        harness.connection.drain()
+        for part in [Self.body("abc"), .end(nil), Self.head, .end(nil)] { try await harness.channel.writeInbound(part) }
+        #expect(try await harness.connection.next() == Self.body("abc"))
+        #expect(try await harness.connection.next() == .end(nil))
+        #expect(try await harness.connection.next() == nil, "the pipelined request after it is not read")
+    }
+
+    @Test func anEmptyBodysEndIsTakenOnlyWhenItIsNext() async throws {
+        let harness = try await Harness()
+        for part in [Self.head, .end(nil), Self.head, Self.body("x"), .end(nil)] {
+            try await harness.channel.writeInbound(part)
+        }
+        #expect(try await harness.connection.next() == Self.head)
+        #expect(try await harness.channel.eventLoop.submit { harness.connection.takeEndIfReady() }.get())
+        #expect(try await harness.connection.next() == Self.head)
+        #expect(try await harness.channel.eventLoop.submit { harness.connection.takeEndIfReady() }.get() == false)
+        #expect(try await harness.connection.next() == Self.body("x"))
+        #expect(harness.connection.takeEndIfReady() == false, "off the event loop: never")
+    }
+
     @Test func cancellingAWaitingReaderEndsItsWait() async throws {
         let harness = try await Harness()
         let reader = Task { try await harness.connection.next() }
