@@ -164,13 +164,23 @@ final class LoopPool: @unchecked Sendable {
         let sink: UpstreamResponseStream
     }
 
+    /// One origin's connections on this loop.
+    private final class Origin {
+        let origin: StoreOrigin
+        var idle: [StoreConnection] = []
+        /// Connections open or opening, idle or busy.
+        var open = 0
+        var waiting = CircularBuffer<Job>(initialCapacity: 4)
+
+        init(_ origin: StoreOrigin) { self.origin = origin }
+    }
+
     let loop: any EventLoop
     private let configuration: UpstreamClientConfiguration
     private let tls: NIOSSLContext
-    private var idle: [StoreOrigin: [StoreConnection]] = [:]
-    /// Connections open or opening, idle or busy.
-    private var open: [StoreOrigin: Int] = [:]
-    private var waiting: [StoreOrigin: CircularBuffer<Job>] = [:]
+    /// A lab has a store or a few: a list compared in order costs less than hashing the origin's host for a
+    /// dictionary several times per request.
+    private var origins: [Origin] = []
     private var sweeper: RepeatedTask?
     private var closed = false
 
@@ -180,31 +190,38 @@ final class LoopPool: @unchecked Sendable {
         self.tls = tls
     }
 
+    private func connections(to origin: StoreOrigin) -> Origin {
+        for known in origins where known.origin == origin { return known }
+        let made = Origin(origin)
+        origins.append(made)
+        return made
+    }
+
     /// Runs `job` on an idle connection, on a new one while the origin has fewer than the limit open, or, beyond
     /// it, once a connection comes free.
     func submit(_ job: Job) {
-        if let connection = takeIdle(job.origin) {
-            start(job, on: connection, reused: true)
-        } else if open[job.origin, default: 0] < configuration.maximumConnectionsPerHost {
-            connect(for: job)
+        let origin = connections(to: job.origin)
+        if let connection = takeIdle(origin) {
+            connection.start(job, reused: true)
+        } else if origin.open < configuration.maximumConnectionsPerHost {
+            connect(for: job, origin)
         } else {
-            waiting[job.origin, default: CircularBuffer()].append(job)
+            origin.waiting.append(job)
         }
     }
 
-    private func start(_ job: Job, on connection: StoreConnection, reused: Bool) {
-        connection.start(job.request, sink: job.sink, reused: reused) { [self] in
-            // The store closed the kept-alive connection before answering: once more, not on a reused one.
-            if open[job.origin, default: 0] < configuration.maximumConnectionsPerHost {
-                connect(for: job)
-            } else {
-                waiting[job.origin, default: CircularBuffer()].prepend(job)
-            }
+    /// The store closed a kept-alive connection before answering `job`: once more, not on a reused one.
+    func retry(_ job: Job) {
+        let origin = connections(to: job.origin)
+        if origin.open < configuration.maximumConnectionsPerHost {
+            connect(for: job, origin)
+        } else {
+            origin.waiting.prepend(job)
         }
     }
 
-    private func connect(for job: Job) {
-        open[job.origin, default: 0] += 1
+    private func connect(for job: Job, _ pending: Origin) {
+        pending.open += 1
         let origin = job.origin
         let tls = origin.secure ? self.tls : nil
         let readTimeout = configuration.readTimeout
@@ -233,20 +250,22 @@ final class LoopPool: @unchecked Sendable {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let connection):
-                    start(job, on: connection, reused: false)
+                    connection.start(job, reused: false)
                 case .failure(let error):
-                    open[origin, default: 1] -= 1
+                    let connections = self.connections(to: origin)
+                    connections.open -= 1
                     job.sink.fail(error)
                     // The next waiting request tries for itself: the store may be back.
-                    if let next = waiting[origin]?.popFirst() { submit(next) }
+                    if let next = connections.waiting.popFirst() { submit(next) }
                 }
             }
     }
 
     /// An idle connection to `origin`, the most recently used first; one idle too long is closed instead.
-    private func takeIdle(_ origin: StoreOrigin) -> StoreConnection? {
+    private func takeIdle(_ origin: Origin) -> StoreConnection? {
+        guard !origin.idle.isEmpty else { return nil }
         let now = NIODeadline.now()
-        while let connection = idle[origin]?.popLast() {
+        while let connection = origin.idle.popLast() {
             if now - connection.idleSince < configuration.idleConnectionTimeout { return connection }
             connection.close()
         }
@@ -259,11 +278,12 @@ final class LoopPool: @unchecked Sendable {
             connection.close()
             return
         }
-        if let next = waiting[connection.origin]?.popFirst() {
-            start(next, on: connection, reused: true)
+        let origin = connections(to: connection.origin)
+        if let next = origin.waiting.popFirst() {
+            connection.start(next, reused: true)
             return
         }
-        idle[connection.origin, default: []].append(connection)
+        origin.idle.append(connection)
         if sweeper == nil {
             let delay = configuration.idleConnectionTimeout
             sweeper = loop.scheduleRepeatedTask(initialDelay: delay, delay: delay) { [self] _ in sweep() }
@@ -272,17 +292,19 @@ final class LoopPool: @unchecked Sendable {
 
     /// A connection closed, idle or not: its place goes to the next waiting request.
     func connectionClosed(_ connection: StoreConnection) {
-        idle[connection.origin]?.removeAll { $0 === connection }
-        open[connection.origin, default: 1] -= 1
-        if !closed, let next = waiting[connection.origin]?.popFirst() { submit(next) }
+        let origin = connections(to: connection.origin)
+        origin.idle.removeAll { $0 === connection }
+        origin.open -= 1
+        if !closed, let next = origin.waiting.popFirst() { submit(next) }
     }
 
     /// Closes connections idle for longer than the idle timeout.
     private func sweep() {
         let now = NIODeadline.now()
         let timeout = configuration.idleConnectionTimeout
-        for (origin, connections) in idle {
-            idle[origin] = connections.filter { now - $0.idleSince < timeout }
+        for origin in origins {
+            let connections = origin.idle
+            origin.idle = connections.filter { now - $0.idleSince < timeout }
             for connection in connections where now - connection.idleSince >= timeout { connection.close() }
         }
     }
@@ -292,11 +314,13 @@ final class LoopPool: @unchecked Sendable {
         closed = true
         sweeper?.cancel()
         sweeper = nil
-        let all = idle.values.flatMap { $0 }
-        idle = [:]
+        let all = origins.flatMap(\.idle)
+        let jobs = origins.flatMap(\.waiting)
+        for origin in origins {
+            origin.idle = []
+            origin.waiting = CircularBuffer()
+        }
         for connection in all { connection.close() }
-        let jobs = waiting.values.flatMap { $0 }
-        waiting = [:]
         for job in jobs { job.sink.fail(StoreClientError.shutDown) }
     }
 }

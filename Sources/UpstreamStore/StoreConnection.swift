@@ -28,8 +28,8 @@ final class StoreConnection: ChannelInboundHandler {
 
     private struct Exchange {
         let sink: UpstreamResponseStream
-        /// Asks for the request once more on a new connection, when this one closed before the store answered.
-        var retry: (() -> Void)?
+        /// The request, to be sent once more on a new connection if this one closes before the store answers.
+        var retry: LoopPool.Job?
         var requestSent = false
         var responseStarted = false
         var keepAlive: Bool
@@ -63,24 +63,18 @@ final class StoreConnection: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
-    /// Sends `request` and streams its answer into `sink`. A request on a kept-alive connection (`reused`) that the
-    /// store closes before any byte of an answer is handed to `retry`, when there is one and the request can be sent
-    /// again.
-    func start(
-        _ request: StoreRequest,
-        sink: UpstreamResponseStream,
-        reused: Bool,
-        retry: (() -> Void)?
-    ) {
+    /// Sends the job's request and streams its answer into its sink. A request on a kept-alive connection
+    /// (`reused`) that the store closes before any byte of an answer goes back to the pool to be sent once more,
+    /// when it can be sent again.
+    func start(_ job: LoopPool.Job, reused: Bool) {
+        let request = job.request
+        let sink = job.sink
+        let repeatable = reused && request.isRepeatable
         guard let context, !closed else {
-            if reused, let retry, request.isRepeatable { retry() } else { sink.fail(StoreClientError.connectionClosed) }
+            if repeatable { pool.retry(job) } else { sink.fail(StoreClientError.connectionClosed) }
             return
         }
-        exchange = Exchange(
-            sink: sink,
-            retry: reused && request.isRepeatable ? retry : nil,
-            keepAlive: request.head.isKeepAlive
-        )
+        exchange = Exchange(sink: sink, retry: repeatable ? job : nil, keepAlive: request.head.isKeepAlive)
         paused = false
         lastRead = .now()
         if timeoutCheck == nil { scheduleTimeoutCheck(at: lastRead + readTimeout) }
@@ -222,8 +216,8 @@ final class StoreConnection: ChannelInboundHandler {
         guard let current = exchange else { return }
         exchange = nil
         closed = true
-        if !current.responseStarted, let retry = current.retry {
-            retry()
+        if !current.responseStarted, let job = current.retry {
+            pool.retry(job)
         } else {
             current.sink.fail(error)
         }

@@ -53,13 +53,19 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
     func answer() async throws -> Answer {
         if eventLoop.inEventLoop, let result = takeAnswer() { return try result.get() }
         return try await withUnsafeThrowingContinuation { continuation in
-            onLoop {
-                if let result = self.takeAnswer() {
-                    continuation.resume(with: result)
-                } else {
-                    self.answerWaiter = continuation
-                }
+            if eventLoop.inEventLoop {
+                parkAnswerWaiter(continuation)
+            } else {
+                eventLoop.execute { self.parkAnswerWaiter(continuation) }
             }
+        }
+    }
+
+    private func parkAnswerWaiter(_ continuation: UnsafeContinuation<Answer, any Error>) {
+        if let result = takeAnswer() {
+            continuation.resume(with: result)
+        } else {
+            answerWaiter = continuation
         }
     }
 
@@ -92,6 +98,11 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
                 state = .done
                 stream(head, held)
                 return receive(buffer)
+            }
+            if held.readableBytes == 0 {
+                // The usual case, the whole body in one piece: kept as it came, not copied.
+                state = .holding(head, buffer)
+                return true
             }
             state = .done  // drop the reference to `held` so appending does not copy it
             var buffer = buffer

@@ -9,6 +9,8 @@
 #   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data)
 #   PERF=dir PERF_EVENT=syscalls:sys_enter_epoll_ctl bench/router/run.sh   # the same, sampling another event
 #   SYSCALLS=/some/dir bench/router/run.sh   # also count both proxies' system calls (strace -c) in the 1 KiB runs
+#   COUNT=probe_libc:malloc bench/router/run.sh   # also count an event in aprouter per 1 KiB request (perf stat;
+#       that uprobe is made once with `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`)
 #
 # What is measured:
 # - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
@@ -231,12 +233,24 @@ small_run() { # name pid url
         strace_pid=$!
         ( sleep "$duration"; kill -INT "$strace_pid" ) &
     fi
+    if [ -n "${COUNT:-}" ] && [ "$name" = aprouter ]; then
+        perf stat -x, -e "$COUNT" -p "$pid" -o "$work/count.txt" -- sleep "$duration" &
+        count_pid=$!
+    fi
     if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
         perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
         perf_pid=$!
     fi
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
     if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+    if [ -n "${count_pid:-}" ]; then
+        wait "$count_pid" || true
+        count_pid=""
+        local events
+        events=$(awk -F, -v e="$COUNT" '$3 == e {print $1}' "$work/count.txt")
+        echo "bench/router: $name: $COUNT $(python3 -c "print(f'{$events / $(awk '/requests in/ {print $1}' "$out"):.1f}')")" \
+            "per request ($events events; perf stat over the same ${duration} s as wrk)" >&2
+    fi
     if [ -n "${strace_pid:-}" ]; then wait "$strace_pid" || true; strace_pid=""; fi
     read -r after after_user after_system < <(cpu_ticks "$pid")
     if grep -q "Non-2xx\|Socket errors" "$out"; then
