@@ -63,24 +63,11 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
-        let head = UpstreamRequestHead(
-            request: request,
-            endpoint: endpoint,
-            remoteBucket: store.bucket,
-            pathStyle: store.pathStyle
-        )
-        let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
         let recorder = BodyFailureRecorder()
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
         let onLoop = pool.loop.inEventLoop
-        let upstream = Self.request(
-            head,
-            headers: signed.headers,
-            body: request.body,
-            recorder: recorder,
-            onLoop: onLoop
-        )
+        let upstream = signedRequest(request, endpoint: endpoint, recorder: recorder, onLoop: onLoop)
         let stream = UpstreamResponseStream(eventLoop: pool.loop)
         if onLoop {
             client.execute(upstream, to: origin, on: pool, sink: stream)
@@ -102,6 +89,33 @@ public struct UpstreamBucketStore: BucketResponder {
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
         return Self.response(answer, method: request.method, id: request.id)
+    }
+
+    /// `request` as the store is sent it: the upstream head, signed with the store's credentials, and its framing.
+    func signedRequest(
+        _ request: BucketRequest,
+        endpoint: UpstreamEndpoint,
+        recorder: BodyFailureRecorder,
+        onLoop: Bool
+    ) -> StoreRequest {
+        let head = UpstreamRequestHead(
+            request: request,
+            endpoint: endpoint,
+            remoteBucket: store.bucket,
+            pathStyle: store.pathStyle
+        )
+        let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
+        return Self.request(head, headers: signed.headers, body: request.body, recorder: recorder, onLoop: onLoop)
+    }
+
+    /// For aprouter-bench's `router-request upstream-build`: the request the store would be sent for `request`,
+    /// built and signed as ``respond(to:)`` builds it, and not sent; its target and number of header fields. nil
+    /// when the store's endpoint is unusable.
+    @_spi(Benchmarks)
+    public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int)? {
+        guard let endpoint else { return nil }
+        let built = signedRequest(request, endpoint: endpoint, recorder: BodyFailureRecorder(), onLoop: false)
+        return (built.head.uri, built.head.headers.count)
     }
 
     /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty
