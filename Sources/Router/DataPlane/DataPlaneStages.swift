@@ -237,7 +237,7 @@ struct Front: Sendable {
     let routes: [Route]
 
     init(_ accessPoint: RouterTable.AccessPoint) {
-        name = accessPoint.arn.description
+        name = accessPoint.name
         vpcId = accessPoint.entry.vpcId
         requestFront = .accessPoint(accessPoint.arn)
         policy = accessPoint.policy
@@ -247,7 +247,7 @@ struct Front: Sendable {
     }
 
     init(_ multiRegion: RouterTable.MultiRegionAccessPoint) {
-        name = multiRegion.arn.description
+        name = multiRegion.name
         vpcId = nil
         requestFront = .multiRegionAccessPoint(multiRegion.arn)
         policy = multiRegion.policy

@@ -32,6 +32,8 @@ public struct RouterTable: Sendable {
     struct AccessPoint: Sendable {
         let entry: AccessPointSnapshot.AccessPoint
         let arn: AccessPointARN
+        /// `arn.description`, rendered once per snapshot: the access log names every request's access point.
+        let name: String
         let policy: PolicyDocument?
         /// nil when the lab does not declare the bucket (it was removed from the configuration): requests fail.
         let bucket: Bucket?
@@ -45,6 +47,8 @@ public struct RouterTable: Sendable {
     struct MultiRegionAccessPoint: Sendable {
         let entry: AccessPointSnapshot.MultiRegionAccessPoint
         let arn: MultiRegionAccessPointARN
+        /// `arn.description`, rendered once per snapshot.
+        let name: String
         let policy: PolicyDocument?
         /// The buckets in the order requests try them: the router's own region first.
         let routes: [Bucket]
@@ -53,17 +57,32 @@ public struct RouterTable: Sendable {
         let targets: [RequestTarget]
     }
 
+    /// A lab user as the policy engine sees every request of theirs: the principal (its ARN rendered once, when
+    /// the router starts) and the identity policies.
+    struct User: Sendable {
+        let principal: RequestPrincipal
+        let policies: [PolicyDocument]
+    }
+
     /// The parts of the lab that never change while the router runs.
     struct Lab: Sendable {
         let region: Region
         let buckets: [String: Bucket]
         let networks: PrefixTable<VPC>
-        let identityPolicies: [String: [PolicyDocument]]
+        /// By the user's IAM ARN, as SigV4 credentials name it (`RouterConfiguration.credentials(of:)`).
+        let users: [String: User]
+    }
+
+    /// An access point's key: its account, region and name, hashed as they are (no key string per request).
+    struct AccessPointKey: Hashable, Sendable {
+        let account: AccountID
+        let region: Region
+        let name: AccessPointName
     }
 
     let lab: Lab
     public let version: UInt64
-    private let accessPoints: [String: AccessPoint]
+    private let accessPoints: [AccessPointKey: AccessPoint]
     private let aliases: [String: AccessPoint]
     private let multiRegion: [String: MultiRegionAccessPoint]
 
@@ -99,18 +118,21 @@ public struct RouterTable: Sendable {
                 }
             for cidr in vpc.cidrs { networks.insert(cidr, VPC(id: vpc.id, endpoint: endpoint)) }
         }
-        var identity: [String: [PolicyDocument]] = [:]
+        var users: [String: User] = [:]
         for account in configuration.accounts {
             for user in account.users {
                 let arn = "arn:\(configuration.region.partition):iam::\(account.id):user/\(user.name)"
-                identity[arn] = try compile(user.policy, .identity, "user \(user.name)").map { [$0] } ?? []
+                users[arn] = User(
+                    principal: .user(user.name, account: account.id),
+                    policies: try compile(user.policy, .identity, "user \(user.name)").map { [$0] } ?? []
+                )
             }
         }
         self.lab = Lab(
             region: configuration.region,
             buckets: buckets,
             networks: networks,
-            identityPolicies: identity
+            users: users
         )
         self.version = 0
         self.accessPoints = [:]
@@ -121,7 +143,7 @@ public struct RouterTable: Sendable {
     private init(
         lab: Lab,
         version: UInt64,
-        accessPoints: [String: AccessPoint],
+        accessPoints: [AccessPointKey: AccessPoint],
         aliases: [String: AccessPoint],
         multiRegion: [String: MultiRegionAccessPoint]
     ) {
@@ -135,10 +157,10 @@ public struct RouterTable: Sendable {
     /// The same lab with the access points of `snapshot`. Stored policies were validated when they were written;
     /// one that no longer parses denies everything through its access point rather than allowing anything.
     public func updating(with snapshot: AccessPointSnapshot) -> RouterTable {
-        var accessPoints: [String: AccessPoint] = [:]
+        var accessPoints: [AccessPointKey: AccessPoint] = [:]
         var aliases: [String: AccessPoint] = [:]
         for entry in snapshot.accessPoints {
-            let key = Self.key(entry.account, entry.region, entry.name)
+            let key = AccessPointKey(account: entry.account, region: entry.region, name: entry.name)
             let arn = AccessPointARN(region: entry.region, account: entry.account, name: entry.name)
             // A policy is compiled once: an access point whose policy text did not change keeps its document, so
             // a snapshot after one change costs lookups, not a parse of every policy again.
@@ -150,6 +172,7 @@ public struct RouterTable: Sendable {
             let accessPoint = AccessPoint(
                 entry: entry,
                 arn: arn,
+                name: arn.description,
                 policy: policy,
                 bucket: bucket,
                 publicAccessBlock: .effective(
@@ -181,6 +204,7 @@ public struct RouterTable: Sendable {
             multiRegion[entry.alias.rawValue] = MultiRegionAccessPoint(
                 entry: entry,
                 arn: arn,
+                name: arn.description,
                 policy: Self.stored(entry.policy, .multiRegionAccessPoint),
                 routes: routes,
                 publicAccessBlock: .effective(
@@ -203,7 +227,7 @@ public struct RouterTable: Sendable {
     }
 
     func accessPoint(named name: AccessPointName, account: AccountID, region: Region) -> AccessPoint? {
-        accessPoints[Self.key(account, region, name)]
+        accessPoints[AccessPointKey(account: account, region: region, name: name)]
     }
 
     func accessPoint(alias: String) -> AccessPoint? { aliases[alias] }
@@ -214,10 +238,6 @@ public struct RouterTable: Sendable {
 
     /// The VPC whose networks contain `address`, if any.
     func vpc(containing address: IPAddress) -> VPC? { lab.networks.lookup(address) }
-
-    private static func key(_ account: AccountID, _ region: Region, _ name: AccessPointName) -> String {
-        "\(account)/\(region)/\(name)"
-    }
 
     /// A deny-everything document stands in for a stored policy that no longer parses.
     private static func stored(_ text: String?, _ kind: PolicyKind) -> PolicyDocument? {
