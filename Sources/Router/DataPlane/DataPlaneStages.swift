@@ -146,7 +146,7 @@ extension RouterRequestHandler {
                     method: exchange.method,
                     bucket: bucket.name.rawValue,
                     key: objectKey,
-                    query: ForwardedRequest.query(rawQuery),
+                    query: RawQuery.forwarded(rawQuery),
                     headers: ForwardedRequest.headers(exchange.headers, body: body, copySource: forwardedCopySource),
                     body: body,
                     id: exchange.id
