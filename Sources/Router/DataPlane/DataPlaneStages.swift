@@ -14,12 +14,43 @@ struct DataPlaneExchange: Sendable {
     /// The query's parameters, decoded as `S3Request.items(ofQuery:)` decodes them, from the verifier's one split.
     let query: [(name: String, value: String)]
     let headers: S3Headers
+    /// `Content-Length`, read from `headers` once.
+    let contentLength: String?
+    /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
+    /// own length is unknown for every request, so it cannot tell.
+    let hasBody: Bool
     /// The raw body as it arrives (still aws-chunked, still to be hashed).
     let body: S3Body
     let source: IPAddress?
     let host: HostClass
     let authentication: SigV4Authentication
     let id: S3RequestID
+
+    init(
+        method: String,
+        rawPath: String,
+        rawQuery: String,
+        query: [(name: String, value: String)],
+        headers: S3Headers,
+        body: S3Body,
+        source: IPAddress?,
+        host: HostClass,
+        authentication: SigV4Authentication,
+        id: S3RequestID
+    ) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQuery = rawQuery
+        self.query = query
+        self.headers = headers
+        self.contentLength = headers["content-length"]
+        self.hasBody = contentLength.map { $0 != "0" } ?? (headers["transfer-encoding"] != nil)
+        self.body = body
+        self.source = source
+        self.host = host
+        self.authentication = authentication
+        self.id = id
+    }
 }
 
 extension RouterRequestHandler {
@@ -91,12 +122,16 @@ extension RouterRequestHandler {
             query: query,
             headers: exchange.headers
         )
-        var body = Self.decodedBody(exchange)
+        // nil until a route needs it: the decoded body, or for a request that declares none, the empty body read
+        // now (DeleteObjects reads its body before the routes).
+        var body: S3Body?
         var forwardedCopySource: String?
         var keysToCheck: [String?] = [objectKey]
         if operation == .deleteObjects {
             // Authorized per key (spec §4.1): the request names its keys in a small XML body.
-            guard let collected = try await body.collected(upTo: DeleteObjectsKeys.maximumBodySize) else {
+            guard
+                let collected = try await Self.decodedBody(exchange).collected(upTo: DeleteObjectsKeys.maximumBodySize)
+            else {
                 throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
             }
             keysToCheck = try DeleteObjectsKeys.keys(in: collected).map { $0 }
@@ -138,8 +173,12 @@ extension RouterRequestHandler {
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
             }
-            if body.buffer == nil, !Self.hasBody(exchange.headers) {
-                body = try await Self.emptyBody(exchange)
+            let sent: S3Body
+            if let body {
+                sent = body
+            } else {
+                sent = exchange.hasBody ? Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
+                body = sent
             }
             let response = await store.respond(
                 to: BucketRequest(
@@ -147,15 +186,15 @@ extension RouterRequestHandler {
                     bucket: bucket.name.rawValue,
                     key: objectKey,
                     query: RawQuery.forwarded(rawQuery),
-                    headers: ForwardedRequest.headers(exchange.headers, body: body, copySource: forwardedCopySource),
-                    body: body,
+                    headers: ForwardedRequest.headers(exchange.headers, body: sent, copySource: forwardedCopySource),
+                    body: sent,
                     id: exchange.id
                 )
             )
             // A multi-region access point fails over to its next region while the request can still be sent
             // again: the store was unreachable and the request has no body (none was declared: RFC 9112 §6.3).
             let retryable =
-                response.status == 503 && !Self.hasBody(exchange.headers) && route.region != front.routes.last?.region
+                response.status == 503 && !exchange.hasBody && route.region != front.routes.last?.region
             if !retryable { return response }
         }
         throw S3Error.serviceUnavailable.because("No region of this multi-region access point is reachable.")
@@ -167,7 +206,7 @@ extension RouterRequestHandler {
         S3Body.verified(
             exchange.body,
             payload: exchange.authentication.payload,
-            declaredLength: exchange.headers["content-length"].flatMap { Int($0) }
+            declaredLength: exchange.contentLength.flatMap { Int($0) }
         )
     }
 
@@ -184,13 +223,6 @@ extension RouterRequestHandler {
         }
         try checkWholePayload(bytes, payload)
         return .empty
-    }
-
-    /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
-    /// own length is unknown for every request, so it cannot tell.
-    static func hasBody(_ headers: S3Headers) -> Bool {
-        if let length = headers["content-length"] { return length != "0" }
-        return headers["transfer-encoding"] != nil
     }
 
     /// What the host names, with the buckets behind it.
