@@ -166,7 +166,10 @@ public struct RouterRequestHandler: Sendable {
     /// `-Signature`…): the verifier has read them, no later stage (operation, policy keys) reads them, and the store
     /// is not sent them (`RawQuery.forwarded`, which leaves out the same names), so they are not decoded again.
     static func isPresignedAuthentication(_ rawName: Substring) -> Bool {
-        rawName.utf8.starts(with: "X-Amz-".utf8)
+        // On the name's contiguous bytes: `starts(with:)` on a Substring's UTF-8 view was about 850 instructions a
+        // parameter, 5,000 for a presigned GET's six.
+        rawName.utf8.withContiguousStorageIfAvailable { RawQuery.hasPresignPrefix($0[...]) }
+            ?? rawName.utf8.starts(with: "X-Amz-".utf8)
     }
 
     /// A control-plane body arrives whole: its SHA-256, when declared, is checked before the body is parsed.

@@ -52,12 +52,13 @@ enum RawQuery {
             var end = start
             while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
             let piece = bytes[start..<end]
-            if !piece.isEmpty, !isPresignParameter(piece) { body(piece) }
+            if !piece.isEmpty, !hasPresignPrefix(piece) { body(piece) }
             start = end + 1
         }
     }
 
-    private static func isPresignParameter(_ piece: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
+    /// Whether `piece` starts with `X-Amz-`.
+    static func hasPresignPrefix(_ piece: UnsafeBufferPointer<UInt8>.SubSequence) -> Bool {
         presignPrefix.withUTF8Buffer { prefix in
             guard piece.count >= prefix.count else { return false }
             var index = piece.startIndex
