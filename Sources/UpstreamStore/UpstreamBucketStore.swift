@@ -22,7 +22,8 @@ public struct UpstreamBucketStore: BucketResponder {
     public let store: LabConfiguration.RemoteStore
     private let client: StoreClient
     private let signer: SigV4Signer
-    private let endpoint: UpstreamEndpoint?
+    /// The store's scheme, host and path prefix, made once.
+    private let route: UpstreamRoute?
     private let origin: StoreOrigin?
     private let now: @Sendable () -> AmzDate
 
@@ -45,7 +46,9 @@ public struct UpstreamBucketStore: BucketResponder {
             keyCache: keyCache
         )
         let endpoint = UpstreamEndpoint(store.endpoint)
-        self.endpoint = endpoint
+        self.route = endpoint.map {
+            UpstreamRoute(endpoint: $0, remoteBucket: store.bucket, pathStyle: store.pathStyle)
+        }
         self.origin =
             if let endpoint {
                 StoreOrigin(
@@ -59,7 +62,7 @@ public struct UpstreamBucketStore: BucketResponder {
     public func respond(to request: BucketRequest) async -> S3Response {
         let renderer = S3ErrorRenderer(envelope: .s3)
         let resource = "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "")
-        guard let endpoint, let origin else {
+        guard let route, let origin else {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
         }
@@ -67,7 +70,7 @@ public struct UpstreamBucketStore: BucketResponder {
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
         let onLoop = pool.loop.inEventLoop
-        let upstream = signedRequest(request, endpoint: endpoint, recorder: recorder, onLoop: onLoop)
+        let upstream = signedRequest(request, route: route, recorder: recorder, onLoop: onLoop)
         let stream = UpstreamResponseStream(eventLoop: pool.loop)
         if onLoop {
             client.execute(upstream, to: origin, on: pool, sink: stream)
@@ -94,16 +97,11 @@ public struct UpstreamBucketStore: BucketResponder {
     /// `request` as the store is sent it: the upstream head, signed with the store's credentials, and its framing.
     func signedRequest(
         _ request: BucketRequest,
-        endpoint: UpstreamEndpoint,
+        route: UpstreamRoute,
         recorder: BodyFailureRecorder,
         onLoop: Bool
     ) -> StoreRequest {
-        let head = UpstreamRequestHead(
-            request: request,
-            endpoint: endpoint,
-            remoteBucket: store.bucket,
-            pathStyle: store.pathStyle
-        )
+        let head = UpstreamRequestHead(request: request, route: route)
         let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
         return Self.request(head, headers: signed.headers, body: request.body, recorder: recorder, onLoop: onLoop)
     }
@@ -113,8 +111,8 @@ public struct UpstreamBucketStore: BucketResponder {
     /// when the store's endpoint is unusable.
     @_spi(Benchmarks)
     public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int)? {
-        guard let endpoint else { return nil }
-        let built = signedRequest(request, endpoint: endpoint, recorder: BodyFailureRecorder(), onLoop: false)
+        guard let route else { return nil }
+        let built = signedRequest(request, route: route, recorder: BodyFailureRecorder(), onLoop: false)
         return (built.head.uri, built.head.headers.count)
     }
 

@@ -33,6 +33,17 @@ enum UpstreamHeaders {
         remoteBucket: String
     ) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = []
+        append(headers, labBucket: labBucket, remoteBucket: remoteBucket, to: &out)
+        return out
+    }
+
+    /// ``request(_:labBucket:remoteBucket:)`` appended to `out`.
+    static func append(
+        _ headers: S3Headers,
+        labBucket: String,
+        remoteBucket: String,
+        to out: inout [(name: String, value: String)]
+    ) {
         for field in headers {
             let name = field.name.lowercased()
             if hopByHop.contains(name) || notForwarded.contains(name) || name.hasPrefix("proxy-") { continue }
@@ -48,7 +59,6 @@ enum UpstreamHeaders {
                 out.append((field.name, field.value))
             }
         }
-        return out
     }
 
     /// `bucket/key` or `/bucket/key` (optionally `?versionId=…`) with the bucket renamed when it is `labBucket`.
