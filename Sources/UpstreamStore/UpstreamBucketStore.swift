@@ -129,7 +129,7 @@ public struct UpstreamBucketStore: BucketResponder {
         var headers = HTTPHeaders(signedHeaders)
         let sent: StoreRequest.Body?
         if let buffer = body.buffer {
-            if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(head.method) {
+            if buffer.readableBytes == 0, Self.sendsNoEmptyBody(head.method) {
                 sent = nil
             } else {
                 headers.add(name: "Content-Length", value: String(buffer.readableBytes))
@@ -152,6 +152,14 @@ public struct UpstreamBucketStore: BucketResponder {
             ),
             body: sent
         )
+    }
+
+    /// Methods whose empty body is not sent at all (no `Content-Length: 0`).
+    static func sendsNoEmptyBody(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD", "DELETE", "OPTIONS": true
+        default: false
+        }
     }
 
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.
