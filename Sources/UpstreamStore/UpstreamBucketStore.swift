@@ -1,6 +1,6 @@
 public import AccessPointCore
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 public import S3Auth
 public import S3HTTP
@@ -114,6 +114,28 @@ public struct UpstreamBucketStore: BucketResponder {
         guard let route else { return nil }
         let built = signedRequest(request, route: route, recorder: BodyFailureRecorder(), onLoop: false)
         return (built.head.uri, built.head.headers.count)
+    }
+
+    /// For aprouter-bench's `router-request upstream-answer`: a store's answer, whole, as ``respond(to:)`` receives
+    /// it from the client, to be turned into the router's response by ``response(to:method:id:)``.
+    @_spi(Benchmarks)
+    public struct BenchmarkAnswer: @unchecked Sendable {
+        let answer: UpstreamResponseStream.Answer
+
+        public init(status: Int, fields: [(String, String)], body: ByteBuffer) {
+            let head = HTTPResponseHead(
+                version: .http1_1,
+                status: HTTPResponseStatus(statusCode: status),
+                headers: HTTPHeaders(fields)
+            )
+            answer = .whole(head, body)
+        }
+    }
+
+    /// For aprouter-bench: ``respond(to:)``'s last step, the store's answer made the router's response.
+    @_spi(Benchmarks)
+    public static func response(to answer: BenchmarkAnswer, method: String, id: S3RequestID) -> S3Response {
+        response(answer.answer, method: method, id: id)
     }
 
     /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty

@@ -18,7 +18,8 @@ import S3HTTP
 /// the router's own work (host, request ID, SigV4 presigned verification, access point lookup, operation, policy
 /// decision, the forwarded request's headers and query). `upstream-build`: what ``UpstreamBucketStore`` does per
 /// request before its client sends a byte (the upstream head, its SigV4 signature, the NIO request head), for the
-/// `BucketRequest` the router hands the store in `stub-store`.
+/// `BucketRequest` the router hands the store in `stub-store`. `upstream-answer`: the forwarder's last step, nginx's
+/// whole answer for the object (its eight fields, 1 KiB) made the router's response (fields filtered, identifiers).
 enum RouterRequestCase {
     static let account = try! AccountID(validating: "123456789012")
     static let region = try! Region(validating: "us-west-2")
@@ -142,6 +143,9 @@ enum RouterRequestCase {
             Variant(name: "upstream-build", operation: "request", bytesPerOperation: nil) { n in
                 upstreamLoop(n, store: store, request: forwarded)
             },
+            Variant(name: "upstream-answer", operation: "request", bytesPerOperation: nil) { n in
+                answerLoop(n, answer: nginxAnswer, id: forwarded.id)
+            },
         ]
     }
 
@@ -174,6 +178,28 @@ enum RouterRequestCase {
             bodyBytes: response.body.buffer?.readableBytes ?? -1,
             recordBytes: record.requestID.utf8.count + (record.operation?.utf8.count ?? 0)
         )
+    }
+
+    /// What nginx serving the bench's origin answers for the 1 KiB object.
+    static let nginxAnswer = UpstreamBucketStore.BenchmarkAnswer(
+        status: 200,
+        fields: [
+            ("Server", "nginx/1.22.1"), ("Date", "Fri, 27 Nov 2026 09:00:00 GMT"),
+            ("Content-Type", "application/octet-stream"), ("Content-Length", "1024"),
+            ("Last-Modified", "Fri, 27 Nov 2026 08:59:00 GMT"), ("Connection", "keep-alive"),
+            ("ETag", "\"6928121c-400\""), ("Accept-Ranges", "bytes"),
+        ],
+        body: StubStore.object
+    )
+
+    @inline(never)
+    static func answerLoop(_ n: Int, answer: UpstreamBucketStore.BenchmarkAnswer, id: S3RequestID) -> UInt64 {
+        var checksum: UInt64 = 0
+        for _ in 0..<n {
+            let response = UpstreamBucketStore.response(to: answer, method: "GET", id: id)
+            checksum &+= UInt64(response.status) &+ UInt64(response.headers.fields.count)
+        }
+        return checksum
     }
 
     @inline(never)
