@@ -70,9 +70,43 @@ enum UpstreamHeaders {
     }
 
     /// Whether a response field from the store goes back to the client.
+    ///
+    /// An ASCII name (every name NIO's parser lets through) is compared in place with `A-Z` folded against the
+    /// names that stay behind, of its length only: lowercasing it and hashing it into two sets was about 600
+    /// instructions a field, 5,000 for nginx's answer to a GET.
     static func returns(_ name: String) -> Bool {
-        let name = name.lowercased()
-        return !hopByHop.contains(name) && !notReturned.contains(name) && !name.hasPrefix("proxy-")
+        var name = name
+        if let decided = name.withUTF8({ returnsASCII($0) }) { return decided }
+        let lowered = name.lowercased()
+        return !hopByHop.contains(lowered) && !notReturned.contains(lowered) && !lowered.hasPrefix("proxy-")
+    }
+
+    /// `hopByHop` and `notReturned`, as bytes.
+    private static let notReturnedBytes: [[UInt8]] = hopByHop.union(notReturned).map { Array($0.utf8) }
+    private static let proxyPrefix = Array("proxy-".utf8)
+
+    /// ``returns(_:)`` for an ASCII name; nil for any other.
+    private static func returnsASCII(_ name: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var any: UInt8 = 0
+        for byte in name { any |= byte }
+        guard any & 0x80 == 0 else { return nil }
+        if name.count >= proxyPrefix.count, equalFolded(name[..<proxyPrefix.count], proxyPrefix) { return false }
+        for dropped in notReturnedBytes where dropped.count == name.count {
+            if equalFolded(name[...], dropped) { return false }
+        }
+        return true
+    }
+
+    /// Whether ASCII `bytes`, with `A-Z` made lower case, are `lowercase`.
+    private static func equalFolded(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercase: [UInt8]) -> Bool {
+        var index = bytes.startIndex
+        for expected in lowercase {
+            var byte = bytes[index]
+            if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte |= 0x20 }
+            guard byte == expected else { return false }
+            index += 1
+        }
+        return true
     }
 }
 
