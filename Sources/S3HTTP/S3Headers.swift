@@ -65,5 +65,10 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         fields.append(Field(name: name, value: value))
     }
 
+    /// Room for `count` fields in all, so adding them one by one does not grow the storage again and again.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 }

@@ -203,12 +203,11 @@ public struct UpstreamBucketStore: BucketResponder {
             body = S3Body(length: streamed.headers.first(name: "content-length").flatMap { Int($0) }, stream: stream)
         }
         var headers = S3Headers()
+        headers.reserveCapacity(head.headers.count + 2)
         for field in head.headers where UpstreamHeaders.returns(field.name) {
             headers.add(name: field.name, value: field.value)
         }
-        for field in S3ErrorRenderer.headers(id: id) {
-            headers.add(name: field.name, value: field.value)
-        }
+        S3ErrorRenderer.addIdentifiers(id, to: &headers)
         let status = Int(head.status.code)
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)
