@@ -6,8 +6,9 @@ import PolicyEngine
 ///
 /// Policies are parsed here and never per request; lookups are dictionary and prefix-table reads. A request takes
 /// the table once when it starts and keeps it until it ends (STYLE §2), so a policy change applies to the next
-/// request, never to half of one.
-public struct RouterTable: Sendable {
+/// request, never to half of one. Immutable, and a class so that taking it (and handing it to the stages) is one
+/// reference, not a copy of each of its dictionaries.
+public final class RouterTable: Sendable {
     /// A bucket the lab declares, with its policy compiled.
     struct Bucket: Sendable {
         let name: BucketName
