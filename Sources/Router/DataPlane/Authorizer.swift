@@ -114,7 +114,7 @@ struct Authorizer: Sendable {
         guard let accessPoint, let sourceBucket = accessPoint.bucket else {
             throw S3Error.noSuchAccessPoint.because("The copy source's access point does not exist.")
         }
-        let front = Front(accessPoint)
+        let front = accessPoint.front
         if let required = front.vpcId, network.vpc != required {
             throw S3Error.accessDenied.because("The request did not come from the copy source access point's VPC.")
         }

@@ -233,17 +233,17 @@ extension RouterRequestHandler {
             guard let accessPoint = table.accessPoint(named: name, account: account, region: region) else {
                 throw S3Error.noSuchAccessPoint.because("The access point \(name) does not exist in \(region).")
             }
-            return Front(accessPoint)
+            return accessPoint.front
         case .accessPointAlias(let alias, _):
             guard let accessPoint = table.accessPoint(alias: alias) else {
                 throw S3Error.noSuchAccessPoint.because("No access point has the alias \(alias).")
             }
-            return Front(accessPoint)
+            return accessPoint.front
         case .multiRegionAccessPoint(let alias):
             guard let multiRegion = table.multiRegionAccessPoint(alias: alias) else {
                 throw S3Error.noSuchAccessPoint.because("No multi-region access point has the alias \(alias).")
             }
-            return Front(multiRegion)
+            return multiRegion.front
         default:
             throw S3Error.invalidRequest
         }
@@ -268,25 +268,40 @@ struct Front: Sendable {
     let publicAccessBlock: PublicAccessBlock
     let routes: [Route]
 
-    init(_ accessPoint: RouterTable.AccessPoint) {
-        name = accessPoint.name
-        vpcId = accessPoint.entry.vpcId
-        requestFront = .accessPoint(accessPoint.arn)
-        policy = accessPoint.policy
+    /// An access point's front, made once per snapshot (``RouterTable/AccessPoint/front``).
+    init(
+        accessPoint entry: AccessPointSnapshot.AccessPoint,
+        arn: AccessPointARN,
+        name: String,
+        policy: PolicyDocument?,
+        publicAccessBlock: PublicAccessBlock,
+        bucket: RouterTable.Bucket?,
+        target: RequestTarget?
+    ) {
+        self.name = name
+        vpcId = entry.vpcId
+        requestFront = .accessPoint(arn)
+        self.policy = policy
         isMultiRegion = false
-        publicAccessBlock = accessPoint.publicAccessBlock
-        routes = [Route(region: accessPoint.entry.region, bucket: accessPoint.bucket, target: accessPoint.target)]
+        self.publicAccessBlock = publicAccessBlock
+        routes = [Route(region: entry.region, bucket: bucket, target: target)]
     }
 
-    init(_ multiRegion: RouterTable.MultiRegionAccessPoint) {
-        name = multiRegion.name
+    /// A multi-region access point's front, made once per snapshot.
+    init(
+        multiRegion arn: MultiRegionAccessPointARN,
+        name: String,
+        policy: PolicyDocument?,
+        publicAccessBlock: PublicAccessBlock,
+        routes: [RouterTable.Bucket],
+        targets: [RequestTarget]
+    ) {
+        self.name = name
         vpcId = nil
-        requestFront = .multiRegionAccessPoint(multiRegion.arn)
-        policy = multiRegion.policy
+        requestFront = .multiRegionAccessPoint(arn)
+        self.policy = policy
         isMultiRegion = true
-        publicAccessBlock = multiRegion.publicAccessBlock
-        routes = zip(multiRegion.routes, multiRegion.targets).map {
-            Route(region: $0.region, bucket: $0, target: $1)
-        }
+        self.publicAccessBlock = publicAccessBlock
+        self.routes = zip(routes, targets).map { Route(region: $0.region, bucket: $0, target: $1) }
     }
 }

@@ -43,6 +43,35 @@ public final class RouterTable: Sendable {
         /// What the policy engine is asked about, without the object key: made once per snapshot, so its ARNs are
         /// rendered here and a request only sets the key. nil when `bucket` is.
         let target: RequestTarget?
+        /// What the stages see of it, made once per snapshot too.
+        let front: Front
+
+        init(
+            entry: AccessPointSnapshot.AccessPoint,
+            arn: AccessPointARN,
+            policy: PolicyDocument?,
+            bucket: Bucket?,
+            publicAccessBlock: PublicAccessBlock,
+            target: RequestTarget?
+        ) {
+            let name = arn.description
+            self.entry = entry
+            self.arn = arn
+            self.name = name
+            self.policy = policy
+            self.bucket = bucket
+            self.publicAccessBlock = publicAccessBlock
+            self.target = target
+            front = Front(
+                accessPoint: entry,
+                arn: arn,
+                name: name,
+                policy: policy,
+                publicAccessBlock: publicAccessBlock,
+                bucket: bucket,
+                target: target
+            )
+        }
     }
 
     struct MultiRegionAccessPoint: Sendable {
@@ -56,6 +85,34 @@ public final class RouterTable: Sendable {
         let publicAccessBlock: PublicAccessBlock
         /// One request target per route, in the same order, made once per snapshot (see ``AccessPoint/target``).
         let targets: [RequestTarget]
+        /// What the stages see of it, made once per snapshot too.
+        let front: Front
+
+        init(
+            entry: AccessPointSnapshot.MultiRegionAccessPoint,
+            arn: MultiRegionAccessPointARN,
+            policy: PolicyDocument?,
+            routes: [Bucket],
+            publicAccessBlock: PublicAccessBlock,
+            targets: [RequestTarget]
+        ) {
+            let name = arn.description
+            self.entry = entry
+            self.arn = arn
+            self.name = name
+            self.policy = policy
+            self.routes = routes
+            self.publicAccessBlock = publicAccessBlock
+            self.targets = targets
+            front = Front(
+                multiRegion: arn,
+                name: name,
+                policy: policy,
+                publicAccessBlock: publicAccessBlock,
+                routes: routes,
+                targets: targets
+            )
+        }
     }
 
     /// A lab user as the policy engine sees every request of theirs: the principal (its ARN rendered once, when
@@ -173,7 +230,6 @@ public final class RouterTable: Sendable {
             let accessPoint = AccessPoint(
                 entry: entry,
                 arn: arn,
-                name: arn.description,
                 policy: policy,
                 bucket: bucket,
                 publicAccessBlock: .effective(
@@ -205,7 +261,6 @@ public final class RouterTable: Sendable {
             multiRegion[entry.alias.rawValue] = MultiRegionAccessPoint(
                 entry: entry,
                 arn: arn,
-                name: arn.description,
                 policy: Self.stored(entry.policy, .multiRegionAccessPoint),
                 routes: routes,
                 publicAccessBlock: .effective(
