@@ -61,10 +61,11 @@ public struct UpstreamBucketStore: BucketResponder {
 
     public func respond(to request: BucketRequest) async -> S3Response {
         let renderer = S3ErrorRenderer(envelope: .s3)
-        let resource = "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "")
+        // Only an error document names the resource: a success does not make its string.
+        func resource() -> String { "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "") }
         guard let route, let origin else {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
+            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
         let recorder = BodyFailureRecorder()
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
@@ -86,10 +87,10 @@ public struct UpstreamBucketStore: BucketResponder {
             }
         } catch {
             if let failure = recorder.recorded {
-                return renderer.response(for: failure, id: request.id, resource: resource)
+                return renderer.response(for: failure, id: request.id, resource: resource())
             }
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
+            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
         return Self.response(answer, method: request.method, id: request.id)
     }
