@@ -45,20 +45,67 @@ enum UpstreamHeaders {
         to out: inout [(name: String, value: String)]
     ) {
         for field in headers {
-            let name = field.name.lowercased()
-            if hopByHop.contains(name) || notForwarded.contains(name) || name.hasPrefix("proxy-") { continue }
-            switch name {
-            case "x-amz-copy-source":
+            switch requestField(field.name) {
+            case .dropped:
+                continue
+            case .copySource:
                 out.append((field.name, copySource(field.value, labBucket: labBucket, remoteBucket: remoteBucket)))
-            case "content-encoding":
+            case .contentEncoding:
                 // aws-chunked framing is gone once the router has decoded the body.
                 let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }
                     .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
                 if !codings.isEmpty { out.append((field.name, codings.joined(separator: ","))) }
-            default:
+            case .kept:
                 out.append((field.name, field.value))
             }
         }
+    }
+
+    /// What happens to a request field on its way upstream.
+    enum RequestField: Equatable {
+        case dropped
+        /// `x-amz-copy-source`: sent with the bucket renamed.
+        case copySource
+        /// `content-encoding`: sent without `aws-chunked`.
+        case contentEncoding
+        case kept
+    }
+
+    /// What happens to the request field `name`: an ASCII name is compared in place with `A-Z` folded, as
+    /// ``returns(_:)`` compares; any other is lowercased and looked up in the sets.
+    static func requestField(_ name: String) -> RequestField {
+        var name = name
+        if let decided = name.withUTF8({ requestFieldASCII($0) }) { return decided }
+        let lowered = name.lowercased()
+        if hopByHop.contains(lowered) || notForwarded.contains(lowered) || lowered.hasPrefix("proxy-") {
+            return .dropped
+        }
+        switch lowered {
+        case "x-amz-copy-source": return .copySource
+        case "content-encoding": return .contentEncoding
+        default: return .kept
+        }
+    }
+
+    /// `hopByHop` and `notForwarded`, as bytes.
+    private static let notSentBytes: [[UInt8]] = hopByHop.union(notForwarded).map { Array($0.utf8) }
+    private static let copySourceBytes = Array("x-amz-copy-source".utf8)
+    private static let contentEncodingBytes = Array("content-encoding".utf8)
+
+    /// ``requestField(_:)`` for an ASCII name; nil for any other.
+    private static func requestFieldASCII(_ name: UnsafeBufferPointer<UInt8>) -> RequestField? {
+        var any: UInt8 = 0
+        for byte in name { any |= byte }
+        guard any & 0x80 == 0 else { return nil }
+        if name.count >= proxyPrefix.count, equalFolded(name[..<proxyPrefix.count], proxyPrefix) { return .dropped }
+        for dropped in notSentBytes where dropped.count == name.count {
+            if equalFolded(name[...], dropped) { return .dropped }
+        }
+        if name.count == copySourceBytes.count, equalFolded(name[...], copySourceBytes) { return .copySource }
+        if name.count == contentEncodingBytes.count, equalFolded(name[...], contentEncodingBytes) {
+            return .contentEncoding
+        }
+        return .kept
     }
 
     /// `bucket/key` or `/bucket/key` (optionally `?versionId=…`) with the bucket renamed when it is `labBucket`.

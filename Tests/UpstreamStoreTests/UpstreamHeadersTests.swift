@@ -21,4 +21,30 @@ struct UpstreamHeadersTests {
             && !lowered.hasPrefix("proxy-")
         #expect(UpstreamHeaders.returns(name) == expected, "\(name)")
     }
+
+    static let requestNames =
+        names + [
+            "Host", "host", "Authorization", "X-Amz-Date", "x-amz-content-sha256", "X-Amz-Security-Token", "Expect",
+            "X-Amz-Decoded-Content-Length", "x-amz-trailer", "User-Agent", "X-Amz-Copy-Source", "x-amz-copy-source",
+            "X-AMZ-COPY-SOURCE", "x-amz-copy-sourcE-range", "Content-Encoding", "content-encodinG", "Content-Encodings",
+            "x-amz-meta-team", "Range", "If-None-Match", "X-Amz-Copy-Sourc\u{E9}", "Content-\u{C9}ncoding",
+        ]
+
+    @Test(arguments: Self.requestNames)
+    func requestFieldsAsTheSetsSay(name: String) {
+        let lowered = name.lowercased()
+        let expected: UpstreamHeaders.RequestField =
+            if UpstreamHeaders.hopByHop.contains(lowered) || UpstreamHeaders.notForwarded.contains(lowered)
+                || lowered.hasPrefix("proxy-")
+            {
+                .dropped
+            } else if lowered == "x-amz-copy-source" {
+                .copySource
+            } else if lowered == "content-encoding" {
+                .contentEncoding
+            } else {
+                .kept
+            }
+        #expect(UpstreamHeaders.requestField(name) == expected, "\(name)")
+    }
 }
