@@ -24,6 +24,11 @@ let package = Package(
         .library(name: "LabPKI", targets: ["LabPKI"]),
         // For bench/ (aprouter-bench dns-answer), which reaches the answer path through `@_spi(Benchmarks)`.
         .library(name: "PrivateDNS", targets: ["PrivateDNS"]),
+        // For bench/ (aprouter-bench router-request): the request stages and, through `@_spi(Benchmarks)`, the
+        // forwarder's request building.
+        .library(name: "Router", targets: ["Router"]),
+        .library(name: "UpstreamStore", targets: ["UpstreamStore"]),
+        .library(name: "S3HTTP", targets: ["S3HTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -27,6 +27,9 @@ let package = Package(
                 .product(name: "S3Auth", package: "AccessPointRouter"),
                 .product(name: "PolicyEngine", package: "AccessPointRouter"),
                 .product(name: "AccessPointCore", package: "AccessPointRouter"),
+                .product(name: "Router", package: "AccessPointRouter"),
+                .product(name: "UpstreamStore", package: "AccessPointRouter"),
+                .product(name: "S3HTTP", package: "AccessPointRouter"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [

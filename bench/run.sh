@@ -5,14 +5,14 @@
 # release build of the dependencies takes 5 to 10 minutes on 2 cores).
 #
 #   bench/run.sh              everything
-#   bench/run.sh policy       one case: sigv4-header, chunked, policy or dns-answer
+#   bench/run.sh policy       one case: sigv4-header, chunked, policy, dns-answer or router-request
 #
 # Instructions per operation = (I(N2) − I(N1)) / (N2 − N1): two runs that differ only in the number of operations,
 # so start-up, setup and the dynamic loader cancel out. SWIFT_DETERMINISTIC_HASHING=1 fixes the seed of Swift's
 # Hasher, whose per-process random seed otherwise moves dictionary probe counts by about 0.5% from run to run.
 set -euo pipefail
 cd "$(dirname "$0")"
-cases=("${@:-sigv4-header chunked policy dns-answer}")
+cases=("${@:-sigv4-header chunked policy dns-answer router-request}")
 read -r -a cases <<<"${cases[*]}"
 
 swift build -c release --product aprouter-bench >&2
@@ -143,8 +143,18 @@ for name in "${cases[@]}"; do
         echo "| DNS answer path: wall clock (indicative) | $rate ($per) | | |" \
             "\`aprouter-bench dns-answer --iterations 200000 --rounds 5\` |" >>"$rows"
         ;;
+    router-request)
+        for variant in stub-store upstream-build upstream-answer; do
+            ir=$(count router-request "$variant" 50 100)
+            what="one presigned 1 KiB GET through RouterRequestHandler.respond, the store a stub: per request"
+            [ "$variant" = upstream-build ] && what="the forwarder's request building and signing for that GET (UpstreamBucketStore, no socket): per request"
+            [ "$variant" = upstream-answer ] && what="the forwarder's answer for that GET: nginx's whole 200 (8 fields, 1 KiB) made the router's response: per request"
+            echo "| $what | $(group "$ir") Ir, $(allocations router-request "$variant" 50 100) allocations | | |" \
+                "$(callgrind_cmd router-request "$variant" 50 100 '') |" >>"$rows"
+        done
+        ;;
     *)
-        echo "unknown case '$name' (sigv4-header, chunked, policy, dns-answer)" >&2
+        echo "unknown case '$name' (sigv4-header, chunked, policy, dns-answer, router-request)" >&2
         exit 2
         ;;
     esac

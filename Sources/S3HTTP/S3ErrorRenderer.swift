@@ -30,8 +30,13 @@ public struct S3ErrorRenderer: Sendable {
     public static func headers(id: S3RequestID, contentType: String? = nil) -> S3Headers {
         var headers: S3Headers = [:]
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        addIdentifiers(id, to: &headers)
+        return headers
+    }
+
+    /// `x-amz-request-id` and `x-amz-id-2`, added to `headers` (a response that has fields of its own).
+    public static func addIdentifiers(_ id: S3RequestID, to headers: inout S3Headers) {
         headers.add(name: "x-amz-request-id", value: id.requestID)
         headers.add(name: "x-amz-id-2", value: id.hostID)
-        return headers
     }
 }

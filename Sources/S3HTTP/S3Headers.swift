@@ -29,22 +29,45 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 
     /// Whether two field names are the same, ignoring case: `name.lowercased() == other.lowercased()`. Field
     /// names are tokens, ASCII only (RFC 9110 §5.1), and for ASCII that is a byte comparison with `A-Z` folded,
-    /// done in place, where `lowercased()` on both made two strings per field per lookup; names with other bytes
-    /// (which no HTTP/1 parser lets through) are still compared the String way.
+    /// done in place on the strings' contiguous UTF-8, where `lowercased()` on both made two strings per field per
+    /// lookup; names with other bytes (which no HTTP/1 parser lets through) are still compared the String way.
     public static func name(_ name: String, matches other: String) -> Bool {
-        let isASCII = { (text: String) in text.utf8.allSatisfy { $0 < 0x80 } }
-        guard isASCII(name), isASCII(other) else { return name.lowercased() == other.lowercased() }
-        guard name.utf8.count == other.utf8.count else { return false }
-        for (a, b) in zip(name.utf8, other.utf8) where a != b {
-            guard a | 0x20 == b | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(a | 0x20) else {
-                return false
+        var name = name
+        var other = other
+        let ascii = name.withUTF8 { a in other.withUTF8 { b in asciiFoldedEqual(a, b) } }
+        return ascii ?? (name.lowercased() == other.lowercased())
+    }
+
+    /// Whether `a` and `b` are equal with ASCII letters folded, when that decides it: nil when a byte that
+    /// differs is not ASCII, or when they differ and either holds a byte that is not (the String way decides).
+    private static func asciiFoldedEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard a.count == b.count else { return isASCII(a) && isASCII(b) ? false : nil }
+        for index in 0..<a.count {
+            let x = a[index]
+            let y = b[index]
+            guard x != y else { continue }
+            guard (x | y) & 0x80 == 0 else { return nil }
+            let folded = x | 0x20
+            guard folded == y | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else {
+                return isASCII(a) && isASCII(b) ? false : nil
             }
         }
         return true
     }
 
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for byte in bytes { any |= byte }
+        return any & 0x80 == 0
+    }
+
     public mutating func add(name: String, value: String) {
         fields.append(Field(name: name, value: value))
+    }
+
+    /// Room for `count` fields in all, so adding them one by one does not grow the storage again and again.
+    public mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }

@@ -52,20 +52,23 @@ public final class RandomS3RequestIDGenerator: S3RequestIDGenerator {
     ) -> String {
         let mask = UInt64(alphabet.count - 1)
         let perDraw = 64 / bitsPerCharacter
-        var bits: UInt64 = 0
-        var left = 0
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        for _ in 0..<count {
-            if left == 0 {
-                bits = rng.next()
-                left = perDraw
+        // Written straight into the String's storage: no array of bytes first and no copy of it.
+        return alphabet.withUnsafeBufferPointer { alphabet in
+            String(unsafeUninitializedCapacity: count) { out in
+                var bits: UInt64 = 0
+                var left = 0
+                for index in 0..<count {
+                    if left == 0 {
+                        bits = rng.next()
+                        left = perDraw
+                    }
+                    out[index] = alphabet[Int(bits & mask)]
+                    bits >>= UInt64(bitsPerCharacter)
+                    left -= 1
+                }
+                return count
             }
-            bytes.append(alphabet[Int(bits & mask)])
-            bits >>= UInt64(bitsPerCharacter)
-            left -= 1
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,6 +1,6 @@
 public import AccessPointCore
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 public import S3Auth
 public import S3HTTP
@@ -22,7 +22,8 @@ public struct UpstreamBucketStore: BucketResponder {
     public let store: LabConfiguration.RemoteStore
     private let client: StoreClient
     private let signer: SigV4Signer
-    private let endpoint: UpstreamEndpoint?
+    /// The store's scheme, host and path prefix, made once.
+    private let route: UpstreamRoute?
     private let origin: StoreOrigin?
     private let now: @Sendable () -> AmzDate
 
@@ -45,7 +46,9 @@ public struct UpstreamBucketStore: BucketResponder {
             keyCache: keyCache
         )
         let endpoint = UpstreamEndpoint(store.endpoint)
-        self.endpoint = endpoint
+        self.route = endpoint.map {
+            UpstreamRoute(endpoint: $0, remoteBucket: store.bucket, pathStyle: store.pathStyle)
+        }
         self.origin =
             if let endpoint {
                 StoreOrigin(
@@ -58,29 +61,17 @@ public struct UpstreamBucketStore: BucketResponder {
 
     public func respond(to request: BucketRequest) async -> S3Response {
         let renderer = S3ErrorRenderer(envelope: .s3)
-        let resource = "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "")
-        guard let endpoint, let origin else {
+        // Only an error document names the resource: a success does not make its string.
+        func resource() -> String { "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "") }
+        guard let route, let origin else {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
+            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
-        let head = UpstreamRequestHead(
-            request: request,
-            endpoint: endpoint,
-            remoteBucket: store.bucket,
-            pathStyle: store.pathStyle
-        )
-        let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
         let recorder = BodyFailureRecorder()
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
         let onLoop = pool.loop.inEventLoop
-        let upstream = Self.request(
-            head,
-            headers: signed.headers,
-            body: request.body,
-            recorder: recorder,
-            onLoop: onLoop
-        )
+        let upstream = signedRequest(request, route: route, recorder: recorder, onLoop: onLoop)
         let stream = UpstreamResponseStream(eventLoop: pool.loop)
         if onLoop {
             client.execute(upstream, to: origin, on: pool, sink: stream)
@@ -96,12 +87,56 @@ public struct UpstreamBucketStore: BucketResponder {
             }
         } catch {
             if let failure = recorder.recorded {
-                return renderer.response(for: failure, id: request.id, resource: resource)
+                return renderer.response(for: failure, id: request.id, resource: resource())
             }
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
+            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
         return Self.response(answer, method: request.method, id: request.id)
+    }
+
+    /// `request` as the store is sent it: the upstream head, signed with the store's credentials, and its framing.
+    func signedRequest(
+        _ request: BucketRequest,
+        route: UpstreamRoute,
+        recorder: BodyFailureRecorder,
+        onLoop: Bool
+    ) -> StoreRequest {
+        let head = UpstreamRequestHead(request: request, route: route)
+        let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
+        return Self.request(head, headers: signed.headers, body: request.body, recorder: recorder, onLoop: onLoop)
+    }
+
+    /// For aprouter-bench's `router-request upstream-build`: the request the store would be sent for `request`,
+    /// built and signed as ``respond(to:)`` builds it, and not sent; its target and number of header fields. nil
+    /// when the store's endpoint is unusable.
+    @_spi(Benchmarks)
+    public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int)? {
+        guard let route else { return nil }
+        let built = signedRequest(request, route: route, recorder: BodyFailureRecorder(), onLoop: false)
+        return (built.head.uri, built.head.headers.count)
+    }
+
+    /// For aprouter-bench's `router-request upstream-answer`: a store's answer, whole, as ``respond(to:)`` receives
+    /// it from the client, to be turned into the router's response by ``response(to:method:id:)``.
+    @_spi(Benchmarks)
+    public struct BenchmarkAnswer: @unchecked Sendable {
+        let answer: UpstreamResponseStream.Answer
+
+        public init(status: Int, fields: [(String, String)], body: ByteBuffer) {
+            let head = HTTPResponseHead(
+                version: .http1_1,
+                status: HTTPResponseStatus(statusCode: status),
+                headers: HTTPHeaders(fields)
+            )
+            answer = .whole(head, body)
+        }
+    }
+
+    /// For aprouter-bench: ``respond(to:)``'s last step, the store's answer made the router's response.
+    @_spi(Benchmarks)
+    public static func response(to answer: BenchmarkAnswer, method: String, id: S3RequestID) -> S3Response {
+        response(answer.answer, method: method, id: id)
     }
 
     /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty
@@ -114,10 +149,12 @@ public struct UpstreamBucketStore: BucketResponder {
         recorder: BodyFailureRecorder,
         onLoop: Bool
     ) -> StoreRequest {
-        var headers = HTTPHeaders(signedHeaders)
+        // Unlabelled tuples made by a specialised map: handed the labelled array, `HTTPHeaders.init` had the runtime
+        // cast it element by element (`_arrayForceCast`, 1,600 instructions a request).
+        var headers = HTTPHeaders(signedHeaders.map { ($0.name, $0.value) })
         let sent: StoreRequest.Body?
         if let buffer = body.buffer {
-            if buffer.readableBytes == 0, ["GET", "HEAD", "DELETE", "OPTIONS"].contains(head.method) {
+            if buffer.readableBytes == 0, Self.sendsNoEmptyBody(head.method) {
                 sent = nil
             } else {
                 headers.add(name: "Content-Length", value: String(buffer.readableBytes))
@@ -142,6 +179,14 @@ public struct UpstreamBucketStore: BucketResponder {
         )
     }
 
+    /// Methods whose empty body is not sent at all (no `Content-Length: 0`).
+    static func sendsNoEmptyBody(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD", "DELETE", "OPTIONS": true
+        default: false
+        }
+    }
+
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.
     private static func response(
         _ answer: UpstreamResponseStream.Answer,
@@ -159,12 +204,11 @@ public struct UpstreamBucketStore: BucketResponder {
             body = S3Body(length: streamed.headers.first(name: "content-length").flatMap { Int($0) }, stream: stream)
         }
         var headers = S3Headers()
+        headers.reserveCapacity(head.headers.count + 2)
         for field in head.headers where UpstreamHeaders.returns(field.name) {
             headers.add(name: field.name, value: field.value)
         }
-        for field in S3ErrorRenderer.headers(id: id) {
-            headers.add(name: field.name, value: field.value)
-        }
+        S3ErrorRenderer.addIdentifiers(id, to: &headers)
         let status = Int(head.status.code)
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)

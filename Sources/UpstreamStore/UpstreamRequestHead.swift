@@ -22,20 +22,31 @@ struct UpstreamRequestHead: Sendable {
         remoteBucket: String,
         pathStyle: Bool
     ) {
+        self.init(
+            request: request,
+            route: UpstreamRoute(endpoint: endpoint, remoteBucket: remoteBucket, pathStyle: pathStyle)
+        )
+    }
+
+    init(request: BucketRequest, route: UpstreamRoute) {
         method = request.method
-        scheme = endpoint.scheme
-        let key = request.key.map { "/" + CanonicalQuery.uriEncode($0, keepingSlash: true) } ?? ""
-        if pathStyle {
-            host = endpoint.authority
-            path = endpoint.basePath + "/" + CanonicalQuery.uriEncode(remoteBucket) + key
+        scheme = route.scheme
+        host = route.host
+        if let key = request.key {
+            path = route.pathPrefix + "/" + CanonicalQuery.uriEncode(key, keepingSlash: true)
         } else {
-            host = remoteBucket + "." + endpoint.authority
-            path = endpoint.basePath + (key.isEmpty ? "/" : key)
+            path = route.pathStyle ? route.pathPrefix : route.pathPrefix + "/"
         }
         query = UpstreamQuery.normalized(request.query)
-        headers =
-            [("Host", host)]
-            + UpstreamHeaders.request(request.headers, labBucket: request.bucket, remoteBucket: remoteBucket)
+        var headers: [(name: String, value: String)] = [("Host", host)]
+        headers.reserveCapacity(request.headers.fields.count + 1)
+        UpstreamHeaders.append(
+            request.headers,
+            labBucket: request.bucket,
+            remoteBucket: route.remoteBucket,
+            to: &headers
+        )
+        self.headers = headers
     }
 
     /// The request target on the wire: exactly the signed path and query.
@@ -45,5 +56,29 @@ struct UpstreamRequestHead: Sendable {
 
     var sigV4Request: SigV4Request {
         SigV4Request(method: method, path: path, query: query, headers: headers)
+    }
+}
+
+/// What every request to one store shares, made once when the store is configured: the scheme, the `Host`, and the
+/// path before the key (the base path, and for path-style requests the bucket, URI-encoded).
+struct UpstreamRoute: Sendable {
+    var scheme: String
+    var host: String
+    /// `basePath/bucket` (path-style) or `basePath` (virtual-hosted); a key follows as `/key`.
+    var pathPrefix: String
+    var pathStyle: Bool
+    var remoteBucket: String
+
+    init(endpoint: UpstreamEndpoint, remoteBucket: String, pathStyle: Bool) {
+        scheme = endpoint.scheme
+        self.pathStyle = pathStyle
+        self.remoteBucket = remoteBucket
+        if pathStyle {
+            host = endpoint.authority
+            pathPrefix = endpoint.basePath + "/" + CanonicalQuery.uriEncode(remoteBucket)
+        } else {
+            host = remoteBucket + "." + endpoint.authority
+            pathPrefix = endpoint.basePath
+        }
     }
 }

@@ -61,6 +61,15 @@ struct QuerySplitTests {
     @Test(arguments: Self.forwarded)
     func forwardsTheQueryWithoutPresignParameters(raw: String, expected: String) {
         #expect(ForwardedRequest.query(raw) == expected)
+        #expect(RawQuery.forwarded(raw) == expected)
+    }
+
+    /// The router's own scans answer as `ForwardedRequest`'s do.
+    @Test(arguments: Self.searches)
+    func routerScansFindWhatForwardedRequestFinds(raw: String, signature: Bool, amz: Bool) {
+        #expect(RawQuery.contains(raw, "Signature=") == signature)
+        #expect(RawQuery.contains(raw, "X-Amz-") == amz)
+        #expect(RawQuery.contains(raw, "") == ForwardedRequest.query(raw, contains: ""))
     }
 
     /// The stages read the parameters the store is sent: the same `X-Amz-` ones are left out of both.

@@ -62,12 +62,14 @@ public struct CIDRBlock: Hashable, Sendable, CustomStringConvertible {
         contains(other.network.address) || other.contains(network.address)
     }
 
+    @usableFromInline
     static func mask32(_ length: Int) -> UInt32 { length == 0 ? 0 : UInt32.max << UInt32(32 - length) }
 
     static func mask64(_ length: Int) -> UInt64 {
         length <= 0 ? 0 : length >= 64 ? .max : UInt64.max << UInt64(64 - length)
     }
 
+    @usableFromInline
     static func masked(_ a: IPv6Address, _ length: Int) -> IPv6Address {
         IPv6Address(high: a.high & mask64(length), low: a.low & mask64(length - 64))
     }

@@ -5,13 +5,16 @@
 /// keyed by the masked address, and a lookup probes only the lengths that exist, longest first: a handful of hash
 /// probes per lookup, no allocation, whatever the number of entries.
 public struct PrefixTable<Value: Sendable>: Sendable {
-    private struct Level<Key: Hashable & Sendable>: Sendable {
-        var length: Int
-        var entries: [Key: Value]
+    // Visible to inlinable code: `lookup` is specialised in the modules that read a table per request (the
+    // router's VPC lookup), where the generic one looked its dictionary's metadata up on every call.
+    @usableFromInline
+    struct Level<Key: Hashable & Sendable>: Sendable {
+        @usableFromInline var length: Int
+        @usableFromInline var entries: [Key: Value]
     }
 
-    private var v4: [Level<UInt32>] = []
-    private var v6: [Level<IPv6Address>] = []
+    @usableFromInline var v4: [Level<UInt32>] = []
+    @usableFromInline var v6: [Level<IPv6Address>] = []
 
     public init() {}
 
@@ -41,6 +44,7 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     }
 
     /// The value of the most specific block holding `address`, or nil.
+    @inlinable
     public func lookup(_ address: IPAddress) -> Value? {
         switch address {
         case .v4(let a):

@@ -26,8 +26,15 @@ struct Authorizer: Sendable {
         func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
         self.table = table
         let identity = authentication.identity
-        self.principal = .user(identity.userName, account: identity.accountID)
-        self.identityPolicies = table.lab.identityPolicies[identity.userARN] ?? []
+        let user = table.lab.users[identity.userARN]
+        // The lab's principal for this ARN, made when the router started, unless the credential names the user
+        // otherwise (it does not: both come from the same lab).
+        if let user, user.principal.userName == identity.userName, user.principal.account == identity.accountID {
+            self.principal = user.principal
+        } else {
+            self.principal = .user(identity.userName, account: identity.accountID)
+        }
+        self.identityPolicies = user?.policies ?? []
         self.network = network
         self.endpointPolicy = network.vpcEndpoint.flatMap { _ in
             network.sourceIP.flatMap { table.vpc(containing: $0)?.endpoint?.policy }
@@ -107,7 +114,7 @@ struct Authorizer: Sendable {
         guard let accessPoint, let sourceBucket = accessPoint.bucket else {
             throw S3Error.noSuchAccessPoint.because("The copy source's access point does not exist.")
         }
-        let front = Front(accessPoint)
+        let front = accessPoint.front
         if let required = front.vpcId, network.vpc != required {
             throw S3Error.accessDenied.because("The request did not come from the copy source access point's VPC.")
         }

@@ -14,12 +14,43 @@ struct DataPlaneExchange: Sendable {
     /// The query's parameters, decoded as `S3Request.items(ofQuery:)` decodes them, from the verifier's one split.
     let query: [(name: String, value: String)]
     let headers: S3Headers
+    /// `Content-Length`, read from `headers` once.
+    let contentLength: String?
+    /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
+    /// own length is unknown for every request, so it cannot tell.
+    let hasBody: Bool
     /// The raw body as it arrives (still aws-chunked, still to be hashed).
     let body: S3Body
     let source: IPAddress?
     let host: HostClass
     let authentication: SigV4Authentication
     let id: S3RequestID
+
+    init(
+        method: String,
+        rawPath: String,
+        rawQuery: String,
+        query: [(name: String, value: String)],
+        headers: S3Headers,
+        body: S3Body,
+        source: IPAddress?,
+        host: HostClass,
+        authentication: SigV4Authentication,
+        id: S3RequestID
+    ) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQuery = rawQuery
+        self.query = query
+        self.headers = headers
+        self.contentLength = headers["content-length"]
+        self.hasBody = contentLength.map { $0 != "0" } ?? (headers["transfer-encoding"] != nil)
+        self.body = body
+        self.source = source
+        self.host = host
+        self.authentication = authentication
+        self.id = id
+    }
 }
 
 extension RouterRequestHandler {
@@ -91,12 +122,16 @@ extension RouterRequestHandler {
             query: query,
             headers: exchange.headers
         )
-        var body = Self.decodedBody(exchange)
+        // nil until a route needs it: the decoded body, or for a request that declares none, the empty body read
+        // now (DeleteObjects reads its body before the routes).
+        var body: S3Body?
         var forwardedCopySource: String?
         var keysToCheck: [String?] = [objectKey]
         if operation == .deleteObjects {
             // Authorized per key (spec §4.1): the request names its keys in a small XML body.
-            guard let collected = try await body.collected(upTo: DeleteObjectsKeys.maximumBodySize) else {
+            guard
+                let collected = try await Self.decodedBody(exchange).collected(upTo: DeleteObjectsKeys.maximumBodySize)
+            else {
                 throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
             }
             keysToCheck = try DeleteObjectsKeys.keys(in: collected).map { $0 }
@@ -138,24 +173,28 @@ extension RouterRequestHandler {
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
             }
-            if body.buffer == nil, !Self.hasBody(exchange.headers) {
-                body = try await Self.emptyBody(exchange)
+            let sent: S3Body
+            if let body {
+                sent = body
+            } else {
+                sent = exchange.hasBody ? Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
+                body = sent
             }
             let response = await store.respond(
                 to: BucketRequest(
                     method: exchange.method,
                     bucket: bucket.name.rawValue,
                     key: objectKey,
-                    query: ForwardedRequest.query(rawQuery),
-                    headers: ForwardedRequest.headers(exchange.headers, body: body, copySource: forwardedCopySource),
-                    body: body,
+                    query: RawQuery.forwarded(rawQuery),
+                    headers: ForwardedRequest.headers(exchange.headers, body: sent, copySource: forwardedCopySource),
+                    body: sent,
                     id: exchange.id
                 )
             )
             // A multi-region access point fails over to its next region while the request can still be sent
             // again: the store was unreachable and the request has no body (none was declared: RFC 9112 §6.3).
             let retryable =
-                response.status == 503 && !Self.hasBody(exchange.headers) && route.region != front.routes.last?.region
+                response.status == 503 && !exchange.hasBody && route.region != front.routes.last?.region
             if !retryable { return response }
         }
         throw S3Error.serviceUnavailable.because("No region of this multi-region access point is reachable.")
@@ -167,7 +206,7 @@ extension RouterRequestHandler {
         S3Body.verified(
             exchange.body,
             payload: exchange.authentication.payload,
-            declaredLength: exchange.headers["content-length"].flatMap { Int($0) }
+            declaredLength: exchange.contentLength.flatMap { Int($0) }
         )
     }
 
@@ -186,13 +225,6 @@ extension RouterRequestHandler {
         return .empty
     }
 
-    /// Whether the request carries a body: a non-zero Content-Length or any Transfer-Encoding. The streamed body's
-    /// own length is unknown for every request, so it cannot tell.
-    static func hasBody(_ headers: S3Headers) -> Bool {
-        if let length = headers["content-length"] { return length != "0" }
-        return headers["transfer-encoding"] != nil
-    }
-
     /// What the host names, with the buckets behind it.
     func resolve(_ host: HostClass, table: RouterTable) throws(S3Error) -> Front {
         switch host {
@@ -201,17 +233,17 @@ extension RouterRequestHandler {
             guard let accessPoint = table.accessPoint(named: name, account: account, region: region) else {
                 throw S3Error.noSuchAccessPoint.because("The access point \(name) does not exist in \(region).")
             }
-            return Front(accessPoint)
+            return accessPoint.front
         case .accessPointAlias(let alias, _):
             guard let accessPoint = table.accessPoint(alias: alias) else {
                 throw S3Error.noSuchAccessPoint.because("No access point has the alias \(alias).")
             }
-            return Front(accessPoint)
+            return accessPoint.front
         case .multiRegionAccessPoint(let alias):
             guard let multiRegion = table.multiRegionAccessPoint(alias: alias) else {
                 throw S3Error.noSuchAccessPoint.because("No multi-region access point has the alias \(alias).")
             }
-            return Front(multiRegion)
+            return multiRegion.front
         default:
             throw S3Error.invalidRequest
         }
@@ -236,25 +268,40 @@ struct Front: Sendable {
     let publicAccessBlock: PublicAccessBlock
     let routes: [Route]
 
-    init(_ accessPoint: RouterTable.AccessPoint) {
-        name = accessPoint.arn.description
-        vpcId = accessPoint.entry.vpcId
-        requestFront = .accessPoint(accessPoint.arn)
-        policy = accessPoint.policy
+    /// An access point's front, made once per snapshot (``RouterTable/AccessPoint/front``).
+    init(
+        accessPoint entry: AccessPointSnapshot.AccessPoint,
+        arn: AccessPointARN,
+        name: String,
+        policy: PolicyDocument?,
+        publicAccessBlock: PublicAccessBlock,
+        bucket: RouterTable.Bucket?,
+        target: RequestTarget?
+    ) {
+        self.name = name
+        vpcId = entry.vpcId
+        requestFront = .accessPoint(arn)
+        self.policy = policy
         isMultiRegion = false
-        publicAccessBlock = accessPoint.publicAccessBlock
-        routes = [Route(region: accessPoint.entry.region, bucket: accessPoint.bucket, target: accessPoint.target)]
+        self.publicAccessBlock = publicAccessBlock
+        routes = [Route(region: entry.region, bucket: bucket, target: target)]
     }
 
-    init(_ multiRegion: RouterTable.MultiRegionAccessPoint) {
-        name = multiRegion.arn.description
+    /// A multi-region access point's front, made once per snapshot.
+    init(
+        multiRegion arn: MultiRegionAccessPointARN,
+        name: String,
+        policy: PolicyDocument?,
+        publicAccessBlock: PublicAccessBlock,
+        routes: [RouterTable.Bucket],
+        targets: [RequestTarget]
+    ) {
+        self.name = name
         vpcId = nil
-        requestFront = .multiRegionAccessPoint(multiRegion.arn)
-        policy = multiRegion.policy
+        requestFront = .multiRegionAccessPoint(arn)
+        self.policy = policy
         isMultiRegion = true
-        publicAccessBlock = multiRegion.publicAccessBlock
-        routes = zip(multiRegion.routes, multiRegion.targets).map {
-            Route(region: $0.region, bucket: $0, target: $1)
-        }
+        self.publicAccessBlock = publicAccessBlock
+        self.routes = zip(routes, targets).map { Route(region: $0.region, bucket: $0, target: $1) }
     }
 }

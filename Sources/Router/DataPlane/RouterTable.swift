@@ -6,8 +6,9 @@ import PolicyEngine
 ///
 /// Policies are parsed here and never per request; lookups are dictionary and prefix-table reads. A request takes
 /// the table once when it starts and keeps it until it ends (STYLE §2), so a policy change applies to the next
-/// request, never to half of one.
-public struct RouterTable: Sendable {
+/// request, never to half of one. Immutable, and a class so that taking it (and handing it to the stages) is one
+/// reference, not a copy of each of its dictionaries.
+public final class RouterTable: Sendable {
     /// A bucket the lab declares, with its policy compiled.
     struct Bucket: Sendable {
         let name: BucketName
@@ -32,6 +33,8 @@ public struct RouterTable: Sendable {
     struct AccessPoint: Sendable {
         let entry: AccessPointSnapshot.AccessPoint
         let arn: AccessPointARN
+        /// `arn.description`, rendered once per snapshot: the access log names every request's access point.
+        let name: String
         let policy: PolicyDocument?
         /// nil when the lab does not declare the bucket (it was removed from the configuration): requests fail.
         let bucket: Bucket?
@@ -40,17 +43,83 @@ public struct RouterTable: Sendable {
         /// What the policy engine is asked about, without the object key: made once per snapshot, so its ARNs are
         /// rendered here and a request only sets the key. nil when `bucket` is.
         let target: RequestTarget?
+        /// What the stages see of it, made once per snapshot too.
+        let front: Front
+
+        init(
+            entry: AccessPointSnapshot.AccessPoint,
+            arn: AccessPointARN,
+            policy: PolicyDocument?,
+            bucket: Bucket?,
+            publicAccessBlock: PublicAccessBlock,
+            target: RequestTarget?
+        ) {
+            let name = arn.description
+            self.entry = entry
+            self.arn = arn
+            self.name = name
+            self.policy = policy
+            self.bucket = bucket
+            self.publicAccessBlock = publicAccessBlock
+            self.target = target
+            front = Front(
+                accessPoint: entry,
+                arn: arn,
+                name: name,
+                policy: policy,
+                publicAccessBlock: publicAccessBlock,
+                bucket: bucket,
+                target: target
+            )
+        }
     }
 
     struct MultiRegionAccessPoint: Sendable {
         let entry: AccessPointSnapshot.MultiRegionAccessPoint
         let arn: MultiRegionAccessPointARN
+        /// `arn.description`, rendered once per snapshot.
+        let name: String
         let policy: PolicyDocument?
         /// The buckets in the order requests try them: the router's own region first.
         let routes: [Bucket]
         let publicAccessBlock: PublicAccessBlock
         /// One request target per route, in the same order, made once per snapshot (see ``AccessPoint/target``).
         let targets: [RequestTarget]
+        /// What the stages see of it, made once per snapshot too.
+        let front: Front
+
+        init(
+            entry: AccessPointSnapshot.MultiRegionAccessPoint,
+            arn: MultiRegionAccessPointARN,
+            policy: PolicyDocument?,
+            routes: [Bucket],
+            publicAccessBlock: PublicAccessBlock,
+            targets: [RequestTarget]
+        ) {
+            let name = arn.description
+            self.entry = entry
+            self.arn = arn
+            self.name = name
+            self.policy = policy
+            self.routes = routes
+            self.publicAccessBlock = publicAccessBlock
+            self.targets = targets
+            front = Front(
+                multiRegion: arn,
+                name: name,
+                policy: policy,
+                publicAccessBlock: publicAccessBlock,
+                routes: routes,
+                targets: targets
+            )
+        }
+    }
+
+    /// A lab user as the policy engine sees every request of theirs: the principal (its ARN rendered once, when
+    /// the router starts) and the identity policies.
+    struct User: Sendable {
+        let principal: RequestPrincipal
+        let policies: [PolicyDocument]
     }
 
     /// The parts of the lab that never change while the router runs.
@@ -58,12 +127,20 @@ public struct RouterTable: Sendable {
         let region: Region
         let buckets: [String: Bucket]
         let networks: PrefixTable<VPC>
-        let identityPolicies: [String: [PolicyDocument]]
+        /// By the user's IAM ARN, as SigV4 credentials name it (`RouterConfiguration.credentials(of:)`).
+        let users: [String: User]
+    }
+
+    /// An access point's key: its account, region and name, hashed as they are (no key string per request).
+    struct AccessPointKey: Hashable, Sendable {
+        let account: AccountID
+        let region: Region
+        let name: AccessPointName
     }
 
     let lab: Lab
     public let version: UInt64
-    private let accessPoints: [String: AccessPoint]
+    private let accessPoints: [AccessPointKey: AccessPoint]
     private let aliases: [String: AccessPoint]
     private let multiRegion: [String: MultiRegionAccessPoint]
 
@@ -99,18 +176,21 @@ public struct RouterTable: Sendable {
                 }
             for cidr in vpc.cidrs { networks.insert(cidr, VPC(id: vpc.id, endpoint: endpoint)) }
         }
-        var identity: [String: [PolicyDocument]] = [:]
+        var users: [String: User] = [:]
         for account in configuration.accounts {
             for user in account.users {
                 let arn = "arn:\(configuration.region.partition):iam::\(account.id):user/\(user.name)"
-                identity[arn] = try compile(user.policy, .identity, "user \(user.name)").map { [$0] } ?? []
+                users[arn] = User(
+                    principal: .user(user.name, account: account.id),
+                    policies: try compile(user.policy, .identity, "user \(user.name)").map { [$0] } ?? []
+                )
             }
         }
         self.lab = Lab(
             region: configuration.region,
             buckets: buckets,
             networks: networks,
-            identityPolicies: identity
+            users: users
         )
         self.version = 0
         self.accessPoints = [:]
@@ -121,7 +201,7 @@ public struct RouterTable: Sendable {
     private init(
         lab: Lab,
         version: UInt64,
-        accessPoints: [String: AccessPoint],
+        accessPoints: [AccessPointKey: AccessPoint],
         aliases: [String: AccessPoint],
         multiRegion: [String: MultiRegionAccessPoint]
     ) {
@@ -135,10 +215,10 @@ public struct RouterTable: Sendable {
     /// The same lab with the access points of `snapshot`. Stored policies were validated when they were written;
     /// one that no longer parses denies everything through its access point rather than allowing anything.
     public func updating(with snapshot: AccessPointSnapshot) -> RouterTable {
-        var accessPoints: [String: AccessPoint] = [:]
+        var accessPoints: [AccessPointKey: AccessPoint] = [:]
         var aliases: [String: AccessPoint] = [:]
         for entry in snapshot.accessPoints {
-            let key = Self.key(entry.account, entry.region, entry.name)
+            let key = AccessPointKey(account: entry.account, region: entry.region, name: entry.name)
             let arn = AccessPointARN(region: entry.region, account: entry.account, name: entry.name)
             // A policy is compiled once: an access point whose policy text did not change keeps its document, so
             // a snapshot after one change costs lookups, not a parse of every policy again.
@@ -203,7 +283,7 @@ public struct RouterTable: Sendable {
     }
 
     func accessPoint(named name: AccessPointName, account: AccountID, region: Region) -> AccessPoint? {
-        accessPoints[Self.key(account, region, name)]
+        accessPoints[AccessPointKey(account: account, region: region, name: name)]
     }
 
     func accessPoint(alias: String) -> AccessPoint? { aliases[alias] }
@@ -214,10 +294,6 @@ public struct RouterTable: Sendable {
 
     /// The VPC whose networks contain `address`, if any.
     func vpc(containing address: IPAddress) -> VPC? { lab.networks.lookup(address) }
-
-    private static func key(_ account: AccountID, _ region: Region, _ name: AccessPointName) -> String {
-        "\(account)/\(region)/\(name)"
-    }
 
     /// A deny-everything document stands in for a stored policy that no longer parses.
     private static func stored(_ text: String?, _ kind: PolicyKind) -> PolicyDocument? {

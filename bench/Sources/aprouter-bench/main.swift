@@ -3,18 +3,19 @@ import MallocCounter
 
 // aprouter-bench CASE [--iterations N] [--rounds R] [--variant NAME] [--once] [--size BYTES]
 //
-//   CASE         sigv4-header | chunked | policy | dns-answer
+//   CASE         sigv4-header | chunked | policy | dns-answer | router-request
 //   --iterations operations per timed round (for chunked: whole bodies)
 //   --rounds     timed rounds after one untimed warm-up; the line reports the median round
 //   --variant    run only this variant (sigv4-header: warm, cold, presigned, sign; chunked: aws-chunked, sha256,
-//                sha256-checker; policy: decision, request; dns-answer: udp)
+//                sha256-checker; policy: decision, request; dns-answer: udp;
+//                router-request: stub-store, upstream-build, upstream-answer)
 //   --once       no warm-up and no timing: run N operations of one variant once and print the checksum and the
 //                allocations made during those N operations; this is the form run under callgrind, where
 //                instructions per operation = (I(N2) − I(N1)) / (N2 − N1), allocations likewise
 //   --size       chunked only: decoded payload bytes per body (default 64 MiB)
 
 let usage = """
-    usage: aprouter-bench sigv4-header|chunked|policy|dns-answer [--iterations N] [--rounds R] [--variant NAME] [--once] \
+    usage: aprouter-bench sigv4-header|chunked|policy|dns-answer|router-request [--iterations N] [--rounds R] [--variant NAME] [--once] \
     [--size BYTES]
     """
 
@@ -63,6 +64,9 @@ case "policy":
 case "dns-answer":
     variants = DNSAnswerCase.variants()
     defaultIterations = 200_000
+case "router-request":
+    variants = RouterRequestCase.variants()
+    defaultIterations = 20_000
 default:
     fail("unknown case '\(caseName)'\n\(usage)")
 }
