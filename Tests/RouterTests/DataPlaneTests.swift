@@ -244,6 +244,23 @@ struct DataPlaneTests {
         #expect(harness.store.requests.count == 1)
     }
 
+    /// The copy source's version is decoded to find the object, then encoded again for the store: a version with
+    /// an encoded line break must not become a line break in the header the router sends (header injection).
+    @Test(arguments: [
+        ("v1", "example-bucket/dir/k?versionId=v1"),
+        ("3HL4kq%2BtJ.lcp_Xro-DTD", "example-bucket/dir/k?versionId=3HL4kq%2BtJ.lcp_Xro-DTD"),
+        ("v1%0D%0AX-Evil%3A%201", "example-bucket/dir/k?versionId=v1%0D%0AX-Evil%3A%201"),
+    ])
+    func copySourceVersionIsEncodedForTheStore(version: String, forwarded: String) async throws {
+        let harness = try RouterHarness(accessPoints: [
+            RouterHarness.accessPoint("internet-ap"), RouterHarness.accessPoint("source-ap"),
+        ])
+        let source = "arn:aws:s3:us-west-2:123456789012:accesspoint/source-ap/object/dir/k?versionId=\(version)"
+        let (response, _, _) = await harness.send("PUT", "/copy", headers: [("x-amz-copy-source", source)])
+        #expect(response.status == 200)
+        #expect(harness.store.requests.first?.headers["x-amz-copy-source"] == forwarded)
+    }
+
     /// No domain fronting: the Host must name the host the TLS connection was opened for (SNI), whatever the
     /// port, case or trailing dot.
     @Test(arguments: [

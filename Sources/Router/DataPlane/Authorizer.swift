@@ -89,7 +89,8 @@ struct Authorizer: Sendable {
         var source = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
         var version = ""
         if let mark = source.firstRange(of: "?versionId=") {
-            version = String(source[mark.lowerBound...])
+            // Encoded again for the store: decoded, it could hold a line break (header injection) or a `+`.
+            version = "?versionId=" + CanonicalQuery.uriEncode(source[mark.upperBound...].utf8, keepingSlash: false)
             source = String(source[..<mark.lowerBound])
         }
         let accessPoint: RouterTable.AccessPoint?
