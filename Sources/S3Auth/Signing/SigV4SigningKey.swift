@@ -51,4 +51,11 @@ public struct SigV4SigningKey: Sendable {
         mac.update(data: bytes)
         return mac.finalize()
     }
+
+    /// The HMAC-SHA256 of `bytes` with this key.
+    func authenticationCode(for bytes: UnsafeRawBufferPointer) -> HashedAuthenticationCode<SHA256> {
+        var mac = self.mac
+        mac.update(data: bytes)
+        return mac.finalize()
+    }
 }
