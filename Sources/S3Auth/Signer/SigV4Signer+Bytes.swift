@@ -52,7 +52,14 @@ extension SigV4Signer {
         headerBytes += 10 + 16 + 20 + payloadHash.utf8.count
 
         var query: [UInt8] = []
-        if !request.queryParts.isEmpty {
+        if !request.queryParts.isEmpty,
+            !CanonicalQuery.appendRaw(
+                request.query,
+                count: request.queryParts.count,
+                omittingSignature: false,
+                to: &query
+            )
+        {
             CanonicalQuery.append(request.queryParts, omittingSignature: false, to: &query)
         }
         // Scratch: the lower-cased names (at most `headerBytes`), then the canonical request, later overwritten by
