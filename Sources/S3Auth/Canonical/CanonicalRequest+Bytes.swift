@@ -179,7 +179,7 @@ extension CanonicalQuery {
         var query = query
         return query.withUTF8 { raw in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count) { pairs in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * raw.count + count) { scratch in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * raw.count + count + 8) { scratch in
                     appendRaw(
                         UnsafeRawBufferPointer(raw),
                         count: count,
@@ -229,13 +229,15 @@ extension CanonicalQuery {
             var omitted = false
             while index < end {
                 if index + 8 <= end {
-                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if isUnreservedWord(word) {
-                        target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
-                        written += 8
-                        index += 8
-                        continue
-                    }
+                    // The unreserved bytes at the start of the next eight copied at once (the whole word is
+                    // stored; the scratch area has room).
+                    let word = ByteScan.word(raw, index)
+                    let unreserved = unreservedLanes(word)
+                    target.storeBytes(of: word.littleEndian, toByteOffset: written, as: UInt64.self)
+                    let run = unreserved == ByteScan.high ? 8 : ByteScan.firstLane(~unreserved & ByteScan.high)
+                    written += run
+                    index += run
+                    if run == 8 { continue }
                 }
                 var byte = raw[index]
                 if byte == UInt8(ascii: "&") { break }
@@ -329,24 +331,27 @@ extension CanonicalQuery {
         )
     }
 
-    /// Whether all eight bytes of `word` are unreserved (`A-Z a-z 0-9 - . _ ~`), each lane checked against the
-    /// ranges at once; exact because no lane can carry into the next once all are ASCII.
-    @inline(__always)
+    /// Whether all eight bytes of `word` are unreserved (`A-Z a-z 0-9 - . _ ~`).
     static func isUnreservedWord(_ word: UInt64) -> Bool {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        guard word & high == 0 else { return false }
+        unreservedLanes(word) == ByteScan.high
+    }
+
+    /// The top bit of each lane of `word` (lane 0 its low byte) that is unreserved, every lane checked against the
+    /// ranges at once; none when a byte is not ASCII (a lane above 0x7f could carry into the next).
+    @inline(__always)
+    static func unreservedLanes(_ word: UInt64) -> UInt64 {
+        let high = ByteScan.high
+        guard word & high == 0 else { return 0 }
         @inline(__always)
         func within(_ low: UInt8, _ top: UInt8) -> UInt64 {
             // Lane x: x + (0x80 - low) has its top bit set when x >= low; x + (0x7f - top) when x > top.
-            let atLeast = word &+ UInt64(0x80 - low) &* 0x0101_0101_0101_0101
-            let above = word &+ UInt64(0x7f - top) &* 0x0101_0101_0101_0101
+            let atLeast = word &+ UInt64(0x80 - low) &* ByteScan.lanes
+            let above = word &+ UInt64(0x7f - top) &* ByteScan.lanes
             return atLeast & ~above & high
         }
-        let unreserved =
-            within(UInt8(ascii: "0"), UInt8(ascii: "9")) | within(UInt8(ascii: "A"), UInt8(ascii: "Z"))
+        return within(UInt8(ascii: "0"), UInt8(ascii: "9")) | within(UInt8(ascii: "A"), UInt8(ascii: "Z"))
             | within(UInt8(ascii: "a"), UInt8(ascii: "z")) | within(UInt8(ascii: "-"), UInt8(ascii: "."))
             | within(UInt8(ascii: "_"), UInt8(ascii: "_")) | within(UInt8(ascii: "~"), UInt8(ascii: "~"))
-        return unreserved == high
     }
 
     /// Whether pair `lhs` sorts before or with pair `rhs` (name, then value, bytewise).

@@ -203,42 +203,45 @@ struct SignatureClaims: Sendable {
     /// general reading decides.
     static func plainCredential(_ text: String) -> (String, CredentialScope)? {
         var copy = text
-        return copy.withUTF8 { bytes in
-            // The four `/`; a fifth means too many parts.
-            var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
-            var found = 0
-            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
-                switch found {
-                case 0: slashes.0 = index
-                case 1: slashes.1 = index
-                case 2: slashes.2 = index
-                case 3: slashes.3 = index
-                default: return nil
-                }
-                found += 1
+        return copy.withUTF8 { plainCredential($0) }
+    }
+
+    /// ``plainCredential(_:)`` of the bytes of a credential.
+    static func plainCredential(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, CredentialScope)? {
+        // The four `/`; a fifth means too many parts.
+        var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        var found = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            switch found {
+            case 0: slashes.0 = index
+            case 1: slashes.1 = index
+            case 2: slashes.2 = index
+            case 3: slashes.3 = index
+            default: return nil
             }
-            guard found == 4 else { return nil }
-            func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: bytes[range])
-            }
-            let key = piece(0..<slashes.0)
-            let date = piece(slashes.0 + 1..<slashes.1)
-            let region = piece(slashes.1 + 1..<slashes.2)
-            let service = piece(slashes.2 + 1..<slashes.3)
-            guard HeaderName.same(piece(slashes.3 + 1..<bytes.count), "aws4_request"), !key.isEmpty,
-                key.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), date.count == 8, !region.isEmpty,
-                region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
-            else { return nil }
-            // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
-            let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
-                for index in 0..<8 { time[index] = date[index] }
-                for (index, byte) in "T000000Z".utf8.enumerated() { time[8 + index] = byte }
-                return AmzDate.basic(UnsafeBufferPointer(time)) != nil
-            }
-            guard valid else { return nil }
-            func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-            return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
+            found += 1
         }
+        guard found == 4 else { return nil }
+        func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[range])
+        }
+        let key = piece(0..<slashes.0)
+        let date = piece(slashes.0 + 1..<slashes.1)
+        let region = piece(slashes.1 + 1..<slashes.2)
+        let service = piece(slashes.2 + 1..<slashes.3)
+        guard HeaderName.same(piece(slashes.3 + 1..<bytes.count), "aws4_request"), !key.isEmpty,
+            key.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), date.count == 8, !region.isEmpty,
+            region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
+        else { return nil }
+        // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
+        let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
+            for index in 0..<8 { time[index] = date[index] }
+            for (index, byte) in "T000000Z".utf8.enumerated() { time[8 + index] = byte }
+            return AmzDate.basic(UnsafeBufferPointer(time)) != nil
+        }
+        guard valid else { return nil }
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
     }
 
     /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
@@ -262,20 +265,23 @@ struct SignatureClaims: Sendable {
     /// general reading reports why.
     static func plainSignedHeaders(_ text: String) -> [String]? {
         var copy = text
-        return copy.withUTF8 { bytes in
-            var names: [String] = []
-            var start = 0
-            var previous: UnsafeBufferPointer<UInt8>?
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ";") {
-                let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard !name.isEmpty, name.allSatisfy(isLowercaseTokenByte) else { return nil }
-                if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
-                names.append(String(decoding: name, as: UTF8.self))
-                previous = name
-                start = index + 1
-            }
-            return names
+        return copy.withUTF8 { plainSignedHeaders($0) }
+    }
+
+    /// ``plainSignedHeaders(_:)`` of the bytes of a list.
+    static func plainSignedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var names: [String] = []
+        var start = 0
+        var previous: UnsafeBufferPointer<UInt8>?
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ";") {
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            guard !name.isEmpty, name.allSatisfy(isLowercaseTokenByte) else { return nil }
+            if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
+            names.append(String(decoding: name, as: UTF8.self))
+            previous = name
+            start = index + 1
         }
+        return names
     }
 
     /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its
