@@ -287,7 +287,7 @@ extension CanonicalQuery {
                 written += 1
             }
             if omitted {
-                while index < end, raw[index] != UInt8(ascii: "&") { index += 1 }
+                index = ByteScan.firstIndex(of: UInt8(ascii: "&"), in: raw, from: index, to: end)
                 written = separator
                 continue
             }
@@ -390,7 +390,16 @@ extension CanonicalQuery {
         -> Int
     {
         let common = min(aEnd - a, bEnd - b)
-        for index in 0..<common where scratch[a + index] != scratch[b + index] {
+        // Eight bytes at a time, read big-endian so that the words compare as the bytes do.
+        let raw = UnsafeRawBufferPointer(scratch)
+        var start = 0
+        while start + 8 <= common {
+            let lhs = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: a + start, as: UInt64.self))
+            let rhs = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: b + start, as: UInt64.self))
+            if lhs != rhs { return lhs < rhs ? -1 : 1 }
+            start += 8
+        }
+        for index in start..<common where scratch[a + index] != scratch[b + index] {
             return scratch[a + index] < scratch[b + index] ? -1 : 1
         }
         return (aEnd - a) < (bEnd - b) ? -1 : ((aEnd - a) == (bEnd - b) ? 0 : 1)

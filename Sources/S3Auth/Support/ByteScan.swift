@@ -58,4 +58,19 @@ enum ByteScan {
         while index < end, bytes[index] != first, bytes[index] != second { index += 1 }
         return index
     }
+
+    /// Whether `bytes` are ASCII without `%`: a query name that is its own decoding.
+    static func isPlain(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index + 8 <= bytes.count {
+            let current = word(bytes, index)
+            guard current & high | lanes(of: UInt8(ascii: "%"), in: current) == 0 else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            guard bytes[index] < 0x80, bytes[index] != UInt8(ascii: "%") else { return false }
+            index += 1
+        }
+        return true
+    }
 }

@@ -39,6 +39,20 @@ extension AmzDate {
         }
     }
 
+    /// Whether `text == dateStamp`, without making the String.
+    func hasDateStamp(_ text: String) -> Bool {
+        guard text.utf8.count == 8 else { return false }
+        var stamp: (UInt64, UInt64) = (0, 0)
+        let written = withUnsafeMutableBytes(of: &stamp) {
+            writeISO8601Basic(to: $0.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self))
+        }
+        guard written else { return text == dateStamp }
+        var text = text
+        return text.withUTF8 { text in
+            withUnsafeBytes(of: stamp) { stamp in (0..<8).allSatisfy { text[$0] == stamp[$0] } }
+        }
+    }
+
     /// Writes the 16 bytes of ``iso8601Basic`` at `out`; `false`, and nothing written, for a year outside 0...9999.
     func writeISO8601Basic(to out: UnsafeMutablePointer<UInt8>) -> Bool {
         let c = components

@@ -194,9 +194,7 @@ extension SignatureClaims {
                 if end == start { continue }
                 let nameEnd = equals < 0 ? end : equals
                 let name = UnsafeBufferPointer(rebasing: raw[start..<nameEnd])
-                guard !name.contains(UInt8(ascii: "%")), HeaderName.isASCII(UnsafeRawBufferPointer(name)) else {
-                    return false
-                }
+                guard ByteScan.isPlain(UnsafeRawBufferPointer(name)) else { return false }
                 guard let parameter = PresignParameter(plain: name) else { continue }
                 guard slots[2 * parameter.rawValue] < 0 else { return false }
                 slots[2 * parameter.rawValue] = equals < 0 ? end : equals + 1

@@ -209,19 +209,18 @@ struct SignatureClaims: Sendable {
     /// ``plainCredential(_:)`` of the bytes of a credential.
     static func plainCredential(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, CredentialScope)? {
         // The four `/`; a fifth means too many parts.
+        let raw = UnsafeRawBufferPointer(bytes)
         var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
-        var found = 0
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
-            switch found {
-            case 0: slashes.0 = index
-            case 1: slashes.1 = index
-            case 2: slashes.2 = index
-            case 3: slashes.3 = index
-            default: return nil
-            }
-            found += 1
-        }
-        guard found == 4 else { return nil }
+        slashes.0 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: 0, to: bytes.count)
+        guard slashes.0 < bytes.count else { return nil }
+        slashes.1 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.0 + 1, to: bytes.count)
+        guard slashes.1 < bytes.count else { return nil }
+        slashes.2 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.1 + 1, to: bytes.count)
+        guard slashes.2 < bytes.count else { return nil }
+        slashes.3 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.2 + 1, to: bytes.count)
+        guard slashes.3 < bytes.count,
+            ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.3 + 1, to: bytes.count) == bytes.count
+        else { return nil }
         func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[range])
         }
@@ -236,7 +235,9 @@ struct SignatureClaims: Sendable {
         // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
         let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
             for index in 0..<8 { time[index] = date[index] }
-            for (index, byte) in "T000000Z".utf8.enumerated() { time[8 + index] = byte }
+            ("T000000Z" as StaticString).withUTF8Buffer { midnight in
+                for index in 0..<8 { time[8 + index] = midnight[index] }
+            }
             return AmzDate.basic(UnsafeBufferPointer(time)) != nil
         }
         guard valid else { return nil }
