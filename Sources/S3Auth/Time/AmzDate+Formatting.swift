@@ -39,17 +39,19 @@ extension AmzDate {
         }
     }
 
-    /// Whether `text == dateStamp`, without making the String.
+    /// Whether `text == dateStamp`, without making the String: the eight digits read as a date and compared.
     func hasDateStamp(_ text: String) -> Bool {
         guard text.utf8.count == 8 else { return false }
-        var stamp: (UInt64, UInt64) = (0, 0)
-        let written = withUnsafeMutableBytes(of: &stamp) {
-            writeISO8601Basic(to: $0.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self))
-        }
-        guard written else { return text == dateStamp }
+        let c = components
+        guard (0...9999).contains(c.year) else { return text == dateStamp }
         var text = text
-        return text.withUTF8 { text in
-            withUnsafeBytes(of: stamp) { stamp in (0..<8).allSatisfy { text[$0] == stamp[$0] } }
+        return text.withUTF8 { digits in
+            var value = 0
+            for digit in digits {
+                guard digit &- UInt8(ascii: "0") < 10 else { return false }
+                value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+            }
+            return value == (c.year * 100 + c.month) * 100 + c.day
         }
     }
 

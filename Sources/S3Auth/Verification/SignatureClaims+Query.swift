@@ -194,8 +194,11 @@ extension SignatureClaims {
                 if end == start { continue }
                 let nameEnd = equals < 0 ? end : equals
                 let name = UnsafeBufferPointer(rebasing: raw[start..<nameEnd])
-                guard ByteScan.isPlain(UnsafeRawBufferPointer(name)) else { return false }
-                guard let parameter = PresignParameter(plain: name) else { continue }
+                // A parameter's own name is plain; any other name must be, or it might decode to one.
+                guard let parameter = PresignParameter(plain: name) else {
+                    guard ByteScan.isPlain(UnsafeRawBufferPointer(name)) else { return false }
+                    continue
+                }
                 guard slots[2 * parameter.rawValue] < 0 else { return false }
                 slots[2 * parameter.rawValue] = equals < 0 ? end : equals + 1
                 slots[2 * parameter.rawValue + 1] = end
