@@ -7,8 +7,11 @@ import Crypto
 /// access key for its scope.
 public struct SigV4SigningKey: Sendable {
     private let key: SymmetricKey
-    /// HMAC with `key`, its inner and outer pads already hashed: each signature copies it instead of starting over.
-    private let mac: HMAC<SHA256>
+    /// SHA-256 after the inner pad (`key` XOR 0x36, one block) and after the outer pad (XOR 0x5c): each signature
+    /// copies them instead of starting over, and feeds them through the non-generic `update(bufferPointer:)`
+    /// (`HMAC.update(data:)` runs as unspecialised `DataProtocol` code, about 400 instructions a call).
+    private let inner: SHA256
+    private let outer: SHA256
 
     /// The key derived from `secretAccessKey` for `scope`.
     public init(secretAccessKey: String, scope: CredentialScope) {
@@ -17,7 +20,20 @@ public struct SigV4SigningKey: Sendable {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(step.utf8), using: key)))
         }
         self.key = key
-        self.mac = HMAC(key: key)
+        // HMAC's pads for a key of one block or less (a derived key is 32 bytes): the key zero-padded to 64.
+        var inner = SHA256()
+        var outer = SHA256()
+        key.withUnsafeBytes { key in
+            precondition(key.count <= SHA256.blockByteCount, "a SigV4 signing key is one SHA-256 digest")
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.blockByteCount) { pad in
+                for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x36 }
+                inner.update(bufferPointer: UnsafeRawBufferPointer(pad))
+                for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x5c }
+                outer.update(bufferPointer: UnsafeRawBufferPointer(pad))
+            }
+        }
+        self.inner = inner
+        self.outer = outer
     }
 
     /// The key as lower-case hex, for test vectors.
@@ -46,16 +62,27 @@ public struct SigV4SigningKey: Sendable {
     }
 
     /// The HMAC-SHA256 of `bytes` with this key.
-    func authenticationCode(for bytes: [UInt8]) -> HashedAuthenticationCode<SHA256> {
-        var mac = self.mac
-        mac.update(data: bytes)
-        return mac.finalize()
+    func authenticationCode(for bytes: [UInt8]) -> SHA256.Digest {
+        bytes.withUnsafeBytes { authenticationCode(for: $0) }
     }
 
-    /// The HMAC-SHA256 of `bytes` with this key.
-    func authenticationCode(for bytes: UnsafeRawBufferPointer) -> HashedAuthenticationCode<SHA256> {
-        var mac = self.mac
-        mac.update(data: bytes)
-        return mac.finalize()
+    /// The HMAC-SHA256 of `bytes` with this key: `SHA256(outer pad ‖ SHA256(inner pad ‖ bytes))`.
+    func authenticationCode(for bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var inner = self.inner
+        inner.update(bufferPointer: bytes)
+        let innerHash = inner.finalize()
+        var outer = self.outer
+        innerHash.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
+    }
+}
+
+extension SHA256 {
+    /// The SHA-256 of `bytes`, through the non-generic `update(bufferPointer:)` (`hash(data:)` is generic over
+    /// `DataProtocol` and runs unspecialised).
+    static func digest(of bytes: [UInt8]) -> SHA256.Digest {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize()
     }
 }
