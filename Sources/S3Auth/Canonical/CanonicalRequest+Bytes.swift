@@ -343,12 +343,7 @@ extension CanonicalQuery {
         let high = ByteScan.high
         guard word & high == 0 else { return 0 }
         @inline(__always)
-        func within(_ low: UInt8, _ top: UInt8) -> UInt64 {
-            // Lane x: x + (0x80 - low) has its top bit set when x >= low; x + (0x7f - top) when x > top.
-            let atLeast = word &+ UInt64(0x80 - low) &* ByteScan.lanes
-            let above = word &+ UInt64(0x7f - top) &* ByteScan.lanes
-            return atLeast & ~above & high
-        }
+        func within(_ low: UInt8, _ top: UInt8) -> UInt64 { ByteScan.lanes(of: word, within: low, top) }
         return within(UInt8(ascii: "0"), UInt8(ascii: "9")) | within(UInt8(ascii: "A"), UInt8(ascii: "Z"))
             | within(UInt8(ascii: "a"), UInt8(ascii: "z")) | within(UInt8(ascii: "-"), UInt8(ascii: "."))
             | within(UInt8(ascii: "_"), UInt8(ascii: "_")) | within(UInt8(ascii: "~"), UInt8(ascii: "~"))

@@ -73,4 +73,33 @@ enum ByteScan {
         }
         return true
     }
+
+    /// The top bit of each lane of the ASCII `word` whose byte is in `low...top`; exact, since no lane of an ASCII
+    /// word carries into the next.
+    @inline(__always)
+    static func lanes(of word: UInt64, within low: UInt8, _ top: UInt8) -> UInt64 {
+        // Lane x: x + (0x80 - low) has its top bit set when x >= low; x + (0x7f - top) when x > top.
+        let atLeast = word &+ UInt64(0x80 - low) &* lanes
+        let above = word &+ UInt64(0x7f - top) &* lanes
+        return atLeast & ~above & high
+    }
+
+    /// Whether every byte of `bytes` is `0-9` or `a-f`.
+    static func isLowercaseHex(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index + 8 <= bytes.count {
+            let current = word(bytes, index)
+            guard current & high == 0,
+                lanes(of: current, within: UInt8(ascii: "0"), UInt8(ascii: "9"))
+                    | lanes(of: current, within: UInt8(ascii: "a"), UInt8(ascii: "f")) == high
+            else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6 else { return false }
+            index += 1
+        }
+        return true
+    }
 }

@@ -110,11 +110,8 @@ enum Hex {
     /// Whether `text` is exactly `count` bytes of lower-case hex.
     static func isLowercaseHex(_ text: some StringProtocol, count: Int) -> Bool {
         guard text.utf8.count == count * 2 else { return false }
-        return text.utf8.withContiguousStorageIfAvailable { bytes in
-            // `0-9` or `a-f`, two unsigned comparisons per byte.
-            for byte in bytes where !(byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6) { return false }
-            return true
-        } ?? text.utf8.allSatisfy { value(of: $0) != nil }
+        return text.utf8.withContiguousStorageIfAvailable { ByteScan.isLowercaseHex(UnsafeRawBufferPointer($0)) }
+            ?? text.utf8.allSatisfy { value(of: $0) != nil }
     }
 
     private static func value(of digit: UInt8) -> UInt8? {

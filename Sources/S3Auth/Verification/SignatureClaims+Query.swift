@@ -236,7 +236,7 @@ extension SignatureClaims {
             seconds = seconds * 10 + Int64(digit &- UInt8(ascii: "0"))
         }
         guard seconds >= 1, seconds <= maxExpires else { return nil }
-        for byte in signature where !(byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6) { return nil }
+        guard ByteScan.isLowercaseHex(UnsafeRawBufferPointer(signature)) else { return nil }
         let regionSet = value(.regionSet).map { String(decoding: $0, as: UTF8.self) }
         return SignatureClaims(
             algorithm: .hmacSHA256,

@@ -271,18 +271,72 @@ struct SignatureClaims: Sendable {
 
     /// ``plainSignedHeaders(_:)`` of the bytes of a list.
     static func plainSignedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var count = 1
+        var index = 0
+        while index + 8 <= raw.count {
+            count += ByteScan.lanes(of: UInt8(ascii: ";"), in: ByteScan.word(raw, index)).nonzeroBitCount
+            index += 8
+        }
+        while index < raw.count {
+            if raw[index] == UInt8(ascii: ";") { count += 1 }
+            index += 1
+        }
         var names: [String] = []
+        names.reserveCapacity(count)
         var start = 0
-        var previous: UnsafeBufferPointer<UInt8>?
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ";") {
-            let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
-            guard !name.isEmpty, name.allSatisfy(isLowercaseTokenByte) else { return nil }
-            if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
+        var previous: UnsafeRawBufferPointer?
+        while start <= raw.count {
+            let end = ByteScan.firstIndex(of: UInt8(ascii: ";"), in: raw, from: start, to: raw.count)
+            let name = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+            guard !name.isEmpty, isLowercaseToken(name) else { return nil }
+            if let previous, !precedes(previous, name) { return nil }
             names.append(String(decoding: name, as: UTF8.self))
             previous = name
-            start = index + 1
+            start = end + 1
         }
         return names
+    }
+
+    /// Whether every byte of `name` is a lower-case token byte: words of `a-z`, `0-9` and `-` at once, the rest
+    /// one by one.
+    private static func isLowercaseToken(_ name: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index + 8 <= name.count {
+            let word = ByteScan.word(name, index)
+            if word & ByteScan.high == 0,
+                ByteScan.lanes(of: word, within: UInt8(ascii: "a"), UInt8(ascii: "z"))
+                    | ByteScan.lanes(of: word, within: UInt8(ascii: "0"), UInt8(ascii: "9"))
+                    | ByteScan.lanes(of: word, within: UInt8(ascii: "-"), UInt8(ascii: "-")) == ByteScan.high
+            {
+                index += 8
+                continue
+            }
+            for offset in 0..<8 where !isLowercaseTokenByte(name[index + offset]) { return false }
+            index += 8
+        }
+        while index < name.count {
+            guard isLowercaseTokenByte(name[index]) else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `lhs` comes strictly before `rhs`, bytewise.
+    private static func precedes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        let common = min(lhs.count, rhs.count)
+        var index = 0
+        while index + 8 <= common {
+            let left = UInt64(bigEndian: lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let right = UInt64(bigEndian: rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if left != right { return left < right }
+            index += 8
+        }
+        while index < common {
+            if lhs[index] != rhs[index] { return lhs[index] < rhs[index] }
+            index += 1
+        }
+        return lhs.count < rhs.count
     }
 
     /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its

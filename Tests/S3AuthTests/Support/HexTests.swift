@@ -40,4 +40,18 @@ struct HexTests {
             }
         }
     }
+
+    @Test(arguments: [
+        "", "0", "0123456789abcdef", "0123456789abcdef0", "0123456789abcdeg", "0123456789Abcdef", "012345678/abcdef",
+        "0123456789abcde:", "`123456789abcdef", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF", "01234567\u{e9}abcdef",
+    ])
+    func checksLowerCaseHex(_ text: String) {
+        let expected = text.utf8.allSatisfy { Array("0123456789abcdef".utf8).contains($0) }
+        #expect(Hex.isLowercaseHex(text, count: text.utf8.count / 2) == (expected && text.utf8.count % 2 == 0))
+        #expect(
+            text.utf8.withContiguousStorageIfAvailable { ByteScan.isLowercaseHex(UnsafeRawBufferPointer($0)) }
+                == expected
+        )
+    }
 }
