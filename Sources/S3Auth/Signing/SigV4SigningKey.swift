@@ -15,25 +15,47 @@ public struct SigV4SigningKey: Sendable {
 
     /// The key derived from `secretAccessKey` for `scope`.
     public init(secretAccessKey: String, scope: CredentialScope) {
-        var key = SymmetricKey(data: Array("AWS4\(secretAccessKey)".utf8))
+        // The four HMACs through the same non-generic updates as the signatures.
+        var key = Array("AWS4\(secretAccessKey)".utf8)
         for step in [scope.date, scope.region, scope.service, "aws4_request"] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(step.utf8), using: key)))
+            var step = step
+            let digest = key.withUnsafeBytes { key in
+                let (inner, outer) = Self.pads(key)
+                return step.withUTF8 { Self.mac(inner, outer, UnsafeRawBufferPointer($0)) }
+            }
+            key = digest.withUnsafeBytes { Array($0) }
         }
-        self.key = key
-        // HMAC's pads for a key of one block or less (a derived key is 32 bytes): the key zero-padded to 64.
+        self.key = SymmetricKey(data: key)
+        (inner, outer) = key.withUnsafeBytes { Self.pads($0) }
+    }
+
+    /// SHA-256 after HMAC's inner and outer pads of `key` (hashed first when longer than a block).
+    private static func pads(_ key: UnsafeRawBufferPointer) -> (SHA256, SHA256) {
+        if key.count > SHA256.blockByteCount {
+            var hasher = SHA256()
+            hasher.update(bufferPointer: key)
+            return hasher.finalize().withUnsafeBytes { pads($0) }
+        }
         var inner = SHA256()
         var outer = SHA256()
-        key.withUnsafeBytes { key in
-            precondition(key.count <= SHA256.blockByteCount, "a SigV4 signing key is one SHA-256 digest")
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.blockByteCount) { pad in
-                for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x36 }
-                inner.update(bufferPointer: UnsafeRawBufferPointer(pad))
-                for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x5c }
-                outer.update(bufferPointer: UnsafeRawBufferPointer(pad))
-            }
+        // The key zero-padded to a block, XOR 0x36 and XOR 0x5c.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.blockByteCount) { pad in
+            for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x36 }
+            inner.update(bufferPointer: UnsafeRawBufferPointer(pad))
+            for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x5c }
+            outer.update(bufferPointer: UnsafeRawBufferPointer(pad))
         }
-        self.inner = inner
-        self.outer = outer
+        return (inner, outer)
+    }
+
+    /// HMAC-SHA256 of `bytes` from the pads' states: `SHA256(outer pad ‖ SHA256(inner pad ‖ bytes))`.
+    private static func mac(_ inner: SHA256, _ outer: SHA256, _ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var inner = inner
+        inner.update(bufferPointer: bytes)
+        let innerHash = inner.finalize()
+        var outer = outer
+        innerHash.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
     }
 
     /// The key as lower-case hex, for test vectors.
@@ -66,14 +88,9 @@ public struct SigV4SigningKey: Sendable {
         bytes.withUnsafeBytes { authenticationCode(for: $0) }
     }
 
-    /// The HMAC-SHA256 of `bytes` with this key: `SHA256(outer pad ‖ SHA256(inner pad ‖ bytes))`.
+    /// The HMAC-SHA256 of `bytes` with this key.
     func authenticationCode(for bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
-        var inner = self.inner
-        inner.update(bufferPointer: bytes)
-        let innerHash = inner.finalize()
-        var outer = self.outer
-        innerHash.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        return outer.finalize()
+        Self.mac(inner, outer, bytes)
     }
 }
 

@@ -23,4 +23,21 @@ struct SigningKeyMACTests {
         #expect(Self.key.isValidSignature(Hex.encode(Array(textMAC)), for: text))
         #expect(SHA256.digest(of: message) == SHA256.hash(data: message))
     }
+
+    /// The derivation answers as four `HMAC<SHA256>`s, for secrets that make the first key shorter than a block,
+    /// exactly a block and longer (hashed first).
+    @Test(arguments: [0, 1, 40, 59, 60, 61, 100])
+    func derivesAsHMAC(_ length: Int) {
+        let secret = String((0..<length).map { Character(UnicodeScalar(UInt8(0x21 + $0 % 90))) })
+        let scope = CredentialScope(date: "20261126", region: "us-west-2")
+        var key = SymmetricKey(data: Array("AWS4\(secret)".utf8))
+        for step in [scope.date, scope.region, scope.service, "aws4_request"] {
+            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(step.utf8), using: key)))
+        }
+        let expected = key.withUnsafeBytes { Hex.encode($0) }
+        let derived = SigV4SigningKey(secretAccessKey: secret, scope: scope)
+        #expect(derived.hex == expected)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("text".utf8), using: key)
+        #expect(derived.signature(for: "text") == Hex.encode(Array(mac)))
+    }
 }
