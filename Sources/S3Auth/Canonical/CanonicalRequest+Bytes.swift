@@ -45,11 +45,16 @@ extension CanonicalRequest {
             CanonicalQuery.append(request.queryParts, omittingSignature: omittingSignature, to: &out)
         }
         out.append(newline)
+        // With every header name ASCII (as HTTP/1 parsers let through), a name of another length cannot match;
+        // finding that out is one more pass over the names, worth it from two signed names on.
+        let asciiNames = signedHeaders.count > 1 && request.headers.allSatisfy { HeaderName.isASCII($0.name) }
         for name in signedHeaders {
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
             var first = true
-            for header in request.headers where HeaderName.matches(header.name, name) {
+            let length = name.utf8.count
+            for header in request.headers
+            where (!asciiNames || header.name.utf8.count == length) && HeaderName.matches(header.name, name) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 appendCanonicalValue(header.value, to: &out)
