@@ -78,14 +78,7 @@ extension SigV4Verifier {
         guard claims.signedHeaders.contains("host") else {
             throw .malformedSignature(claims.location, "SignedHeaders must include host.")
         }
-        // With every header name ASCII, a name of another length cannot match (checked from two signed names on,
-        // as in `CanonicalRequest.append`).
-        let asciiNames =
-            claims.signedHeaders.count > 1 && request.headers.allSatisfy { HeaderName.isASCII($0.name) }
-        for name in claims.signedHeaders
-        where !request.headers.contains(where: {
-            (!asciiNames || $0.name.utf8.count == name.utf8.count) && HeaderName.matches($0.name, name)
-        }) {
+        for name in claims.signedHeaders where !request.headers.contains(where: { HeaderName.matches($0.name, name) }) {
             throw .malformedSignature(
                 claims.location,
                 "SignedHeaders names '\(name)', which the request does not carry."
