@@ -173,6 +173,16 @@ public enum CanonicalQuery {
         var index = 0
         var written = 0
         while index < bytes.count {
+            // Eight bytes at a time up to the next `%` (`written` never passes `index`, so the word fits).
+            if index + 8 <= bytes.count {
+                let word = ByteScan.word(bytes, index)
+                let percent = ByteScan.lanes(of: UInt8(ascii: "%"), in: word)
+                out.storeBytes(of: word.littleEndian, toByteOffset: written, as: UInt64.self)
+                let run = percent == 0 ? 8 : ByteScan.firstLane(percent)
+                index += run
+                written += run
+                if percent == 0 { continue }
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
                 let low = hexValue(bytes[index + 2])

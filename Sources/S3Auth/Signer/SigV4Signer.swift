@@ -46,6 +46,7 @@ public struct SigV4Signer: Sendable {
     /// `request` must carry a `Host` header. `payloadHash` is the hex SHA-256 of the body
     /// (``PayloadHash/sha256Hex(of:)``) or one of the ``PayloadHash`` literals.
     public func sign(_ request: SigV4Request, payloadHash: String, now: AmzDate) -> SigV4Request {
+        if let signed = signedOnBytes(request, payloadHash: payloadHash, now: now) { return signed }
         var signed = request
         // A new header list with room for the three headers added, rather than a copy to remove from and grow.
         var headers: [(name: String, value: String)] = []
@@ -152,7 +153,7 @@ public struct SigV4Signer: Sendable {
             omittingSignature: false,
             to: &bytes
         )
-        let hash = SHA256.hash(data: bytes)
+        let hash = SHA256.digest(of: bytes)
         bytes.removeAll(keepingCapacity: true)
         StringToSign.append(
             algorithm: StringToSign.algorithm,
@@ -178,29 +179,32 @@ public struct SigV4Signer: Sendable {
         return names
     }
 
-    private func signingKey(for scope: CredentialScope) -> SigV4SigningKey {
+    func signingKey(for scope: CredentialScope) -> SigV4SigningKey {
         keyCache.signingKey(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, scope: scope)
     }
 
     /// Whether the lower-case `name` is in ``unsignedHeaders`` or starts with `amz-sdk-`; on bytes, without hashing.
     static func isUnsigned(_ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { name in
-            if name.count >= 8, HeaderName.same(UnsafeBufferPointer(rebasing: name[0..<8]), "amz-sdk-") { return true }
-            return switch name.count {
-            case 2: HeaderName.same(name, "te")
-            case 6: HeaderName.same(name, "expect")
-            case 7: HeaderName.same(name, "trailer") || HeaderName.same(name, "upgrade")
-            case 10:
-                HeaderName.same(name, "connection") || HeaderName.same(name, "keep-alive")
-                    || HeaderName.same(name, "user-agent")
-            case 13: HeaderName.same(name, "authorization")
-            case 14: HeaderName.same(name, "content-length")
-            case 15: HeaderName.same(name, "x-amzn-trace-id")
-            case 17: HeaderName.same(name, "transfer-encoding")
-            case 19: HeaderName.same(name, "proxy-authorization")
-            default: false
-            }
+        return name.withUTF8 { isUnsigned($0) }
+    }
+
+    /// ``isUnsigned(_:)`` of the lower-case name whose bytes are `name`.
+    static func isUnsigned(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if name.count >= 8, HeaderName.same(UnsafeBufferPointer(rebasing: name[0..<8]), "amz-sdk-") { return true }
+        return switch name.count {
+        case 2: HeaderName.same(name, "te")
+        case 6: HeaderName.same(name, "expect")
+        case 7: HeaderName.same(name, "trailer") || HeaderName.same(name, "upgrade")
+        case 10:
+            HeaderName.same(name, "connection") || HeaderName.same(name, "keep-alive")
+                || HeaderName.same(name, "user-agent")
+        case 13: HeaderName.same(name, "authorization")
+        case 14: HeaderName.same(name, "content-length")
+        case 15: HeaderName.same(name, "x-amzn-trace-id")
+        case 17: HeaderName.same(name, "transfer-encoding")
+        case 19: HeaderName.same(name, "proxy-authorization")
+        default: false
         }
     }
 }

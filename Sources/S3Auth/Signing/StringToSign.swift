@@ -44,6 +44,29 @@ public struct StringToSign: Hashable, Sendable {
         canonicalRequestHash: SHA256.Digest,
         to out: inout [UInt8]
     ) {
+        // Written on the stack and appended at once; a time whose year is outside 0...9999 takes the long way.
+        let capacity =
+            algorithm.utf8.count + 1 + 16 + 1 + scope.date.utf8.count + 1 + scope.region.utf8.count + 1
+            + scope.service.utf8.count + 13 + 1 + 2 * SHA256.byteCount
+        let written: Bool = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var writer = ByteWriter(buffer.baseAddress.unsafelyUnwrapped)
+            writer.string(algorithm)
+            writer.byte(UInt8(ascii: "\n"))
+            guard time.writeISO8601Basic(to: writer.base + writer.count) else { return false }
+            writer.count += 16
+            writer.byte(UInt8(ascii: "\n"))
+            writer.string(scope.date)
+            writer.byte(UInt8(ascii: "/"))
+            writer.string(scope.region)
+            writer.byte(UInt8(ascii: "/"))
+            writer.string(scope.service)
+            writer.literal("/aws4_request")
+            writer.byte(UInt8(ascii: "\n"))
+            canonicalRequestHash.withUnsafeBytes { writer.hex($0) }
+            out.append(contentsOf: UnsafeBufferPointer(start: writer.base, count: writer.count))
+            return true
+        }
+        if written { return }
         out.append(contentsOf: algorithm.utf8)
         out.append(UInt8(ascii: "\n"))
         time.appendISO8601Basic(to: &out)

@@ -57,7 +57,7 @@ enum HeaderName {
     }
 
     /// Whether two buffers of the same length hold the same bytes.
-    private static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         let left = UnsafeRawBufferPointer(lhs)
         let right = UnsafeRawBufferPointer(rhs)
         var index = 0

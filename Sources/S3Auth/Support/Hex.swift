@@ -16,11 +16,32 @@ enum Hex {
     /// Appends `bytes` as lower-case hex, two digits per byte.
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 2) { buffer in
-            for index in 0..<bytes.count {
-                buffer[2 * index] = digit(bytes[index] >> 4)
-                buffer[2 * index + 1] = digit(bytes[index] & 0x0f)
-            }
+            write(bytes, to: buffer.baseAddress.unsafelyUnwrapped)
             out.append(contentsOf: buffer)
+        }
+    }
+
+    /// Writes `bytes` as lower-case hex at `out` (two digits per byte): four bytes at a time, each nibble spread
+    /// into a byte lane of one word and turned into its digit there, no table.
+    static func write(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) {
+        var index = 0
+        while index + 4 <= bytes.count {
+            // Byte k of the four at bits 16k, then its high nibble at bits 16k and its low nibble at 16k + 8:
+            // the digits in memory order once stored little-endian.
+            var spread = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)))
+            spread = (spread | spread << 16) & 0x0000_FFFF_0000_FFFF
+            spread = (spread | spread << 8) & 0x00FF_00FF_00FF_00FF
+            let nibbles = (spread >> 4) & 0x000F_000F_000F_000F | (spread & 0x000F_000F_000F_000F) << 8
+            // `0`-`9` from 0 to 9, `a`-`f` from 10 to 15: 39 more for a nibble of 10 or more.
+            let letters = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+            let digits = nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 39
+            UnsafeMutableRawPointer(out + 2 * index).storeBytes(of: digits.littleEndian, as: UInt64.self)
+            index += 4
+        }
+        while index < bytes.count {
+            out[2 * index] = digit(bytes[index] >> 4)
+            out[2 * index + 1] = digit(bytes[index] & 0x0f)
+            index += 1
         }
     }
 
@@ -36,14 +57,26 @@ enum Hex {
         var text = text
         return text.withUTF8 { utf8 in
             guard utf8.count == bytes.count * 2 else { return false }
-            var difference: UInt8 = 0
-            for index in 0..<bytes.count {
-                guard let high = value(of: utf8[2 * index]), let low = value(of: utf8[2 * index + 1]) else {
-                    return false
+            // `text` is valid lower-case hex of `bytes` exactly when it equals their lower-case hex, so compare it
+            // with that: every word, whatever differs.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: utf8.count) { expected in
+                write(bytes, to: expected.baseAddress.unsafelyUnwrapped)
+                let lhs = UnsafeRawBufferPointer(utf8)
+                let rhs = UnsafeRawBufferPointer(expected)
+                var difference: UInt64 = 0
+                var index = 0
+                while index + 8 <= lhs.count {
+                    difference |=
+                        lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        ^ rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    index += 8
                 }
-                difference |= (high << 4 | low) ^ bytes[index]
+                while index < lhs.count {
+                    difference |= UInt64(lhs[index] ^ rhs[index])
+                    index += 1
+                }
+                return difference == 0
             }
-            return difference == 0
         }
     }
 
@@ -77,11 +110,8 @@ enum Hex {
     /// Whether `text` is exactly `count` bytes of lower-case hex.
     static func isLowercaseHex(_ text: some StringProtocol, count: Int) -> Bool {
         guard text.utf8.count == count * 2 else { return false }
-        return text.utf8.withContiguousStorageIfAvailable { bytes in
-            // `0-9` or `a-f`, two unsigned comparisons per byte.
-            for byte in bytes where !(byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6) { return false }
-            return true
-        } ?? text.utf8.allSatisfy { value(of: $0) != nil }
+        return text.utf8.withContiguousStorageIfAvailable { ByteScan.isLowercaseHex(UnsafeRawBufferPointer($0)) }
+            ?? text.utf8.allSatisfy { value(of: $0) != nil }
     }
 
     private static func value(of digit: UInt8) -> UInt8? {

@@ -39,6 +39,38 @@ extension AmzDate {
         }
     }
 
+    /// Whether `text == dateStamp`, without making the String: the eight digits read as a date and compared.
+    func hasDateStamp(_ text: String) -> Bool {
+        guard text.utf8.count == 8 else { return false }
+        let c = components
+        guard (0...9999).contains(c.year) else { return text == dateStamp }
+        var text = text
+        return text.withUTF8 { digits in
+            var value = 0
+            for digit in digits {
+                guard digit &- UInt8(ascii: "0") < 10 else { return false }
+                value = value * 10 + Int(digit &- UInt8(ascii: "0"))
+            }
+            return value == (c.year * 100 + c.month) * 100 + c.day
+        }
+    }
+
+    /// Writes the 16 bytes of ``iso8601Basic`` at `out`; `false`, and nothing written, for a year outside 0...9999.
+    func writeISO8601Basic(to out: UnsafeMutablePointer<UInt8>) -> Bool {
+        let c = components
+        guard (0...9999).contains(c.year) else { return false }
+        let buffer = UnsafeMutableBufferPointer(start: out, count: 16)
+        Self.write(c.year, digits: 4, to: buffer, at: 0)
+        Self.write(c.month, digits: 2, to: buffer, at: 4)
+        Self.write(c.day, digits: 2, to: buffer, at: 6)
+        buffer[8] = UInt8(ascii: "T")
+        Self.write(c.hour, digits: 2, to: buffer, at: 9)
+        Self.write(c.minute, digits: 2, to: buffer, at: 11)
+        Self.write(c.second, digits: 2, to: buffer, at: 13)
+        buffer[15] = UInt8(ascii: "Z")
+        return true
+    }
+
     /// `value` (0 or more, fewer than 10^`digits`) as exactly `digits` decimal digits at `buffer[offset...]`.
     private static func write(_ value: Int, digits: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var rest = value

@@ -50,7 +50,7 @@ extension SigV4Verifier {
             throw Self.missingDate
         }
 
-        guard claims.scope.date == time.dateStamp else {
+        guard time.hasDateStamp(claims.scope.date) else {
             let name = claims.location == .query ? "X-Amz-Date" : "X-Amz-Date header"
             throw .malformedSignature(claims.location, "Invalid credential date. Date is not the same as \(name).")
         }

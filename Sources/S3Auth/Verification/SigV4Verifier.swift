@@ -145,7 +145,7 @@ public struct SigV4Verifier: Sendable {
             omittingSignature: claims.location == .query,
             to: &bytes
         )
-        let hash = SHA256.hash(data: bytes)
+        let hash = SHA256.digest(of: bytes)
         bytes.removeAll(keepingCapacity: true)
         StringToSign.append(
             algorithm: claims.algorithm.name,

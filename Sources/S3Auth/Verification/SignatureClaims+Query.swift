@@ -139,11 +139,161 @@ extension SignatureClaims {
         if authorizations == 1, let header = request.value(ofLowercased: "authorization") {
             try self.init(authorization: header)
         } else if presigned {
+            if let plain = Self.plainQuery(request.query, maxExpires: maxExpires) {
+                self = plain
+                return
+            }
             try self.init(query: request.queryParts, maxExpires: maxExpires)
         } else if request.queryParameters.contains(where: { $0.name == "AWSAccessKeyId" || $0.name == "Signature" }) {
             throw .useSigV4
         } else {
             throw S3Error.accessDenied.because("Anonymous requests are not allowed; sign the request with SigV4.")
         }
+    }
+
+    /// The claims of a valid presigned SigV4 query as SDKs write it, read on the raw query's one buffer: every
+    /// parameter name plain (no `%`, ASCII) and at most once, the values decoded into one scratch area and checked
+    /// there, Strings made only for what the claims keep. `nil` for anything else (SigV4A, a malformed or missing
+    /// parameter, an encoded name), which ``init(query:maxExpires:)`` then reads and reports on.
+    static func plainQuery(_ query: String, maxExpires: Int64) -> SignatureClaims? {
+        var query = query
+        return query.withUTF8 { raw in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { scratch in
+                plainQuery(raw, scratch: scratch, maxExpires: maxExpires)
+            }
+        }
+    }
+
+    private static func plainQuery(
+        _ raw: UnsafeBufferPointer<UInt8>,
+        scratch: UnsafeMutableBufferPointer<UInt8>,
+        maxExpires: Int64
+    ) -> SignatureClaims? {
+        // The value of each parameter (start and end in `raw`; absent: start -1), seven slots on the stack.
+        var values = (
+            (-1, 0), (-1, 0), (-1, 0), (-1, 0), (-1, 0), (-1, 0), (-1, 0)
+        )
+        let found: Bool = withUnsafeMutableBytes(of: &values) { slots in
+            let slots = slots.bindMemory(to: Int.self)
+            var start = 0
+            let bytes = UnsafeRawBufferPointer(raw)
+            while start < raw.count {
+                var end = ByteScan.firstIndex(
+                    of: UInt8(ascii: "="),
+                    or: UInt8(ascii: "&"),
+                    in: bytes,
+                    from: start,
+                    to: raw.count
+                )
+                var equals = -1
+                if end < raw.count, raw[end] == UInt8(ascii: "=") {
+                    equals = end
+                    end = ByteScan.firstIndex(of: UInt8(ascii: "&"), in: bytes, from: end + 1, to: raw.count)
+                }
+                defer { start = end + 1 }
+                if end == start { continue }
+                let nameEnd = equals < 0 ? end : equals
+                let name = UnsafeBufferPointer(rebasing: raw[start..<nameEnd])
+                // A parameter's own name is plain; any other name must be, or it might decode to one.
+                guard let parameter = PresignParameter(plain: name) else {
+                    guard ByteScan.isPlain(UnsafeRawBufferPointer(name)) else { return false }
+                    continue
+                }
+                guard slots[2 * parameter.rawValue] < 0 else { return false }
+                slots[2 * parameter.rawValue] = equals < 0 ? end : equals + 1
+                slots[2 * parameter.rawValue + 1] = end
+            }
+            return true
+        }
+        guard found else { return nil }
+        // Each value decoded into the scratch area, one after the other.
+        var written = 0
+        func value(_ parameter: PresignParameter) -> UnsafeBufferPointer<UInt8>? {
+            let (start, end) = withUnsafeBytes(of: values) {
+                (
+                    $0.load(fromByteOffset: 2 * parameter.rawValue * MemoryLayout<Int>.stride, as: Int.self),
+                    $0.load(fromByteOffset: (2 * parameter.rawValue + 1) * MemoryLayout<Int>.stride, as: Int.self)
+                )
+            }
+            guard start >= 0 else { return nil }
+            let base = written
+            written += CanonicalQuery.decode(
+                UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: raw[start..<end])),
+                into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[base...]))
+            )
+            return UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[base..<written]))
+        }
+        guard let algorithm = value(.algorithm), HeaderName.same(algorithm, "AWS4-HMAC-SHA256"),
+            let credential = value(.credential), let (accessKeyID, scope) = plainCredential(credential),
+            let date = value(.date), date.count == 16, let time = AmzDate.basic(date),
+            let expires = value(.expires), !expires.isEmpty, expires.count <= 12,
+            let signedHeadersText = value(.signedHeaders), let signedHeaders = plainSignedHeaders(signedHeadersText),
+            let signature = value(.signature), signature.count == 64
+        else { return nil }
+        var seconds: Int64 = 0
+        for digit in expires {
+            guard digit &- UInt8(ascii: "0") < 10 else { return nil }
+            seconds = seconds * 10 + Int64(digit &- UInt8(ascii: "0"))
+        }
+        guard seconds >= 1, seconds <= maxExpires else { return nil }
+        guard ByteScan.isLowercaseHex(UnsafeRawBufferPointer(signature)) else { return nil }
+        let regionSet = value(.regionSet).map { String(decoding: $0, as: UTF8.self) }
+        return SignatureClaims(
+            algorithm: .hmacSHA256,
+            location: .query,
+            accessKeyID: accessKeyID,
+            scope: scope,
+            signedHeaders: signedHeaders,
+            signature: String(decoding: signature, as: UTF8.self),
+            presignedTime: time,
+            expires: seconds,
+            regionSetParameter: regionSet
+        )
+    }
+}
+
+extension SignatureClaims.PresignParameter {
+    /// The parameter called exactly `name` (plain ASCII bytes), or `nil`.
+    init?(plain name: UnsafeBufferPointer<UInt8>) {
+        let found: Self? =
+            switch name.count {
+            case 10: HeaderName.same(name, "X-Amz-Date") ? .date : nil
+            case 13: HeaderName.same(name, "X-Amz-Expires") ? .expires : nil
+            case 15:
+                HeaderName.same(name, "X-Amz-Algorithm")
+                    ? .algorithm : HeaderName.same(name, "X-Amz-Signature") ? .signature : nil
+            case 16:
+                HeaderName.same(name, "X-Amz-Credential")
+                    ? .credential : HeaderName.same(name, "X-Amz-Region-Set") ? .regionSet : nil
+            case 19: HeaderName.same(name, "X-Amz-SignedHeaders") ? .signedHeaders : nil
+            default: nil
+            }
+        guard let found else { return nil }
+        self = found
+    }
+}
+
+extension SignatureClaims {
+    /// Claims from their parts, as read.
+    init(
+        algorithm: SigV4Authentication.Algorithm,
+        location: SigV4Authentication.Location,
+        accessKeyID: String,
+        scope: CredentialScope,
+        signedHeaders: [String],
+        signature: String,
+        presignedTime: AmzDate?,
+        expires: Int64?,
+        regionSetParameter: String?
+    ) {
+        self.algorithm = algorithm
+        self.location = location
+        self.accessKeyID = accessKeyID
+        self.scope = scope
+        self.signedHeaders = signedHeaders
+        self.signature = signature
+        self.presignedTime = presignedTime
+        self.expires = expires
+        self.regionSetParameter = regionSetParameter
     }
 }

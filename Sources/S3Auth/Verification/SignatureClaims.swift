@@ -203,42 +203,46 @@ struct SignatureClaims: Sendable {
     /// general reading decides.
     static func plainCredential(_ text: String) -> (String, CredentialScope)? {
         var copy = text
-        return copy.withUTF8 { bytes in
-            // The four `/`; a fifth means too many parts.
-            var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
-            var found = 0
-            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "/") {
-                switch found {
-                case 0: slashes.0 = index
-                case 1: slashes.1 = index
-                case 2: slashes.2 = index
-                case 3: slashes.3 = index
-                default: return nil
-                }
-                found += 1
-            }
-            guard found == 4 else { return nil }
-            func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: bytes[range])
-            }
-            let key = piece(0..<slashes.0)
-            let date = piece(slashes.0 + 1..<slashes.1)
-            let region = piece(slashes.1 + 1..<slashes.2)
-            let service = piece(slashes.2 + 1..<slashes.3)
-            guard HeaderName.same(piece(slashes.3 + 1..<bytes.count), "aws4_request"), !key.isEmpty,
-                key.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), date.count == 8, !region.isEmpty,
-                region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
-            else { return nil }
-            // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
-            let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
-                for index in 0..<8 { time[index] = date[index] }
-                for (index, byte) in "T000000Z".utf8.enumerated() { time[8 + index] = byte }
-                return AmzDate.basic(UnsafeBufferPointer(time)) != nil
-            }
-            guard valid else { return nil }
-            func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-            return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
+        return copy.withUTF8 { plainCredential($0) }
+    }
+
+    /// ``plainCredential(_:)`` of the bytes of a credential.
+    static func plainCredential(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, CredentialScope)? {
+        // The four `/`; a fifth means too many parts.
+        let raw = UnsafeRawBufferPointer(bytes)
+        var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        slashes.0 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: 0, to: bytes.count)
+        guard slashes.0 < bytes.count else { return nil }
+        slashes.1 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.0 + 1, to: bytes.count)
+        guard slashes.1 < bytes.count else { return nil }
+        slashes.2 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.1 + 1, to: bytes.count)
+        guard slashes.2 < bytes.count else { return nil }
+        slashes.3 = ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.2 + 1, to: bytes.count)
+        guard slashes.3 < bytes.count,
+            ByteScan.firstIndex(of: UInt8(ascii: "/"), in: raw, from: slashes.3 + 1, to: bytes.count) == bytes.count
+        else { return nil }
+        func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[range])
         }
+        let key = piece(0..<slashes.0)
+        let date = piece(slashes.0 + 1..<slashes.1)
+        let region = piece(slashes.1 + 1..<slashes.2)
+        let service = piece(slashes.2 + 1..<slashes.3)
+        guard HeaderName.same(piece(slashes.3 + 1..<bytes.count), "aws4_request"), !key.isEmpty,
+            key.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), date.count == 8, !region.isEmpty,
+            region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
+        else { return nil }
+        // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
+        let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
+            for index in 0..<8 { time[index] = date[index] }
+            ("T000000Z" as StaticString).withUTF8Buffer { midnight in
+                for index in 0..<8 { time[8 + index] = midnight[index] }
+            }
+            return AmzDate.basic(UnsafeBufferPointer(time)) != nil
+        }
+        guard valid else { return nil }
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
     }
 
     /// `h1;h2;…`: lower-case header names, each once, in ascending byte order.
@@ -262,20 +266,77 @@ struct SignatureClaims: Sendable {
     /// general reading reports why.
     static func plainSignedHeaders(_ text: String) -> [String]? {
         var copy = text
-        return copy.withUTF8 { bytes in
-            var names: [String] = []
-            var start = 0
-            var previous: UnsafeBufferPointer<UInt8>?
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ";") {
-                let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard !name.isEmpty, name.allSatisfy(isLowercaseTokenByte) else { return nil }
-                if let previous, !previous.lexicographicallyPrecedes(name) { return nil }
-                names.append(String(decoding: name, as: UTF8.self))
-                previous = name
-                start = index + 1
-            }
-            return names
+        return copy.withUTF8 { plainSignedHeaders($0) }
+    }
+
+    /// ``plainSignedHeaders(_:)`` of the bytes of a list.
+    static func plainSignedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var count = 1
+        var index = 0
+        while index + 8 <= raw.count {
+            count += ByteScan.lanes(of: UInt8(ascii: ";"), in: ByteScan.word(raw, index)).nonzeroBitCount
+            index += 8
         }
+        while index < raw.count {
+            if raw[index] == UInt8(ascii: ";") { count += 1 }
+            index += 1
+        }
+        var names: [String] = []
+        names.reserveCapacity(count)
+        var start = 0
+        var previous: UnsafeRawBufferPointer?
+        while start <= raw.count {
+            let end = ByteScan.firstIndex(of: UInt8(ascii: ";"), in: raw, from: start, to: raw.count)
+            let name = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+            guard !name.isEmpty, isLowercaseToken(name) else { return nil }
+            if let previous, !precedes(previous, name) { return nil }
+            names.append(String(decoding: name, as: UTF8.self))
+            previous = name
+            start = end + 1
+        }
+        return names
+    }
+
+    /// Whether every byte of `name` is a lower-case token byte: words of `a-z`, `0-9` and `-` at once, the rest
+    /// one by one.
+    private static func isLowercaseToken(_ name: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index + 8 <= name.count {
+            let word = ByteScan.word(name, index)
+            if word & ByteScan.high == 0,
+                ByteScan.lanes(of: word, within: UInt8(ascii: "a"), UInt8(ascii: "z"))
+                    | ByteScan.lanes(of: word, within: UInt8(ascii: "0"), UInt8(ascii: "9"))
+                    | ByteScan.lanes(of: word, within: UInt8(ascii: "-"), UInt8(ascii: "-")) == ByteScan.high
+            {
+                index += 8
+                continue
+            }
+            for offset in 0..<8 where !isLowercaseTokenByte(name[index + offset]) { return false }
+            index += 8
+        }
+        while index < name.count {
+            guard isLowercaseTokenByte(name[index]) else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `lhs` comes strictly before `rhs`, bytewise.
+    private static func precedes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        let common = min(lhs.count, rhs.count)
+        var index = 0
+        while index + 8 <= common {
+            let left = UInt64(bigEndian: lhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let right = UInt64(bigEndian: rhs.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if left != right { return left < right }
+            index += 8
+        }
+        while index < common {
+            if lhs[index] != rhs[index] { return lhs[index] < rhs[index] }
+            index += 1
+        }
+        return lhs.count < rhs.count
     }
 
     /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its

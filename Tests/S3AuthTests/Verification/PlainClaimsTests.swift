@@ -34,6 +34,10 @@ struct PlainClaimsTests {
     static let signedHeaders: [String] = [
         "host", "host;x-amz-date", "host;x-amz-content-sha256;x-amz-date", "x-amz-date;host", "host;host", "host;",
         ";host", "", "Host", "host;x_amz", "a!#$%&'*+-.^_`|~;b", "host;x amz", "hóst", "a;aa;ab;b",
+        "x-amz-meta-ab!cdefgh;x-amz-meta-abcdefgz", "x-amz-meta-abcdefgH", "x-amz-meta-abcdefg\u{e9}",
+        "host;x-amz-content-sha256;x-amz-content-sha256x", "x-amz-content-sha256x;x-amz-content-sha256",
+        "x-amz-meta-abcdefgh;x-amz-meta-abcdefgh", "x-amz-meta-abcdefgh;x-amz-meta-abcdefgg",
+        "x-amz-meta-a;bcdefghi;jklmnopq;rstuvwxy;z", "x-amz-meta-abc;def",
     ]
 
     @Test(arguments: Self.signedHeaders)
