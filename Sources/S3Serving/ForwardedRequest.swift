@@ -13,13 +13,30 @@ package enum ForwardedRequest {
         "x-amz-region-set",
     ]
 
+    /// `droppedHeaders` by the length of the name: a client's field is compared in place with the few names of
+    /// its length (`S3Headers.name(_:matches:)`, A-Z folded), where it was lowercased and hashed per request.
+    static let droppedByLength: [[String]] = {
+        var table = [[String]](repeating: [], count: (droppedHeaders.map(\.utf8.count).max() ?? 0) + 1)
+        for name in droppedHeaders { table[name.utf8.count].append(name) }
+        return table
+    }()
+
+    /// Whether `name` is one of `droppedHeaders`, whatever its case. Field names are ASCII tokens (an HTTP/1
+    /// parser lets no other byte through), so a name of another length is none of them.
+    package static func isDropped(_ name: String) -> Bool {
+        let length = name.utf8.count
+        guard length < droppedByLength.count else { return false }
+        for candidate in droppedByLength[length] where S3Headers.name(name, matches: candidate) { return true }
+        return false
+    }
+
     /// The object's header fields, with the decoded body's `Content-Length` and the copy source the store reads.
     package static func headers(_ headers: S3Headers, body: S3Body, copySource: String?) -> S3Headers {
         var forwarded: S3Headers = [:]
+        forwarded.reserveCapacity(headers.fields.count + 2)
         for field in headers {
-            let name = field.name.lowercased()
-            if droppedHeaders.contains(name) { continue }
-            if name == "content-encoding" {
+            if isDropped(field.name) { continue }
+            if S3Headers.name(field.name, matches: "content-encoding") {
                 // aws-chunked is the framing the server removed; any other coding describes the object.
                 let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }.filter {
                     $0.lowercased() != "aws-chunked" && !$0.isEmpty
@@ -29,7 +46,7 @@ package enum ForwardedRequest {
             }
             forwarded.add(name: field.name, value: field.value)
         }
-        if let length = body.length { forwarded.add(name: "Content-Length", value: "\(length)") }
+        if let length = body.length { forwarded.add(name: "Content-Length", value: String(length)) }
         if let copySource { forwarded.add(name: "x-amz-copy-source", value: copySource) }
         return forwarded
     }
