@@ -144,27 +144,38 @@ extension CanonicalQuery {
     {
         var written = offset
         var index = 0
-        while index < raw.count {
-            var byte = raw[index]
-            if byte == UInt8(ascii: "%"), index + 2 < raw.count, let high = hexValue(raw[index + 1]),
-                let low = hexValue(raw[index + 2])
-            {
-                byte = high << 4 | low
-                index += 3
-            } else {
-                index += 1
-            }
-            if isUnreserved(byte) {
-                out[written] = byte
-                written += 1
-            } else {
-                out[written] = UInt8(ascii: "%")
-                out[written + 1] = hexDigit(byte >> 4)
-                out[written + 2] = hexDigit(byte & 0x0f)
-                written += 3
-            }
-        }
+        while index < raw.count { reencodeByte(raw, &index, end: raw.count, into: out, &written) }
         return written
+    }
+
+    /// One step of ``reencode(_:into:at:)``: the `%XX` escape or the plain byte at `index` (before `end`) is
+    /// decoded, written URI-encoded at `written`, and both offsets moved past it.
+    @inline(__always)
+    static func reencodeByte(
+        _ raw: UnsafeRawBufferPointer,
+        _ index: inout Int,
+        end: Int,
+        into out: UnsafeMutableBufferPointer<UInt8>,
+        _ written: inout Int
+    ) {
+        var byte = raw[index]
+        if byte == UInt8(ascii: "%"), index + 2 < end, let high = hexValue(raw[index + 1]),
+            let low = hexValue(raw[index + 2])
+        {
+            byte = high << 4 | low
+            index += 3
+        } else {
+            index += 1
+        }
+        if isUnreserved(byte) {
+            out[written] = byte
+            written += 1
+        } else {
+            out[written] = UInt8(ascii: "%")
+            out[written + 1] = hexDigit(byte >> 4)
+            out[written + 2] = hexDigit(byte & 0x0f)
+            written += 3
+        }
     }
 
     /// The upper-case hex digit of `nibble` (0 to 15).
@@ -244,7 +255,7 @@ extension CanonicalQuery {
                     index += run
                     if run == 8 { continue }
                 }
-                var byte = raw[index]
+                let byte = raw[index]
                 if byte == UInt8(ascii: "&") { break }
                 if equals < 0 {
                     if byte == UInt8(ascii: "=") {
@@ -263,23 +274,7 @@ extension CanonicalQuery {
                     }
                     if byte == UInt8(ascii: "%") || byte >= 0x80 { plainName = false }
                 }
-                if byte == UInt8(ascii: "%"), index + 2 < end, let high = hexValue(raw[index + 1]),
-                    let low = hexValue(raw[index + 2])
-                {
-                    byte = high << 4 | low
-                    index += 3
-                } else {
-                    index += 1
-                }
-                if isUnreserved(byte) {
-                    scratch[written] = byte
-                    written += 1
-                } else {
-                    scratch[written] = UInt8(ascii: "%")
-                    scratch[written + 1] = hexDigit(byte >> 4)
-                    scratch[written + 2] = hexDigit(byte & 0x0f)
-                    written += 3
-                }
+                reencodeByte(raw, &index, end: end, into: scratch, &written)
             }
             if equals < 0, !omitted {
                 // A piece without `=`: all name, and an empty value.

@@ -21,21 +21,12 @@ extension AmzDate {
 
     /// Appends the bytes of ``iso8601Basic``.
     func appendISO8601Basic(to out: inout [UInt8]) {
-        let c = components
-        guard (0...9999).contains(c.year) else {
-            out.append(contentsOf: paddedISO8601Basic.utf8)
-            return
-        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
-            Self.write(c.year, digits: 4, to: buffer, at: 0)
-            Self.write(c.month, digits: 2, to: buffer, at: 4)
-            Self.write(c.day, digits: 2, to: buffer, at: 6)
-            buffer[8] = UInt8(ascii: "T")
-            Self.write(c.hour, digits: 2, to: buffer, at: 9)
-            Self.write(c.minute, digits: 2, to: buffer, at: 11)
-            Self.write(c.second, digits: 2, to: buffer, at: 13)
-            buffer[15] = UInt8(ascii: "Z")
-            out.append(contentsOf: buffer)
+            if writeISO8601Basic(to: buffer.baseAddress.unsafelyUnwrapped) {
+                out.append(contentsOf: buffer)
+            } else {
+                out.append(contentsOf: paddedISO8601Basic.utf8)
+            }
         }
     }
 
