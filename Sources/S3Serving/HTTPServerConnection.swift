@@ -16,7 +16,6 @@ import Synchronization
 package final class HTTPServerConnection: Sendable {
     package let channel: any Channel
     let handler: HTTPServerConnectionHandler
-    private let draining = Atomic(false)
 
     /// Adds the connection's handler at the end of `channel`'s pipeline, which must produce
     /// `HTTPServerRequestPart`s and take `HTTPServerResponsePart`s. Call on the channel's event loop.
@@ -52,12 +51,12 @@ package final class HTTPServerConnection: Sendable {
     }
 
     /// Whether the server is shutting down: the response under way, if any, is the connection's last.
-    package var isDraining: Bool { draining.load(ordering: .relaxed) }
+    package var isDraining: Bool { handler.draining.load(ordering: .relaxed) }
 
     /// Lets the request under way, if any, finish, and ends the request stream after it: a task waiting for the
     /// next request head hears of the end now, and an idle connection closes.
     package func drain() {
-        draining.store(true, ordering: .relaxed)
+        handler.draining.store(true, ordering: .relaxed)
         if handler.eventLoop.inEventLoop {
             handler.drain()
         } else {
@@ -102,7 +101,9 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     private var active = true
     /// Between requests for the serving task: it took no part yet, or took the last request's `.end`.
     private var betweenRequests = true
-    private var draining = false
+    /// Set by `HTTPServerConnection.drain()` from any thread, read on the loop by `takeReady` and by the serving
+    /// task (`isDraining`).
+    let draining = Atomic(false)
 
     private enum InboundEnd {
         case closed
@@ -165,14 +166,13 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// The next part if one waits (nil at the end of the request stream); `nil` if none has arrived yet.
     func takeReady() throws -> HTTPServerRequestPart?? {
         // Draining: no request after the one under way is read.
-        if draining, betweenRequests { return .some(nil) }
+        if betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
         if let part = parts.popFirst() {
             switch part {
             case .head: betweenRequests = false
             case .end: betweenRequests = true
-            case .body: break
+            case .body(let buffer): bufferedBytes -= buffer.readableBytes
             }
-            if case .body(let buffer) = part { bufferedBytes -= buffer.readableBytes }
             if readHeld, parts.count <= Self.resumeReadsAt.parts, bufferedBytes <= Self.resumeReadsAt.bytes {
                 readHeld = false
                 context?.read()
@@ -225,8 +225,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
+    /// Ends a wait for the next request (`draining` is already set).
     func drain() {
-        draining = true
         if betweenRequests, let reader {
             self.reader = nil
             reader.resume(returning: nil)
