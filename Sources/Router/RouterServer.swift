@@ -104,13 +104,7 @@ public final class RouterServer: Service, Sendable {
 
     /// HTTP/1.1 and the serving task's end of the pipeline.
     private static func addHTTP(to channel: any Channel, facts: ConnectionFacts) throws -> Connection {
-        // No pipelining assistance: it stops reading while a response is pending and resumes after it, two
-        // `epoll_ctl` calls per request; `serve` answers a connection's requests one after another anyway.
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-            withPipeliningAssistance: false,
-            withErrorHandling: true
-        )
-        return Connection(http: try HTTPServerConnection(wrappingChannelSynchronously: channel), facts: facts)
+        Connection(http: try HTTPServerConnection(configuringHTTPOn: channel), facts: facts)
     }
 
     private typealias Connection = RouterConnection

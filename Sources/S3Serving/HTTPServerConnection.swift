@@ -2,10 +2,11 @@ package import NIOCore
 package import NIOHTTP1
 import Synchronization
 
-/// One HTTP/1.1 server connection as the task that serves it sees it: request parts in, response parts out.
+/// One HTTP/1.1 server connection as the task that serves it sees it: request parts in (NIOHTTP1's decoder), response
+/// bytes out (already in HTTP/1.1's wire format, see `HTTPResponseEncoding`).
 ///
 /// The serving task runs on the connection's event loop (`EventLoopTaskExecutor`), so it reads and writes the
-/// pipeline directly: a request part that already arrived is taken without suspending, and a response part goes to
+/// pipeline directly: a request part that already arrived is taken without suspending, and response bytes go to
 /// the pipeline without a hop. `NIOAsyncChannel`, which this replaces for the servers, put locks, two state machines
 /// and a queue between the two, each part paying for them: about a tenth of the router's CPU per small request.
 /// Called from any other thread, every method still works; it hops to the event loop first.
@@ -18,11 +19,24 @@ package final class HTTPServerConnection: Sendable {
     let handler: HTTPServerConnectionHandler
 
     /// Adds the connection's handler at the end of `channel`'s pipeline, which must produce
-    /// `HTTPServerRequestPart`s and take `HTTPServerResponsePart`s. Call on the channel's event loop.
+    /// `HTTPServerRequestPart`s and take the response's bytes. Call on the channel's event loop.
     package init(wrappingChannelSynchronously channel: any Channel) throws {
         self.channel = channel
         self.handler = HTTPServerConnectionHandler(eventLoop: channel.eventLoop)
         try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    /// Adds NIOHTTP1's request decoder, then the connection's handler, at the end of `channel`'s pipeline, which
+    /// carries bytes (plain TCP, or TLS's plaintext). Call on the channel's event loop.
+    ///
+    /// No response encoder: responses are written as bytes (`HTTPResponseEncoding`). No pipelining assistance
+    /// either: it stopped reading while a response was pending and resumed after it, two `epoll_ctl` calls per
+    /// request, and the serving task answers a connection's requests one after another anyway.
+    package convenience init(configuringHTTPOn channel: any Channel) throws {
+        try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes))
+        )
+        try self.init(wrappingChannelSynchronously: channel)
     }
 
     package var eventLoop: any EventLoop { channel.eventLoop }
@@ -39,13 +53,16 @@ package final class HTTPServerConnection: Sendable {
         handler.eventLoop.inEventLoop && handler.takeEndIfReady()
     }
 
-    /// Writes `part`, and flushes everything written so far if `flush`; throws if the connection is closed. Waits
-    /// after a flush while the channel is not writable.
-    package func write(_ part: HTTPServerResponsePart, flush: Bool = false) async throws {
+    /// Writes response bytes, and flushes everything written so far if `flush`; throws if the connection is closed.
+    /// `endsResponse` marks a response's last bytes (an informational response is whole in itself). Waits after a
+    /// flush while the channel is not writable.
+    package func write(_ bytes: ByteBuffer, endsResponse: Bool, flush: Bool = false) async throws {
         if handler.eventLoop.inEventLoop {
-            try handler.write(part, flush: flush)
+            try handler.write(bytes, endsResponse: endsResponse, flush: flush)
         } else {
-            try await handler.eventLoop.submit { try self.handler.write(part, flush: flush) }.get()
+            try await handler.eventLoop.submit {
+                try self.handler.write(bytes, endsResponse: endsResponse, flush: flush)
+            }.get()
         }
         if flush { try await handler.waitUntilWritable() }
     }
@@ -76,8 +93,8 @@ package final class HTTPServerConnection: Sendable {
 /// `@unchecked Sendable` sound.
 final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// Reads stop while this many request parts, or this many body bytes, wait unread…
     static let holdReadsAt = (parts: 16, bytes: 256 * 1024)
@@ -101,6 +118,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     private var active = true
     /// Between requests for the serving task: it took no part yet, or took the last request's `.end`.
     private var betweenRequests = true
+    /// From the serving task taking a request's head until it wrote its response's last bytes.
+    private var exchangeUnderWay = false
     /// Set by `HTTPServerConnection.drain()` from any thread, read on the loop by `takeReady` and by the serving
     /// task (`isDraining`).
     let draining = Atomic(false)
@@ -149,6 +168,14 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A request the decoder could not parse is answered with 400, as NIOHTTP1's `HTTPServerProtocolErrorHandler`
+        // did, when that cannot land inside another response; the requests that arrived before it go unanswered.
+        if error is HTTPParserError, !exchangeUnderWay, active {
+            parts.removeAll()
+            bufferedBytes = 0
+            context.writeAndFlush(wrapOutboundOut(HTTPResponseEncoding.badRequest), promise: nil)
+            active = false
+        }
         // The end of the pipeline: the serving task hears of the error, and the connection closes after it.
         finishInbound(.failed(error))
     }
@@ -169,7 +196,9 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         if betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
         if let part = parts.popFirst() {
             switch part {
-            case .head: betweenRequests = false
+            case .head:
+                betweenRequests = false
+                exchangeUnderWay = true
             case .end: betweenRequests = true
             case .body(let buffer): bufferedBytes -= buffer.readableBytes
             }
@@ -241,9 +270,10 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
-    func write(_ part: HTTPServerResponsePart, flush: Bool) throws {
+    func write(_ bytes: ByteBuffer, endsResponse: Bool, flush: Bool) throws {
         guard active, let context else { throw ChannelError.ioOnClosedChannel }
-        context.write(wrapOutboundOut(part), promise: nil)
+        if endsResponse { exchangeUnderWay = false }
+        context.write(wrapOutboundOut(bytes), promise: nil)
         if flush { context.flush() }
     }
 

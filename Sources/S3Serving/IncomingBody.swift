@@ -10,7 +10,6 @@ package import NIOHTTP1
 package final class ConnectionInbound: @unchecked Sendable {
     private let connection: HTTPServerConnection
     private var continuePending = false
-    private var version: HTTPVersion = .http1_1
     /// Whether the current request's `.end` has been read.
     package private(set) var bodyEnded = true
     /// Body bytes of the current request read so far.
@@ -26,7 +25,6 @@ package final class ConnectionInbound: @unchecked Sendable {
             if case .head(let head) = part {
                 bodyEnded = false
                 bodyBytesRead = 0
-                version = head.version
                 continuePending = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
                 return head
             }
@@ -41,7 +39,7 @@ package final class ConnectionInbound: @unchecked Sendable {
         guard !bodyEnded else { return nil }
         if continuePending {
             continuePending = false
-            try await connection.write(.head(HTTPResponseHead(version: version, status: .continue)), flush: true)
+            try await connection.write(HTTPResponseEncoding.continueHead, endsResponse: false, flush: true)
         }
         guard let part = try await connection.next() else {
             bodyEnded = true

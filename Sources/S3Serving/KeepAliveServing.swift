@@ -77,18 +77,18 @@ package enum KeepAliveServing {
             let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
             let (response, record) = try await answer(head, body)
             let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
-            let sent = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
+            let written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
             completed(
                 Completed(
                     head: head,
                     status: response.status,
                     received: parts.bodyBytesRead,
-                    sent: sent,
+                    sent: written.sent,
                     elapsed: ContinuousClock.now - started
                 ),
                 record
             )
-            guard keepAlive else { break }
+            guard !written.closesConnection else { break }
         }
     }
 }

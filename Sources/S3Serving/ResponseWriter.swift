@@ -4,50 +4,98 @@ package import S3HTTP
 
 /// Writes an `S3Response` to an HTTP/1.1 connection, streaming its body with backpressure.
 package enum ResponseWriter {
-    /// Writes the response, streaming its body; returns the number of body bytes sent.
+    /// A first body part up to this size is copied into the head's buffer: one write and one TLS record for a small
+    /// response, where two made two (sealing a record costs more than copying a few KiB).
+    static let joinedBodyLimit = 8 * 1024
+
+    /// What writing a response came to.
+    package struct Written {
+        /// Body bytes sent.
+        package var sent: Int
+        /// Whether the response was framed to end with the connection (`Connection: close` was sent).
+        package var closesConnection: Bool
+    }
+
+    /// Writes the response, streaming its body.
+    ///
+    /// - Throws: `HTTPResponseEncoding.InvalidField` for a field that cannot go on the wire (nothing was sent);
+    ///   the body's and the connection's errors.
     package static func write(
         _ response: S3Response,
         to connection: HTTPServerConnection,
         for request: HTTPRequestHead,
         keepAlive: Bool
-    ) async throws -> Int {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.fields.count + 2)
-        for header in response.headers { headers.add(name: header.name, value: header.value) }
-        if !headers.contains(name: "content-length"), let length = response.body.length {
-            headers.add(name: "Content-Length", value: String(length))
-        }
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        // The head waits for the first part of the body, and a body whose known length is complete goes out with
-        // the end: a small response is one flush, one system call, where three flushes made three.
-        var head: HTTPServerResponsePart? = .head(
-            HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
-        )
-        var ended = false
-        var sent = 0
+    ) async throws -> Written {
+        var body = response.body.makeAsyncIterator()
+        // The head waits for the first part of the body, which joins it when small, and a body whose known length
+        // is complete goes out with the end: a small response is one write, one flush, one system call.
+        var first: ByteBuffer?
         if request.method != .HEAD {
-            for try await chunk in response.body where chunk.readableBytes > 0 {
-                // A body longer than its length: the end was sent, and nothing may follow it on this connection.
-                guard !ended else { throw BodyLongerThanLength() }
-                sent += chunk.readableBytes
-                // The stream is still read to its end (a store's connection goes back to its pool only then).
-                ended = sent == response.body.length
-                if let pending = head {
-                    try await connection.write(pending)
-                    head = nil
+            repeat { first = try await body.next() } while first?.readableBytes == 0
+        }
+        let firstSize = first?.readableBytes ?? 0
+        var head = try HTTPResponseEncoding.head(
+            status: response.status,
+            headers: response.headers,
+            bodyLength: response.body.length,
+            version: request.version,
+            method: request.method,
+            keepAlive: keepAlive,
+            bodyCapacity: firstSize <= joinedBodyLimit ? firstSize + 8 : 0,
+            allocator: connection.channel.allocator
+        )
+        let framing = head.framing
+        let closes = head.closesConnection
+        guard framing != .none else {
+            try await connection.write(head.bytes, endsResponse: true, flush: true)
+            // The stream is still read to its end (a store's connection goes back to its pool only then).
+            while try await body.next() != nil {}
+            return Written(sent: 0, closesConnection: closes)
+        }
+        guard var chunk = first else {
+            if framing == .chunked { head.bytes.writeImmutableBuffer(HTTPResponseEncoding.lastChunk) }
+            try await connection.write(head.bytes, endsResponse: true, flush: true)
+            return Written(sent: 0, closesConnection: closes)
+        }
+
+        var sent = 0
+        var ended = false
+        var pendingHead: ByteBuffer? = head.bytes
+        while true {
+            // A body longer than its length: the end was sent, and nothing may follow it on this connection.
+            guard !ended else { throw BodyLongerThanLength() }
+            sent += chunk.readableBytes
+            ended = framing == .length && sent == response.body.length
+            // A chunk is framed by copying it: chunked responses are the rare ones, from a store that sent no length.
+            var bytes = framing == .chunked ? HTTPResponseEncoding.chunk(chunk) : chunk
+            if var joined = pendingHead {
+                pendingHead = nil
+                if bytes.readableBytes <= joinedBodyLimit {
+                    joined.writeBuffer(&bytes)
+                    bytes = joined
+                } else {
+                    try await connection.write(joined, endsResponse: false)
                 }
-                // Each part is flushed, and the next waits while the channel is not writable: the writes reach
-                // the channel as they are made, so its writability is current and a fast store cannot queue more
-                // than the channel's high-water mark here.
-                try await connection.write(.body(.byteBuffer(chunk)), flush: !ended)
-                if ended { try await connection.write(.end(nil), flush: true) }
             }
+            // Each part is flushed, and the next waits while the channel is not writable: the writes reach the
+            // channel as they are made, so its writability is current and a fast store cannot queue more than the
+            // channel's high-water mark here.
+            try await connection.write(bytes, endsResponse: ended, flush: true)
+            guard let next = try await nextNonEmpty(&body) else { break }
+            chunk = next
         }
         if !ended {
-            if let head { try await connection.write(head) }
-            try await connection.write(.end(nil), flush: true)
+            let end = framing == .chunked ? HTTPResponseEncoding.lastChunk : ByteBuffer()
+            try await connection.write(end, endsResponse: true, flush: true)
         }
-        return sent
+        return Written(sent: sent, closesConnection: closes)
+    }
+
+    private static func nextNonEmpty(_ body: inout S3Body.AsyncIterator) async throws -> ByteBuffer? {
+        while let chunk = try await body.next() {
+            if chunk.readableBytes > 0 { return chunk }
+        }
+        return nil
     }
 }
 

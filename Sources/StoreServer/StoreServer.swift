@@ -37,8 +37,7 @@ public final class StoreServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: address.host.description, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try HTTPServerConnection(wrappingChannelSynchronously: channel)
+                    try HTTPServerConnection(configuringHTTPOn: channel)
                 }
             }
         let bound = listener.channel.localAddress?.port ?? 0

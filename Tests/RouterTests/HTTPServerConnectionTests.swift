@@ -101,18 +101,38 @@ struct HTTPServerConnectionTests {
 
     @Test func writesReachTheChannelAndFailOnceItIsClosed() async throws {
         let harness = try await Harness()
-        let head = HTTPResponseHead(version: .http1_1, status: .ok)
-        try await harness.connection.write(.head(head))
-        try await harness.connection.write(.body(.byteBuffer(ByteBuffer(string: "hi"))))
-        try await harness.connection.write(.end(nil), flush: true)
-        #expect(try await harness.channel.readOutbound(as: HTTPServerResponsePart.self) == .head(head))
+        try await harness.connection.write(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\n"), endsResponse: false)
+        try await harness.connection.write(ByteBuffer(string: "hi"), endsResponse: true, flush: true)
         #expect(
-            try await harness.channel.readOutbound(as: HTTPServerResponsePart.self)
-                == .body(.byteBuffer(ByteBuffer(string: "hi")))
+            try await harness.channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "HTTP/1.1 200 OK\r\n\r\n")
         )
-        #expect(try await harness.channel.readOutbound(as: HTTPServerResponsePart.self) == .end(nil))
+        #expect(try await harness.channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: "hi"))
         try await harness.channel.close()
-        await #expect(throws: ChannelError.ioOnClosedChannel) { try await harness.connection.write(.end(nil)) }
+        await #expect(throws: ChannelError.ioOnClosedChannel) {
+            try await harness.connection.write(ByteBuffer(), endsResponse: true)
+        }
+    }
+
+    /// A request the decoder cannot parse, as the client sees it: 400 between requests, nothing inside another
+    /// exchange (a 400 there would land in the middle of that response).
+    @Test(arguments: [false, true])
+    func anUnparsableRequestIsAnsweredWith400OnlyBetweenExchanges(midExchange: Bool) async throws {
+        let harness = try await Harness()
+        if midExchange {
+            try await harness.channel.writeInbound(Self.head)
+            #expect(try await harness.connection.next() == Self.head)
+        }
+        harness.channel.pipeline.fireErrorCaught(HTTPParserError.invalidHeaderToken)
+        await #expect(throws: HTTPParserError.invalidHeaderToken) { try await harness.connection.next() }
+        let written = try await harness.channel.readOutbound(as: ByteBuffer.self)
+        if midExchange {
+            #expect(written == nil)
+        } else {
+            #expect(written.map { String(buffer: $0) }?.hasPrefix("HTTP/1.1 400 Bad Request\r\n") == true)
+            await #expect(throws: ChannelError.ioOnClosedChannel, "nothing may follow the 400") {
+                try await harness.connection.write(ByteBuffer(string: "x"), endsResponse: true)
+            }
+        }
     }
 
     @Test func drainingEndsTheWaitForTheNextRequest() async throws {

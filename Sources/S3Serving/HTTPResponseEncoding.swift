@@ -1,0 +1,186 @@
+package import NIOCore
+package import NIOHTTP1
+package import S3HTTP
+
+/// HTTP/1.1 responses in their wire format, written straight from an `S3Response`'s fields.
+///
+/// Why not NIOHTTP1's `HTTPResponseEncoder` (its request decoder, llhttp, still parses every request): the
+/// responders' fields are already an `S3Headers`, which that encoder wanted copied into an `HTTPHeaders` inside an
+/// `HTTPResponseHead`, checked by a handler of its own (`NIOHTTPResponseHeadersValidator`), and written into a buffer
+/// grown as it went; and it wrote the head and the body as separate buffers, which TLS seals as separate records.
+/// Here the head is sized once and checked as it is written, and a small body joins it in the same buffer: one
+/// write, one TLS record. The framing rules are the encoder's (RFC 9112 §6): no body for 1xx, 204 and 304;
+/// `Content-Length` when the length is known; otherwise chunked in HTTP/1.1 and, in HTTP/1.0, a body that ends when
+/// the connection closes.
+package enum HTTPResponseEncoding {
+    /// How a response's body is delimited on the wire.
+    package enum Framing: Equatable, Sendable {
+        /// No body bytes follow the head: a response to HEAD, or a status that has no body.
+        case none
+        /// `Content-Length` bytes follow.
+        case length
+        /// The body is sent in chunks, ended by a zero-length chunk.
+        case chunked
+        /// The body ends when the connection closes (HTTP/1.0 without a length).
+        case untilClose
+    }
+
+    /// A response head on the wire, and what its body must look like.
+    package struct Head {
+        /// The status line and fields, ended by the empty line; room left for a small body to follow.
+        package var bytes: ByteBuffer
+        package var framing: Framing
+        /// Whether the connection must close after this response (`Connection: close` was sent).
+        package var closesConnection: Bool
+    }
+
+    /// A field that cannot go on the wire: a name that is not a token, or a value with a control character
+    /// (CR or LF would split the response).
+    package struct InvalidField: Error, Equatable {
+        package let name: String
+
+        package init(name: String) { self.name = name }
+    }
+
+    /// The head of a response to a request made with `method` in `version`.
+    ///
+    /// - Parameters:
+    ///   - bodyLength: the body's length when known; written as `Content-Length` unless the fields have one.
+    ///   - keepAlive: false sends `Connection: close` in place of any `Connection` field.
+    ///   - bodyCapacity: extra room to leave in the buffer, for a small body to join the head.
+    package static func head(
+        status: Int,
+        headers: S3Headers,
+        bodyLength: Int?,
+        version: HTTPVersion,
+        method: HTTPMethod,
+        keepAlive: Bool,
+        bodyCapacity: Int = 0,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) throws(InvalidField) -> Head {
+        let mayHaveBody = !(100..<200).contains(status) && status != 204 && status != 304
+        var hasLengthField = false
+        var size = 64 + bodyCapacity
+        for field in headers {
+            size += field.name.utf8.count + field.value.utf8.count + 4
+            if !hasLengthField, isContentLength(field.name) { hasLengthField = true }
+        }
+        let http11 = version.major == 1 && version.minor >= 1
+        let framing: Framing
+        let addedLength: Int?
+        var closes = !keepAlive
+        if !mayHaveBody {
+            framing = .none
+            addedLength = nil
+        } else if hasLengthField || bodyLength != nil {
+            framing = method == .HEAD ? .none : .length
+            addedLength = hasLengthField ? nil : bodyLength
+        } else if http11 {
+            framing = method == .HEAD ? .none : .chunked
+            addedLength = nil
+        } else {
+            framing = method == .HEAD ? .none : .untilClose
+            addedLength = nil
+            closes = closes || framing == .untilClose
+        }
+
+        var bytes = allocator.buffer(capacity: size)
+        bytes.writeStaticString(http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
+        bytes.writeString(String(status))
+        bytes.writeInteger(UInt8(ascii: " "))
+        bytes.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
+        bytes.writeStaticString("\r\n")
+        for field in headers {
+            // The framing is this encoder's to state: a transfer coding is never passed on (chunked is the one it
+            // writes), a status without a body has no length either, and `Connection` gives way to `close`.
+            if isTransferEncoding(field.name) || !mayHaveBody && isContentLength(field.name)
+                || closes && isConnection(field.name)
+            {
+                continue
+            }
+            try writeField(field.name, field.value, to: &bytes)
+        }
+        if let addedLength {
+            bytes.writeStaticString("Content-Length: ")
+            bytes.writeString(String(addedLength))
+            bytes.writeStaticString("\r\n")
+        } else if mayHaveBody, !hasLengthField, bodyLength == nil, http11 {
+            bytes.writeStaticString("Transfer-Encoding: chunked\r\n")
+        }
+        if closes { bytes.writeStaticString("Connection: close\r\n") }
+        bytes.writeStaticString("\r\n")
+        return Head(bytes: bytes, framing: framing, closesConnection: closes)
+    }
+
+    /// `HTTP/1.1 100 Continue`, the answer to `Expect: 100-continue` once the body is wanted.
+    package static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
+
+    /// The answer to a request the decoder could not parse; the connection closes after it.
+    package static let badRequest = ByteBuffer(
+        string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+
+    /// The chunk size line before `count` bytes of a chunked body (`1a2b\r\n`), and the line end that follows them.
+    package static func chunk(_ data: ByteBuffer, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer
+    {
+        var framed = allocator.buffer(capacity: data.readableBytes + 20)
+        framed.writeString(String(data.readableBytes, radix: 16))
+        framed.writeStaticString("\r\n")
+        framed.writeImmutableBuffer(data)
+        framed.writeStaticString("\r\n")
+        return framed
+    }
+
+    /// The last chunk of a chunked body, without trailers.
+    package static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+
+    private static func writeField(_ name: String, _ value: String, to bytes: inout ByteBuffer) throws(InvalidField) {
+        var name = name
+        var value = value
+        let valid = name.withUTF8 { name in
+            value.withUTF8 { value in
+                guard !name.isEmpty, name.allSatisfy(isTokenByte), value.allSatisfy(isFieldValueByte) else {
+                    return false
+                }
+                bytes.writeBytes(name)
+                bytes.writeStaticString(": ")
+                bytes.writeBytes(value)
+                bytes.writeStaticString("\r\n")
+                return true
+            }
+        }
+        guard valid else { throw InvalidField(name: name) }
+    }
+
+    /// RFC 9110 §5.6.2: `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// RFC 9110 §5.5: visible characters, space, tab and obs-text; no other control character (NIOHTTP1's rule).
+    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    private static func isContentLength(_ name: String) -> Bool {
+        name.utf8.count == 14 && S3Headers.name(name, matches: "content-length")
+    }
+
+    private static func isTransferEncoding(_ name: String) -> Bool {
+        name.utf8.count == 17 && S3Headers.name(name, matches: "transfer-encoding")
+    }
+
+    private static func isConnection(_ name: String) -> Bool {
+        name.utf8.count == 10 && S3Headers.name(name, matches: "connection")
+    }
+}
