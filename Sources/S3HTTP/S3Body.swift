@@ -100,7 +100,8 @@ public struct S3Body: Sendable, AsyncSequence {
             }
             guard var iterator = stream else { return nil }
             defer { stream = iterator }
-            return try await iterator.next()
+            // On the caller's executor, as this function runs (`nonisolated(nonsending)`): no hop per part.
+            return try await iterator.next(isolation: #isolation)
         }
     }
 }
