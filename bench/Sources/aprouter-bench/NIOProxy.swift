@@ -213,6 +213,8 @@ final class ClientHandler: ChannelDuplexHandler {
     func originClosed(_ channel: any Channel, context: ChannelHandlerContext) {
         guard case .connected(let current) = origin, current === channel else { return }
         origin = .none
+        // A response the origin ended by closing (no Content-Length) ends in no `channelReadComplete`.
+        context.flush()
         if exchange != .idle { context.close(promise: nil) }
     }
 
@@ -254,12 +256,14 @@ final class ClientHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Issues the held `read` once nothing waits and the origin connection can take more.
     private func resumeReading(context: ChannelHandlerContext) {
         guard readHeld, waiting.isEmpty, originIsWritable else { return }
         readHeld = false
         context.read()
     }
 
+    /// Lets the origin connection be read only while the client's can take more.
     private func followClientWritability(context: ChannelHandlerContext) {
         guard case .connected(let channel) = origin else { return }
         do {
