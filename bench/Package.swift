@@ -15,6 +15,10 @@ let package = Package(
         .package(name: "AccessPointRouter", path: "AccessPointRouter"),
         // The reference for the aws-chunked figure: plain SHA-256 of the same bytes, from the same library S3Auth uses.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The floor of the HTTPS proxy benchmark (nio-proxy): a bare TLS reverse proxy on the stack aprouter uses. The
+        // root package pins both, so nothing new resolves.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // Counts every allocation of the process (see MallocCounter.c): allocations per operation, printed by --once.
@@ -31,6 +35,10 @@ let package = Package(
                 .product(name: "UpstreamStore", package: "AccessPointRouter"),
                 .product(name: "S3HTTP", package: "AccessPointRouter"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: [
                 .enableUpcomingFeature("ExistentialAny"),

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The HTTPS proxy benchmark of issue 7: wrk over HTTPS with keep-alive against aprouter and against nginx as a
-# TLS-terminating reverse proxy with keep-alive to the same origin, in one run, side by side. Prints markdown rows
-# for bench/README.md, with the ratios aprouter/nginx.
+# The HTTPS proxy benchmark of issue 7: wrk over HTTPS with keep-alive against aprouter, against nginx as a
+# TLS-terminating reverse proxy with keep-alive to the same origin, and against the floor, a bare SwiftNIO TLS reverse
+# proxy (aprouter-bench nio-proxy), in one run, side by side. Prints markdown rows for bench/README.md, with the
+# ratios aprouter/nginx, aprouter/floor and floor/nginx.
 #
 #   bench/router/run.sh                  # everything below; about a minute after the build
-#   SKIP_BUILD=1 bench/router/run.sh     # use the existing .build/release/aprouter (or BINARY=path)
+#   SKIP_BUILD=1 bench/router/run.sh     # use the existing .build/release/aprouter (or BINARY=path) and the
+#                                        # existing release aprouter-bench of bench/
+#   FLOOR=0 bench/router/run.sh          # without the floor (neither built nor run)
 #   DURATION=20 CONNECTIONS=64 bench/router/run.sh
-#   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data)
+#   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data),
+#                                        # and the floor during its own (perf-small-floor.data)
 #   PERF=dir PERF_EVENT=syscalls:sys_enter_epoll_ctl bench/router/run.sh   # the same, sampling another event
-#   SYSCALLS=/some/dir bench/router/run.sh   # also count both proxies' system calls (strace -c) in the 1 KiB runs
+#   SYSCALLS=/some/dir bench/router/run.sh   # also count each proxy's system calls (strace -c) in the 1 KiB runs
 #   COUNT=probe_libc:malloc bench/router/run.sh   # also count an event in aprouter per 1 KiB request (perf stat;
 #       that uprobe is made once with `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`)
 #
@@ -17,10 +21,13 @@
 #   bucket, so both proxies, not a store, are measured. aprouter forwards to it as a bucket on an S3-compatible
 #   server (path-style, re-signed with SigV4 by UpstreamStore, UNSIGNED-PAYLOAD); a static nginx ignores that
 #   signature, which is fine for a proxy benchmark: the router still computes it. nginx proxies with proxy_pass.
+# - The floor (bench/Sources/aprouter-bench/NIOProxy.swift) is aprouter's stack without aprouter: NIOSSL, NIOHTTP1's
+#   server and client codecs, channel handlers on one event loop, one keep-alive origin connection per client
+#   connection. Like nginx it forwards each request's path unchanged with Host set to the origin, and checks nothing.
 # - The client request to aprouter is a presigned GET made by the aws CLI for an access point ARN, so every
 #   request pays the presigned SigV4 check, the access point lookup and the policy decision (alice is allowed by
 #   her identity policy; the access point and bucket have none). nginx checks nothing.
-# - Both proxies use the same certificate and key (the lab's, made by aprouter) and are pinned to core 0; wrk,
+# - All proxies use the same certificate and key (the lab's, made by aprouter) and are pinned to core 0; wrk,
 #   curl and the origin share core 1 (taskset). aprouter logs at `warning` (no access log); nginx has access_log off.
 # - 1 KiB GETs: wrk -t2 -c$CONNECTIONS for DURATION s after a 2 s warm-up; requests/s, average, p50 and p99
 #   latency; any non-2xx answer or socket error fails the run. Server CPU per request = utime+stime of the proxy's
@@ -28,12 +35,12 @@
 #   depend on how fast the client can send.
 # - 1 GiB GET: one curl download on one connection (MB/s = 10^6 bytes/s), its size checked, and the proxy's CPU
 #   seconds for it.
-# - Peak RSS (VmHWM) of aprouter and of the nginx proxy's worker at the end of the run.
+# - Peak RSS (VmHWM) of aprouter, of the floor and of the nginx proxy's worker at the end of the run.
 # - No callgrind figure: valgrind 3.19 dies with SIGSEGV inside itself on the aprouter binary (even on
 #   `aprouter --help`, with its debug info stripped), so the per-request profile comes from `perf record` (PERF=dir).
 # Needs: nginx (nginx-light), wrk, curl, taskset, the aws CLI, python3 (perf for PERF=). Traffic to 127.0.0.1 only; the
-# ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy) must be free. Everything started is
-# stopped, and the temporary folder removed, on exit.
+# ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy, 19444 floor) must be free. Everything
+# started is stopped, and the temporary folder removed, on exit.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,11 +49,12 @@ duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 proxy_core=${PROXY_CORE:-0}
 client_core=${CLIENT_CORE:-1}
+floor=${FLOOR:-1}
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in "$nginx" wrk curl taskset aws python3; do
     command -v "$tool" >/dev/null || { echo "bench/router: $tool is missing (apt-get install nginx-light wrk)" >&2; exit 2; }
 done
-for port in 18080 18443 18081 18053 18090 19443; do
+for port in 18080 18443 18081 18053 18090 19443 19444; do
     if ss -Htlnu "sport = :$port" | grep -q .; then
         echo "bench/router: port $port is in use; this benchmark needs it" >&2
         exit 2
@@ -54,8 +62,13 @@ for port in 18080 18443 18081 18053 18090 19443; do
 done
 if [ -z "${SKIP_BUILD:-}" ]; then
     (cd "$root" && swift build -c release --product aprouter) >&2
+    if [ "$floor" = 1 ]; then (cd "$root/bench" && swift build -c release --product aprouter-bench) >&2; fi
 fi
 binary=${BINARY:-$root/.build/release/aprouter}
+if [ "$floor" = 1 ]; then
+    floor_binary=$(cd "$root/bench" && swift build -c release --show-bin-path)/aprouter-bench
+    [ -x "$floor_binary" ] || { echo "bench/router: $floor_binary is missing; build it or set FLOOR=0" >&2; exit 2; }
+fi
 
 work=$(mktemp -d /tmp/bench-router.XXXXXX)
 chmod 755 "$work" # nginx workers run as nobody and read the origin's files
@@ -150,6 +163,14 @@ taskset -c "$proxy_core" "$nginx" -e "$work/logs/proxy-error.log" -c "$work/prox
 nginx_pid=$!
 pids+=("$nginx_pid")
 
+# The floor, with the same certificate and origin, on the proxy core.
+if [ "$floor" = 1 ]; then
+    taskset -c "$proxy_core" "$floor_binary" nio-proxy --listen 127.0.0.1:19444 --origin 127.0.0.1:18080 \
+        --certificate "$work/certs/server.pem" --key "$work/certs/server-key.pem" >>"$work/logs/floor.log" 2>&1 &
+    floor_pid=$!
+    pids+=("$floor_pid")
+fi
+
 # aws CLI v1 presigns with SigV2 unless told otherwise.
 printf '[default]\ns3 =\n    signature_version = s3v4\n' >"$work/aws-config"
 export AWS_CA_BUNDLE="$work/certs/ca.pem" AWS_DEFAULT_REGION=us-west-2 AWS_CONFIG_FILE="$work/aws-config" \
@@ -163,12 +184,19 @@ small=$(aws s3 presign --endpoint-url "$endpoint" --expires-in 3600 "s3://$arn/o
 large=$(aws s3 presign --endpoint-url "$endpoint" --expires-in 3600 "s3://$arn/obj-1g")
 nginx_small="https://127.0.0.1:19443/bench-bucket/obj-1k"
 nginx_large="https://127.0.0.1:19443/bench-bucket/obj-1g"
+floor_small="https://127.0.0.1:19444/bench-bucket/obj-1k"
+floor_large="https://127.0.0.1:19444/bench-bucket/obj-1g"
 echo "bench/router: presigned URL: $small" >&2
 
 status() { curl -s -o /dev/null -w '%{http_code}' --cacert "$AWS_CA_BUNDLE" "$1"; }
 # The registry's snapshot reaches the router shortly after the access point is created.
 for _ in $(seq 50); do [ "$(status "$small")" = 200 ] && break; sleep 0.1; done
-for url in "$small" "$nginx_small"; do
+urls=("$small" "$nginx_small")
+if [ "$floor" = 1 ]; then
+    for _ in $(seq 50); do [ "$(status "$floor_small")" = 200 ] && break; sleep 0.1; done
+    urls+=("$floor_small")
+fi
+for url in "${urls[@]}"; do
     [ "$(status "$url")" = 200 ] || {
         echo "bench/router: $url does not answer 200:" >&2
         curl -s -i --cacert "$AWS_CA_BUNDLE" "$url" >&2 || true
@@ -180,11 +208,16 @@ cmp -s <(curl -s --cacert "$AWS_CA_BUNDLE" "$small") "$work/origin/bench-bucket/
     echo "bench/router: aprouter's 1 KiB body differs from the origin's file" >&2
     exit 1
 }
+if [ "$floor" = 1 ] && ! cmp -s <(curl -s --cacert "$AWS_CA_BUNDLE" "$floor_small") "$work/origin/bench-bucket/obj-1k"; then
+    echo "bench/router: the floor's 1 KiB body differs from the origin's file" >&2
+    exit 1
+fi
 # The TLS each proxy negotiates with an OpenSSL client (wrk and curl use OpenSSL).
 cipher() { curl -sv -o /dev/null --cacert "$AWS_CA_BUNDLE" "$1" 2>&1 | sed -n 's/^\* SSL connection using \(.*\)/\1/p'; }
 a_tls=$(cipher "$small")
 n_tls=$(cipher "$nginx_small")
-echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls" >&2
+if [ "$floor" = 1 ]; then f_tls=$(cipher "$floor_small"); fi
+echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls${f_tls:+; floor $f_tls}" >&2
 
 # CPU ticks of a process and all its descendants (nginx's worker is a child of its master): utime+stime, utime,
 # stime.
@@ -237,8 +270,10 @@ small_run() { # name pid url
         perf stat -x, -e "$COUNT" -p "$pid" -o "$work/count.txt" -- sleep "$duration" &
         count_pid=$!
     fi
-    if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
-        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/perf-small.data" -- sleep "$duration" 2>"$PERF/perf-record.log" &
+    if [ -n "${PERF:-}" ] && [ "$name" != nginx ]; then
+        local data=perf-small.data
+        [ "$name" = floor ] && data=perf-small-floor.data
+        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/$data" -- sleep "$duration" 2>>"$PERF/perf-record.log" &
         perf_pid=$!
     fi
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
@@ -286,26 +321,53 @@ large_run() { # name pid url
 }
 
 small_run aprouter "$apr_pid" "$small"
+if [ "$floor" = 1 ]; then small_run floor "$floor_pid" "$floor_small"; fi
 small_run nginx "$nginx_pid" "$nginx_small"
 large_run aprouter "$apr_pid" "$large"
+if [ "$floor" = 1 ]; then large_run floor "$floor_pid" "$floor_large"; fi
 large_run nginx "$nginx_pid" "$nginx_large"
-a_rss=$(peak_rss "$apr_pid")
-n_rss=$(peak_rss "$nginx_pid" child)
+declare -A rss
+rss[aprouter]="$(($(peak_rss "$apr_pid") / 1024)) MiB"
+if [ "$floor" = 1 ]; then rss[floor]="$(($(peak_rss "$floor_pid") / 1024)) MiB"; fi
+rss[nginx]="$(($(peak_rss "$nginx_pid" child) / 1024)) MiB (worker)"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 ms() { python3 -c "import re, sys; v, u = re.match(r'([\d.]+)(\w+)', sys.argv[1]).groups(); print(float(v) * {'us': 1e-3, 'ms': 1, 's': 1e3}[u])" "$1"; }
 lat_ratio() { ratio "$(ms "$1")" "$(ms "$2")"; }
+no_ratio() { :; }
 nginx_version=$("$nginx" -v 2>&1 | sed 's/.*nginx\///')
-echo "| what | aprouter | nginx $nginx_version (TLS proxy) | aprouter/nginx |"
-echo "|---|---|---|---|"
-echo "| 1 KiB GET, requests/s (wrk -t2 -c$connections, ${duration} s, keep-alive) | ${rps[aprouter]} | ${rps[nginx]} | $(ratio "${rps[aprouter]}" "${rps[nginx]}") |"
-echo "| 1 KiB GET, latency average | ${avg[aprouter]} | ${avg[nginx]} | $(lat_ratio "${avg[aprouter]}" "${avg[nginx]}") |"
-echo "| 1 KiB GET, latency p50 | ${p50[aprouter]} | ${p50[nginx]} | $(lat_ratio "${p50[aprouter]}" "${p50[nginx]}") |"
-echo "| 1 KiB GET, latency p99 | ${p99[aprouter]} | ${p99[nginx]} | $(lat_ratio "${p99[aprouter]}" "${p99[nginx]}") |"
-echo "| 1 KiB GET, server CPU per request (/proc/PID/stat) | ${cpu[aprouter]} µs | ${cpu[nginx]} µs | $(ratio "${cpu[aprouter]}" "${cpu[nginx]}") |"
-echo "| 1 GiB GET, MB/s (curl, one connection) | ${mbps[aprouter]} | ${mbps[nginx]} | $(ratio "${mbps[aprouter]}" "${mbps[nginx]}") |"
-echo "| 1 GiB GET, server CPU | ${bigcpu[aprouter]} s | ${bigcpu[nginx]} s | $(ratio "${bigcpu[aprouter]}" "${bigcpu[nginx]}") |"
-echo "| peak RSS (VmHWM) at the end of the run | $((a_rss / 1024)) MiB | $((n_rss / 1024)) MiB (worker) | |"
-echo "(TLS: aprouter $a_tls, nginx $n_tls; proxies on core $proxy_core, wrk/curl/origin on core $client_core;" \
+# Columns: the contestants, then the ratios between pairs of them.
+contestants=(aprouter nginx)
+pairs=("aprouter nginx")
+if [ "$floor" = 1 ]; then
+    contestants=(aprouter floor nginx)
+    pairs+=("aprouter floor" "floor nginx")
+fi
+declare -A title=([aprouter]=aprouter [floor]="NIO floor" [nginx]="nginx $nginx_version (TLS proxy)")
+row() { # label, name of the array of values, unit after each value, function for the ratio of two values
+    local -n values=$2
+    local line="| $1 |" contestant pair a b
+    for contestant in "${contestants[@]}"; do line+=" ${values[$contestant]}$3 |"; done
+    for pair in "${pairs[@]}"; do
+        read -r a b <<<"$pair"
+        line+=" $($4 "${values[$a]}" "${values[$b]}") |"
+    done
+    echo "$line"
+}
+header="| what |" rule="|---|"
+for contestant in "${contestants[@]}"; do header+=" ${title[$contestant]} |"; rule+="---|"; done
+for pair in "${pairs[@]}"; do header+=" ${pair% *}/${pair#* } |"; rule+="---|"; done
+echo "$header"
+echo "$rule"
+row "1 KiB GET, requests/s (wrk -t2 -c$connections, ${duration} s, keep-alive)" rps "" ratio
+row "1 KiB GET, latency average" avg "" lat_ratio
+row "1 KiB GET, latency p50" p50 "" lat_ratio
+row "1 KiB GET, latency p99" p99 "" lat_ratio
+row "1 KiB GET, server CPU per request (/proc/PID/stat)" cpu " µs" ratio
+row "1 KiB GET, server CPU per request, user and system" split "" no_ratio
+row "1 GiB GET, MB/s (curl, one connection)" mbps "" ratio
+row "1 GiB GET, server CPU" bigcpu " s" ratio
+row "peak RSS (VmHWM) at the end of the run" rss "" no_ratio
+echo "(TLS: aprouter $a_tls, nginx $n_tls${f_tls:+, floor $f_tls}; proxies on core $proxy_core, wrk/curl/origin on core $client_core;" \
     "$started; load average before $load_before, after the wrk/curl part $load_after)"

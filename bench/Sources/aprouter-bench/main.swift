@@ -2,6 +2,7 @@ import Foundation
 import MallocCounter
 
 // aprouter-bench CASE [--iterations N] [--rounds R] [--variant NAME] [--once] [--size BYTES]
+// aprouter-bench nio-proxy --listen IP:PORT --origin IP:PORT --certificate PEM-FILE --key PEM-FILE
 //
 //   CASE         sigv4-header | chunked | policy | dns-answer | router-request
 //   --iterations operations per timed round (for chunked: whole bodies)
@@ -13,15 +14,20 @@ import MallocCounter
 //                allocations made during those N operations; this is the form run under callgrind, where
 //                instructions per operation = (I(N2) − I(N1)) / (N2 − N1), allocations likewise
 //   --size       chunked only: decoded payload bytes per body (default 64 MiB)
+//
+//   nio-proxy    not a timed case: the bare SwiftNIO TLS reverse proxy that bench/router/run.sh measures as the
+//                floor under aprouter (see NIOProxy.swift); it serves until stopped
 
 let usage = """
     usage: aprouter-bench sigv4-header|chunked|policy|dns-answer|router-request [--iterations N] [--rounds R] [--variant NAME] [--once] \
     [--size BYTES]
+           \(NIOProxy.synopsis)
     """
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let caseName = arguments.first else { fail(usage) }
 arguments.removeFirst()
+if caseName == "nio-proxy" { NIOProxy.run(arguments) }
 
 var iterations: Int?
 var rounds = 5
