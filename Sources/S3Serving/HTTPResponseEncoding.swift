@@ -135,41 +135,13 @@ package enum HTTPResponseEncoding {
     package static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     private static func writeField(_ name: String, _ value: String, to bytes: inout ByteBuffer) throws(InvalidField) {
-        var name = name
-        var value = value
-        let valid = name.withUTF8 { name in
-            value.withUTF8 { value in
-                guard !name.isEmpty, name.allSatisfy(isTokenByte), value.allSatisfy(isFieldValueByte) else {
-                    return false
-                }
-                bytes.writeBytes(name)
-                bytes.writeStaticString(": ")
-                bytes.writeBytes(value)
-                bytes.writeStaticString("\r\n")
-                return true
-            }
+        guard HTTPFieldSyntax.isValidName(name), HTTPFieldSyntax.isValidValue(value) else {
+            throw InvalidField(name: name)
         }
-        guard valid else { throw InvalidField(name: name) }
-    }
-
-    /// RFC 9110 §5.6.2: `tchar`.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    /// RFC 9110 §5.5: visible characters, space, tab and obs-text; no other control character (NIOHTTP1's rule).
-    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+        bytes.writeString(name)
+        bytes.writeStaticString(": ")
+        bytes.writeString(value)
+        bytes.writeStaticString("\r\n")
     }
 
     private static func isContentLength(_ name: String) -> Bool {

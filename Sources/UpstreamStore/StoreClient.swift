@@ -2,6 +2,7 @@ public import NIOCore
 import NIOHTTP1
 public import NIOPosix
 import NIOSSL
+import S3HTTP
 import Synchronization
 
 /// HTTP/1.1 to bucket stores, with a keep-alive pool on each event loop.
@@ -67,6 +68,13 @@ public final class StoreClient: Sendable {
             sink.fail(StoreClientError.shutDown)
             return
         }
+        // Checked here, once, rather than by NIOHTTP1's validator in every connection's pipeline, which dropped a
+        // head it refused without a word and left the request to fail as if the store had answered badly.
+        for field in request.head.headers
+        where !HTTPFieldSyntax.isValidName(field.name) || !HTTPFieldSyntax.isValidValue(field.value) {
+            sink.fail(StoreClientError.invalidField(field.name))
+            return
+        }
         pool.submit(LoopPool.Job(request: request, origin: origin, sink: sink))
     }
 }
@@ -80,6 +88,8 @@ enum StoreClientError: Error, CustomStringConvertible {
     case connectionClosed
     /// The store's response could not be parsed.
     case malformedResponse(String)
+    /// A field of the request cannot be written in HTTP/1.1 (a CR LF in its value, say); nothing was sent.
+    case invalidField(String)
 
     var description: String {
         switch self {
@@ -88,6 +98,7 @@ enum StoreClientError: Error, CustomStringConvertible {
             "no answer within \(amount.nanoseconds / 1_000_000) ms (the lab's upstream.readTimeout)"
         case .connectionClosed: "the connection closed before the response ended"
         case .malformedResponse(let reason): "the response was not valid HTTP/1.1: \(reason)"
+        case .invalidField(let name): "the request's field '\(name)' cannot be sent in HTTP/1.1"
         }
     }
 }
@@ -237,7 +248,11 @@ final class LoopPool: @unchecked Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: name)
                         )
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    // Fields are checked once per request, in `execute`.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .dropBytes,
+                        enableOutboundHeaderValidation: false
+                    )
                     try channel.pipeline.syncOperations.addHandler(
                         StoreConnection(origin: origin, pool: self, readTimeout: readTimeout)
                     )

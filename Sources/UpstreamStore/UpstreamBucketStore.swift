@@ -89,6 +89,9 @@ public struct UpstreamBucketStore: BucketResponder {
             if let failure = recorder.recorded {
                 return renderer.response(for: failure, id: request.id, resource: resource())
             }
+            if case StoreClientError.invalidField = error {
+                return renderer.response(for: .internalError.because("\(error)."), id: request.id, resource: resource())
+            }
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }

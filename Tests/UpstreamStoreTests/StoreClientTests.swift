@@ -105,6 +105,30 @@ struct StoreClientTests {
         }
     }
 
+    /// A field that would split the request on the wire (a CR LF in its value) is never sent: the request fails at
+    /// once with an error naming the field, the store hears nothing, and the connection stays usable. (NIOHTTP1's
+    /// validator dropped such a head without a word, then the request waited for the read timeout.)
+    @Test func refusesAFieldThatCannotGoOnTheWireAtOnce() async throws {
+        let configuration = UpstreamClientConfiguration(readTimeout: .seconds(20))
+        try await Self.forwarding(
+            to: try await ScriptedStore { _, request in .ok("r\(request)") },
+            configuration: configuration
+        ) {
+            (store: UpstreamBucketStore, server: ScriptedStore) async throws in
+            let started = ContinuousClock.now
+            let response = await store.respond(
+                to: UpstreamBucketStoreTests.request("GET", "key", headers: ["x-amz-meta-note": "a\r\nX-Injected: 1"])
+            )
+            let xml = try await response.body.text()
+            #expect(ContinuousClock.now - started < .seconds(5), "refused at once, not after the read timeout")
+            #expect(response.status == 500)
+            #expect(xmlValue("Code", in: xml) == "InternalError")
+            #expect(xml.contains("x-amz-meta-note"), "\(xml)")
+            #expect(server.requests.isEmpty)
+            #expect(try await Self.get(store, "next") == "200 r1")
+        }
+    }
+
     @Test func answersServiceUnavailableForAResponseThatIsNotHTTP() async throws {
         try await Self.forwarding(to: try await ScriptedStore { _, _ in .garbage }) {
             (store: UpstreamBucketStore, _: ScriptedStore) async throws in
