@@ -9,9 +9,12 @@ public struct SigV4Request: Sendable {
     /// The raw path of the request target, e.g. `/photos/2024%20trip/a%2Bb.jpg`; empty means `/`.
     public var path: String
     /// The raw query after `?`, without the `?`; empty when there is none.
-    public var query: String { didSet { queryParts = CanonicalQuery.parts(of: query) } }
-    /// ``query`` split into its pieces, once: the verifier, the canonical request and the router all read these.
-    public private(set) var queryParts: [CanonicalQuery.Part]
+    public var query: String
+    /// ``query`` split into its pieces (``CanonicalQuery/parts(of:)``), on each call.
+    ///
+    /// The verifier and the signer read a query as SDKs write it on its raw bytes and split it only when that
+    /// reading declines, so a request is not made to keep an array of pieces it may never read.
+    public var queryParts: [CanonicalQuery.Part] { CanonicalQuery.parts(of: query) }
     /// Every header in arrival order; names in any case.
     public var headers: [(name: String, value: String)]
 
@@ -20,7 +23,6 @@ public struct SigV4Request: Sendable {
         self.method = method
         self.path = path
         self.query = query
-        self.queryParts = CanonicalQuery.parts(of: query)
         self.headers = headers
     }
 
