@@ -269,8 +269,13 @@ struct SignatureClaims: Sendable {
         return copy.withUTF8 { plainSignedHeaders($0) }
     }
 
+    /// The list of a presigned URL that signs `host` alone, as `aws s3 presign` and the SDKs' presigners make it:
+    /// shared, so that such a request makes no array of its own.
+    private static let hostOnly = ["host"]
+
     /// ``plainSignedHeaders(_:)`` of the bytes of a list.
     static func plainSignedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        if HeaderName.same(bytes, "host") { return hostOnly }
         let raw = UnsafeRawBufferPointer(bytes)
         var count = 1
         var index = 0
