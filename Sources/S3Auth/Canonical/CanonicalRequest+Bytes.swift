@@ -42,17 +42,21 @@ extension CanonicalRequest {
         out.append(newline)
         // With every header name ASCII (as HTTP/1 parsers let through), a name of another length cannot match;
         // finding that out is one more pass over the names, worth it from two signed names on.
-        let asciiNames = signedHeaders.count > 1 && request.headers.allSatisfy { HeaderName.isASCII($0.name) }
+        let headers = request.headers
+        let asciiNames = signedHeaders.count > 1 && headers.allSatisfy { HeaderName.isASCII($0.name) }
         for name in signedHeaders {
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
             var first = true
             let length = name.utf8.count
-            for header in request.headers
-            where (!asciiNames || header.name.utf8.count == length) && HeaderName.matches(header.name, name) {
+            // By index: binding each header to a local retained and released both of its strings.
+            for index in headers.indices
+            where (!asciiNames || headers[index].name.utf8.count == length)
+                && HeaderName.matches(headers[index].name, name)
+            {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                appendCanonicalValue(header.value, to: &out)
+                appendCanonicalValue(headers[index].value, to: &out)
             }
             out.append(newline)
         }

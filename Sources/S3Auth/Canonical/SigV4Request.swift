@@ -62,11 +62,12 @@ public struct SigV4Request: Sendable {
     /// ``value(of:)`` for a lower-case ASCII `name`, without lower-casing it or gathering an array.
     func value(ofLowercased name: String) -> String? {
         var found: String?
-        for header in headers where HeaderName.matches(header.name, name) {
+        // By index: binding each header to a local retained and released both of its strings.
+        for index in headers.indices where HeaderName.matches(headers[index].name, name) {
             if let earlier = found {
-                found = earlier + "," + header.value
+                found = earlier + "," + headers[index].value
             } else {
-                found = header.value
+                found = headers[index].value
             }
         }
         return found

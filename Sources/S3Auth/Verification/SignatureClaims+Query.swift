@@ -242,9 +242,11 @@ extension SignatureClaims {
             )
             return UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[base..<written]))
         }
+        // The date first: the credential's scope date is checked by comparing it with the date's day.
         guard let algorithm = value(.algorithm), HeaderName.same(algorithm, "AWS4-HMAC-SHA256"),
-            let credential = value(.credential), let (accessKeyID, scope) = plainCredential(credential),
             let date = value(.date), date.count == 16, let time = AmzDate.basic(date),
+            let credential = value(.credential),
+            let (accessKeyID, scope) = plainCredential(credential, knownDay: UnsafeBufferPointer(rebasing: date[..<8])),
             let expires = value(.expires), !expires.isEmpty, expires.count <= 12,
             let signedHeadersText = value(.signedHeaders), let signedHeaders = plainSignedHeaders(signedHeadersText),
             let signature = value(.signature), signature.count == 64
