@@ -44,9 +44,28 @@ public enum CanonicalQuery {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `text` encoded as `uriEncode` does its UTF-8 bytes.
+    /// `text` encoded as `uriEncode` does its UTF-8 bytes: `text` itself when no byte needs encoding (most
+    /// object keys and bucket names), without building a copy.
     public static func uriEncode(_ text: String, keepingSlash: Bool = false) -> String {
-        uriEncode(text.utf8, keepingSlash: keepingSlash)
+        var copy = text
+        let plain = copy.withUTF8 { isUnreserved(UnsafeRawBufferPointer($0), keepingSlash: keepingSlash) }
+        return plain ? text : uriEncode(text.utf8, keepingSlash: keepingSlash)
+    }
+
+    /// Whether every byte of `bytes` is unreserved (or `/`, with `keepingSlash`): eight at a time, then one by one.
+    static func isUnreserved(_ bytes: UnsafeRawBufferPointer, keepingSlash: Bool) -> Bool {
+        let slash = keepingSlash ? UInt8(ascii: "/") : UInt8(ascii: "A")  // `A`: a byte that is unreserved anyway
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = ByteScan.word(bytes, index)
+            guard unreservedLanes(word) | ByteScan.lanes(of: slash, in: word) == ByteScan.high else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            guard isUnreserved(bytes[index]) || bytes[index] == slash else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// One `&`-separated piece of a raw query, split at its first `=`: the raw text, decoded only when asked.
