@@ -320,10 +320,22 @@ extension CanonicalQuery {
             pairs[3 * slot + 1] = moving.1
             pairs[3 * slot + 2] = moving.2
         }
-        for index in 0..<pairCount {
-            if index > 0 { out.append(UInt8(ascii: "&")) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+        // The pairs in order, joined in the scratch area after the text when it has room (it has three bytes per
+        // raw byte, and a query with few escapes uses about one), then appended at once: an append per pair and per
+        // `&` cost about 70 instructions each.
+        guard scratch.count - written >= written else {
+            for index in 0..<pairCount {
+                if index > 0 { out.append(UInt8(ascii: "&")) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+            }
+            return true
         }
+        var joined = ByteWriter(scratch.baseAddress.unsafelyUnwrapped + written)
+        for index in 0..<pairCount {
+            if index > 0 { joined.byte(UInt8(ascii: "&")) }
+            joined.bytes(UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[written..<written + joined.count]))
         return true
     }
 
