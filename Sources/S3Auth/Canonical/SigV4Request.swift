@@ -28,11 +28,14 @@ public struct SigV4Request: Sendable {
 
     /// A request from its request target (`/key?query`), split at the first `?`.
     public init(method: String, target: String, headers: [(name: String, value: String)]) {
-        if let mark = target.firstIndex(of: "?") {
+        // An ASCII target (every one HTTP/1 parsers let through) is searched on its bytes, where each is a
+        // Character: the Character search cost about 300 instructions a byte before the `?`.
+        let ascii = HeaderName.isASCII(target)
+        if let mark = ascii ? target.utf8.firstIndex(of: UInt8(ascii: "?")) : target.firstIndex(of: "?") {
             self.init(
                 method: method,
                 path: String(target[..<mark]),
-                query: String(target[target.index(after: mark)...]),
+                query: String(target[target.utf8.index(after: mark)...]),
                 headers: headers
             )
         } else {
