@@ -38,8 +38,10 @@ struct UpstreamRequestHead: Sendable {
             path = route.pathStyle ? route.pathPrefix : route.pathPrefix + "/"
         }
         query = UpstreamQuery.normalized(request.query)
-        var headers: [(name: String, value: String)] = [("Host", host)]
+        // Reserved before `Host` goes in: an array literal would be allocated, then moved by the reservation.
+        var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(request.headers.fields.count + 1)
+        headers.append(("Host", host))
         UpstreamHeaders.append(
             request.headers,
             labBucket: request.bucket,

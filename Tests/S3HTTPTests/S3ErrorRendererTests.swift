@@ -51,6 +51,28 @@ struct S3ErrorRendererTests {
         #expect(ids.count == 10_000)
     }
 
+    /// Each draw gives `64 / bits` characters, its low bits first, as the per-character loop that was replaced did.
+    @Test(arguments: [(16, 4), (76, 6), (0, 4), (1, 6), (10, 6), (11, 6), (17, 4), (33, 4)])
+    func textTakesEachDrawsLowBitsFirst(count: Int, bits: Int) {
+        let alphabet = (0..<(1 << bits)).map { UInt8(0x21 + $0) }
+        var rng = Xoshiro256StarStar(seed: 5, 6, 7, 8)
+        let text = RandomS3RequestIDGenerator.text(count: count, from: alphabet, bitsPerCharacter: bits, using: &rng)
+        var reference = Xoshiro256StarStar(seed: 5, 6, 7, 8)
+        var expected: [UInt8] = []
+        var word: UInt64 = 0
+        var left = 0
+        for _ in 0..<count {
+            if left == 0 {
+                word = reference.next()
+                left = 64 / bits
+            }
+            expected.append(alphabet[Int(word & UInt64(alphabet.count - 1))])
+            word >>= UInt64(bits)
+            left -= 1
+        }
+        #expect(Array(text.utf8) == expected)
+    }
+
     /// The first outputs of the authors' reference C code (prng.di.unimi.it/xoshiro256starstar.c) seeded with
     /// {1, 2, 3, 4}.
     @Test func xoshiroMatchesTheReferenceImplementation() {

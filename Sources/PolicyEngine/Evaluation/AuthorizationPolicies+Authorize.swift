@@ -128,8 +128,10 @@ extension AuthorizationPolicies {
         /// Whether the layer has a policy and it is public (spec §4.4), for RestrictPublicBuckets.
         let policyIsPublic: Bool
         let verdict: PolicyDocument.Verdict
-        /// One per identity policy, in order.
-        let identity: [PolicyDocument.Verdict]
+        /// The first identity policy (in order) that denies, and its statement; the decision needs no other.
+        let identityDeny: (policy: Int, statement: Int)?
+        /// The first identity policy (in order) that allows, and its statement: read when none denies.
+        let identityAllow: (policy: Int, statement: Int)?
         /// Whether the caller belongs to the account that owns the layer's resource (its identity policies then
         /// count, and RestrictPublicBuckets lets it use public grants). A flag, so the owner is not copied.
         let callerIsOwner: Bool
@@ -147,10 +149,24 @@ extension AuthorizationPolicies {
             self.kind = kind
             self.policyIsPublic = policy?.status.isPublic ?? false
             self.verdict = policy?.verdict(for: context, on: resource) ?? .silent
-            self.identity =
-                policies.identityPolicies.isEmpty
-                ? []
-                : policies.identityPolicies.map { policy in policy.verdict(for: context, on: resource) }
+            // Two plain values rather than an array of every identity policy's verdict, which was allocated for
+            // each layer of each decision.
+            var deny: (policy: Int, statement: Int)?
+            var allow: (policy: Int, statement: Int)?
+            scan: for index in policies.identityPolicies.indices {
+                switch policies.identityPolicies[index].verdict(for: context, on: resource) {
+                case .deny(let statement):
+                    // The first `Deny` decides; the policies after it cannot change the decision.
+                    deny = (index, statement)
+                    break scan
+                case .allow(let statement) where allow == nil:
+                    allow = (index, statement)
+                case .allow, .silent:
+                    break
+                }
+            }
+            self.identityDeny = deny
+            self.identityAllow = allow
             self.callerIsOwner = callerIsOwner
         }
 
@@ -217,15 +233,11 @@ extension AuthorizationPolicies {
         _ endpointBucket: PolicyDocument.Verdict?,
         in context: RequestContext
     ) -> (NamedStatement, String)? {
-        for (index, verdict) in front.identity.enumerated() {
-            if case .deny(let statement) = verdict {
-                return (front.named(statement, identityPolicy: index), front.resource(in: context))
-            }
+        if let (index, statement) = front.identityDeny {
+            return (front.named(statement, identityPolicy: index), front.resource(in: context))
         }
-        for (index, verdict) in bucket.identity.enumerated() {
-            if case .deny(let statement) = verdict {
-                return (bucket.named(statement, identityPolicy: index), bucket.resource(in: context))
-            }
+        if let (index, statement) = bucket.identityDeny {
+            return (bucket.named(statement, identityPolicy: index), bucket.resource(in: context))
         }
         if case .deny(let statement) = front.verdict { return (front.named(statement), front.resource(in: context)) }
         if case .deny(let statement) = bucket.verdict {
@@ -268,12 +280,8 @@ extension AuthorizationPolicies {
             }
             restricted = statement
         }
-        if layer.callerIsOwner {
-            for (index, verdict) in layer.identity.enumerated() {
-                if case .allow(let statement) = verdict {
-                    return .granted(layer.named(statement, identityPolicy: index))
-                }
-            }
+        if layer.callerIsOwner, let (index, statement) = layer.identityAllow {
+            return .granted(layer.named(statement, identityPolicy: index))
         }
         if let restricted { return .restricted(layer.named(restricted)) }
         return .noAllow

@@ -126,7 +126,9 @@ extension RouterRequestHandler {
         // now (DeleteObjects reads its body before the routes).
         var body: S3Body?
         var forwardedCopySource: String?
-        var keysToCheck: [String?] = [objectKey]
+        // The keys a DeleteObjects request names; nil for any other request, whose one key is checked (no array
+        // is made for it).
+        var deletedKeys: [String]?
         if operation == .deleteObjects {
             // Authorized per key (spec §4.1): the request names its keys in a small XML body.
             guard
@@ -134,7 +136,7 @@ extension RouterRequestHandler {
             else {
                 throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
             }
-            keysToCheck = try DeleteObjectsKeys.keys(in: collected).map { $0 }
+            deletedKeys = try DeleteObjectsKeys.keys(in: collected)
             body = S3Body(collected)
         }
         for route in front.routes {
@@ -145,7 +147,8 @@ extension RouterRequestHandler {
                 throw S3Error.serviceUnavailable.because("No store is configured for bucket \(bucket.name).")
             }
             let readsTags = authorizer.needsExistingObjectTags(front: front, bucket: bucket)
-            for checkedKey in keysToCheck {
+            for index in 0..<(deletedKeys?.count ?? 1) {
+                let checkedKey = deletedKeys?[index] ?? objectKey
                 var tags: [String: String] = [:]
                 if readsTags, let checkedKey {
                     tags = await ExistingObjectTags.read(

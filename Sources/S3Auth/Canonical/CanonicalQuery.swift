@@ -44,9 +44,28 @@ public enum CanonicalQuery {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `text` encoded as `uriEncode` does its UTF-8 bytes.
+    /// `text` encoded as `uriEncode` does its UTF-8 bytes: `text` itself when no byte needs encoding (most
+    /// object keys and bucket names), without building a copy.
     public static func uriEncode(_ text: String, keepingSlash: Bool = false) -> String {
-        uriEncode(text.utf8, keepingSlash: keepingSlash)
+        var copy = text
+        let plain = copy.withUTF8 { isUnreserved(UnsafeRawBufferPointer($0), keepingSlash: keepingSlash) }
+        return plain ? text : uriEncode(text.utf8, keepingSlash: keepingSlash)
+    }
+
+    /// Whether every byte of `bytes` is unreserved (or `/`, with `keepingSlash`): eight at a time, then one by one.
+    static func isUnreserved(_ bytes: UnsafeRawBufferPointer, keepingSlash: Bool) -> Bool {
+        let slash = keepingSlash ? UInt8(ascii: "/") : UInt8(ascii: "A")  // `A`: a byte that is unreserved anyway
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = ByteScan.word(bytes, index)
+            guard unreservedLanes(word) | ByteScan.lanes(of: slash, in: word) == ByteScan.high else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            guard isUnreserved(bytes[index]) || bytes[index] == slash else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// One `&`-separated piece of a raw query, split at its first `=`: the raw text, decoded only when asked.
@@ -118,31 +137,40 @@ public enum CanonicalQuery {
 
     /// The `&`-separated pieces of `raw`, split at the first `=`; empty pieces are skipped. Nothing is decoded.
     public static func parts(of raw: String) -> [Part] {
+        parts(of: raw, excluding: { _ in false })
+    }
+
+    /// ``parts(of:)`` without the pieces for whose raw bytes (name, `=` and value, as sent) `excluded` is true.
+    ///
+    /// One pass over the query's bytes, finding each `&` and `=` a word at a time; the array is made only for a
+    /// piece that is kept, with room for every piece still ahead, so a presigned URL whose pieces are all left out
+    /// allocates nothing.
+    public static func parts(of raw: String, excluding excluded: (UnsafeBufferPointer<UInt8>) -> Bool) -> [Part] {
         var copy = raw
-        // Byte offsets of each piece, found on one buffer; the Substrings are cut from `raw` afterwards.
-        let bounds: [(start: Int, equals: Int, end: Int)] = copy.withUTF8 { bytes in
-            var bounds: [(start: Int, equals: Int, end: Int)] = []
+        return copy.withUTF8 { bytes in
+            let buffer = UnsafeRawBufferPointer(bytes)
+            let utf8 = raw.utf8
+            var parts: [Part] = []
             var start = 0
-            var equals = -1
-            for index in 0...bytes.count {
-                if index == bytes.count || bytes[index] == UInt8(ascii: "&") {
-                    if index > start { bounds.append((start, equals < 0 ? index : equals, index)) }
-                    start = index + 1
-                    equals = -1
-                } else if equals < 0, bytes[index] == UInt8(ascii: "=") {
-                    equals = index
+            while start < bytes.count {
+                let end = ByteScan.firstIndex(of: UInt8(ascii: "&"), in: buffer, from: start, to: bytes.count)
+                defer { start = end + 1 }
+                guard end > start, !excluded(UnsafeBufferPointer(rebasing: bytes[start..<end])) else { continue }
+                if parts.isEmpty {
+                    parts.reserveCapacity(1 + ByteScan.count(of: UInt8(ascii: "&"), in: buffer, from: end))
                 }
+                let equals = ByteScan.firstIndex(of: UInt8(ascii: "="), in: buffer, from: start, to: end)
+                let nameStart = utf8.index(utf8.startIndex, offsetBy: start)
+                let nameEnd = utf8.index(nameStart, offsetBy: equals - start)
+                guard equals < end else {
+                    parts.append(Part(rawName: raw[nameStart..<nameEnd], rawValue: ""))
+                    continue
+                }
+                let valueStart = utf8.index(after: nameEnd)
+                let valueEnd = utf8.index(valueStart, offsetBy: end - equals - 1)
+                parts.append(Part(rawName: raw[nameStart..<nameEnd], rawValue: raw[valueStart..<valueEnd]))
             }
-            return bounds
-        }
-        let utf8 = raw.utf8
-        let base = utf8.startIndex
-        return bounds.map { bound in
-            let start = utf8.index(base, offsetBy: bound.start)
-            let equals = utf8.index(base, offsetBy: bound.equals)
-            let end = utf8.index(base, offsetBy: bound.end)
-            guard bound.equals < bound.end else { return Part(rawName: raw[start..<end], rawValue: "") }
-            return Part(rawName: raw[start..<equals], rawValue: raw[utf8.index(after: equals)..<end])
+            return parts
         }
     }
 

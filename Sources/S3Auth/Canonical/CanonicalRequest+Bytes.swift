@@ -34,30 +34,29 @@ extension CanonicalRequest {
             out.append(contentsOf: request.path.utf8)
         }
         out.append(newline)
-        if !request.queryParts.isEmpty,
-            !CanonicalQuery.appendRaw(
-                request.query,
-                count: request.queryParts.count,
-                omittingSignature: omittingSignature,
-                to: &out
-            )
+        if !request.query.isEmpty,
+            !CanonicalQuery.appendRaw(request.query, omittingSignature: omittingSignature, to: &out)
         {
             CanonicalQuery.append(request.queryParts, omittingSignature: omittingSignature, to: &out)
         }
         out.append(newline)
         // With every header name ASCII (as HTTP/1 parsers let through), a name of another length cannot match;
         // finding that out is one more pass over the names, worth it from two signed names on.
-        let asciiNames = signedHeaders.count > 1 && request.headers.allSatisfy { HeaderName.isASCII($0.name) }
+        let headers = request.headers
+        let asciiNames = signedHeaders.count > 1 && headers.allSatisfy { HeaderName.isASCII($0.name) }
         for name in signedHeaders {
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
             var first = true
             let length = name.utf8.count
-            for header in request.headers
-            where (!asciiNames || header.name.utf8.count == length) && HeaderName.matches(header.name, name) {
+            // By index: binding each header to a local retained and released both of its strings.
+            for index in headers.indices
+            where (!asciiNames || headers[index].name.utf8.count == length)
+                && HeaderName.matches(headers[index].name, name)
+            {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                appendCanonicalValue(header.value, to: &out)
+                appendCanonicalValue(headers[index].value, to: &out)
             }
             out.append(newline)
         }
@@ -186,15 +185,17 @@ extension CanonicalQuery {
 }
 
 extension CanonicalQuery {
-    /// ``append(_:omittingSignature:to:)`` of `parts(of: query)` (`count` pieces), read on the raw query's one
-    /// buffer: the pieces are re-encoded, with their `=` and `&`, into one scratch area in arrival order, and when
-    /// that order is already the sorted one (SDKs write presigned parameters sorted) the area is the canonical
-    /// query as it stands. Returns `false`, having written nothing, when a name holds `%` or a byte that is not
-    /// ASCII (the signature's name is then compared after decoding) or the query is not split into `count` pieces.
-    static func appendRaw(_ query: String, count: Int, omittingSignature: Bool, to out: inout [UInt8]) -> Bool {
+    /// ``append(_:omittingSignature:to:)`` of `parts(of: query)`, read on the raw query's one buffer, without
+    /// splitting it into parts: the pieces are re-encoded, with their `=` and `&`, into one scratch area in arrival
+    /// order, and when that order is already the sorted one (SDKs write presigned parameters sorted) the area is
+    /// the canonical query as it stands. Returns `false`, having written nothing, when the query has more than
+    /// ``rawPieceLimit`` pieces, or when the signature is omitted and a name holds `%` or a byte that is not ASCII
+    /// (the signature's name is then compared after decoding).
+    static func appendRaw(_ query: String, omittingSignature: Bool, to out: inout [UInt8]) -> Bool {
         var query = query
         return query.withUTF8 { raw in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count) { pairs in
+            let count = rawPieceLimit
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count) { pairs in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * raw.count + count + 8) { scratch in
                     appendRaw(
                         UnsafeRawBufferPointer(raw),
@@ -209,10 +210,14 @@ extension CanonicalQuery {
         }
     }
 
-    /// ``appendRaw(_:count:omittingSignature:to:)`` with its scratch areas: three offsets per pair (start, `=`,
-    /// end, into `scratch`) and at least three bytes per raw byte. One pass: eight unreserved bytes in a row (most
-    /// of a query) are copied as one word; any other byte is decoded and re-encoded as ``reencode(_:into:at:)``
-    /// does.
+    /// The most pieces ``appendRaw(_:omittingSignature:to:)`` reads: room for their offsets on the stack, without
+    /// counting a query's `&`s first (a presigned URL has six or seven pieces, an S3 request rarely more than five).
+    static let rawPieceLimit = 32
+
+    /// ``appendRaw(_:omittingSignature:to:)`` with its scratch areas: three offsets per pair (start, `=`, end, into
+    /// `scratch`), for `count` pieces (more: `false`), and at least three bytes per raw byte. One pass: eight unreserved
+    /// bytes in a row (most of a query) are copied as one word; any other byte is decoded and re-encoded as
+    /// ``reencode(_:into:at:)`` does.
     private static func appendRaw(
         _ raw: UnsafeRawBufferPointer,
         count: Int,
@@ -297,7 +302,6 @@ extension CanonicalQuery {
             if sorted, pairCount > 0, !precedesOrEqual(scratch, pairs, pairCount - 1, pairCount) { sorted = false }
             pairCount += 1
         }
-        guard pieces == count else { return false }
         if sorted {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<written]))
             return true
@@ -316,10 +320,22 @@ extension CanonicalQuery {
             pairs[3 * slot + 1] = moving.1
             pairs[3 * slot + 2] = moving.2
         }
-        for index in 0..<pairCount {
-            if index > 0 { out.append(UInt8(ascii: "&")) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+        // The pairs in order, joined in the scratch area after the text when it has room (it has three bytes per
+        // raw byte, and a query with few escapes uses about one), then appended at once: an append per pair and per
+        // `&` cost about 70 instructions each.
+        guard scratch.count - written >= written else {
+            for index in 0..<pairCount {
+                if index > 0 { out.append(UInt8(ascii: "&")) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+            }
+            return true
         }
+        var joined = ByteWriter(scratch.baseAddress.unsafelyUnwrapped + written)
+        for index in 0..<pairCount {
+            if index > 0 { joined.byte(UInt8(ascii: "&")) }
+            joined.bytes(UnsafeBufferPointer(rebasing: scratch[pairs[3 * index]..<pairs[3 * index + 2]]))
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[written..<written + joined.count]))
         return true
     }
 

@@ -52,13 +52,8 @@ extension SigV4Signer {
         headerBytes += 10 + 16 + 20 + payloadHash.utf8.count
 
         var query: [UInt8] = []
-        if !request.queryParts.isEmpty,
-            !CanonicalQuery.appendRaw(
-                request.query,
-                count: request.queryParts.count,
-                omittingSignature: false,
-                to: &query
-            )
+        if !request.query.isEmpty,
+            !CanonicalQuery.appendRaw(request.query, omittingSignature: false, to: &query)
         {
             CanonicalQuery.append(request.queryParts, omittingSignature: false, to: &query)
         }

@@ -40,6 +40,21 @@ enum ByteScan {
         return index
     }
 
+    /// How many bytes of `bytes[start...]` are `byte`.
+    static func count(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var count = 0
+        var index = start
+        while index + 8 <= bytes.count {
+            count += lanes(of: byte, in: word(bytes, index)).nonzeroBitCount
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] == byte { count += 1 }
+            index += 1
+        }
+        return count
+    }
+
     /// The index of the first `first` or `second` in `bytes[start..<end]`, or `end`.
     static func firstIndex(
         of first: UInt8,

@@ -78,13 +78,18 @@ extension SigV4Verifier {
         guard claims.signedHeaders.contains("host") else {
             throw .malformedSignature(claims.location, "SignedHeaders must include host.")
         }
-        for name in claims.signedHeaders where !request.headers.contains(where: { HeaderName.matches($0.name, name) }) {
+        let headers = request.headers
+        // Names read by index: binding each header to a local retained and released both of its strings.
+        for name in claims.signedHeaders
+        where !headers.indices.contains(where: { HeaderName.matches(headers[$0].name, name) }) {
             throw .malformedSignature(
                 claims.location,
                 "SignedHeaders names '\(name)', which the request does not carry."
             )
         }
-        guard request.headers.contains(where: { Self.isUnsignedAmzHeader($0.name, claims: claims) }) else { return }
+        guard headers.indices.contains(where: { Self.isUnsignedAmzHeader(headers[$0].name, claims: claims) }) else {
+            return
+        }
         let present = Set(request.headers.map { $0.name.lowercased() })
         let signed = Set(claims.signedHeaders)
         let unsigned = present.filter { $0.hasPrefix("x-amz-") && !signed.contains($0) }.sorted()

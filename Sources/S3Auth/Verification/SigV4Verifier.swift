@@ -88,7 +88,10 @@ public struct SigV4Verifier: Sendable {
                 claims.signature,
                 for: Self.stringToSign(of: request, claims: claims, time: time, payloadHash: payloadHash)
             )
-            chain = ChunkSignatureChain(key: key, time: time, scope: claims.scope, seedSignature: claims.signature)
+            // Only an aws-chunked body reads the chain: no other request copies the key and the seed into one.
+            if case .awsChunked = payloadMode {
+                chain = ChunkSignatureChain(key: key, time: time, scope: claims.scope, seedSignature: claims.signature)
+            }
         case .ecdsaP256SHA256:
             let key = keyCache.sigV4AKey(
                 accessKeyID: credential.accessKeyID,

@@ -126,7 +126,16 @@ extension SignatureClaims {
     /// The claims of `request`, wherever its signature travels; anonymous and SigV2 requests are refused here.
     init(request: SigV4Request, maxExpires: Int64) throws(S3Error) {
         let authorizations = request.count(ofLowercased: "authorization")
-        let presigned = request.queryParts.contains { PresignParameter($0)?.isMarker ?? false }
+        // A presigned URL as SDKs write it is read on its raw query, which is then never split into parts. Those
+        // claims are what the general reading below comes to: the query holds the four marker parameters and there
+        // is no `Authorization` header.
+        if authorizations == 0, !request.query.isEmpty,
+            let plain = Self.plainQuery(request.query, maxExpires: maxExpires)
+        {
+            self = plain
+            return
+        }
+        let presigned = Self.hasPresignMarker(request.query)
         if authorizations > 0, presigned {
             throw S3Error.invalidArgument.because(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
@@ -139,16 +148,26 @@ extension SignatureClaims {
         if authorizations == 1, let header = request.value(ofLowercased: "authorization") {
             try self.init(authorization: header)
         } else if presigned {
-            if let plain = Self.plainQuery(request.query, maxExpires: maxExpires) {
-                self = plain
-                return
-            }
             try self.init(query: request.queryParts, maxExpires: maxExpires)
         } else if request.queryParameters.contains(where: { $0.name == "AWSAccessKeyId" || $0.name == "Signature" }) {
             throw .useSigV4
         } else {
             throw S3Error.accessDenied.because("Anonymous requests are not allowed; sign the request with SigV4.")
         }
+    }
+
+    /// Whether the raw query holds one of the parameters that mark a URL as presigned (``PresignParameter/isMarker``).
+    /// Only the pieces whose name might decode to one are split off and read: those that start with `X-Amz-` or
+    /// whose name holds `%` or a byte that is not ASCII; a header-signed request's query has none of them.
+    static func hasPresignMarker(_ query: String) -> Bool {
+        guard !query.isEmpty else { return false }
+        let candidates = CanonicalQuery.parts(of: query) { piece in
+            let bytes = UnsafeRawBufferPointer(piece)
+            let equals = ByteScan.firstIndex(of: UInt8(ascii: "="), in: bytes, from: 0, to: bytes.count)
+            let amz = equals >= 6 && HeaderName.same(UnsafeBufferPointer(rebasing: piece[..<6]), "X-Amz-")
+            return !amz && ByteScan.isPlain(UnsafeRawBufferPointer(rebasing: bytes[..<equals]))
+        }
+        return candidates.contains { PresignParameter($0)?.isMarker ?? false }
     }
 
     /// The claims of a valid presigned SigV4 query as SDKs write it, read on the raw query's one buffer: every
@@ -223,9 +242,11 @@ extension SignatureClaims {
             )
             return UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[base..<written]))
         }
+        // The date first: the credential's scope date is checked by comparing it with the date's day.
         guard let algorithm = value(.algorithm), HeaderName.same(algorithm, "AWS4-HMAC-SHA256"),
-            let credential = value(.credential), let (accessKeyID, scope) = plainCredential(credential),
             let date = value(.date), date.count == 16, let time = AmzDate.basic(date),
+            let credential = value(.credential),
+            let (accessKeyID, scope) = plainCredential(credential, knownDay: UnsafeBufferPointer(rebasing: date[..<8])),
             let expires = value(.expires), !expires.isEmpty, expires.count <= 12,
             let signedHeadersText = value(.signedHeaders), let signedHeaders = plainSignedHeaders(signedHeadersText),
             let signature = value(.signature), signature.count == 64

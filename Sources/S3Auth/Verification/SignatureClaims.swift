@@ -206,8 +206,13 @@ struct SignatureClaims: Sendable {
         return copy.withUTF8 { plainCredential($0) }
     }
 
-    /// ``plainCredential(_:)`` of the bytes of a credential.
-    static func plainCredential(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, CredentialScope)? {
+    /// ``plainCredential(_:)`` of the bytes of a credential. `knownDay`, when given, is eight bytes already known to
+    /// be a real day (a presigned URL's `X-Amz-Date` starts with them): a scope date equal to them is not parsed
+    /// again.
+    static func plainCredential(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        knownDay: UnsafeBufferPointer<UInt8>? = nil
+    ) -> (String, CredentialScope)? {
         // The four `/`; a fifth means too many parts.
         let raw = UnsafeRawBufferPointer(bytes)
         var slashes: (Int, Int, Int, Int) = (0, 0, 0, 0)
@@ -233,13 +238,16 @@ struct SignatureClaims: Sendable {
             region.allSatisfy(isRegionByte), !service.isEmpty, service.allSatisfy(isRegionByte)
         else { return nil }
         // The date must be a real day: what `AmzDate(iso8601Basic: date + "T000000Z")` says.
-        let valid = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
-            for index in 0..<8 { time[index] = date[index] }
-            ("T000000Z" as StaticString).withUTF8Buffer { midnight in
-                for index in 0..<8 { time[8 + index] = midnight[index] }
+        let known = knownDay.map { $0.count == 8 && HeaderName.sameBytes($0, date) } ?? false
+        let valid =
+            known
+            || withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { time in
+                for index in 0..<8 { time[index] = date[index] }
+                ("T000000Z" as StaticString).withUTF8Buffer { midnight in
+                    for index in 0..<8 { time[8 + index] = midnight[index] }
+                }
+                return AmzDate.basic(UnsafeBufferPointer(time)) != nil
             }
-            return AmzDate.basic(UnsafeBufferPointer(time)) != nil
-        }
         guard valid else { return nil }
         func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         return (text(key), CredentialScope(date: text(date), region: text(region), service: text(service)))
@@ -269,8 +277,13 @@ struct SignatureClaims: Sendable {
         return copy.withUTF8 { plainSignedHeaders($0) }
     }
 
+    /// The list of a presigned URL that signs `host` alone, as `aws s3 presign` and the SDKs' presigners make it:
+    /// shared, so that such a request makes no array of its own.
+    private static let hostOnly = ["host"]
+
     /// ``plainSignedHeaders(_:)`` of the bytes of a list.
     static func plainSignedHeaders(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        if HeaderName.same(bytes, "host") { return hostOnly }
         let raw = UnsafeRawBufferPointer(bytes)
         var count = 1
         var index = 0

@@ -38,4 +38,23 @@ struct CanonicalQueryTests {
     func uriEncodes(_ text: String, _ keepingSlash: Bool, _ expected: String) {
         #expect(CanonicalQuery.uriEncode(text, keepingSlash: keepingSlash) == expected)
     }
+
+    /// A String is encoded as its bytes are, whether or not any byte needs it (the String route returns plain text
+    /// itself): words of unreserved bytes with one other byte in every lane, slashes, and text that is not ASCII.
+    @Test(
+        arguments: [
+            "", "a", "obj-1k", "Jane/report.csv", "abcdefgh", "abcdefgh/", "////////", "/a/b/c/d/e/f/g/h",
+            "abcdefg ", " bcdefgh", "abc~efgh_-.", "caf\u{e9}", "\u{e9}\u{e9}\u{e9}\u{e9}", "a+b", "a%2Fb", "AZaz09",
+        ] + (0..<8).map { lane in String(repeating: "x", count: lane) + "/" + String(repeating: "y", count: 7 - lane) }
+            + (0..<8).map { lane in String(repeating: "x", count: lane) + "@" + String(repeating: "y", count: 7 - lane)
+            }
+    )
+    func encodesAStringAsItsBytes(_ text: String) {
+        for keepingSlash in [false, true] {
+            #expect(
+                CanonicalQuery.uriEncode(text, keepingSlash: keepingSlash)
+                    == CanonicalQuery.uriEncode(Array(text.utf8), keepingSlash: keepingSlash)
+            )
+        }
+    }
 }

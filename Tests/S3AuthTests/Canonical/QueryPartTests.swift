@@ -30,6 +30,24 @@ struct QueryPartTests {
         }
     }
 
+    /// Leaving pieces out while splitting keeps the others as a split followed by a filter does.
+    @Test(arguments: Self.queries)
+    func excludingPiecesIsSplittingThenFiltering(_ raw: String) {
+        let exclusions: [(String) -> Bool] = [
+            { _ in false }, { _ in true }, { $0.hasPrefix("X-Amz-") }, { $0.contains("=") }, { $0.utf8.count < 4 },
+        ]
+        for excluded in exclusions {
+            let kept = CanonicalQuery.parts(of: raw) { excluded(String(decoding: $0, as: UTF8.self)) }
+            // Each part beside its piece as sent: the non-empty runs between `&`s.
+            let pieces = raw.utf8.split(separator: UInt8(ascii: "&")).map { String(decoding: $0, as: UTF8.self) }
+            let all = CanonicalQuery.parts(of: raw)
+            #expect(all.count == pieces.count)
+            let expected = zip(all, pieces).filter { !excluded($0.1) }.map(\.0)
+            #expect(kept.map(\.rawName) == expected.map(\.rawName))
+            #expect(kept.map(\.rawValue) == expected.map(\.rawValue))
+        }
+    }
+
     @Test(arguments: Self.queries)
     func bytesAreTheCanonicalQuery(_ raw: String) {
         for omitting in [false, true] {

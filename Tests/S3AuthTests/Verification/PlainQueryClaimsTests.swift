@@ -67,6 +67,21 @@ struct PlainQueryClaimsTests {
         #expect(plain.regionSetParameter == claims.regionSetParameter)
     }
 
+    /// Finding the marker parameters on raw pieces answers as reading every part.
+    @Test(
+        arguments: queries + [
+            "", "a=1", "list-type=2&prefix=Jane%2F", "X-Amz-Date=1", "X-Amz-Signature", "x-amz-signature=1",
+            "X-Amz-%53ignature=1", "X-Amz-Signature%3D=1", "X-Am%7A-Credential=1&b", "%58-Amz-Algorithm=x",
+            "n\u{e9}=1&X-Amz-SignedHeaders", "X-Amz-SignedHeadersX=1&X-Amz-Expires=1", "=X-Amz-Algorithm",
+        ]
+    )
+    func findsMarkersAsTheParts(_ query: String) {
+        let expected = CanonicalQuery.parts(of: query).contains {
+            SignatureClaims.PresignParameter($0)?.isMarker ?? false
+        }
+        #expect(SignatureClaims.hasPresignMarker(query) == expected)
+    }
+
     /// The query SDKs write is read by the plain reader.
     @Test func readsTheUsualQuery() {
         #expect(SignatureClaims.plainQuery(Self.base, maxExpires: 604_800) != nil)
@@ -97,6 +112,10 @@ struct ByteScanTests {
                         from: start,
                         to: bytes.count
                     ) == either
+                )
+                #expect(
+                    ByteScan.count(of: UInt8(ascii: "&"), in: raw, from: start)
+                        == bytes[start...].count { $0 == UInt8(ascii: "&") }
                 )
             }
         }

@@ -8,8 +8,8 @@ import S3HTTP
 
 /// One small GET through the router's request stages, without sockets: `RouterRequestHandler.respond` for the
 /// request bench/router/run.sh sends, a presigned GET of a 1 KiB object made by `aws s3 presign` for an access point
-/// ARN (`X-Amz-*` query, only `host` signed) with wrk's headers (`Host` alone), on a keep-alive connection (one
-/// ``HostMemo`` for every request, as one connection's requests share it).
+/// ARN (`X-Amz-*` query in the CLI's order, only `host` signed) with wrk's headers (`Host` alone), on a keep-alive
+/// connection (one ``HostMemo`` for every request, as one connection's requests share it).
 ///
 /// The lab is bench/router/run.sh's: account 123456789012 in us-west-2, alice with an identity policy that allows
 /// `s3:GetObject`, one bucket on a path-style store, one internet access point with no access point or bucket policy.
@@ -105,7 +105,10 @@ enum RouterRequestCase {
             expires: 3600,
             now: now
         )
-        let request = Request(target: "\(url.path)?\(url.query)", headers: [("Host", host)])
+        let request = Request(
+            target: "\(url.path)?\(SigV4HeaderCase.inAWSCLIOrder(url.query))",
+            headers: [("Host", host)]
+        )
 
         // One request outside the measurement: it must reach the store and answer 200 with the object.
         let first = blocking { await respond(handler, request, hosts: HostMemo()) }

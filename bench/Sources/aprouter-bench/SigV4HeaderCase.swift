@@ -9,8 +9,9 @@ import S3Auth
 /// instant. `warm` shares one ``SigningKeyCache`` that already holds the key, as the router does for a client it has
 /// seen today; `cold` gives each verification a new cache, so it also pays the four HMACs of the key derivation.
 /// `presigned` verifies (warm) a presigned GET as the aws CLI makes them (`aws s3 presign`: only `host` signed,
-/// `X-Amz-Expires=3600`), sent with curl's headers; `sign` signs the request the router forwards to a path-style
-/// store for that GET (`UpstreamBucketStore`: `Host` and the client's `Accept`, `UNSIGNED-PAYLOAD`), key cached.
+/// `X-Amz-Expires=3600`, the parameters in the CLI's order), sent with curl's headers; `sign` signs the request the
+/// router forwards to a path-style store for that GET (`UpstreamBucketStore`: `Host` and the client's `Accept`,
+/// `UNSIGNED-PAYLOAD`), key cached.
 enum SigV4HeaderCase {
     static let accessKeyID = "AKIAIOSFODNN7EXAMPLE"
     static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -103,9 +104,24 @@ enum SigV4HeaderCase {
         )
         return SigV4Request(
             method: "GET",
-            target: "\(url.path)?\(url.query)",
+            target: "\(url.path)?\(inAWSCLIOrder(url.query))",
             headers: [("Host", host), ("User-Agent", "curl/7.88.1"), ("Accept", "*/*")]
         )
+    }
+
+    /// The query of a URL presigned by ``SigV4Signer/presign`` (its parameters sorted) in the order `aws s3 presign`
+    /// writes them (aws-cli 1.45.11, botocore 1.43.11): `X-Amz-Algorithm`, `-Credential`, `-Date`, `-SignedHeaders`,
+    /// `-Expires`, `-Signature`, so not sorted. The signature covers the canonical (sorted) query, so the order
+    /// changes only the verifier's work.
+    static func inAWSCLIOrder(_ query: String) -> String {
+        let order = [
+            "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires",
+            "X-Amz-Signature",
+        ]
+        let pieces = query.split(separator: "&")
+        let ordered = order.compactMap { name in pieces.first { $0.hasPrefix(name + "=") } }
+        guard ordered.count == pieces.count else { fail("a presigned query with other parameters: \(query)") }
+        return ordered.joined(separator: "&")
     }
 
     /// `n` signatures of `request`; folds the length and last byte of each `Authorization` header into the checksum.
