@@ -105,22 +105,21 @@ struct StoreClientTests {
         }
     }
 
-    /// A field that would split the request on the wire (a CR LF in its value) is never sent: the request fails at
-    /// once with an error naming the field, the store hears nothing, and the connection stays usable. (NIOHTTP1's
-    /// validator dropped such a head without a word, then the request waited for the read timeout.)
-    @Test func refusesAFieldThatCannotGoOnTheWireAtOnce() async throws {
-        let configuration = UpstreamClientConfiguration(readTimeout: .seconds(20))
+    /// A field that would split the request on the wire (a CR LF in its value) is never sent: the request fails
+    /// with an error naming the field, the store hears nothing, and the client stays usable. (NIOHTTP1's validator
+    /// dropped such a head without a word, and the request failed as if the store had answered badly: a 503.) The
+    /// read timeout is long, so a request left waiting would end in its 503, not in this 500.
+    @Test func refusesAFieldThatCannotGoOnTheWire() async throws {
+        let configuration = UpstreamClientConfiguration(readTimeout: .seconds(120))
         try await Self.forwarding(
             to: try await ScriptedStore { _, request in .ok("r\(request)") },
             configuration: configuration
         ) {
             (store: UpstreamBucketStore, server: ScriptedStore) async throws in
-            let started = ContinuousClock.now
             let response = await store.respond(
                 to: UpstreamBucketStoreTests.request("GET", "key", headers: ["x-amz-meta-note": "a\r\nX-Injected: 1"])
             )
             let xml = try await response.body.text()
-            #expect(ContinuousClock.now - started < .seconds(5), "refused at once, not after the read timeout")
             #expect(response.status == 500)
             #expect(xmlValue("Code", in: xml) == "InternalError")
             #expect(xml.contains("x-amz-meta-note"), "\(xml)")
