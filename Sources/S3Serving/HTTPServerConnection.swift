@@ -174,7 +174,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
             parts.removeAll()
             bufferedBytes = 0
             context.writeAndFlush(wrapOutboundOut(HTTPResponseEncoding.badRequest), promise: nil)
-            active = false
+            // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
+            finishOutbound()
         }
         // The end of the pipeline: the serving task hears of the error, and the connection closes after it.
         finishInbound(.failed(error))

@@ -135,6 +135,24 @@ struct HTTPServerConnectionTests {
         }
     }
 
+    /// A task waiting for the channel to drain when the 400 goes out hears that nothing more may be written, instead
+    /// of waiting on a connection that only the client could still close.
+    @Test(.timeLimit(.minutes(1))) func theBadRequestAnswerEndsAWaitToWrite() async throws {
+        let harness = try await Harness()
+        harness.channel.isWritable = false
+        let writer = Task {
+            try await harness.connection.write(
+                ByteBuffer(string: "HTTP/1.1 204 No Content\r\n\r\n"),
+                endsResponse: true,
+                flush: true
+            )
+        }
+        // Parked, or not yet: either way the write's wait must end with the error.
+        try await Task.sleep(for: .milliseconds(20))
+        harness.channel.pipeline.fireErrorCaught(HTTPParserError.invalidHeaderToken)
+        await #expect(throws: ChannelError.ioOnClosedChannel) { try await writer.value }
+    }
+
     @Test func drainingEndsTheWaitForTheNextRequest() async throws {
         let harness = try await Harness()
         let reader = Task { try await harness.connection.next() }
