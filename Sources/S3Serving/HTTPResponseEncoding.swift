@@ -66,23 +66,21 @@ package enum HTTPResponseEncoding {
             if !hasLengthField, isContentLength(field.name) { hasLengthField = true }
         }
         let http11 = version.major == 1 && version.minor >= 1
+        // The framing, and the framing field this encoder adds (a HEAD response states what a GET's would).
         let framing: Framing
-        let addedLength: Int?
-        var closes = !keepAlive
+        var added: (name: StaticString, value: String)?
         if !mayHaveBody {
             framing = .none
-            addedLength = nil
         } else if hasLengthField || bodyLength != nil {
             framing = method == .HEAD ? .none : .length
-            addedLength = hasLengthField ? nil : bodyLength
+            if !hasLengthField, let bodyLength { added = ("Content-Length: ", String(bodyLength)) }
         } else if http11 {
             framing = method == .HEAD ? .none : .chunked
-            addedLength = nil
+            added = ("Transfer-Encoding: ", "chunked")
         } else {
             framing = method == .HEAD ? .none : .untilClose
-            addedLength = nil
-            closes = closes || framing == .untilClose
         }
+        let closes = !keepAlive || framing == .untilClose
 
         var bytes = allocator.buffer(capacity: size)
         bytes.writeStaticString(http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
@@ -100,12 +98,10 @@ package enum HTTPResponseEncoding {
             }
             try writeField(field.name, field.value, to: &bytes)
         }
-        if let addedLength {
-            bytes.writeStaticString("Content-Length: ")
-            bytes.writeString(String(addedLength))
+        if let added {
+            bytes.writeStaticString(added.name)
+            bytes.writeString(added.value)
             bytes.writeStaticString("\r\n")
-        } else if mayHaveBody, !hasLengthField, bodyLength == nil, http11 {
-            bytes.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
         if closes { bytes.writeStaticString("Connection: close\r\n") }
         bytes.writeStaticString("\r\n")

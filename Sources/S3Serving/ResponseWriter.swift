@@ -29,10 +29,7 @@ package enum ResponseWriter {
         var body = response.body.makeAsyncIterator()
         // The head waits for the first part of the body, which joins it when small, and a body whose known length
         // is complete goes out with the end: a small response is one write, one flush, one system call.
-        var first: ByteBuffer?
-        if request.method != .HEAD {
-            repeat { first = try await body.next() } while first?.readableBytes == 0
-        }
+        let first = request.method == .HEAD ? nil : try await nextNonEmpty(&body)
         let firstSize = first?.readableBytes ?? 0
         var head = try HTTPResponseEncoding.head(
             status: response.status,
@@ -41,6 +38,7 @@ package enum ResponseWriter {
             version: request.version,
             method: request.method,
             keepAlive: keepAlive,
+            // Eight more for a chunk's framing: its size in hex (four digits at most here) and two line ends.
             bodyCapacity: firstSize <= joinedBodyLimit ? firstSize + 8 : 0,
             allocator: connection.channel.allocator
         )
