@@ -14,8 +14,8 @@ public enum HTTPFieldSyntax {
     }
 
     /// `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
-    @inline(__always)
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    @inlinable
+    public static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
             UInt8(ascii: "A")...UInt8(ascii: "Z"):
@@ -30,8 +30,8 @@ public enum HTTPFieldSyntax {
     }
 
     /// Any byte but the control characters other than tab (NUL, CR and LF among them) and DEL.
-    @inline(__always)
-    static func isValueByte(_ byte: UInt8) -> Bool {
+    @inlinable
+    public static func isValueByte(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
     }
 }

@@ -65,6 +65,11 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         fields.append(Field(name: name, value: value))
     }
 
+    /// Removes, in place, every field for which `shouldBeRemoved` is true; the others keep their order.
+    public mutating func removeAll(where shouldBeRemoved: (Field) throws -> Bool) rethrows {
+        try fields.removeAll(where: shouldBeRemoved)
+    }
+
     /// Room for `count` fields in all, so adding them one by one does not grow the storage again and again.
     public mutating func reserveCapacity(_ count: Int) {
         fields.reserveCapacity(count)

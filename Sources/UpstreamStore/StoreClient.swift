@@ -1,5 +1,4 @@
 public import NIOCore
-import NIOHTTP1
 public import NIOPosix
 import NIOSSL
 import S3HTTP
@@ -12,7 +11,8 @@ import Synchronization
 /// 2026-11-27) put 15% of the router's CPU time in it and its futures: URL parsing of a URL the forwarder had just
 /// written, a request bag and two state machines per request, a pool state machine behind a lock, and a scheduled
 /// timeout per request. The forwarder needs much less: one origin per store, HTTP/1.1 with keep-alive, request and
-/// response bodies streamed with backpressure. This client is that, on NIO's own HTTP/1.1 codecs and NIOSSL.
+/// response bodies streamed with backpressure. This client is that, on NIOSSL, with the HTTP/1.1 it needs written
+/// and read here (`StoreRequest.encodedHead`, ``StoreResponseParser``).
 ///
 /// A request runs on the event loop of its caller when the caller is on one of the group's loops (the router's
 /// connections are), so a GET through the router never leaves its thread; otherwise on any loop. Each loop keeps
@@ -68,11 +68,15 @@ public final class StoreClient: Sendable {
             sink.fail(StoreClientError.shutDown)
             return
         }
-        // Checked here, once, rather than by NIOHTTP1's validator in every connection's pipeline, which dropped a
-        // head it refused without a word and left the request to fail as if the store had answered badly.
-        for field in request.head.headers
+        // Checked here, once, before a byte is written: a field from the client's request with a CR LF in it would
+        // otherwise split the request the store reads.
+        for field in request.fields
         where !HTTPFieldSyntax.isValidName(field.name) || !HTTPFieldSyntax.isValidValue(field.value) {
             sink.fail(StoreClientError.invalidField(field.name))
+            return
+        }
+        guard StoreRequest.isValidRequestLine(method: request.method, target: request.target) else {
+            sink.fail(StoreClientError.invalidRequestLine)
             return
         }
         pool.submit(LoopPool.Job(request: request, origin: origin, sink: sink))
@@ -90,6 +94,8 @@ enum StoreClientError: Error, CustomStringConvertible {
     case malformedResponse(String)
     /// A field of the request cannot be written in HTTP/1.1 (a CR LF in its value, say); nothing was sent.
     case invalidField(String)
+    /// The method is not a token or the target has a space or a control character; nothing was sent.
+    case invalidRequestLine
 
     var description: String {
         switch self {
@@ -99,6 +105,7 @@ enum StoreClientError: Error, CustomStringConvertible {
         case .connectionClosed: "the connection closed before the response ended"
         case .malformedResponse(let reason): "the response was not valid HTTP/1.1: \(reason)"
         case .invalidField(let name): "the request's field '\(name)' cannot be sent in HTTP/1.1"
+        case .invalidRequestLine: "the request's method or target cannot be sent in HTTP/1.1"
         }
     }
 }
@@ -140,10 +147,14 @@ struct StoreOrigin: Hashable, Sendable {
     }
 }
 
-/// A request as the client sends it: the head with every field already set (signed, with its framing), and the
+/// A request as the client sends it: the request line, every field already set (signed, with its framing), and the
 /// body, or nil when none is sent.
 struct StoreRequest: Sendable {
-    var head: HTTPRequestHead
+    var method: String
+    /// The path and query, exactly as signed.
+    var target: String
+    /// In the order they are written, `Host` first.
+    var fields: [(name: String, value: String)]
     var body: Body?
 
     enum Body: Sendable {
@@ -161,7 +172,33 @@ struct StoreRequest: Sendable {
     /// complete uploads and delete objects) and with its body, if any, still in memory.
     var isRepeatable: Bool {
         if case .stream = body { return false }
-        return head.method != .POST
+        return method != "POST"
+    }
+
+    /// The request line and fields on the wire, ended by the empty line, with `extraCapacity` bytes to spare for a
+    /// body to follow in the same buffer. The fields must have been checked (`StoreClient.execute`).
+    func encodedHead(allocator: ByteBufferAllocator, extraCapacity: Int = 0) -> ByteBuffer {
+        var size = method.utf8.count + target.utf8.count + 14 + extraCapacity
+        for field in fields { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        var bytes = allocator.buffer(capacity: size)
+        bytes.writeString(method)
+        bytes.writeInteger(UInt8(ascii: " "))
+        bytes.writeString(target)
+        bytes.writeStaticString(" HTTP/1.1\r\n")
+        for field in fields {
+            bytes.writeString(field.name)
+            bytes.writeStaticString(": ")
+            bytes.writeString(field.value)
+            bytes.writeStaticString("\r\n")
+        }
+        bytes.writeStaticString("\r\n")
+        return bytes
+    }
+
+    /// A method that is a token and a target of visible ASCII characters: what can be written as a request line.
+    static func isValidRequestLine(method: String, target: String) -> Bool {
+        HTTPFieldSyntax.isValidName(method) && !target.isEmpty
+            && target.utf8.allSatisfy { $0 > UInt8(ascii: " ") && $0 < 0x7F }
     }
 }
 
@@ -248,11 +285,6 @@ final class LoopPool: @unchecked Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: name)
                         )
                     }
-                    // Fields are checked once per request, in `execute`.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .dropBytes,
-                        enableOutboundHeaderValidation: false
-                    )
                     try channel.pipeline.syncOperations.addHandler(
                         StoreConnection(origin: origin, pool: self, readTimeout: readTimeout)
                     )

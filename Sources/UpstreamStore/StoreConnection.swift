@@ -1,6 +1,5 @@
 import AccessPointCore
 import NIOCore
-import NIOHTTP1
 import S3HTTP
 
 /// One kept-alive HTTP/1.1 connection to a store, and the exchange under way on it, if any.
@@ -14,10 +13,16 @@ import S3HTTP
 /// the check, when it runs, either finds the store silent for the whole timeout or schedules itself for the time
 /// the current silence would reach it.
 ///
+/// Requests go out as bytes written here (`StoreRequest.encodedHead`, with a small body in the same buffer);
+/// responses are read by a ``StoreResponseParser``.
+///
 /// Everything here runs on the connection's event loop.
 final class StoreConnection: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// The largest body written in the same buffer as its head.
+    static let bodyInHeadLimit = 8 * 1024
 
     let origin: StoreOrigin
     private let pool: LoopPool
@@ -32,10 +37,10 @@ final class StoreConnection: ChannelInboundHandler {
         var retry: LoopPool.Job?
         var requestSent = false
         var responseStarted = false
-        var keepAlive: Bool
     }
 
     private var exchange: Exchange?
+    private var parser = StoreResponseParser()
     /// Reading is paused because the response's consumer has enough buffered.
     private var paused = false
     private var lastRead = NIODeadline.now()
@@ -74,23 +79,32 @@ final class StoreConnection: ChannelInboundHandler {
             if repeatable { pool.retry(job) } else { sink.fail(StoreClientError.connectionClosed) }
             return
         }
-        exchange = Exchange(sink: sink, retry: repeatable ? job : nil, keepAlive: request.head.isKeepAlive)
+        exchange = Exchange(sink: sink, retry: repeatable ? job : nil)
+        parser.expectResponse(toHEAD: request.method == "HEAD")
         paused = false
         lastRead = .now()
         if timeoutCheck == nil { scheduleTimeoutCheck(at: lastRead + readTimeout) }
         sink.connection = self
 
-        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
+        let allocator = context.channel.allocator
         switch request.body {
         case nil:
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
             exchange?.requestSent = true
-        case .buffer(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        case .buffer(var buffer):
+            if buffer.readableBytes <= Self.bodyInHeadLimit {
+                var bytes = request.encodedHead(allocator: allocator, extraCapacity: buffer.readableBytes)
+                bytes.writeBuffer(&buffer)
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            }
             exchange?.requestSent = true
         case .stream(let body, let length, let onLoop):
-            context.flush()
+            context.writeAndFlush(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
+            // An empty body is sent with the head (the task still checks that the body is empty).
+            if length == 0 { exchange?.requestSent = true }
             let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
             Self.startSending(body, length: length, on: context.channel, onLoop: onLoop, connection: connection)
         }
@@ -113,8 +127,10 @@ final class StoreConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes a streamed body, each write waiting for the one before. A body that throws, or yields another number
-    /// of bytes than it declared, closes the connection: the store sees a short body and keeps nothing.
+    /// Writes a streamed body, each write waiting for the one before: `length` bytes as they come, or, when the
+    /// length is not known, in chunks (RFC 9112 §7.1), each part read one chunk. A body that throws, or yields
+    /// another number of bytes than it declared, closes the connection: the store sees a short body and keeps
+    /// nothing.
     private static func send(
         _ body: RecordingBody,
         length: Int?,
@@ -123,21 +139,49 @@ final class StoreConnection: ChannelInboundHandler {
     ) async {
         var sent = 0
         do {
-            for try await chunk in body {
+            for try await chunk in body where chunk.readableBytes > 0 {
                 sent += chunk.readableBytes
-                if let length, sent > length { throw S3Error.incompleteBody }
-                try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk))).get()
+                if let length {
+                    if sent > length { throw S3Error.incompleteBody }
+                    if sent == length {
+                        try await writeLast(chunk, on: channel, connection: connection)
+                    } else {
+                        try await channel.writeAndFlush(chunk)
+                    }
+                } else {
+                    channel.write(ByteBuffer(string: String(chunk.readableBytes, radix: 16) + "\r\n"), promise: nil)
+                    channel.write(chunk, promise: nil)
+                    try await channel.writeAndFlush(ByteBuffer(string: "\r\n")).get()
+                }
             }
-            if let length, sent != length { throw S3Error.incompleteBody }
-            // Noted as the write completes, on the loop, before the store's answer can be read.
-            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).map { connection.value.requestEnded() }
-                .get()
+            if let length {
+                if sent != length { throw S3Error.incompleteBody }
+            } else {
+                try await writeLast(ByteBuffer(string: "0\r\n\r\n"), on: channel, connection: connection)
+            }
         } catch let error as S3Error {
             body.recorder.record(error)
             channel.close(promise: nil)
         } catch {
             // A failed write: the connection closed, which the exchange learns from the channel.
             channel.close(promise: nil)
+        }
+    }
+
+    /// Writes a request's last bytes; the request is noted as sent as the write completes. The note is made on
+    /// the loop in the same task as the write, so before the store's answer can be read there: registered from
+    /// another thread, it was a task of its own that the loop could run after reading the whole answer (which then
+    /// found the request unsent and closed the connection).
+    private static func writeLast(
+        _ bytes: ByteBuffer,
+        on channel: any Channel,
+        connection: NIOLoopBound<StoreConnection>
+    ) async throws {
+        let loop = channel.eventLoop
+        if loop.inEventLoop {
+            try await channel.writeAndFlush(bytes).map { connection.value.requestEnded() }.get()
+        } else {
+            try await loop.flatSubmit { channel.writeAndFlush(bytes).map { connection.value.requestEnded() } }.get()
         }
     }
 
@@ -163,29 +207,40 @@ final class StoreConnection: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastRead = .now()
-        guard var current = exchange else {
+        var bytes = unwrapInboundIn(data)
+        guard exchange != nil else {
             // A store does not speak unasked.
             close()
             return
         }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            current.responseStarted = true
-            current.keepAlive = current.keepAlive && head.isKeepAlive
-            exchange = current
-            current.sink.receive(head)
-        case .body(let buffer):
-            if !current.sink.receive(buffer) { paused = true }
-        case .end:
-            exchange = nil
-            paused = false
-            current.sink.finish()
-            if current.keepAlive, current.requestSent, !closed {
-                idleSince = .now()
-                pool.release(self)
-            } else {
-                close()
+        var ended: Exchange?
+        do {
+            try parser.feed(&bytes) { event in
+                switch event {
+                case .head(let head):
+                    exchange?.responseStarted = true
+                    exchange?.sink.receive(head)
+                case .body(let buffer):
+                    if exchange?.sink.receive(buffer) == false { paused = true }
+                case .end:
+                    ended = exchange
+                    exchange = nil
+                    paused = false
+                    ended?.sink.finish()
+                }
             }
+        } catch {
+            end(StoreClientError.malformedResponse(error.description))
+            close()
+            return
+        }
+        guard let ended else { return }
+        // Bytes after the end of the response are the store speaking unasked: the connection is not reused.
+        if parser.keepsAlive, ended.requestSent, bytes.readableBytes == 0, !closed {
+            idleSince = .now()
+            pool.release(self)
+        } else {
+            close()
         }
     }
 
@@ -196,14 +251,17 @@ final class StoreConnection: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let failure: any Error =
-            if error is HTTPParserError { StoreClientError.malformedResponse("\(error)") } else { error }
-        end(failure)
+        end(error)
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        // A body delimited by the close has ended.
+        if parser.connectionClosed(), let current = exchange {
+            exchange = nil
+            current.sink.finish()
+        }
         pool.connectionClosed(self)
         end(StoreClientError.connectionClosed)
         context.fireChannelInactive()

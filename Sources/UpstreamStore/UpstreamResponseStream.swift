@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// One request's answer from a store: the response head as soon as it is known, then the body, whole or as an
 /// async sequence with backpressure.
@@ -19,8 +18,8 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     /// The response head, and either its whole body or the stream that brings it.
     enum Answer {
-        case whole(HTTPResponseHead, ByteBuffer)
-        case streamed(HTTPResponseHead, Body)
+        case whole(StoreResponseHead, ByteBuffer)
+        case streamed(StoreResponseHead, Body)
     }
 
     /// The most a body held back to be handed over whole may have.
@@ -35,7 +34,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
         /// Nothing of the response yet.
         case waiting
         /// The head, and any body bytes of the same read, not handed over yet.
-        case holding(HTTPResponseHead, ByteBuffer)
+        case holding(StoreResponseHead, ByteBuffer)
         case streaming(Body.Source)
         case done
     }
@@ -85,7 +84,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     // MARK: The connection's side, on `eventLoop`
 
-    func receive(_ head: HTTPResponseHead) {
+    func receive(_ head: StoreResponseHead) {
         guard case .waiting = state else { return }
         state = .holding(head, ByteBuffer())
     }
@@ -125,7 +124,7 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
         stream(head, held)
     }
 
-    private func stream(_ head: HTTPResponseHead, _ held: ByteBuffer) {
+    private func stream(_ head: StoreResponseHead, _ held: ByteBuffer) {
         let made = Body.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
             finishOnDeinit: true,

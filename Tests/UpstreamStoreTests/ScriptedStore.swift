@@ -15,6 +15,9 @@ final class ScriptedStore: Sendable {
         case closeUnanswered
         /// Bytes that are not HTTP.
         case garbage
+        /// 200 with the request's body as it arrived, sent chunked in pieces of at most 4 KiB, and the request's
+        /// framing in `x-request-framing` (`chunked` or `length N`).
+        case echo
     }
 
     /// What to answer to the `request`th request (from 1) on the `connection`th connection (from 1).
@@ -81,6 +84,7 @@ final class ScriptedStore: Sendable {
         let accepted: Accepted
         var served = 0
         var head: HTTPRequestHead?
+        var body = ByteBuffer()
 
         init(connection: Int, script: @escaping Script, accepted: Accepted) {
             self.connection = connection
@@ -95,8 +99,10 @@ final class ScriptedStore: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let head): self.head = head
-            case .body: break
+            case .head(let head):
+                self.head = head
+                body.clear()
+            case .body(var part): body.writeBuffer(&part)
             case .end:
                 served += 1
                 let line = "\(head?.method.rawValue ?? "?") \(head?.uri ?? "?")"
@@ -110,6 +116,19 @@ final class ScriptedStore: Sendable {
                         promise: nil
                     )
                     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                case .echo:
+                    let framing =
+                        head?.headers["transfer-encoding"].contains("chunked") == true
+                        ? "chunked" : "length \(head?.headers.first(name: "content-length") ?? "none")"
+                    let headers = HTTPHeaders([("x-request-framing", framing)])
+                    context.write(
+                        wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                        promise: nil
+                    )
+                    while let piece = body.readSlice(length: min(4096, body.readableBytes)), piece.readableBytes > 0 {
+                        context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
+                    }
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 case .closeUnanswered:
                     context.close(promise: nil)

@@ -53,6 +53,31 @@ struct StoreClientTests {
         }
     }
 
+    /// A body of unknown length goes out chunked, whole, and a chunked answer comes back whole; both on a store whose
+    /// HTTP/1.1 is NIOHTTP1's, not the client's own.
+    @Test(arguments: [nil, 5 * 10_000])
+    func sendsABodyChunkedWhenItsLengthIsUnknown(length: Int?) async throws {
+        try await Self.forwarding(to: try await ScriptedStore { _, _ in .echo }) {
+            (store: UpstreamBucketStore, server: ScriptedStore) async throws in
+            let generated = GeneratedBody(chunks: 5, chunkSize: 10_000)
+            for _ in 1...2 {
+                let response = await store.respond(
+                    to: UpstreamBucketStoreTests.request(
+                        "PUT",
+                        "echo.bin",
+                        body: S3Body(length: length, stream: generated)
+                    )
+                )
+                #expect(response.status == 200)
+                #expect(response.headers["x-request-framing"] == (length == nil ? "chunked" : "length 50000"))
+                let (digest, count) = try await response.body.sha256()
+                #expect(count == generated.length)
+                #expect(digest == generated.sha256)
+            }
+            #expect(server.connections == 1, "the connection was not kept alive after a chunked exchange")
+        }
+    }
+
     /// Answers `c<connection> r<request>`, but closes the first connection at its second request, unanswered.
     static let closingSecondRequestOfFirstConnection: ScriptedStore.Script = { connection, request in
         connection == 1 && request == 2 ? .closeUnanswered : .ok("c\(connection) r\(request)")

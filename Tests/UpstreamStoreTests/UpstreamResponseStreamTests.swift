@@ -1,6 +1,6 @@
 import NIOCore
 import NIOEmbedded
-import NIOHTTP1
+import S3HTTP
 import Testing
 
 @testable import UpstreamStore
@@ -30,7 +30,7 @@ struct UpstreamResponseStreamTests {
         let stream = UpstreamResponseStream(eventLoop: loop)
         for event in events {
             switch event {
-            case .head: stream.receive(HTTPResponseHead(version: .http1_1, status: .ok))
+            case .head: stream.receive(StoreResponseHead(status: 200, fields: S3Headers(), contentLength: nil))
             case .body(let count): _ = stream.receive(ByteBuffer(repeating: 7, count: count))
             case .readComplete: stream.readComplete()
             case .end: stream.finish()
