@@ -25,7 +25,10 @@ package final class ConnectionInbound: @unchecked Sendable {
             if case .head(let head) = part {
                 bodyEnded = false
                 bodyBytesRead = 0
-                continuePending = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+                // RFC 9110 §10.1.1: an HTTP/1.0 client's 100-continue is ignored (no 1xx goes to an HTTP/1.0 client).
+                continuePending =
+                    (head.version.major, head.version.minor) >= (1, 1)
+                    && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
                 return head
             }
         }

@@ -113,6 +113,23 @@ struct HTTPServerConnectionTests {
         }
     }
 
+    /// `Expect: 100-continue` is answered with `100 Continue` when the body is first wanted, in HTTP/1.1; an
+    /// HTTP/1.0 client's expectation is ignored (RFC 9110 §10.1.1), and it is sent nothing before the response.
+    @Test(arguments: [HTTPVersion.http1_1, .http1_0])
+    func aContinueIsSentOnlyToAnHTTP11ClientThatExpectsIt(version: HTTPVersion) async throws {
+        let harness = try await Harness()
+        let inbound = ConnectionInbound(harness.connection)
+        let head = HTTPRequestHead(version: version, method: .PUT, uri: "/k", headers: ["Expect": "100-Continue"])
+        for part in [HTTPServerRequestPart.head(head), Self.body("abc"), .end(nil)] {
+            try await harness.channel.writeInbound(part)
+        }
+        #expect(try await inbound.nextHead() == head)
+        #expect(try await inbound.nextBodyPart() == ByteBuffer(string: "abc"))
+        #expect(try await inbound.nextBodyPart() == nil)
+        let written = try await harness.channel.readOutbound(as: ByteBuffer.self)
+        #expect(written == (version == .http1_1 ? ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n") : nil))
+    }
+
     /// A request the decoder cannot parse, as the client sees it: 400 between requests, nothing inside another
     /// exchange (a 400 there would land in the middle of that response).
     @Test(arguments: [false, true])
