@@ -31,7 +31,7 @@ package enum ResponseWriter {
         // is complete goes out with the end: a small response is one write, one flush, one system call.
         let first = request.method == .HEAD ? nil : try await nextNonEmpty(&body)
         let firstSize = first?.readableBytes ?? 0
-        var head = try HTTPResponseEncoding.head(
+        let head = try HTTPResponseEncoding.head(
             status: response.status,
             headers: response.headers,
             bodyLength: response.body.length,
@@ -44,21 +44,23 @@ package enum ResponseWriter {
         )
         let framing = head.framing
         let closes = head.closesConnection
+        // Taken out of `head`, so the buffer has one owner and the body joins it without a copy of the head.
+        var headBytes = (consume head).bytes
         guard framing != .none else {
-            try await connection.write(head.bytes, endsResponse: true, flush: true)
+            try await connection.write(headBytes, endsResponse: true, flush: true)
             // The stream is still read to its end (a store's connection goes back to its pool only then).
             while try await body.next() != nil {}
             return Written(sent: 0, closesConnection: closes)
         }
         guard var chunk = first else {
-            if framing == .chunked { head.bytes.writeImmutableBuffer(HTTPResponseEncoding.lastChunk) }
-            try await connection.write(head.bytes, endsResponse: true, flush: true)
+            if framing == .chunked { headBytes.writeImmutableBuffer(HTTPResponseEncoding.lastChunk) }
+            try await connection.write(headBytes, endsResponse: true, flush: true)
             return Written(sent: 0, closesConnection: closes)
         }
 
         var sent = 0
         var ended = false
-        var pendingHead: ByteBuffer? = head.bytes
+        var pendingHead: ByteBuffer? = consume headBytes
         while true {
             // A body longer than its length: the end was sent, and nothing may follow it on this connection.
             guard !ended else { throw BodyLongerThanLength() }

@@ -249,6 +249,10 @@ struct StoreResponseParser {
         let (http11, status) = try Self.statusLine(statusLine)
 
         var fields = S3Headers()
+        // A field per line, and room for the two identifiers the forwarder adds: no growing as fields are added.
+        var lines = 0
+        for byte in head where byte == UInt8(ascii: "\n") { lines += 1 }
+        fields.reserveCapacity(lines + 2)
         var contentLength: Int?
         var transferEncoding = TransferEncoding.none
         var connection = ConnectionOptions()

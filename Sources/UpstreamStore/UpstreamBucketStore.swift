@@ -94,7 +94,7 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
-        return Self.response(answer, method: request.method, id: request.id)
+        return Self.response(consume answer, method: request.method, id: request.id)
     }
 
     /// `request` as the store is sent it: the upstream head, signed with the store's credentials, and its framing.
@@ -182,13 +182,14 @@ public struct UpstreamBucketStore: BucketResponder {
 
     /// The store's answer with its hop-by-hop fields and identifiers replaced by the router's; the body streams.
     private static func response(
-        _ answer: UpstreamResponseStream.Answer,
+        _ answer: consuming UpstreamResponseStream.Answer,
         method: String,
         id: S3RequestID
     ) -> S3Response {
         let head: StoreResponseHead
         let body: S3Body
-        switch answer {
+        // Consumed, so the head's fields have one owner and are filtered in place.
+        switch consume answer {
         case .whole(let whole, let bytes):
             head = whole
             body = S3Body(bytes)
@@ -196,10 +197,10 @@ public struct UpstreamBucketStore: BucketResponder {
             head = streamed
             body = S3Body(length: streamed.contentLength, stream: stream)
         }
-        var headers = head.fields
+        let status = head.status
+        var headers = (consume head).fields
         headers.removeAll { !UpstreamHeaders.returns($0.name) }
         S3ErrorRenderer.addIdentifiers(id, to: &headers)
-        let status = head.status
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)
         }
