@@ -66,7 +66,8 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
-        let recorder = BodyFailureRecorder()
+        // Only a streamed body can fail as it is sent; a body in memory (a GET's empty one) needs no recorder.
+        let recorder: BodyFailureRecorder? = request.body.buffer == nil ? BodyFailureRecorder() : nil
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
         let onLoop = pool.loop.inEventLoop
@@ -85,7 +86,7 @@ public struct UpstreamBucketStore: BucketResponder {
                 stream.cancel()
             }
         } catch {
-            if let failure = recorder.recorded {
+            if let failure = recorder?.recorded {
                 return renderer.response(for: failure, id: request.id, resource: resource())
             }
             if case StoreClientError.invalidField = error {
@@ -101,7 +102,7 @@ public struct UpstreamBucketStore: BucketResponder {
     func signedRequest(
         _ request: BucketRequest,
         route: UpstreamRoute,
-        recorder: BodyFailureRecorder,
+        recorder: BodyFailureRecorder?,
         onLoop: Bool
     ) -> StoreRequest {
         let head = UpstreamRequestHead(request: request, route: route)
@@ -148,11 +149,11 @@ public struct UpstreamBucketStore: BucketResponder {
         _ head: UpstreamRequestHead,
         headers signedHeaders: [(name: String, value: String)],
         body: S3Body,
-        recorder: BodyFailureRecorder,
+        recorder: BodyFailureRecorder?,
         onLoop: Bool
     ) -> StoreRequest {
+        // Not reserved for the framing field: a GET adds none, and reserving would copy the signed fields.
         var fields = signedHeaders
-        fields.reserveCapacity(fields.count + 1)
         let sent: StoreRequest.Body?
         if let buffer = body.buffer {
             if buffer.readableBytes == 0, Self.sendsNoEmptyBody(head.method) {
@@ -167,7 +168,11 @@ public struct UpstreamBucketStore: BucketResponder {
             } else {
                 fields.append(("Transfer-Encoding", "chunked"))
             }
-            sent = .stream(RecordingBody(body: body, recorder: recorder), length: body.length, onLoop: onLoop)
+            sent = .stream(
+                RecordingBody(body: body, recorder: recorder ?? BodyFailureRecorder()),
+                length: body.length,
+                onLoop: onLoop
+            )
         }
         return StoreRequest(method: head.method, target: head.target, fields: fields, body: sent)
     }
