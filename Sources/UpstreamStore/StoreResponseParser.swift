@@ -1,6 +1,12 @@
 import NIOCore
 import S3HTTP
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A store's response head, as ``StoreResponseParser`` read it.
 struct StoreResponseHead: Sendable {
     var status: Int
@@ -179,17 +185,13 @@ struct StoreResponseParser {
     /// The head at the front of `bytes`, consumed; nil (the bytes kept) while its end has not arrived.
     private mutating func takeHead(_ bytes: inout ByteBuffer) throws(Malformed) -> StoreResponseHead? {
         let end: Int? = try bytes.withUnsafeReadableBytes { (raw) throws(Malformed) -> Int? in
-            var index = searched
-            while index < raw.count {
-                guard raw[index] == UInt8(ascii: "\n") else {
-                    index += 1
-                    continue
-                }
+            var next = searched
+            while let index = Self.newline(in: raw, from: next) {
+                next = index + 1
                 guard index > 0, raw[index - 1] == UInt8(ascii: "\r") else {
                     throw Malformed("a line of the head ends in a bare LF, not CR LF")
                 }
                 if index >= 3, raw[index - 2] == UInt8(ascii: "\n") { return index + 1 }
-                index += 1
             }
             return nil
         }
@@ -239,9 +241,8 @@ struct StoreResponseParser {
         var lineStart = 0
         /// The next line without its CR LF; nil after the last.
         func nextLine() -> UnsafeRawBufferPointer? {
-            guard lineStart < head.count else { return nil }
-            var index = lineStart
-            while head[index] != UInt8(ascii: "\n") { index += 1 }  // every line of `head` ends in CR LF
+            // Every line of `head` ends in CR LF.
+            guard let index = Self.newline(in: head, from: lineStart) else { return nil }
             defer { lineStart = index + 1 }
             return UnsafeRawBufferPointer(rebasing: head[lineStart..<(index - 1)])
         }
@@ -251,7 +252,11 @@ struct StoreResponseParser {
         var fields = S3Headers()
         // A field per line, and room for the two identifiers the forwarder adds: no growing as fields are added.
         var lines = 0
-        for byte in head where byte == UInt8(ascii: "\n") { lines += 1 }
+        var next = 0
+        while let index = Self.newline(in: head, from: next) {
+            lines += 1
+            next = index + 1
+        }
         fields.reserveCapacity(lines + 2)
         var contentLength: Int?
         var transferEncoding = TransferEncoding.none
@@ -322,6 +327,14 @@ struct StoreResponseParser {
                 if StoreResponseParser.isName(option, "keep-alive") { keepAlive = true }
             }
         }
+    }
+
+    /// The index of the first LF at or after `start` (`memchr`: a head is searched a word at a time, not a byte).
+    private static func newline(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`: whether the version is 1.1, and the status.

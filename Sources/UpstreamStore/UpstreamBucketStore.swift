@@ -120,26 +120,44 @@ public struct UpstreamBucketStore: BucketResponder {
         return (built.target, built.fields.count)
     }
 
-    /// For aprouter-bench's `router-request upstream-answer`: a store's answer, whole, as ``respond(to:)`` receives
-    /// it from the client, to be turned into the router's response by ``response(to:method:id:)``.
+    /// For aprouter-bench's `router-request upstream-answer`: a store's whole answer as it arrives on the
+    /// connection, to be read and turned into the router's response by ``response(to:method:id:)``.
     @_spi(Benchmarks)
-    public struct BenchmarkAnswer: @unchecked Sendable {
-        let answer: UpstreamResponseStream.Answer
+    public struct BenchmarkAnswer: Sendable {
+        let bytes: ByteBuffer
 
         public init(status: Int, fields: [(String, String)], body: ByteBuffer) {
-            let head = StoreResponseHead(
-                status: status,
-                fields: S3Headers(fields.map { (name: $0.0, value: $0.1) }),
-                contentLength: body.readableBytes
-            )
-            answer = .whole(head, body)
+            var bytes = ByteBuffer(string: "HTTP/1.1 \(status) OK\r\n")
+            for (name, value) in fields { bytes.writeString("\(name): \(value)\r\n") }
+            bytes.writeString("\r\n")
+            bytes.writeImmutableBuffer(body)
+            self.bytes = bytes
         }
     }
 
-    /// For aprouter-bench: ``respond(to:)``'s last step, the store's answer made the router's response.
+    /// For aprouter-bench: ``respond(to:)``'s last steps, the store's answer read from its bytes
+    /// (``StoreResponseParser``) and made the router's response; nil when the answer is not one whole response.
     @_spi(Benchmarks)
-    public static func response(to answer: BenchmarkAnswer, method: String, id: S3RequestID) -> S3Response {
-        response(answer.answer, method: method, id: id)
+    public static func response(to answer: BenchmarkAnswer, method: String, id: S3RequestID) -> S3Response? {
+        var parser = StoreResponseParser()
+        parser.expectResponse(toHEAD: method == "HEAD")
+        var bytes = answer.bytes
+        var head: StoreResponseHead?
+        var body = ByteBuffer()
+        var ended = false
+        do {
+            try parser.feed(&bytes) { event in
+                switch event {
+                case .head(let read): head = read
+                case .body(let part): body = part
+                case .end: ended = true
+                }
+            }
+        } catch {
+            return nil
+        }
+        guard let head, ended else { return nil }
+        return response(.whole(head, body), method: method, id: id)
     }
 
     /// The request as it goes on the wire: the signed fields and the body's framing. Nothing is sent for an empty

@@ -17,9 +17,10 @@ import S3HTTP
 /// `stub-store`: the bucket's responder answers 200 with a 1 KiB body held in memory at once, so an operation is
 /// the router's own work (host, request ID, SigV4 presigned verification, access point lookup, operation, policy
 /// decision, the forwarded request's headers and query). `upstream-build`: what ``UpstreamBucketStore`` does per
-/// request before its client sends a byte (the upstream head, its SigV4 signature, the NIO request head), for the
-/// `BucketRequest` the router hands the store in `stub-store`. `upstream-answer`: the forwarder's last step, nginx's
-/// whole answer for the object (its eight fields, 1 KiB) made the router's response (fields filtered, identifiers).
+/// request before its client sends a byte (the upstream head, its SigV4 signature, the request's fields), for the
+/// `BucketRequest` the router hands the store in `stub-store`. `upstream-answer`: the forwarder's last steps, nginx's
+/// whole answer for the object (its eight fields, 1 KiB) read from its bytes by the client's parser and made the
+/// router's response (fields filtered, identifiers).
 enum RouterRequestCase {
     static let account = try! AccountID(validating: "123456789012")
     static let region = try! Region(validating: "us-west-2")
@@ -199,7 +200,9 @@ enum RouterRequestCase {
     static func answerLoop(_ n: Int, answer: UpstreamBucketStore.BenchmarkAnswer, id: S3RequestID) -> UInt64 {
         var checksum: UInt64 = 0
         for _ in 0..<n {
-            let response = UpstreamBucketStore.response(to: answer, method: "GET", id: id)
+            guard let response = UpstreamBucketStore.response(to: answer, method: "GET", id: id) else {
+                fail("the store's answer does not parse")
+            }
             checksum &+= UInt64(response.status) &+ UInt64(response.headers.fields.count)
         }
         return checksum
