@@ -230,8 +230,9 @@ final class StoreConnection: ChannelInboundHandler {
                 }
             }
         } catch {
+            // `end` marks the connection closed, so `close()` would do nothing: the channel is closed here.
             end(StoreClientError.malformedResponse(error.description))
-            close()
+            context.close(promise: nil)
             return
         }
         guard let ended else { return }

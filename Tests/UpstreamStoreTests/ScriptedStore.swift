@@ -13,8 +13,11 @@ final class ScriptedStore: Sendable {
         case ok(String)
         /// Closes the connection without a byte of an answer.
         case closeUnanswered
-        /// Bytes that are not HTTP.
+        /// Bytes that are not HTTP, then the connection closes.
         case garbage
+        /// A response that breaks HTTP/1.1's framing rules (both `Content-Length` and `Transfer-Encoding`), the
+        /// connection left open.
+        case malformed
         /// 200 with the request's body as it arrived, sent chunked in pieces of at most 4 KiB, and the request's
         /// framing in `x-request-framing` (`chunked` or `length N`).
         case echo
@@ -130,6 +133,11 @@ final class ScriptedStore: Sendable {
                         context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
                     }
                     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                case .malformed:
+                    let channel = context.channel
+                    let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+                    let bytes = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                    encoder?.writeAndFlush(NIOAny(ByteBuffer(string: bytes)), promise: nil)
                 case .closeUnanswered:
                     context.close(promise: nil)
                 case .garbage:

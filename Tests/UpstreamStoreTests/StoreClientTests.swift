@@ -165,6 +165,26 @@ struct StoreClientTests {
         }
     }
 
+    /// A response the client cannot read closes its connection, even when the store keeps it open: with one
+    /// connection allowed, the next request gets a new one rather than waiting for a place that never comes free.
+    @Test func closesTheConnectionOfAMalformedResponse() async throws {
+        let configuration = UpstreamClientConfiguration(connectTimeout: .seconds(2), maximumConnectionsPerHost: 1)
+        let server = try await ScriptedStore { connection, _ in connection == 1 ? .malformed : .ok("fine") }
+        try await Self.forwarding(to: server, configuration: configuration) {
+            (store: UpstreamBucketStore, server: ScriptedStore) async throws in
+            let response = await store.respond(to: UpstreamBucketStoreTests.request("GET", "key"))
+            let xml = try await response.body.text()
+            #expect(response.status == 503)
+            #expect(xml.contains("both Content-Length and Transfer-Encoding"), "\(xml)")
+            // Waited for, boundedly: a connection left open would keep the next request waiting for ever.
+            for _ in 0..<200 where server.closedConnections == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(server.closedConnections == 1, "the connection of the malformed response was left open")
+            guard server.closedConnections == 1 else { return }
+            #expect(try await Self.get(store, "next") == "200 fine")
+            #expect(server.connections == 2)
+        }
+    }
+
     /// The pool closes a connection left idle for the idle timeout without waiting for another request. (Only
     /// that: whether two requests share a connection depends on how soon the second comes, which a loaded machine
     /// does not promise; `sendsSequentialRequestsOnOneKeptAliveConnection` checks reuse with the 60 s default.)
