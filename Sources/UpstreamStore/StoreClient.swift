@@ -97,6 +97,14 @@ enum StoreClientError: Error, CustomStringConvertible {
     /// The method is not a token or the target has a space or a control character; nothing was sent.
     case invalidRequestLine
 
+    /// The request could not be written at all (the router's fault, not the store's): nothing was sent.
+    var isRefusedBeforeSending: Bool {
+        switch self {
+        case .invalidField, .invalidRequestLine: true
+        default: false
+        }
+    }
+
     var description: String {
         switch self {
         case .shutDown: "the client is shut down"

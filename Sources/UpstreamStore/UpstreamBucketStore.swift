@@ -89,7 +89,7 @@ public struct UpstreamBucketStore: BucketResponder {
             if let failure = recorder?.recorded {
                 return renderer.response(for: failure, id: request.id, resource: resource())
             }
-            if case StoreClientError.invalidField = error {
+            if let refused = error as? StoreClientError, refused.isRefusedBeforeSending {
                 return renderer.response(for: .internalError.because("\(error)."), id: request.id, resource: resource())
             }
             let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"

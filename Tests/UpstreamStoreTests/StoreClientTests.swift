@@ -148,6 +148,11 @@ struct StoreClientTests {
             #expect(response.status == 500)
             #expect(xmlValue("Code", in: xml) == "InternalError")
             #expect(xml.contains("x-amz-meta-note"), "\(xml)")
+            // A method that is not a token would split the request line the same way.
+            let badMethod = await store.respond(to: UpstreamBucketStoreTests.request("GET /x HTTP/1.1\r\nA:", "key"))
+            let badMethodXML = try await badMethod.body.text()
+            #expect(badMethod.status == 500)
+            #expect(badMethodXML.contains("method or target"), "\(badMethodXML)")
             #expect(server.requests.isEmpty)
             #expect(try await Self.get(store, "next") == "200 r1")
         }
