@@ -76,12 +76,6 @@ struct StoreResponseParser {
     /// Whether the connection can carry another request after the current response (known from its head).
     private(set) var keepsAlive = true
 
-    /// Whether a response is expected or under way.
-    var isReading: Bool {
-        if case .idle = state { return false }
-        return true
-    }
-
     /// A request was sent: its response is next. Call only between responses.
     mutating func expectResponse(toHEAD: Bool) {
         state = .head
