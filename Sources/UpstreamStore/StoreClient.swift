@@ -1,3 +1,4 @@
+import AccessPointCore
 public import NIOCore
 public import NIOPosix
 import NIOSSL
@@ -174,6 +175,11 @@ struct StoreRequest: Sendable {
         /// `onLoop` (the caller is served there: the router's connections), on the global pool otherwise: a body
         /// that is expensive to produce would hold up every other channel of an event loop it was moved to.
         case stream(RecordingBody, length: Int?, onLoop: Bool)
+    }
+
+    /// Why the client's streamed body failed as it was sent, if it did (a body in memory cannot).
+    var bodyFailure: S3Error? {
+        if case .stream(let body, _, _) = body { body.recorder.recorded } else { nil }
     }
 
     /// Whether the request can be sent again on another connection: idempotent (RFC 9110 §9.2.2; S3's `POST`s

@@ -66,12 +66,10 @@ public struct UpstreamBucketStore: BucketResponder {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
         }
-        // Only a streamed body can fail as it is sent; a body in memory (a GET's empty one) needs no recorder.
-        let recorder: BodyFailureRecorder? = request.body.buffer == nil ? BodyFailureRecorder() : nil
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
         let onLoop = pool.loop.inEventLoop
-        let upstream = signedRequest(request, route: route, recorder: recorder, onLoop: onLoop)
+        let upstream = signedRequest(request, route: route, onLoop: onLoop)
         let stream = UpstreamResponseStream(eventLoop: pool.loop)
         if onLoop {
             client.execute(upstream, to: origin, on: pool, sink: stream)
@@ -86,7 +84,7 @@ public struct UpstreamBucketStore: BucketResponder {
                 stream.cancel()
             }
         } catch {
-            if let failure = recorder?.recorded {
+            if let failure = upstream.bodyFailure {
                 return renderer.response(for: failure, id: request.id, resource: resource())
             }
             if let refused = error as? StoreClientError, refused.isRefusedBeforeSending {
@@ -102,12 +100,11 @@ public struct UpstreamBucketStore: BucketResponder {
     func signedRequest(
         _ request: BucketRequest,
         route: UpstreamRoute,
-        recorder: BodyFailureRecorder?,
         onLoop: Bool
     ) -> StoreRequest {
         let head = UpstreamRequestHead(request: request, route: route)
         let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.unsignedPayload, now: now())
-        return Self.request(head, headers: signed.headers, body: request.body, recorder: recorder, onLoop: onLoop)
+        return Self.request(head, headers: signed.headers, body: request.body, onLoop: onLoop)
     }
 
     /// For aprouter-bench's `router-request upstream-build`: the request the store would be sent for `request`,
@@ -116,7 +113,7 @@ public struct UpstreamBucketStore: BucketResponder {
     @_spi(Benchmarks)
     public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int)? {
         guard let route else { return nil }
-        let built = signedRequest(request, route: route, recorder: BodyFailureRecorder(), onLoop: false)
+        let built = signedRequest(request, route: route, onLoop: false)
         return (built.target, built.fields.count)
     }
 
@@ -167,7 +164,6 @@ public struct UpstreamBucketStore: BucketResponder {
         _ head: UpstreamRequestHead,
         headers signedHeaders: [(name: String, value: String)],
         body: S3Body,
-        recorder: BodyFailureRecorder?,
         onLoop: Bool
     ) -> StoreRequest {
         // Not reserved for the framing field: a GET adds none, and reserving would copy the signed fields.
@@ -186,8 +182,10 @@ public struct UpstreamBucketStore: BucketResponder {
             } else {
                 fields.append(("Transfer-Encoding", "chunked"))
             }
+            // Only a streamed body can fail as it is sent: it alone records why (a body in memory, a GET's empty one,
+            // makes no recorder).
             sent = .stream(
-                RecordingBody(body: body, recorder: recorder ?? BodyFailureRecorder()),
+                RecordingBody(body: body, recorder: BodyFailureRecorder()),
                 length: body.length,
                 onLoop: onLoop
             )
