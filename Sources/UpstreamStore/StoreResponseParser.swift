@@ -69,9 +69,11 @@ struct StoreResponseParser {
     private var state = State.idle
     /// The request was a HEAD: its response has no body whatever its fields say.
     private var requestWasHEAD = false
-    /// Bytes of a head or line not complete yet, with how far they were searched for its end.
+    /// Bytes of a head or line not complete yet; for a head, how far they were searched for its end (just past the
+    /// last LF found) and how many LFs that was.
     private var pending: ByteBuffer?
     private var searched = 0
+    private var newlinesSearched = 0
     private var trailerBytes = 0
     /// Whether the connection can carry another request after the current response (known from its head).
     private(set) var keepsAlive = true
@@ -82,6 +84,7 @@ struct StoreResponseParser {
         requestWasHEAD = toHEAD
         pending = nil
         searched = 0
+        newlinesSearched = 0
         keepsAlive = true
     }
 
@@ -178,22 +181,27 @@ struct StoreResponseParser {
 
     /// The head at the front of `bytes`, consumed; nil (the bytes kept) while its end has not arrived.
     private mutating func takeHead(_ bytes: inout ByteBuffer) throws(Malformed) -> StoreResponseHead? {
-        let end: Int? = try bytes.withUnsafeReadableBytes { (raw) throws(Malformed) -> Int? in
+        // The LFs are counted as they are found: one per line, which sizes the fields once.
+        let (end, next, newlines) = try bytes.withUnsafeReadableBytes {
+            (raw) throws(Malformed) -> (end: Int?, next: Int, newlines: Int) in
             var next = searched
+            var newlines = newlinesSearched
             while let index = Self.newline(in: raw, from: next) {
                 next = index + 1
+                newlines += 1
                 guard index > 0, raw[index - 1] == UInt8(ascii: "\r") else {
                     throw Malformed("a line of the head ends in a bare LF, not CR LF")
                 }
-                if index >= 3, raw[index - 2] == UInt8(ascii: "\n") { return index + 1 }
+                if index >= 3, raw[index - 2] == UInt8(ascii: "\n") { return (index + 1, next, newlines) }
             }
-            return nil
+            return (nil, next, newlines)
         }
         guard let end else {
             guard bytes.readableBytes <= Self.maximumHeadSize else {
                 throw Malformed("the head is longer than \(Self.maximumHeadSize) bytes")
             }
-            searched = max(0, bytes.readableBytes - 3)
+            searched = next
+            newlinesSearched = newlines
             keep(&bytes)
             return nil
         }
@@ -201,9 +209,11 @@ struct StoreResponseParser {
             throw Malformed("the head is longer than \(Self.maximumHeadSize) bytes")
         }
         searched = 0
+        newlinesSearched = 0
         let head = bytes.readSlice(length: end)!
         return try head.withUnsafeReadableBytes { (raw) throws(Malformed) in
-            try parseHead(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 2)]))
+            // Without the empty line that ends the head: the status line and a line per field.
+            try parseHead(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 2)]), lines: newlines - 1)
         }
     }
 
@@ -229,9 +239,9 @@ struct StoreResponseParser {
         return line
     }
 
-    /// The status line and fields, each line ended by CR LF (the empty line that ends the head not included), and
-    /// the framing they set.
-    private mutating func parseHead(_ head: UnsafeRawBufferPointer) throws(Malformed) -> StoreResponseHead {
+    /// The status line and fields, `lines` lines each ended by CR LF (the empty line that ends the head not
+    /// included), and the framing they set.
+    private mutating func parseHead(_ head: UnsafeRawBufferPointer, lines: Int) throws(Malformed) -> StoreResponseHead {
         var lineStart = 0
         /// The next line without its CR LF; nil after the last.
         func nextLine() -> UnsafeRawBufferPointer? {
@@ -244,14 +254,9 @@ struct StoreResponseParser {
         let (http11, status) = try Self.statusLine(statusLine)
 
         var fields = S3Headers()
-        // A field per line, and room for the two identifiers the forwarder adds: no growing as fields are added.
-        var lines = 0
-        var next = 0
-        while let index = Self.newline(in: head, from: next) {
-            lines += 1
-            next = index + 1
-        }
-        fields.reserveCapacity(lines + 2)
+        // A field per line after the status line, and room for the two identifiers the forwarder adds: no growing
+        // as fields are added.
+        fields.reserveCapacity(lines + 1)
         var contentLength: Int?
         var transferEncoding = TransferEncoding.none
         var connection = ConnectionOptions()
