@@ -298,10 +298,10 @@ struct StoreResponseParserTests {
         let long =
             "HTTP/1.1 200 OK\r\n"
             + String(repeating: "x-amz-meta-a: \(String(repeating: "a", count: 1000))\r\n", count: 70)
-        #expect(throws: StoreResponseParser.Malformed("the head is longer than 65536 bytes")) {
+        #expect(throws: StoreResponseParser.Malformed("the head is longer than 65536 bytes", kind: .headTooLarge)) {
             try Self.parse([Array(long.utf8)])
         }
-        #expect(throws: StoreResponseParser.Malformed("the head is longer than 65536 bytes")) {
+        #expect(throws: StoreResponseParser.Malformed("the head is longer than 65536 bytes", kind: .headTooLarge)) {
             try Self.parse(Array(long.utf8).chunked(into: 4096))
         }
     }
