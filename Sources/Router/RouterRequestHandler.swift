@@ -54,7 +54,30 @@ public struct RouterRequestHandler: Sendable {
         hosts: HostMemo? = nil,
         record: inout RequestRecord
     ) async -> S3Response {
-        let host = headers.first { S3Headers.name($0.name, matches: "host") }?.value ?? ""
+        await respond(
+            method: method,
+            target: target,
+            fields: S3Headers(headers),
+            body: body,
+            source: source,
+            serverName: serverName,
+            hosts: hosts,
+            record: &record
+        )
+    }
+
+    /// The same, with the fields as the server read them: what the stages are handed, without a copy.
+    public func respond(
+        method: String,
+        target: String,
+        fields: S3Headers,
+        body: S3Body,
+        source: IPAddress?,
+        serverName: String? = nil,
+        hosts: HostMemo? = nil,
+        record: inout RequestRecord
+    ) async -> S3Response {
+        let host = fields["host"] ?? ""
         let hostClass: HostClass
         let hostIsServerName: Bool
         if let hosts, let known = hosts.known(host, serverName: serverName) {
@@ -99,7 +122,11 @@ public struct RouterRequestHandler: Sendable {
             expected = .any  // SigV4A: the signature names a region set, `*` for every region
         }
         // Anonymous and badly signed requests get their own answers before anything else is decided.
-        let request = SigV4Request(method: method, target: target, headers: headers)
+        let request = SigV4Request(
+            method: method,
+            target: target,
+            headers: fields.fields.map { (name: $0.name, value: $0.value) }
+        )
         let authentication: SigV4Authentication
         do {
             authentication = try authenticate(request, region: expected)
@@ -116,7 +143,7 @@ public struct RouterRequestHandler: Sendable {
                 rawPath: request.path,
                 rawQuery: request.query,
                 query: Self.stagedQuery(request.query),
-                headers: S3Headers(headers),
+                headers: fields,
                 body: body,
                 source: source,
                 host: hostClass,
@@ -142,7 +169,7 @@ public struct RouterRequestHandler: Sendable {
                 method: method,
                 path: path,
                 query: query,
-                headers: S3Headers(headers),
+                headers: fields,
                 host: hostClass,
                 caller: caller,
                 body: S3Body(ByteBuffer(bytes: bytes))

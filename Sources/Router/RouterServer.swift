@@ -224,7 +224,7 @@ public final class RouterServer: Service, Sendable {
     }
 
     private func answer(
-        _ head: HTTPRequestHead,
+        _ head: RequestHead,
         body: S3Body,
         source: IPAddress?,
         serverName: String?,
@@ -242,11 +242,10 @@ public final class RouterServer: Service, Sendable {
                 id: id
             )
         }
-        let headers = head.headers.map { (name: $0.name, value: $0.value) }
         return await handler.respond(
             method: head.method.rawValue,
-            target: head.uri,
-            headers: headers,
+            target: head.target,
+            fields: head.fields,
             body: body,
             source: source,
             serverName: serverName,

@@ -1,3 +1,4 @@
+import AccessPointCore
 package import NIOCore
 package import NIOHTTP1
 package import S3HTTP
@@ -111,10 +112,44 @@ package enum HTTPResponseEncoding {
     /// `HTTP/1.1 100 Continue`, the answer to `Expect: 100-continue` once the body is wanted.
     package static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
 
-    /// The answer to a request the decoder could not parse; the connection closes after it.
-    package static let badRequest = ByteBuffer(
-        string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
+    /// The answer to a request that could not be read: an S3 error naming the broken rule, with identifiers of its
+    /// own (no responder saw the request); the connection closes after it.
+    package static func unreadableRequest(
+        _ malformed: HTTP1Malformed,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) -> ByteBuffer {
+        let error: S3Error =
+            switch malformed.kind {
+            case .malformed: .badRequest
+            case .headTooLarge: .requestHeaderSectionTooLarge
+            case .notImplemented: .notImplemented.adding("Header", "Transfer-Encoding")
+            }
+        let id = unreadableRequestIDs.next()
+        let message = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+        let document = S3ErrorDocument(
+            error.because("\(message): \(malformed.description)."),
+            envelope: .s3,
+            requestID: id.requestID,
+            hostID: id.hostID
+        )
+        let body = ByteBuffer(string: document.render())
+        // The fields are this encoder's own: valid by construction.
+        var bytes =
+            (try? head(
+                status: error.status,
+                headers: S3ErrorRenderer.headers(id: id, contentType: "application/xml"),
+                bodyLength: body.readableBytes,
+                version: .http1_1,
+                method: .GET,
+                keepAlive: false,
+                bodyCapacity: body.readableBytes,
+                allocator: allocator
+            ).bytes) ?? ByteBuffer()
+        bytes.writeImmutableBuffer(body)
+        return bytes
+    }
+
+    private static let unreadableRequestIDs = RandomS3RequestIDGenerator()
 
     /// The chunk size line before `count` bytes of a chunked body (`1a2b\r\n`), and the line end that follows them.
     package static func chunk(_ data: ByteBuffer, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer

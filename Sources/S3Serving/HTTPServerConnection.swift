@@ -1,9 +1,9 @@
 package import NIOCore
-package import NIOHTTP1
+import S3HTTP
 import Synchronization
 
-/// One HTTP/1.1 server connection as the task that serves it sees it: request parts in (NIOHTTP1's decoder), response
-/// bytes out (already in HTTP/1.1's wire format, see `HTTPResponseEncoding`).
+/// One HTTP/1.1 server connection as the task that serves it sees it: request parts in (read from the connection's
+/// bytes by `HTTPRequestParser`), response bytes out (already in HTTP/1.1's wire format, see `HTTPResponseEncoding`).
 ///
 /// The serving task runs on the connection's event loop (`EventLoopTaskExecutor`), so it reads and writes the
 /// pipeline directly: a request part that already arrived is taken without suspending, and response bytes go to
@@ -18,31 +18,23 @@ package final class HTTPServerConnection: Sendable {
     package let channel: any Channel
     let handler: HTTPServerConnectionHandler
 
-    /// Adds the connection's handler at the end of `channel`'s pipeline, which must produce
-    /// `HTTPServerRequestPart`s and take the response's bytes. Call on the channel's event loop.
-    package init(wrappingChannelSynchronously channel: any Channel) throws {
+    /// Adds the connection's handler at the end of `channel`'s pipeline, which carries bytes (plain TCP, or TLS's
+    /// plaintext): it reads the requests from them and writes the responses' bytes. Call on the channel's event
+    /// loop.
+    ///
+    /// No pipelining assistance: NIOHTTP1's stopped reading while a response was pending and resumed after it, two
+    /// `epoll_ctl` calls per request, and the serving task answers a connection's requests one after another
+    /// anyway.
+    package init(configuringHTTPOn channel: any Channel) throws {
         self.channel = channel
         self.handler = HTTPServerConnectionHandler(eventLoop: channel.eventLoop)
         try channel.pipeline.syncOperations.addHandler(handler)
     }
 
-    /// Adds NIOHTTP1's request decoder, then the connection's handler, at the end of `channel`'s pipeline, which
-    /// carries bytes (plain TCP, or TLS's plaintext). Call on the channel's event loop.
-    ///
-    /// No response encoder: responses are written as bytes (`HTTPResponseEncoding`). No pipelining assistance
-    /// either: it stopped reading while a response was pending and resumed after it, two `epoll_ctl` calls per
-    /// request, and the serving task answers a connection's requests one after another anyway.
-    package convenience init(configuringHTTPOn channel: any Channel) throws {
-        try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes))
-        )
-        try self.init(wrappingChannelSynchronously: channel)
-    }
-
     package var eventLoop: any EventLoop { channel.eventLoop }
 
     /// The next request part, or nil once the client closed the connection.
-    package func next() async throws -> HTTPServerRequestPart? {
+    package func next() async throws -> HTTPRequestParser.Part? {
         if handler.eventLoop.inEventLoop, let part = try handler.takeReady() { return part }
         return try await handler.waitForPart()
     }
@@ -92,7 +84,8 @@ package final class HTTPServerConnection: Sendable {
 /// or changes it runs there (the connection calls them only there, or hops), which is what makes the
 /// `@unchecked Sendable` sound.
 final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias Part = HTTPRequestParser.Part
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -103,10 +96,11 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
 
     let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
-    private var parts = CircularBuffer<HTTPServerRequestPart>(initialCapacity: 4)
+    private var parser = HTTPRequestParser()
+    private var parts = CircularBuffer<Part>(initialCapacity: 4)
     private var bufferedBytes = 0
     /// The task waiting for a request part.
-    private var reader: UnsafeContinuation<HTTPServerRequestPart?, any Error>?
+    private var reader: UnsafeContinuation<Part?, any Error>?
     /// The task waiting for the channel to become writable.
     private var writer: UnsafeContinuation<Void, any Error>?
     /// Why no more request parts will come, once none will.
@@ -142,15 +136,38 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if let reader {
-            // A waiting reader means nothing was buffered: hand the part over directly.
-            self.reader = nil
-            reader.resume(returning: part)
-            return
+        var bytes = unwrapInboundIn(data)
+        do {
+            try parser.feed(&bytes) { part in
+                if let reader {
+                    // A waiting reader means nothing was buffered: hand the part over directly.
+                    self.reader = nil
+                    reader.resume(returning: part)
+                    return
+                }
+                if case .body(let buffer) = part { bufferedBytes += buffer.readableBytes }
+                parts.append(part)
+            }
+        } catch {
+            refuse(error, context: context)
         }
-        if case .body(let buffer) = part { bufferedBytes += buffer.readableBytes }
-        parts.append(part)
+    }
+
+    /// A request that could not be read is answered with its error (400 mostly), when that cannot land inside
+    /// another response; the requests that arrived before it go unanswered. The parser reads nothing after it.
+    private func refuse(_ error: HTTP1Malformed, context: ChannelHandlerContext) {
+        if !exchangeUnderWay, active {
+            parts.removeAll()
+            bufferedBytes = 0
+            context.writeAndFlush(
+                wrapOutboundOut(HTTPResponseEncoding.unreadableRequest(error, allocator: context.channel.allocator)),
+                promise: nil
+            )
+            // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
+            finishOutbound()
+        }
+        // The serving task hears of the error, and the connection closes after it.
+        finishInbound(.failed(error))
     }
 
     func read(context: ChannelHandlerContext) {
@@ -168,16 +185,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A request the decoder could not parse is answered with 400, as NIOHTTP1's `HTTPServerProtocolErrorHandler`
-        // did, when that cannot land inside another response; the requests that arrived before it go unanswered.
-        if error is HTTPParserError, !exchangeUnderWay, active {
-            parts.removeAll()
-            bufferedBytes = 0
-            context.writeAndFlush(wrapOutboundOut(HTTPResponseEncoding.badRequest), promise: nil)
-            // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
-            finishOutbound()
-        }
-        // The end of the pipeline: the serving task hears of the error, and the connection closes after it.
+        // The end of the pipeline (a TLS error, mostly): the serving task hears of it, and the connection closes.
         finishInbound(.failed(error))
     }
 
@@ -192,7 +200,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     // MARK: The serving task's side, on the event loop
 
     /// The next part if one waits (nil at the end of the request stream); `nil` if none has arrived yet.
-    func takeReady() throws -> HTTPServerRequestPart?? {
+    func takeReady() throws -> Part?? {
         // Draining: no request after the one under way is read.
         if betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
         if let part = parts.popFirst() {
@@ -228,7 +236,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     /// Waits for the next part; cancelling the waiting task ends the wait with `CancellationError`.
-    func waitForPart() async throws -> HTTPServerRequestPart? {
+    func waitForPart() async throws -> Part? {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 if eventLoop.inEventLoop {
@@ -242,7 +250,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
-    private func park(_ continuation: UnsafeContinuation<HTTPServerRequestPart?, any Error>) {
+    private func park(_ continuation: UnsafeContinuation<Part?, any Error>) {
         guard !readerCancelled else { return continuation.resume(throwing: CancellationError()) }
         do {
             if let ready = try takeReady() {

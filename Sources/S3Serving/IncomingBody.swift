@@ -1,5 +1,4 @@
 package import NIOCore
-package import NIOHTTP1
 
 /// The request parts of one keep-alive connection, shared between the connection loop (which reads heads) and the
 /// body of the request being answered (which reads that request's body parts as the responder asks for them).
@@ -20,15 +19,12 @@ package final class ConnectionInbound: @unchecked Sendable {
     }
 
     /// The next request head, or nil when the client closed the connection.
-    package func nextHead() async throws -> HTTPRequestHead? {
+    package func nextHead() async throws -> RequestHead? {
         while let part = try await connection.next() {
             if case .head(let head) = part {
                 bodyEnded = false
                 bodyBytesRead = 0
-                // RFC 9110 §10.1.1: an HTTP/1.0 client's 100-continue is ignored (no 1xx goes to an HTTP/1.0 client).
-                continuePending =
-                    (head.version.major, head.version.minor) >= (1, 1)
-                    && head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+                continuePending = head.expectsContinue
                 return head
             }
         }

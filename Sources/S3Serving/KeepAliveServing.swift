@@ -1,5 +1,4 @@
 package import NIOCore
-package import NIOHTTP1
 package import S3HTTP
 import ServiceLifecycle
 
@@ -10,7 +9,7 @@ package enum KeepAliveServing {
 
     /// What one request came to, for the access log and metrics.
     package struct Completed {
-        package let head: HTTPRequestHead
+        package let head: RequestHead
         package let status: Int
         /// Request body bytes read.
         package let received: Int
@@ -50,7 +49,7 @@ package enum KeepAliveServing {
     ///   included (the connection then closes without a response).
     package static func serve<Record>(
         _ connection: Connection,
-        answer: (HTTPRequestHead, S3Body) async throws -> (S3Response, Record),
+        answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
         completed: (Completed, Record) -> Void
     ) async throws {
         do {
@@ -68,7 +67,7 @@ package enum KeepAliveServing {
 
     private static func serveRequests<Record>(
         _ connection: Connection,
-        answer: (HTTPRequestHead, S3Body) async throws -> (S3Response, Record),
+        answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
         completed: (Completed, Record) -> Void
     ) async throws {
         let parts = ConnectionInbound(connection)

@@ -1,5 +1,5 @@
 import NIOCore
-package import NIOHTTP1
+import NIOHTTP1
 package import S3HTTP
 
 /// Writes an `S3Response` to an HTTP/1.1 connection, streaming its body with backpressure.
@@ -23,7 +23,7 @@ package enum ResponseWriter {
     package static func write(
         _ response: S3Response,
         to connection: HTTPServerConnection,
-        for request: HTTPRequestHead,
+        for request: RequestHead,
         keepAlive: Bool
     ) async throws -> Written {
         var body = response.body.makeAsyncIterator()

@@ -58,8 +58,8 @@ public final class StoreServer: Service, Sendable {
                 var record = StoreRequestHandler.Record()
                 let response = await handler.respond(
                     method: head.method.rawValue,
-                    target: head.uri,
-                    headers: head.headers.map { (name: $0.name, value: $0.value) },
+                    target: head.target,
+                    headers: head.fields.map { (name: $0.name, value: $0.value) },
                     body: body,
                     record: &record
                 )

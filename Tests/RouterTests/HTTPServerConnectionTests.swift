@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import S3HTTP
 import S3Serving
 import Testing
 
@@ -28,28 +29,42 @@ struct HTTPServerConnectionTests {
             let channel = NIOAsyncTestingChannel()
             try await channel.pipeline.addHandler(counter)
             connection = try await channel.eventLoop.submit {
-                try HTTPServerConnection(wrappingChannelSynchronously: channel)
+                try HTTPServerConnection(configuringHTTPOn: channel)
             }.get()
             self.channel = channel
             self.counter = counter
         }
 
         func reads() async throws -> Int { try await channel.eventLoop.submit { self.counter.reads }.get() }
+
+        /// Sends the client's bytes.
+        func send(_ bytes: String) async throws { try await channel.writeInbound(ByteBuffer(string: bytes)) }
     }
 
-    static let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/k"))
+    /// A chunked PUT's head as the client sends it, and as it is read.
+    static let headBytes = "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+    static let head = HTTPRequestParser.Part.head(
+        RequestHead(method: .PUT, target: "/k", fields: ["Host": "h", "Transfer-Encoding": "chunked"])
+    )
+    /// A GET without a body.
+    static let getBytes = "GET /g HTTP/1.1\r\nHost: h\r\n\r\n"
+    static let get = HTTPRequestParser.Part.head(RequestHead(method: .GET, target: "/g", fields: ["Host": "h"]))
 
-    static func body(_ text: String) -> HTTPServerRequestPart { .body(ByteBuffer(string: text)) }
+    /// A chunk of a chunked body.
+    static func chunk(_ text: String) -> String { String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n" }
+    static let lastChunk = "0\r\n\r\n"
+
+    static func body(_ text: String) -> HTTPRequestParser.Part { .body(ByteBuffer(string: text)) }
 
     @Test func partsThatArrivedComeOutInOrderThenNilOnceClosed() async throws {
         let harness = try await Harness()
-        for part in [Self.head, Self.body("abc"), Self.body("de"), .end(nil)] {
-            try await harness.channel.writeInbound(part)
+        for bytes in [Self.headBytes, Self.chunk("abc"), Self.chunk("de"), Self.lastChunk] {
+            try await harness.send(bytes)
         }
         #expect(try await harness.connection.next() == Self.head)
         #expect(try await harness.connection.next() == Self.body("abc"))
         #expect(try await harness.connection.next() == Self.body("de"))
-        #expect(try await harness.connection.next() == .end(nil))
+        #expect(try await harness.connection.next() == .end)
         try await harness.channel.close()
         #expect(try await harness.connection.next() == nil)
         #expect(try await harness.connection.next() == nil)
@@ -60,14 +75,14 @@ struct HTTPServerConnectionTests {
         let reader = Task { try await harness.connection.next() }
         // The reader parks on the loop; a part written before it parked is buffered and found there instead, so the
         // outcome is the same either way.
-        try await harness.channel.writeInbound(Self.head)
+        try await harness.send(Self.headBytes)
         #expect(try await reader.value == Self.head)
     }
 
     @Test func readsAreHeldWhileUnreadPartsPileUpAndIssuedOnceTheyAreTaken() async throws {
         let harness = try await Harness()
-        try await harness.channel.writeInbound(Self.head)
-        for index in 0..<15 { try await harness.channel.writeInbound(Self.body("part \(index)")) }
+        try await harness.send(Self.headBytes)
+        for index in 0..<15 { try await harness.send(Self.chunk("part \(index)")) }
         harness.channel.read()
         #expect(try await harness.reads() == 0, "16 parts wait unread: the read must be held")
         #expect(try await harness.connection.next() == Self.head)
@@ -81,11 +96,12 @@ struct HTTPServerConnectionTests {
 
     @Test func readsAreHeldByBufferedBytesToo() async throws {
         let harness = try await Harness()
-        let big = ByteBuffer(repeating: 0x61, count: 300 * 1024)
-        try await harness.channel.writeInbound(HTTPServerRequestPart.body(big))
+        let big = String(repeating: "a", count: 300 * 1024)
+        try await harness.send(Self.headBytes + Self.chunk(big))
         harness.channel.read()
         #expect(try await harness.reads() == 0, "300 KiB wait unread: the read must be held")
-        #expect(try await harness.connection.next() == .body(big))
+        #expect(try await harness.connection.next() == Self.head)
+        #expect(try await harness.connection.next() == Self.body(big))
         #expect(try await harness.reads() == 1)
     }
 
@@ -93,7 +109,7 @@ struct HTTPServerConnectionTests {
 
     @Test func anErrorInThePipelineEndsTheStreamAfterThePartsBeforeIt() async throws {
         let harness = try await Harness()
-        try await harness.channel.writeInbound(Self.head)
+        try await harness.send(Self.headBytes)
         harness.channel.pipeline.fireErrorCaught(Boom())
         #expect(try await harness.connection.next() == Self.head)
         await #expect(throws: Boom.self) { try await harness.connection.next() }
@@ -119,33 +135,42 @@ struct HTTPServerConnectionTests {
     func aContinueIsSentOnlyToAnHTTP11ClientThatExpectsIt(version: HTTPVersion) async throws {
         let harness = try await Harness()
         let inbound = ConnectionInbound(harness.connection)
-        let head = HTTPRequestHead(version: version, method: .PUT, uri: "/k", headers: ["Expect": "100-Continue"])
-        for part in [HTTPServerRequestPart.head(head), Self.body("abc"), .end(nil)] {
-            try await harness.channel.writeInbound(part)
-        }
-        #expect(try await inbound.nextHead() == head)
+        try await harness.send("PUT /k \(version)\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\nabc")
+        #expect(try await inbound.nextHead()?.expectsContinue == (version == .http1_1))
         #expect(try await inbound.nextBodyPart() == ByteBuffer(string: "abc"))
         #expect(try await inbound.nextBodyPart() == nil)
         let written = try await harness.channel.readOutbound(as: ByteBuffer.self)
         #expect(written == (version == .http1_1 ? ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n") : nil))
     }
 
-    /// A request the decoder cannot parse, as the client sees it: 400 between requests, nothing inside another
-    /// exchange (a 400 there would land in the middle of that response).
+    /// A request that cannot be read, as the client sees it: 400 with an S3 error naming the broken rule between
+    /// requests, nothing inside another exchange (a 400 there would land in the middle of that response).
     @Test(arguments: [false, true])
-    func anUnparsableRequestIsAnsweredWith400OnlyBetweenExchanges(midExchange: Bool) async throws {
+    func anUnreadableRequestIsAnsweredWith400OnlyBetweenExchanges(midExchange: Bool) async throws {
         let harness = try await Harness()
         if midExchange {
-            try await harness.channel.writeInbound(Self.head)
+            try await harness.send(Self.headBytes)
             #expect(try await harness.connection.next() == Self.head)
+            try await harness.send("zz\r\n")
+        } else {
+            try await harness.send("GET / HTTP/1.1\r\nHost h\r\n\r\n")
         }
-        harness.channel.pipeline.fireErrorCaught(HTTPParserError.invalidHeaderToken)
-        await #expect(throws: HTTPParserError.invalidHeaderToken) { try await harness.connection.next() }
+        await #expect(throws: HTTP1Malformed.self) { try await harness.connection.next() }
         let written = try await harness.channel.readOutbound(as: ByteBuffer.self)
         if midExchange {
             #expect(written == nil)
         } else {
-            #expect(written.map { String(buffer: $0) }?.hasPrefix("HTTP/1.1 400 Bad Request\r\n") == true)
+            let answer = written.map { String(buffer: $0) } ?? ""
+            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(answer)")
+            #expect(answer.contains("\r\nConnection: close\r\n"), "\(answer)")
+            #expect(answer.contains("\r\nx-amz-request-id: "), "\(answer)")
+            #expect(
+                answer.contains(
+                    "<Code>BadRequest</Code><Message>An error occurred when parsing the HTTP request: a line of the "
+                        + "head is not a field.</Message>"
+                ),
+                "\(answer)"
+            )
             await #expect(throws: ChannelError.ioOnClosedChannel, "nothing may follow the 400") {
                 try await harness.connection.write(ByteBuffer(string: "x"), endsResponse: true)
             }
@@ -166,7 +191,7 @@ struct HTTPServerConnectionTests {
         }
         // Parked, or not yet: either way the write's wait must end with the error.
         try await Task.sleep(for: .milliseconds(20))
-        harness.channel.pipeline.fireErrorCaught(HTTPParserError.invalidHeaderToken)
+        try await harness.send("NOT HTTP\r\n\r\n")
         await #expect(throws: ChannelError.ioOnClosedChannel) { try await writer.value }
     }
 
@@ -181,21 +206,19 @@ struct HTTPServerConnectionTests {
 
     @Test func drainingLetsTheRequestUnderWayFinishAndReadsNoOther() async throws {
         let harness = try await Harness()
-        try await harness.channel.writeInbound(Self.head)
+        try await harness.send(Self.headBytes)
         #expect(try await harness.connection.next() == Self.head)
         harness.connection.drain()
-        for part in [Self.body("abc"), .end(nil), Self.head, .end(nil)] { try await harness.channel.writeInbound(part) }
+        try await harness.send(Self.chunk("abc") + Self.lastChunk + Self.getBytes)
         #expect(try await harness.connection.next() == Self.body("abc"))
-        #expect(try await harness.connection.next() == .end(nil))
+        #expect(try await harness.connection.next() == .end)
         #expect(try await harness.connection.next() == nil, "the pipelined request after it is not read")
     }
 
     @Test func anEmptyBodysEndIsTakenOnlyWhenItIsNext() async throws {
         let harness = try await Harness()
-        for part in [Self.head, .end(nil), Self.head, Self.body("x"), .end(nil)] {
-            try await harness.channel.writeInbound(part)
-        }
-        #expect(try await harness.connection.next() == Self.head)
+        try await harness.send(Self.getBytes + Self.headBytes + Self.chunk("x") + Self.lastChunk)
+        #expect(try await harness.connection.next() == Self.get)
         #expect(try await harness.channel.eventLoop.submit { harness.connection.takeEndIfReady() }.get())
         #expect(try await harness.connection.next() == Self.head)
         #expect(try await harness.channel.eventLoop.submit { harness.connection.takeEndIfReady() }.get() == false)

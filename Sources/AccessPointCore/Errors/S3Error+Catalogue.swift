@@ -52,6 +52,17 @@ extension S3Error {
 
     public static let invalidRequest = S3Error(code: "InvalidRequest", status: 400, message: "Invalid Request")
     public static let invalidArgument = S3Error(code: "InvalidArgument", status: 400, message: "Invalid Argument")
+    /// What S3's front end answers a request it cannot read as HTTP/1.1.
+    public static let badRequest = S3Error(
+        code: "BadRequest",
+        status: 400,
+        message: "An error occurred when parsing the HTTP request."
+    )
+    public static let requestHeaderSectionTooLarge = S3Error(
+        code: "RequestHeaderSectionTooLarge",
+        status: 400,
+        message: "The request header and query parameters used to make the request exceed the maximum allowed size."
+    )
     public static let invalidURI = S3Error(
         code: "InvalidURI",
         status: 400,
@@ -239,7 +250,8 @@ extension S3Error {
     public static let catalogue: [S3Error] = [
         accessDenied, invalidAccessKeyId, signatureDoesNotMatch, authorizationHeaderMalformed,
         authorizationQueryParametersError, requestTimeTooSkewed, xAmzContentSHA256Mismatch, missingSecurityHeader,
-        expiredToken, invalidRequest, invalidArgument, invalidURI, malformedXML, malformedPolicy, invalidTag,
+        expiredToken, invalidRequest, invalidArgument, badRequest, requestHeaderSectionTooLarge, invalidURI,
+        malformedXML, malformedPolicy, invalidTag,
         invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
         missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
