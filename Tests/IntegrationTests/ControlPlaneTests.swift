@@ -102,7 +102,8 @@ struct ControlPlaneTests {
         #expect(server.stop() == 0, "\(server.output)")
     }
 
-    /// The seeds' refusals that need no data plane: plain HTTP, path-style hosts and anonymous requests.
+    /// The seeds' refusals that need no data plane: plain HTTP, path-style hosts and anonymous requests; and a
+    /// request that cannot be read as one request.
     @Test func refusesPlainHTTPPathStyleAndAnonymousRequests() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -132,6 +133,19 @@ struct ControlPlaneTests {
         #expect(fronted.contains("TLS connection was opened for"), "\(fronted)")
         let control = try await curl("https://123456789012.s3.lab.localhost:\(ports.https)/v20180820/accesspoint")
         #expect(control.contains("<ErrorResponse><Error><Code>AccessDenied</Code>"), "\(control)")
+        // A request that frames its body two ways (request smuggling) is refused before anything reads it, with an
+        // S3 error naming the rule, and the connection closes (openssl s_client returns once it does).
+        let smuggled = try await ExternalCommand.run([
+            "sh", "-c",
+            "printf 'POST /key HTTP/1.1\\r\\nHost: ap1-123456789012.s3.lab.localhost\\r\\nContent-Length: 5\\r\\n"
+                + "Transfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\nGET /other HTTP/1.1\\r\\n\\r\\n' "
+                + "| timeout 20 openssl s_client -quiet -verify_return_error -CAfile '\(ca)' "
+                + "-servername ap1-123456789012.s3.lab.localhost -connect 127.0.0.1:\(ports.https) 2>/dev/null",
+        ]).text
+        #expect(smuggled.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(smuggled)")
+        #expect(smuggled.contains("<Code>BadRequest</Code>"), "\(smuggled)")
+        #expect(smuggled.contains("both Content-Length and Transfer-Encoding"), "\(smuggled)")
+        #expect(smuggled.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer, then the close: \(smuggled)")
         // The certificate the router presents chains to the lab CA for the lab names (curl verified it above).
         #expect(server.stop() == 0)
     }
