@@ -1,7 +1,7 @@
 import AccessPointCore
 import Foundation
 import NIOCore
-import Router
+@_spi(Benchmarks) import Router
 import S3Auth
 import S3HTTP
 @_spi(Benchmarks) import UpstreamStore
@@ -20,7 +20,8 @@ import S3HTTP
 /// request before its client sends a byte (the upstream head, its SigV4 signature, the request's fields), for the
 /// `BucketRequest` the router hands the store in `stub-store`. `upstream-answer`: the forwarder's last steps, nginx's
 /// whole answer for the object (its eight fields, 1 KiB) read from its bytes by the client's parser and made the
-/// router's response (fields filtered, identifiers).
+/// router's response (fields filtered, identifiers). `request-parse`: the server's reading of the request's bytes as
+/// wrk sends them (``RequestParsingBenchmark``), which `stub-store` starts from.
 enum RouterRequestCase {
     static let account = try! AccountID(validating: "123456789012")
     static let region = try! Region(validating: "us-west-2")
@@ -108,7 +109,7 @@ enum RouterRequestCase {
         )
         let request = Request(
             target: "\(url.path)?\(SigV4HeaderCase.inAWSCLIOrder(url.query))",
-            headers: [("Host", host)]
+            headers: ["Host": host]
         )
 
         // One request outside the measurement: it must reach the store and answer 200 with the object.
@@ -150,12 +151,16 @@ enum RouterRequestCase {
             Variant(name: "upstream-answer", operation: "request", bytesPerOperation: nil) { n in
                 answerLoop(n, answer: nginxAnswer, id: forwarded.id)
             },
+            Variant(name: "request-parse", operation: "request", bytesPerOperation: nil) { n in
+                parseLoop(n, bytes: ByteBuffer(string: "GET \(request.target) HTTP/1.1\r\nHost: \(host)\r\n\r\n"))
+            },
         ]
     }
 
     struct Request: Sendable {
         let target: String
-        let headers: [(name: String, value: String)]
+        /// As the server hands them over (``HTTPRequestParser`` reads them into an `S3Headers`).
+        let headers: S3Headers
     }
 
     struct Answer: Sendable {
@@ -170,7 +175,7 @@ enum RouterRequestCase {
         let response = await handler.respond(
             method: "GET",
             target: request.target,
-            headers: request.headers,
+            fields: request.headers,
             body: S3Body(length: nil, stream: NoBytes()),
             source: source,
             serverName: serverName,
@@ -204,6 +209,16 @@ enum RouterRequestCase {
                 fail("the store's answer does not parse")
             }
             checksum &+= UInt64(response.status) &+ UInt64(response.headers.fields.count)
+        }
+        return checksum
+    }
+
+    @inline(never)
+    static func parseLoop(_ n: Int, bytes: ByteBuffer) -> UInt64 {
+        var checksum: UInt64 = 0
+        for _ in 0..<n {
+            guard let fields = RequestParsingBenchmark.parse(bytes) else { fail("wrk's request does not parse") }
+            checksum &+= UInt64(fields)
         }
         return checksum
     }
