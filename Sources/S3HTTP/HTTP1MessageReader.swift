@@ -376,12 +376,17 @@ public enum HTTP1Syntax {
 
     /// Whether `bytes` are `lowercased`, ignoring ASCII case.
     public static func isName(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
-        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
-        let expected = UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
-        for index in 0..<bytes.count {
+        bytes.count == lowercased.utf8CodeUnitCount
+            && isFolded(bytes, UnsafeRawBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    }
+
+    /// Whether `bytes`, with `A-Z` made lower case, are `lowercased` (of the same length).
+    @inlinable
+    public static func isFolded(_ bytes: UnsafeRawBufferPointer, _ lowercased: UnsafeRawBufferPointer) -> Bool {
+        for index in 0..<lowercased.count {
             let byte = bytes[index]
             let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            guard folded == expected[index] else { return false }
+            guard folded == lowercased[index] else { return false }
         }
         return true
     }

@@ -144,16 +144,9 @@ enum UpstreamHeaders {
         return true
     }
 
-    /// Whether ASCII `bytes`, with `A-Z` made lower case, are `lowercase`.
+    /// Whether the first `lowercase.count` of ASCII `bytes`, with `A-Z` made lower case, are `lowercase`.
     private static func equalFolded(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercase: [UInt8]) -> Bool {
-        var index = bytes.startIndex
-        for expected in lowercase {
-            var byte = bytes[index]
-            if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte |= 0x20 }
-            guard byte == expected else { return false }
-            index += 1
-        }
-        return true
+        lowercase.withUnsafeBytes { HTTP1Syntax.isFolded(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes)), $0) }
     }
 }
 
