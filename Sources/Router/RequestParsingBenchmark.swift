@@ -1,4 +1,5 @@
 public import NIOCore
+import S3HTTP
 import S3Serving
 
 /// What the servers do with a request's bytes before the router sees it, for `aprouter-bench router-request`
