@@ -54,7 +54,8 @@ public struct SigV4Request: Sendable {
 
     /// The single value of header `name` (several values are joined with `,`), or `nil` when it is absent.
     public func value(of name: String) -> String? {
-        let wanted = name.lowercased()
+        // A lower-case ASCII name (what every caller passes) is used as it is, not lower-cased into a new string.
+        let wanted = HeaderName.isLowercaseASCII(name) ? name : name.lowercased()
         guard HeaderName.isASCII(wanted) else {
             let found = values(of: name)
             return found.isEmpty ? nil : found.joined(separator: ",")

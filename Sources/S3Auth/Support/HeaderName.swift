@@ -85,6 +85,11 @@ enum HeaderName {
         return copy.withUTF8 { isASCII(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Whether `name` is ASCII without an upper-case letter.
+    static func isLowercaseASCII(_ name: String) -> Bool {
+        name.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+    }
+
     /// Whether every byte is ASCII, eight at a time.
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var bits: UInt64 = 0

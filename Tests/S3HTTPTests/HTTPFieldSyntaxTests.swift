@@ -1,0 +1,28 @@
+import S3HTTP
+import Testing
+
+/// The word-at-a-time field value check against its byte-by-byte definition (`isValueByte`).
+struct HTTPFieldSyntaxTests {
+    /// Every byte value at every position of a 17-byte value (two words and a tail), among allowed bytes.
+    @Test(arguments: [UInt8(ascii: "a"), UInt8(ascii: "\t"), 0xC3])
+    func everyByteAtEveryPositionIsJudgedAsByItself(background: UInt8) {
+        for byte in UInt8.min...UInt8.max {
+            for position in 0..<17 {
+                var value = [UInt8](repeating: background, count: 17)
+                value[position] = byte
+                let judged = value.withUnsafeBytes { HTTPFieldSyntax.isValidValue($0) }
+                #expect(judged == HTTPFieldSyntax.isValueByte(byte), "byte \(byte) at \(position)")
+                if judged != HTTPFieldSyntax.isValueByte(byte) { return }
+            }
+        }
+    }
+
+    /// A word that needs the byte-by-byte look (a tab, obs-text) still finds a control character in it.
+    @Test(arguments: [
+        ("ab\tcd\u{1}ef", false), ("caf\u{e9}\u{7F}xyz", false), ("caf\u{e9} \"x\"\t", true), ("", true),
+        ("0123456789abcdef\r", false), ("0123456789abcdef\u{7F}", false), ("\u{0}", false),
+    ])
+    func mixedWords(value: String, valid: Bool) {
+        #expect(HTTPFieldSyntax.isValidValue(value) == valid)
+    }
+}
