@@ -40,6 +40,13 @@ public enum LabConfigurationRenderer {
                 map([("accessPointsPerAccountPerRegion", str(String(config.quotas.accessPointsPerAccountPerRegion)))])
             ),
             (
+                "clients",
+                map([
+                    ("idleTimeout", str(Self.duration(config.clients.idleTimeout))),
+                    ("readTimeout", str(Self.duration(config.clients.readTimeout))),
+                ])
+            ),
+            (
                 "upstream",
                 map(
                     [

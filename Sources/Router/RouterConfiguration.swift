@@ -29,6 +29,8 @@ public struct RouterConfiguration: Sendable {
     /// Peers that put a PROXY protocol header before each connection (HAProxy, nginx stream); the address it
     /// names is then the request's source. From anyone else such a header is a protocol error.
     public var trustedProxies: PrefixTable<Bool>
+    /// How long the listeners wait on a client: an idle connection, a stalled request, an unread response.
+    public var clients: LabConfiguration.Clients
 
     public init(
         https: ListenAddress,
@@ -43,8 +45,10 @@ public struct RouterConfiguration: Sendable {
         proxy: ListenAddress? = nil,
         endpointSuffixes: [String] = [],
         explainDenials: Bool = false,
-        listenNamespace: NetworkNamespace? = nil
+        listenNamespace: NetworkNamespace? = nil,
+        clients: LabConfiguration.Clients = LabConfiguration.Clients()
     ) {
+        self.clients = clients
         self.explainDenials = explainDenials
         self.listenNamespace = listenNamespace
         self.https = https

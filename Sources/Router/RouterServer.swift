@@ -45,16 +45,20 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let namespace = configuration.listenNamespace
+        let timeouts = HTTPServerTimeouts(
+            idle: TimeAmount(configuration.clients.idleTimeout),
+            read: TimeAmount(configuration.clients.readTimeout)
+        )
         let https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
-            try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
+            try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
         }
         let http = try await bind("plain HTTP", configuration.http, in: namespace) { channel, facts in
-            try Self.addHTTP(to: channel, facts: facts)
+            try Self.addHTTP(to: channel, facts: facts, timeouts: timeouts)
         }
         var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
         if let address = configuration.proxy {
             proxy = try await bindProxy(address) { channel, facts in
-                try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics)
+                try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
             }
         }
         let tunnels = proxy
@@ -87,7 +91,8 @@ public final class RouterServer: Service, Sendable {
         to channel: any Channel,
         facts: ConnectionFacts,
         context: NIOSSLContext,
-        metrics: RouterMetrics
+        metrics: RouterMetrics,
+        timeouts: HTTPServerTimeouts
     ) throws -> Connection {
         try channel.pipeline.syncOperations.addHandlers(
             ByteToMessageHandler(
@@ -99,12 +104,16 @@ public final class RouterServer: Service, Sendable {
             NIOSSLServerHandler(context: context),
             HandshakeCounter(metrics: metrics)
         )
-        return try addHTTP(to: channel, facts: facts)
+        return try addHTTP(to: channel, facts: facts, timeouts: timeouts)
     }
 
     /// HTTP/1.1 and the serving task's end of the pipeline.
-    private static func addHTTP(to channel: any Channel, facts: ConnectionFacts) throws -> Connection {
-        Connection(http: try HTTPServerConnection(configuringHTTPOn: channel), facts: facts)
+    private static func addHTTP(
+        to channel: any Channel,
+        facts: ConnectionFacts,
+        timeouts: HTTPServerTimeouts
+    ) throws -> Connection {
+        Connection(http: try HTTPServerConnection(configuringHTTPOn: channel, timeouts: timeouts), facts: facts)
     }
 
     private typealias Connection = RouterConnection

@@ -80,6 +80,9 @@ public struct HTTP1MessageReader: Sendable {
     /// Whether a body is being read (between a head that has one and the body's end).
     public var isReadingBody: Bool { body != nil }
 
+    /// Whether bytes of a head or line not complete yet are kept for the next read.
+    public var hasKeptBytes: Bool { pending != nil }
+
     /// Puts the bytes kept from the last read in front of `bytes`.
     public mutating func join(_ bytes: inout ByteBuffer) {
         guard var kept = pending else { return }
@@ -341,6 +344,32 @@ public enum HTTP1Syntax {
             let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
         else { return nil }
         return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// The index of the first `byte` in `bytes` (`memchr`).
+    public static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Whether every byte is visible ASCII (0x21 to 0x7E), eight at a time: what a request target may hold.
+    public static func isVisibleASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // High bits set here mark a byte of 0x80 or more, one below 0x21, or 0x7F (exact for ASCII words).
+            let below = (word &- ones &* 0x21) & ~word & highs
+            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
+            guard (word & highs) | below | delete == 0 else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            guard bytes[index] > 0x20, bytes[index] < 0x7F else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// `name ":" OWS value OWS`, the name a token, the value without control characters: the name's and the

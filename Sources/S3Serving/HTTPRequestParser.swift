@@ -84,6 +84,9 @@ package struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// Whether no part of a request has arrived since the last one ended (or since the connection opened).
+    package var isBetweenRequests: Bool { !reader.isReadingBody && !reader.hasKeptBytes }
+
     /// The connection closed: whether a request was cut short (part of a head or of a body had arrived).
     package mutating func connectionClosed() -> Bool {
         var rest = ByteBuffer()
@@ -162,28 +165,36 @@ package struct HTTPRequestParser: Sendable {
         _ line: UnsafeRawBufferPointer
     ) throws(HTTP1Malformed) -> (HTTPMethod, String, HTTPVersion) {
         let malformed = HTTP1Malformed("the request line is not 'METHOD target HTTP/1.x'")
-        guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > 0 else { throw malformed }
+        // The version is the last nine bytes (` HTTP/1.1`); the target, everything between the method's space and
+        // them. A presigned URL's target runs to hundreds of bytes: it is checked a word at a time, not searched.
+        guard line.count >= 11, line[line.count - 9] == UInt8(ascii: " "),
+            let space = HTTP1Syntax.index(of: UInt8(ascii: " "), in: line), space > 0, space < line.count - 10
+        else { throw malformed }
         let method = UnsafeRawBufferPointer(rebasing: line[..<space])
         guard method.allSatisfy(HTTPFieldSyntax.isTokenByte) else {
             throw HTTP1Malformed("the method '\(String(decoding: method, as: UTF8.self))' is not a token")
         }
-        let rest = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
-        guard let secondSpace = rest.firstIndex(of: UInt8(ascii: " ")), secondSpace > 0 else { throw malformed }
-        let target = UnsafeRawBufferPointer(rebasing: rest[..<secondSpace])
-        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw HTTP1Malformed("the request target has a byte that is not visible ASCII")
+        let target = UnsafeRawBufferPointer(rebasing: line[(space + 1)..<(line.count - 9)])
+        guard HTTP1Syntax.isVisibleASCII(target) else {
+            // A space in it (a third word, or two spaces in a row) breaks the line's shape; anything else, the
+            // target's.
+            guard target.contains(UInt8(ascii: " ")) else {
+                throw HTTP1Malformed("the request target has a byte that is not visible ASCII")
+            }
+            throw malformed
         }
-        let version = try Self.version(UnsafeRawBufferPointer(rebasing: rest[(secondSpace + 1)...]))
+        let version = try Self.version(UnsafeRawBufferPointer(rebasing: line[(line.count - 8)...]))
         return (Self.method(method), String(decoding: target, as: UTF8.self), version)
     }
 
     /// `HTTP/1.0` or `HTTP/1.1`.
     private static func version(_ bytes: UnsafeRawBufferPointer) throws(HTTP1Malformed) -> HTTPVersion {
-        let shaped =
-            bytes.count == 8 && bytes[6] == UInt8(ascii: ".")
-            && bytes[5] &- UInt8(ascii: "0") < 10 && bytes[7] &- UInt8(ascii: "0") < 10
-            && zip(bytes[0..<5], "HTTP/".utf8).allSatisfy { $0 == $1 }
-        guard shaped else { throw HTTP1Malformed("the request line is not 'METHOD target HTTP/1.x'") }
+        // `HTTP/` then a digit, a dot and a digit: eight bytes, the first five compared as one word.
+        let prefix = UInt64(bytes.loadUnaligned(as: UInt32.self)) | UInt64(bytes[4]) << 32
+        let expected = UInt64(0x5054_5448) | UInt64(UInt8(ascii: "/")) << 32  // "HTTP" little-endian, then "/"
+        guard prefix == expected, bytes[6] == UInt8(ascii: "."), bytes[5] &- UInt8(ascii: "0") < 10,
+            bytes[7] &- UInt8(ascii: "0") < 10
+        else { throw HTTP1Malformed("the request line is not 'METHOD target HTTP/1.x'") }
         let major = Int(bytes[5] - UInt8(ascii: "0"))
         let minor = Int(bytes[7] - UInt8(ascii: "0"))
         guard major == 1, minor <= 1 else {

@@ -124,14 +124,18 @@ package enum HTTPResponseEncoding {
             case .headTooLarge: .requestHeaderSectionTooLarge
             case .notImplemented: .notImplemented.adding("Header", "Transfer-Encoding")
             }
-        let id = unreadableRequestIDs.next()
         let message = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
-        let document = S3ErrorDocument(
-            error.because("\(message): \(malformed.description)."),
-            envelope: .s3,
-            requestID: id.requestID,
-            hostID: id.hostID
-        )
+        return closingError(error.because("\(message): \(malformed.description)."), allocator: allocator)
+    }
+
+    /// An S3 error answered by the connection itself, not a responder (a request that could not be read, or that
+    /// stalled), with identifiers of its own; the connection closes after it.
+    package static func closingError(
+        _ error: S3Error,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) -> ByteBuffer {
+        let id = unreadableRequestIDs.next()
+        let document = S3ErrorDocument(error, envelope: .s3, requestID: id.requestID, hostID: id.hostID)
         let body = ByteBuffer(string: document.render())
         // The fields are this encoder's own: valid by construction.
         var bytes =

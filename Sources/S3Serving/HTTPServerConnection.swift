@@ -1,6 +1,28 @@
+import AccessPointCore
 package import NIOCore
 import S3HTTP
 import Synchronization
+
+/// How long a server waits on its clients (`LabConfiguration.Clients`).
+package struct HTTPServerTimeouts: Sendable {
+    /// How long a connection may wait for its next request (or its first) before it is closed.
+    package var idle: TimeAmount
+    /// How long the rest of a request may take to arrive after its last bytes did, and how long a client may
+    /// leave a response unread: the request is answered 400 RequestTimeout (when no response has begun) and the
+    /// connection closed.
+    package var read: TimeAmount
+
+    package init(idle: TimeAmount = .seconds(60), read: TimeAmount = .seconds(60)) {
+        self.idle = idle
+        self.read = read
+    }
+
+    /// How often a connection looks for a client that went quiet: a quarter of the shorter timeout, so a timeout
+    /// fires at most a quarter late, and never more than once a second per connection.
+    var checkEvery: TimeAmount {
+        .nanoseconds(max(min(idle.nanoseconds, read.nanoseconds) / 4, TimeAmount.milliseconds(1).nanoseconds))
+    }
+}
 
 /// One HTTP/1.1 server connection as the task that serves it sees it: request parts in (read from the connection's
 /// bytes by `HTTPRequestParser`), response bytes out (already in HTTP/1.1's wire format, see `HTTPResponseEncoding`).
@@ -25,9 +47,9 @@ package final class HTTPServerConnection: Sendable {
     /// No pipelining assistance: NIOHTTP1's stopped reading while a response was pending and resumed after it, two
     /// `epoll_ctl` calls per request, and the serving task answers a connection's requests one after another
     /// anyway.
-    package init(configuringHTTPOn channel: any Channel) throws {
+    package init(configuringHTTPOn channel: any Channel, timeouts: HTTPServerTimeouts = HTTPServerTimeouts()) throws {
         self.channel = channel
-        self.handler = HTTPServerConnectionHandler(eventLoop: channel.eventLoop)
+        self.handler = HTTPServerConnectionHandler(eventLoop: channel.eventLoop, timeouts: timeouts)
         try channel.pipeline.syncOperations.addHandler(handler)
     }
 
@@ -95,8 +117,18 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     static let resumeReadsAt = (parts: 2, bytes: 64 * 1024)
 
     let eventLoop: any EventLoop
+    private let timeouts: HTTPServerTimeouts
     private var context: ChannelHandlerContext?
     private var parser = HTTPRequestParser()
+    /// Looks every `timeouts.checkEvery` for a client that went quiet (no clock is read per request: a read only
+    /// counts itself).
+    private var watch: RepeatedTask?
+    private var reads = 0
+    private var readsAtLastCheck = 0
+    private var writabilityChanges = 0
+    private var writabilityChangesAtLastCheck = 0
+    /// Checks in a row that found the client quiet while the connection waited for it.
+    private var quietChecks = 0
     private var parts = CircularBuffer<Part>(initialCapacity: 4)
     private var bufferedBytes = 0
     /// The task waiting for a request part.
@@ -123,19 +155,28 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         case failed(any Error)
     }
 
-    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+    init(eventLoop: any EventLoop, timeouts: HTTPServerTimeouts) {
+        self.eventLoop = eventLoop
+        self.timeouts = timeouts
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        let period = timeouts.checkEvery
+        watch = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { [self] _ in
+            checkTimeouts()
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        stopWatching()
         finishInbound(.closed)
         finishOutbound()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        reads &+= 1
         var bytes = unwrapInboundIn(data)
         do {
             try parser.feed(&bytes) { part in
@@ -156,18 +197,71 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// A request that could not be read is answered with its error (400 mostly), when that cannot land inside
     /// another response; the requests that arrived before it go unanswered. The parser reads nothing after it.
     private func refuse(_ error: HTTP1Malformed, context: ChannelHandlerContext) {
-        if !exchangeUnderWay, active {
-            parts.removeAll()
-            bufferedBytes = 0
-            context.writeAndFlush(
-                wrapOutboundOut(HTTPResponseEncoding.unreadableRequest(error, allocator: context.channel.allocator)),
-                promise: nil
-            )
-            // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
-            finishOutbound()
-        }
+        answerAndEnd(HTTPResponseEncoding.unreadableRequest(error, allocator: context.channel.allocator), context)
         // The serving task hears of the error, and the connection closes after it.
         finishInbound(.failed(error))
+    }
+
+    /// Writes `answer` unless it would land inside another response; then nothing more may be written.
+    private func answerAndEnd(_ answer: ByteBuffer, _ context: ChannelHandlerContext) {
+        guard !exchangeUnderWay, active else { return }
+        parts.removeAll()
+        bufferedBytes = 0
+        context.writeAndFlush(wrapOutboundOut(answer), promise: nil)
+        // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
+        finishOutbound()
+    }
+
+    // MARK: Timeouts
+
+    /// Whether the connection waits on its client: the serving task waits for a request part (and reads are not
+    /// held back by this side), or for the client to take the response written so far.
+    private var waitsForClient: Bool {
+        active && inboundEnd == nil && ((reader != nil && !readHeld) || writer != nil)
+    }
+
+    /// One look at the client (every `timeouts.checkEvery`): any read or writability change since the last look
+    /// means it is not quiet, and neither is a connection whose serving task is busy with something else (a
+    /// store's answer). Quiet for the idle timeout between requests, the connection is closed; quiet for the read
+    /// timeout with a request under way, the request times out.
+    private func checkTimeouts() {
+        guard let context else { return }
+        let progressed = reads != readsAtLastCheck || writabilityChanges != writabilityChangesAtLastCheck
+        readsAtLastCheck = reads
+        writabilityChangesAtLastCheck = writabilityChanges
+        guard !progressed, waitsForClient else {
+            quietChecks = 0
+            return
+        }
+        quietChecks += 1
+        let quiet = timeouts.checkEvery.nanoseconds * Int64(quietChecks)
+        let idle = writer == nil && betweenRequests && parts.isEmpty && parser.isBetweenRequests
+        if idle {
+            if quiet >= timeouts.idle.nanoseconds { context.close(promise: nil) }
+        } else if quiet >= timeouts.read.nanoseconds {
+            timeOut(context)
+        }
+    }
+
+    /// The client let a request stall for the read timeout, or left its response unread that long. A request
+    /// whose response has not begun is answered 400 RequestTimeout, or, when its body was being read, fails that
+    /// read with it (the responder answers it); the serving task hears of it and closes the connection. A client
+    /// that stopped reading is sent nothing more: the connection closes.
+    private func timeOut(_ context: ChannelHandlerContext) {
+        stopWatching()
+        if writer != nil {
+            finishOutbound()
+            finishInbound(.failed(S3Error.requestTimeout))
+            context.close(promise: nil)
+            return
+        }
+        answerAndEnd(HTTPResponseEncoding.closingError(.requestTimeout, allocator: context.channel.allocator), context)
+        finishInbound(.failed(S3Error.requestTimeout))
+    }
+
+    private func stopWatching() {
+        watch?.cancel()
+        watch = nil
     }
 
     func read(context: ChannelHandlerContext) {
@@ -179,6 +273,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        stopWatching()
         finishInbound(.closed)
         finishOutbound()
         context.fireChannelInactive()
@@ -190,6 +285,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writabilityChanges &+= 1
         if context.channel.isWritable, let writer {
             self.writer = nil
             writer.resume()

@@ -154,7 +154,8 @@ struct Serve: AsyncParsableCommand {
                 proxy: lab.listeners.proxy,
                 endpointSuffixes: lab.endpointSuffixes,
                 explainDenials: explainDenials,
-                listenNamespace: inLab?.namespace
+                listenNamespace: inLab?.namespace,
+                clients: lab.clients
             ),
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,

@@ -149,4 +149,30 @@ struct ControlPlaneTests {
         // The certificate the router presents chains to the lab CA for the lab names (curl verified it above).
         #expect(server.stop() == 0)
     }
+
+    /// A client that stops sending in the middle of a request head is answered 400 RequestTimeout once
+    /// `clients.readTimeout` passed, over real TLS (openssl s_client keeps its side open meanwhile).
+    @Test func aStalledRequestIsAnsweredRequestTimeout() async throws {
+        let directory = try ConfigCheckTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let labFile = directory.appendingPathComponent("lab.yaml")
+        try (Self.lab + "\nclients: {idleTimeout: 5s, readTimeout: 1s}\n").write(
+            to: labFile,
+            atomically: true,
+            encoding: .utf8
+        )
+        let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
+        defer { _ = server.stop() }
+        let ports = try #require(try await Self.ports(server), "\(server.output)")
+        let ca = directory.appendingPathComponent("certs/ca.pem").path
+        let stalled = try await ExternalCommand.run([
+            "sh", "-c",
+            "{ printf 'GET /key HTTP/1.1\\r\\nHost: ap1-123456789012.s3.lab.localhost\\r\\n'; sleep 6; } "
+                + "| timeout 20 openssl s_client -quiet -verify_return_error -CAfile '\(ca)' "
+                + "-servername ap1-123456789012.s3.lab.localhost -connect 127.0.0.1:\(ports.https) 2>/dev/null",
+        ]).text
+        #expect(stalled.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(stalled)")
+        #expect(stalled.contains("<Code>RequestTimeout</Code>"), "\(stalled)")
+        #expect(server.stop() == 0)
+    }
 }

@@ -114,6 +114,22 @@ struct LabConfigurationLoaderTests {
         #expect(reread.upstream == set.upstream)
     }
 
+    @Test func clientTimeoutsAreSettableAndRoundTrip() throws {
+        let empty = try LabConfigurationLoader.load(yaml: "", baseDirectory: "/tmp").get()
+        #expect(empty.clients == LabConfiguration.Clients())
+        #expect(empty.clients.idleTimeout == .seconds(60) && empty.clients.readTimeout == .seconds(60))
+        let set = try LabConfigurationLoader.load(
+            yaml: "clients: {idleTimeout: 2m, readTimeout: 1500ms}",
+            baseDirectory: "/tmp"
+        ).get()
+        #expect(set.clients.idleTimeout == .seconds(120))
+        #expect(set.clients.readTimeout == .milliseconds(1500))
+        let yaml = LabConfigurationRenderer.yaml(set)
+        #expect(yaml.contains("idleTimeout: 120s") && yaml.contains("readTimeout: 1500ms"), "\(yaml)")
+        let reread = try LabConfigurationLoader.load(yaml: yaml, baseDirectory: "/tmp").get()
+        #expect(reread.clients == set.clients)
+    }
+
     /// A relative `caBundle` is the lab file's folder's, as the directories are; it round-trips as the absolute path.
     @Test func upstreamCABundleIsResolvedAgainstTheLabFilesFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cabundle-\(UUID().uuidString)")
@@ -148,6 +164,10 @@ struct LabConfigurationLoaderTests {
     @Test(arguments: [
         ("region: [us-west-2]", "region", ConfigurationError.typeMismatch),
         ("upstream: {readTimeout: soon}", "upstream.readTimeout", .invalidValue),
+        ("clients: {readTimeout: 0ms}", "clients.readTimeout", .invalidValue),
+        ("clients: {idleTimeout: forever}", "clients.idleTimeout", .invalidValue),
+        ("clients: {writeTimeout: 5s}", "clients.writeTimeout", .unknownKey),
+        ("clients: 5s", "clients", .typeMismatch),
         ("upstream: {readTimeout: 0ms}", "upstream.readTimeout", .invalidValue),
         ("upstream: {connectTimeout: -5s}", "upstream.connectTimeout", .invalidValue),
         ("upstream: {idleTimeout: 2000m}", "upstream.idleTimeout", .invalidValue),

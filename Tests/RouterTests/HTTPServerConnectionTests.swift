@@ -1,8 +1,10 @@
+import AccessPointCore
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import S3HTTP
 import S3Serving
+import Synchronization
 import Testing
 
 /// The serving task's end of a connection's pipeline (`HTTPServerConnection`), driven through a testing channel whose
@@ -24,12 +26,12 @@ struct HTTPServerConnectionTests {
         let connection: HTTPServerConnection
         let counter: ReadCounter
 
-        init() async throws {
+        init(timeouts: HTTPServerTimeouts = HTTPServerTimeouts()) async throws {
             let counter = ReadCounter()
             let channel = NIOAsyncTestingChannel()
             try await channel.pipeline.addHandler(counter)
             connection = try await channel.eventLoop.submit {
-                try HTTPServerConnection(configuringHTTPOn: channel)
+                try HTTPServerConnection(configuringHTTPOn: channel, timeouts: timeouts)
             }.get()
             self.channel = channel
             self.counter = counter
@@ -39,6 +41,36 @@ struct HTTPServerConnectionTests {
 
         /// Sends the client's bytes.
         func send(_ bytes: String) async throws { try await channel.writeInbound(ByteBuffer(string: bytes)) }
+
+        /// Lets `amount` of the connection's (virtual) time pass.
+        func pass(_ amount: TimeAmount) async { await channel.testingEventLoop.advanceTime(by: amount) }
+
+        /// Reads the next part in a task of its own, which records when it returned or threw.
+        func nextInBackground() -> (task: Task<HTTPRequestParser.Part?, any Error>, done: Done) {
+            let done = Done()
+            let task = Task {
+                defer { done.value.store(true, ordering: .sequentiallyConsistent) }
+                return try await connection.next()
+            }
+            return (task, done)
+        }
+
+        /// Passes time in steps of `step` until `done` (checked after a short real wait for the reader to run),
+        /// at most `steps` of them: how many passed.
+        func pass(_ step: TimeAmount, until done: Done, atMost steps: Int) async throws -> Int {
+            for passed in 1...steps {
+                await pass(step)
+                for _ in 0..<20 where !done.value.load(ordering: .sequentiallyConsistent) {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                if done.value.load(ordering: .sequentiallyConsistent) { return passed }
+            }
+            return steps + 1
+        }
+    }
+
+    final class Done: Sendable {
+        let value = Atomic(false)
     }
 
     /// A chunked PUT's head as the client sends it, and as it is read.
@@ -232,5 +264,65 @@ struct HTTPServerConnectionTests {
         reader.cancel()
         await #expect(throws: CancellationError.self) { try await reader.value }
         try await harness.channel.close()
+    }
+
+    // MARK: Timeouts
+
+    /// A connection that waits for a request for the idle timeout is closed; not before.
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
+        let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(4), read: .seconds(8)))
+        let (reader, done) = harness.nextInBackground()
+        let seconds = try await harness.pass(.seconds(1), until: done, atMost: 30)
+        #expect(try await reader.value == nil, "closed: the request stream ends")
+        #expect(seconds >= 4, "closed before the idle timeout")
+        #expect(seconds <= 12, "still open long after the idle timeout")
+        #expect(try await harness.channel.readOutbound(as: ByteBuffer.self) == nil, "an idle close says nothing")
+    }
+
+    /// A head that stops arriving is answered 400 RequestTimeout once the read timeout passed without a byte; a head
+    /// that keeps arriving, however slowly, is not.
+    @Test func aStalledHeadIsAnsweredRequestTimeout() async throws {
+        let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(60), read: .seconds(2)))
+        let (reader, done) = harness.nextInBackground()
+        for byte in "GET /k HTTP/1.1\r\nHost:" {
+            try await harness.send(String(byte))
+            await harness.pass(.seconds(1))
+        }
+        #expect(!done.value.load(ordering: .sequentiallyConsistent), "a byte a second is not a stall")
+        let steps = try await harness.pass(.milliseconds(500), until: done, atMost: 40)
+        #expect(steps >= 4 && steps <= 12, "timed out after \(steps) half-seconds")
+        await #expect(throws: S3Error.requestTimeout) { try await reader.value }
+        let answer = try await harness.channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } ?? ""
+        #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(answer)")
+        #expect(answer.contains("\r\nConnection: close\r\n"), "\(answer)")
+        #expect(answer.contains("<Code>RequestTimeout</Code>"), "\(answer)")
+    }
+
+    /// A body that stops arriving fails the body's read with RequestTimeout, for the responder to answer; the
+    /// connection writes nothing itself inside the exchange.
+    @Test func aStalledBodyFailsItsReadWithRequestTimeout() async throws {
+        let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(60), read: .seconds(2)))
+        try await harness.send("PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
+        #expect(try await harness.connection.next() != nil)
+        #expect(try await harness.connection.next() == Self.body("abc"))
+        let (reader, done) = harness.nextInBackground()
+        _ = try await harness.pass(.milliseconds(500), until: done, atMost: 40)
+        await #expect(throws: S3Error.requestTimeout) { try await reader.value }
+        #expect(try await harness.channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
+    /// While the serving task is busy (a store's answer awaited, say) the client is not waited on: no timeout.
+    @Test func aBusyServingTaskIsNotTheClientsStall() async throws {
+        let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(2), read: .seconds(2)))
+        try await harness.send(Self.getBytes)
+        #expect(try await harness.connection.next() == Self.get)
+        #expect(try await harness.connection.next() == .end)
+        for _ in 0..<20 { await harness.pass(.seconds(1)) }
+        try await harness.connection.write(
+            ByteBuffer(string: "HTTP/1.1 204 No Content\r\n\r\n"),
+            endsResponse: true,
+            flush: true
+        )
+        #expect(try await harness.channel.readOutbound(as: ByteBuffer.self) != nil)
     }
 }

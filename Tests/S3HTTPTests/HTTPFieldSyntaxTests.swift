@@ -1,7 +1,7 @@
 import S3HTTP
 import Testing
 
-/// The word-at-a-time field value check against its byte-by-byte definition (`isValueByte`).
+/// The word-at-a-time field checks against their byte-by-byte definitions.
 struct HTTPFieldSyntaxTests {
     /// Every byte value at every position of a 17-byte value (two words and a tail), among allowed bytes.
     @Test(arguments: [UInt8(ascii: "a"), UInt8(ascii: "\t"), 0xC3])
@@ -24,5 +24,18 @@ struct HTTPFieldSyntaxTests {
     ])
     func mixedWords(value: String, valid: Bool) {
         #expect(HTTPFieldSyntax.isValidValue(value) == valid)
+    }
+
+    /// The request target's check, word at a time, against its definition (0x21 to 0x7E).
+    @Test func visibleASCIIIsJudgedByteByByte() {
+        for byte in UInt8.min...UInt8.max {
+            for position in 0..<17 {
+                var target = [UInt8](repeating: UInt8(ascii: "/"), count: 17)
+                target[position] = byte
+                let judged = target.withUnsafeBytes { HTTP1Syntax.isVisibleASCII($0) }
+                #expect(judged == (byte > 0x20 && byte < 0x7F), "byte \(byte) at \(position)")
+                if judged != (byte > 0x20 && byte < 0x7F) { return }
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ extension LabConfiguration {
     static let topLevelKeys = [
         "region", "endpointSuffixes", "listeners", "proxyProtocol", "dns", "stateDir", "certsDir", "zonesDir",
         "accounts",
-        "vpcs", "internet", "buckets", "hostedZones", "quotas", "upstream", "lab",
+        "vpcs", "internet", "buckets", "hostedZones", "quotas", "clients", "upstream", "lab",
     ]
 
     /// Reads the tree into a configuration. Keys left out take the embedded default's scalar settings (region,
@@ -141,6 +141,7 @@ extension LabConfiguration {
                 config.quotas.accessPointsPerAccountPerRegion = value
             }
         }
+        if let node = top["clients"] { config.clients = reader.clients(node) }
         if let node = top["upstream"] { config.upstream = reader.upstream(node) }
         if let node = top["lab"] { config.lab = reader.networkLab(node) }
         return Decoded(configuration: config, problems: reader.problems, lines: reader.lines)
@@ -148,20 +149,30 @@ extension LabConfiguration {
 }
 
 extension ConfigReader {
+    mutating func clients(_ node: ConfigNode) -> LabConfiguration.Clients {
+        var result = LabConfiguration.Clients()
+        guard let fields = fields(node, "clients", allowed: ["idleTimeout", "readTimeout"]) else { return result }
+        if let value = timeout(fields, "idleTimeout") { result.idleTimeout = value }
+        if let value = timeout(fields, "readTimeout") { result.readTimeout = value }
+        return result
+    }
+
+    /// A timeout at `key`: `500ms`, `5s`, `2m` or a number of seconds, from a millisecond to a day.
+    mutating func timeout(_ fields: Fields, _ key: String) -> Duration? {
+        guard let node = fields[key] else { return nil }
+        let range = LabConfiguration.Upstream.timeoutRange
+        return value(node, fields.path(key), expected: "a duration like 500ms, 5s or 2m, at most a day") {
+            LabConfiguration.Upstream.duration($0).flatMap { range.contains($0) ? $0 : nil }
+        }
+    }
+
     mutating func upstream(_ node: ConfigNode) -> LabConfiguration.Upstream {
         var result = LabConfiguration.Upstream()
         let keys = ["connectTimeout", "readTimeout", "idleTimeout", "maxConnectionsPerStore", "caBundle"]
         guard let fields = fields(node, "upstream", allowed: keys) else { return result }
-        func duration(_ key: String, _ reader: inout ConfigReader) -> Duration? {
-            guard let node = fields[key] else { return nil }
-            let range = LabConfiguration.Upstream.timeoutRange
-            return reader.value(node, fields.path(key), expected: "a duration like 500ms, 5s or 2m, at most a day") {
-                LabConfiguration.Upstream.duration($0).flatMap { range.contains($0) ? $0 : nil }
-            }
-        }
-        if let value = duration("connectTimeout", &self) { result.connectTimeout = value }
-        if let value = duration("readTimeout", &self) { result.readTimeout = value }
-        if let value = duration("idleTimeout", &self) { result.idleTimeout = value }
+        if let value = timeout(fields, "connectTimeout") { result.connectTimeout = value }
+        if let value = timeout(fields, "readTimeout") { result.readTimeout = value }
+        if let value = timeout(fields, "idleTimeout") { result.idleTimeout = value }
         if let node = fields["maxConnectionsPerStore"] {
             let range = LabConfiguration.Upstream.connectionsRange
             if let value = value(

@@ -24,9 +24,26 @@ public struct LabConfiguration: Sendable, Equatable {
     public var buckets: [Bucket]
     public var hostedZones: [HostedZone]
     public var quotas = Quotas()
+    public var clients = Clients()
     public var upstream = Upstream()
     /// How `aprouter lab up` builds the network lab (namespace names, the service address).
     public var lab = NetworkLab()
+
+    /// How long the router waits on its clients: the connections of the HTTPS, plain-HTTP and forward-proxy
+    /// listeners. A connection that sits idle, or a request that stalls, would otherwise hold its socket for ever.
+    public struct Clients: Sendable, Equatable {
+        /// How long a kept-alive connection may wait for its next request (or a new one for its first) before
+        /// it is closed.
+        public var idleTimeout: Duration
+        /// How long the rest of a request's head or body may take to arrive after its last bytes did: then the
+        /// request is answered 400 RequestTimeout and the connection closed.
+        public var readTimeout: Duration
+
+        public init(idleTimeout: Duration = .seconds(60), readTimeout: Duration = .seconds(60)) {
+            self.idleTimeout = idleTimeout
+            self.readTimeout = readTimeout
+        }
+    }
 
     /// How the router talks to buckets on S3-compatible servers: keep-alive pools on each event loop.
     public struct Upstream: Sendable, Equatable {
