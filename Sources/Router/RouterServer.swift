@@ -58,7 +58,13 @@ public final class RouterServer: Service, Sendable {
         var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
         if let address = configuration.proxy {
             proxy = try await bindProxy(address) { channel, facts in
-                try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
+                try Self.addHTTPS(
+                    to: channel,
+                    facts: facts,
+                    context: context,
+                    metrics: self.metrics,
+                    timeouts: timeouts
+                )
             }
         }
         let tunnels = proxy

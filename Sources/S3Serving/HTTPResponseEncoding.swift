@@ -1,4 +1,4 @@
-import AccessPointCore
+package import AccessPointCore
 package import NIOCore
 package import NIOHTTP1
 package import S3HTTP

@@ -146,7 +146,9 @@ enum UpstreamHeaders {
 
     /// Whether the first `lowercase.count` of ASCII `bytes`, with `A-Z` made lower case, are `lowercase`.
     private static func equalFolded(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercase: [UInt8]) -> Bool {
-        lowercase.withUnsafeBytes { HTTP1Syntax.isFolded(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes)), $0) }
+        lowercase.withUnsafeBytes {
+            HTTP1Syntax.isFolded(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes)), $0)
+        }
     }
 }
 

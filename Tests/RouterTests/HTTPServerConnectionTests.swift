@@ -71,6 +71,8 @@ struct HTTPServerConnectionTests {
 
     final class Done: Sendable {
         let value = Atomic(false)
+
+        var isDone: Bool { value.load(ordering: .sequentiallyConsistent) }
     }
 
     /// A chunked PUT's head as the client sends it, and as it is read.
@@ -266,10 +268,10 @@ struct HTTPServerConnectionTests {
         try await harness.channel.close()
     }
 
-    // MARK: Timeouts
+    // MARK: Timeouts (each with a time limit: a timeout that never fires leaves its reader waiting)
 
     /// A connection that waits for a request for the idle timeout is closed; not before.
-    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
+    @Test(.timeLimit(.minutes(1))) func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
         let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(4), read: .seconds(8)))
         let (reader, done) = harness.nextInBackground()
         let seconds = try await harness.pass(.seconds(1), until: done, atMost: 30)
@@ -281,16 +283,20 @@ struct HTTPServerConnectionTests {
 
     /// A head that stops arriving is answered 400 RequestTimeout once the read timeout passed without a byte; a head
     /// that keeps arriving, however slowly, is not.
-    @Test func aStalledHeadIsAnsweredRequestTimeout() async throws {
+    @Test(.timeLimit(.minutes(1))) func aStalledHeadIsAnsweredRequestTimeout() async throws {
         let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(60), read: .seconds(2)))
         let (reader, done) = harness.nextInBackground()
         for byte in "GET /k HTTP/1.1\r\nHost:" {
             try await harness.send(String(byte))
             await harness.pass(.seconds(1))
         }
-        #expect(!done.value.load(ordering: .sequentiallyConsistent), "a byte a second is not a stall")
+        let stalled = done.isDone
+        #expect(!stalled, "a byte a second is not a stall")
         let steps = try await harness.pass(.milliseconds(500), until: done, atMost: 40)
-        #expect(steps >= 4 && steps <= 12, "timed out after \(steps) half-seconds")
+        // The last byte came a second before the steps began.
+        let quiet = TimeAmount.seconds(1) + .milliseconds(500 * Int64(steps))
+        #expect(quiet >= .seconds(2), "timed out \(quiet) after the last byte, before the read timeout")
+        #expect(quiet <= .seconds(4), "still waiting \(quiet) after the last byte")
         await #expect(throws: S3Error.requestTimeout) { try await reader.value }
         let answer = try await harness.channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } ?? ""
         #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(answer)")
@@ -300,7 +306,7 @@ struct HTTPServerConnectionTests {
 
     /// A body that stops arriving fails the body's read with RequestTimeout, for the responder to answer; the
     /// connection writes nothing itself inside the exchange.
-    @Test func aStalledBodyFailsItsReadWithRequestTimeout() async throws {
+    @Test(.timeLimit(.minutes(1))) func aStalledBodyFailsItsReadWithRequestTimeout() async throws {
         let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(60), read: .seconds(2)))
         try await harness.send("PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
         #expect(try await harness.connection.next() != nil)
@@ -312,7 +318,7 @@ struct HTTPServerConnectionTests {
     }
 
     /// While the serving task is busy (a store's answer awaited, say) the client is not waited on: no timeout.
-    @Test func aBusyServingTaskIsNotTheClientsStall() async throws {
+    @Test(.timeLimit(.minutes(1))) func aBusyServingTaskIsNotTheClientsStall() async throws {
         let harness = try await Harness(timeouts: HTTPServerTimeouts(idle: .seconds(2), read: .seconds(2)))
         try await harness.send(Self.getBytes)
         #expect(try await harness.connection.next() == Self.get)
