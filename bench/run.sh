@@ -147,8 +147,8 @@ for name in "${cases[@]}"; do
         for variant in stub-store upstream-build upstream-answer request-parse; do
             ir=$(count router-request "$variant" 50 100)
             what="one presigned 1 KiB GET through RouterRequestHandler.respond, the store a stub: per request"
-            [ "$variant" = upstream-build ] && what="the forwarder's request building and signing for that GET (UpstreamBucketStore, no socket): per request"
-            [ "$variant" = upstream-answer ] && what="the forwarder's answer for that GET: nginx's whole 200 (8 fields, 1 KiB) read from its bytes and made the router's response: per request"
+            [ "$variant" = upstream-build ] && what="the forwarder's request building and signing for that GET, its head's bytes included (UpstreamBucketStore, no socket): per request"
+            [ "$variant" = upstream-answer ] && what="the forwarder's answer for that GET: nginx's whole 200 (8 fields, 1 KiB) read from its bytes and made the router's response, its head's bytes included: per request"
             [ "$variant" = request-parse ] && what="the server's reading of that GET as wrk sends it (HTTPRequestParser: request line, Host, the fields the stages get): per request"
             echo "| $what | $(group "$ir") Ir, $(allocations router-request "$variant" 50 100) allocations | | |" \
                 "$(callgrind_cmd router-request "$variant" 50 100 '') |" >>"$rows"

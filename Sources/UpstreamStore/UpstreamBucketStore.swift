@@ -108,13 +108,15 @@ public struct UpstreamBucketStore: BucketResponder {
     }
 
     /// For aprouter-bench's `router-request upstream-build`: the request the store would be sent for `request`,
-    /// built and signed as ``respond(to:)`` builds it, and not sent; its target and number of header fields. nil
-    /// when the store's endpoint is unusable.
+    /// built and signed as ``respond(to:)`` builds it, and not sent; its target, its number of header fields and
+    /// the size of its head as the client writes it. nil when the store's endpoint is unusable.
     @_spi(Benchmarks)
-    public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int)? {
+    public func preparedHead(for request: BucketRequest) -> (target: String, fields: Int, bytes: Int)? {
         guard let route else { return nil }
         let built = signedRequest(request, route: route, onLoop: false)
-        return (built.target, built.fields.count)
+        // The bytes the client writes, as `StoreClient.execute` makes them.
+        let head = built.encodedHead(allocator: ByteBufferAllocator())
+        return (built.target, built.fields.count, head.readableBytes)
     }
 
     /// For aprouter-bench's `router-request upstream-answer`: a store's whole answer as it arrives on the

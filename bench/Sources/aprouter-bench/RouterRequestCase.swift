@@ -17,11 +17,12 @@ import S3HTTP
 /// `stub-store`: the bucket's responder answers 200 with a 1 KiB body held in memory at once, so an operation is
 /// the router's own work (host, request ID, SigV4 presigned verification, access point lookup, operation, policy
 /// decision, the forwarded request's headers and query). `upstream-build`: what ``UpstreamBucketStore`` does per
-/// request before its client sends a byte (the upstream head, its SigV4 signature, the request's fields), for the
+/// request before its client sends a byte (the upstream head, its SigV4 signature, the request's fields, the head's
+/// bytes), for the
 /// `BucketRequest` the router hands the store in `stub-store`. `upstream-answer`: the forwarder's last steps, nginx's
 /// whole answer for the object (its eight fields, 1 KiB) read from its bytes by the client's parser and made the
-/// router's response (fields filtered, identifiers). `request-parse`: the server's reading of the request's bytes as
-/// wrk sends them (``RequestParsingBenchmark``), which `stub-store` starts from.
+/// router's response (fields filtered, identifiers) and its head's bytes. `request-parse`: the server's reading of the request's bytes as
+/// wrk sends them (``ServingBenchmark``), which `stub-store` starts from.
 enum RouterRequestCase {
     static let account = try! AccountID(validating: "123456789012")
     static let region = try! Region(validating: "us-west-2")
@@ -208,7 +209,8 @@ enum RouterRequestCase {
             guard let response = UpstreamBucketStore.response(to: answer, method: "GET", id: id) else {
                 fail("the store's answer does not parse")
             }
-            checksum &+= UInt64(response.status) &+ UInt64(response.headers.fields.count)
+            guard let head = ServingBenchmark.responseHead(response) else { fail("the response head does not write") }
+            checksum &+= UInt64(response.status) &+ UInt64(response.headers.fields.count) &+ UInt64(head)
         }
         return checksum
     }
@@ -217,7 +219,7 @@ enum RouterRequestCase {
     static func parseLoop(_ n: Int, bytes: ByteBuffer) -> UInt64 {
         var checksum: UInt64 = 0
         for _ in 0..<n {
-            guard let fields = RequestParsingBenchmark.parse(bytes) else { fail("wrk's request does not parse") }
+            guard let fields = ServingBenchmark.parse(bytes) else { fail("wrk's request does not parse") }
             checksum &+= UInt64(fields)
         }
         return checksum
@@ -228,7 +230,7 @@ enum RouterRequestCase {
         var checksum: UInt64 = 0
         for _ in 0..<n {
             guard let built = store.preparedHead(for: request) else { fail("the upstream request does not build") }
-            checksum &+= UInt64(built.target.utf8.count) &+ UInt64(built.fields)
+            checksum &+= UInt64(built.target.utf8.count) &+ UInt64(built.fields) &+ UInt64(built.bytes)
         }
         return checksum
     }
