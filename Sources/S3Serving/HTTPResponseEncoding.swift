@@ -61,9 +61,9 @@ package enum HTTPResponseEncoding {
     ) throws(InvalidField) -> Head {
         let mayHaveBody = !(100..<200).contains(status) && status != 204 && status != 304
         var hasLengthField = false
-        var size = 64 + bodyCapacity
+        var fieldsSize = 0
         for field in headers {
-            size += field.name.utf8.count + field.value.utf8.count + 4
+            fieldsSize += HTTP1HeadWriter.size(name: field.name, value: field.value)
             if !hasLengthField, isContentLength(field.name) { hasLengthField = true }
         }
         let http11 = version.major == 1 && version.minor >= 1
@@ -83,29 +83,40 @@ package enum HTTPResponseEncoding {
         }
         let closes = !keepAlive || framing == .untilClose
 
-        var bytes = allocator.buffer(capacity: size)
-        bytes.writeStaticString(http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
-        bytes.writeString(String(status))
-        bytes.writeInteger(UInt8(ascii: " "))
-        bytes.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
-        bytes.writeStaticString("\r\n")
-        for field in headers {
-            // The framing is this encoder's to state: a transfer coding is never passed on (chunked is the one it
-            // writes), a status without a body has no length either, and `Connection` gives way to `close`.
-            if isTransferEncoding(field.name) || !mayHaveBody && isContentLength(field.name)
-                || closes && isConnection(field.name)
-            {
-                continue
+        let code = String(status)
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        // `HTTP/1.x ` (9), the status, a space, the reason and CR LF; the fields; the added one; `Connection: close`
+        // CR LF (19); the empty line (2). Fields left out only make it an overestimate.
+        var size = 9 + code.utf8.count + 1 + reason.utf8.count + 2 + fieldsSize + 19 + 2
+        if let added { size += added.name.utf8CodeUnitCount + added.value.utf8.count + 2 }
+        var bytes = allocator.buffer(capacity: size + bodyCapacity)
+        try bytes.writeHTTP1Head(capacity: size) { (head) throws(InvalidField) in
+            head.write(http11 ? "HTTP/1.1 " : "HTTP/1.0 ")
+            head.write(code)
+            head.write(byte: UInt8(ascii: " "))
+            head.write(reason)
+            head.write("\r\n")
+            for field in headers {
+                // The framing is this encoder's to state: a transfer coding is never passed on (chunked is the one it
+                // writes), a status without a body has no length either, and `Connection` gives way to `close`.
+                if isTransferEncoding(field.name) || !mayHaveBody && isContentLength(field.name)
+                    || closes && isConnection(field.name)
+                {
+                    continue
+                }
+                guard HTTPFieldSyntax.isValidName(field.name), HTTPFieldSyntax.isValidValue(field.value) else {
+                    throw InvalidField(name: field.name)
+                }
+                head.writeField(name: field.name, value: field.value)
             }
-            try writeField(field.name, field.value, to: &bytes)
+            if let added {
+                head.write(added.name)
+                head.write(added.value)
+                head.write("\r\n")
+            }
+            if closes { head.write("Connection: close\r\n") }
+            head.write("\r\n")
         }
-        if let added {
-            bytes.writeStaticString(added.name)
-            bytes.writeString(added.value)
-            bytes.writeStaticString("\r\n")
-        }
-        if closes { bytes.writeStaticString("Connection: close\r\n") }
-        bytes.writeStaticString("\r\n")
         return Head(bytes: bytes, framing: framing, closesConnection: closes)
     }
 
@@ -168,16 +179,6 @@ package enum HTTPResponseEncoding {
 
     /// The last chunk of a chunked body, without trailers.
     package static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
-
-    private static func writeField(_ name: String, _ value: String, to bytes: inout ByteBuffer) throws(InvalidField) {
-        guard HTTPFieldSyntax.isValidName(name), HTTPFieldSyntax.isValidValue(value) else {
-            throw InvalidField(name: name)
-        }
-        bytes.writeString(name)
-        bytes.writeStaticString(": ")
-        bytes.writeString(value)
-        bytes.writeStaticString("\r\n")
-    }
 
     private static func isContentLength(_ name: String) -> Bool {
         name.utf8.count == 14 && S3Headers.name(name, matches: "content-length")

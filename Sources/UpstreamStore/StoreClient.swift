@@ -192,27 +192,26 @@ struct StoreRequest: Sendable {
     /// The request line and fields on the wire, ended by the empty line, with `extraCapacity` bytes to spare for a
     /// body to follow in the same buffer. The fields must have been checked (`StoreClient.execute`).
     func encodedHead(allocator: ByteBufferAllocator, extraCapacity: Int = 0) -> ByteBuffer {
-        var size = method.utf8.count + target.utf8.count + 14 + extraCapacity
-        for field in fields { size += field.name.utf8.count + field.value.utf8.count + 4 }
-        var bytes = allocator.buffer(capacity: size)
-        bytes.writeString(method)
-        bytes.writeInteger(UInt8(ascii: " "))
-        bytes.writeString(target)
-        bytes.writeStaticString(" HTTP/1.1\r\n")
-        for field in fields {
-            bytes.writeString(field.name)
-            bytes.writeStaticString(": ")
-            bytes.writeString(field.value)
-            bytes.writeStaticString("\r\n")
+        // The request line's space, then its version and line end (12), and the empty line (2).
+        var size = method.utf8.count + target.utf8.count + 14
+        for field in fields { size += HTTP1HeadWriter.size(name: field.name, value: field.value) }
+        var bytes = allocator.buffer(capacity: size + extraCapacity)
+        bytes.writeHTTP1Head(capacity: size) { head in
+            head.write(method)
+            head.write(byte: UInt8(ascii: " "))
+            head.write(target)
+            head.write(" HTTP/1.1\r\n")
+            for field in fields { head.writeField(name: field.name, value: field.value) }
+            head.write("\r\n")
         }
-        bytes.writeStaticString("\r\n")
         return bytes
     }
 
     /// A method that is a token and a target of visible ASCII characters: what can be written as a request line.
     static func isValidRequestLine(method: String, target: String) -> Bool {
         HTTPFieldSyntax.isValidName(method) && !target.isEmpty
-            && target.utf8.allSatisfy { $0 > UInt8(ascii: " ") && $0 < 0x7F }
+            && (target.utf8.withContiguousStorageIfAvailable { HTTP1Syntax.isVisibleASCII(UnsafeRawBufferPointer($0)) }
+                ?? target.utf8.allSatisfy { $0 > UInt8(ascii: " ") && $0 < 0x7F })
     }
 }
 

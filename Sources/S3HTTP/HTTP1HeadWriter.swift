@@ -1,0 +1,71 @@
+public import NIOCore
+
+/// Writes an HTTP/1.1 head (a start line, field lines, the empty line) straight into a `ByteBuffer`'s memory, in one
+/// write sized beforehand. Through `writeString` and `writeStaticString` each piece checked the buffer's uniqueness,
+/// capacity and exclusive access again: about 290 instructions a piece, 1,150 a field line (callgrind,
+/// `router-request upstream-answer`). The servers' responses and the store client's requests are written with it.
+///
+/// Valid only inside ``NIOCore/ByteBuffer/writeHTTP1Head(capacity:_:)``'s closure; every write is checked against
+/// the capacity given there.
+public struct HTTP1HeadWriter {
+    private let memory: UnsafeMutableRawBufferPointer
+    /// Bytes written so far.
+    public private(set) var count = 0
+
+    init(_ memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
+
+    /// The bytes `name: value` CR LF takes.
+    public static func size(name: String, value: String) -> Int { name.utf8.count + value.utf8.count + 4 }
+
+    public mutating func write(_ text: String) {
+        if let written = text.utf8.withContiguousStorageIfAvailable({ write(UnsafeRawBufferPointer($0)) }) {
+            return written
+        }
+        for byte in text.utf8 { write(byte: byte) }
+    }
+
+    public mutating func write(_ text: StaticString) {
+        write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    public mutating func write(byte: UInt8) {
+        precondition(count < memory.count, "an HTTP/1.1 head outgrew the room sized for it")
+        memory[count] = byte
+        count += 1
+    }
+
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
+        UnsafeMutableRawBufferPointer(rebasing: memory[count..<(count + bytes.count)]).copyMemory(from: bytes)
+        count += bytes.count
+    }
+
+    /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`).
+    public mutating func writeField(name: String, value: String) {
+        write(name)
+        write(": ")
+        write(value)
+        write("\r\n")
+    }
+}
+
+extension ByteBuffer {
+    /// Writes up to `capacity` bytes of a head through `body`, in one write into the buffer's memory. When `body`
+    /// throws, what it wrote stays written: the caller discards the buffer.
+    public mutating func writeHTTP1Head<E: Error>(
+        capacity: Int,
+        _ body: (inout HTTP1HeadWriter) throws(E) -> Void
+    ) throws(E) {
+        var failure: E?
+        writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { memory in
+            var writer = HTTP1HeadWriter(UnsafeMutableRawBufferPointer(rebasing: memory[..<capacity]))
+            do {
+                try body(&writer)
+            } catch {
+                failure = error
+            }
+            return writer.count
+        }
+        if let failure { throw failure }
+    }
+}
