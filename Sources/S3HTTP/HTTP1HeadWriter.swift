@@ -59,7 +59,7 @@ extension ByteBuffer {
         var failure: E?
         writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { memory in
             var writer = HTTP1HeadWriter(UnsafeMutableRawBufferPointer(rebasing: memory[..<capacity]))
-            do {
+            do throws(E) {
                 try body(&writer)
             } catch {
                 failure = error

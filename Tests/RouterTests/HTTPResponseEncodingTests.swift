@@ -91,6 +91,16 @@ struct HTTPResponseEncodingTests {
             closes: true
         ),
         Case(
+            name: "the most an encoder adds: the longest reason, a 19-digit length, Connection: close",
+            status: 511,
+            fields: [("Connection", "keep-alive"), ("Transfer-Encoding", "gzip"), ("x-amz-request-id", "0123456789ABCDEF")],
+            bodyLength: Int.max,
+            keepAlive: false,
+            expected: ["x-amz-request-id: 0123456789ABCDEF", "Content-Length: \(Int.max)", "Connection: close"],
+            framing: .length,
+            closes: true
+        ),
+        Case(
             name: "an unknown status has an empty reason",
             status: 599,
             bodyLength: 0,
