@@ -38,4 +38,12 @@ struct HTTPFieldSyntaxTests {
             }
         }
     }
+
+    /// `isTokenByte` against RFC 9110's `tchar`, for every byte.
+    @Test func tokenBytesAreTheRFCsTchar() {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(HTTPFieldSyntax.isTokenByte(byte) == tchar.contains(byte), "byte \(byte)")
+        }
+    }
 }
