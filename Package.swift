@@ -306,6 +306,7 @@ let package = Package(
             name: "RouterTests",
             dependencies: [
                 "Router",
+                "APRouterTestSupport",
                 "S3HTTP",
                 "S3Auth",
                 "S3Serving",

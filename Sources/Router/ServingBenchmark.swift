@@ -1,6 +1,6 @@
 public import NIOCore
-public import S3HTTP
 import NIOHTTP1
+public import S3HTTP
 import S3Serving
 
 /// What the servers do with a request's bytes before the router sees it, and with a response's head after, for

@@ -354,22 +354,7 @@ public enum HTTP1Syntax {
 
     /// Whether every byte is visible ASCII (0x21 to 0x7E), eight at a time: what a request target may hold.
     public static func isVisibleASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        var index = 0
-        while index + 8 <= bytes.count {
-            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // High bits set here mark a byte of 0x80 or more, one below 0x21, or 0x7F (exact for ASCII words).
-            let below = (word &- ones &* 0x21) & ~word & highs
-            let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
-            guard (word & highs) | below | delete == 0 else { return false }
-            index += 8
-        }
-        while index < bytes.count {
-            guard bytes[index] > 0x20, bytes[index] < 0x7F else { return false }
-            index += 1
-        }
-        return true
+        HTTPFieldSyntax.allPass(bytes, lowest: 0x21) { $0 > 0x20 && $0 < 0x7F }
     }
 
     /// `name ":" OWS value OWS`, the name a token, the value without control characters: the name's and the

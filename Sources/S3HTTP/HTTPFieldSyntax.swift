@@ -13,25 +13,32 @@ public enum HTTPFieldSyntax {
             ?? value.utf8.allSatisfy(isValueByte)
     }
 
-    /// ``isValueByte`` for every byte, eight at a time: a word of ASCII without a control character or DEL passes
-    /// in one test, and only a word that may not (obs-text, a tab, a control character) is looked at byte by byte.
-    /// Every response field is checked as it is written, and every field forwarded to a store.
+    /// ``isValueByte`` for every byte, eight at a time (``allPass(_:lowest:_:)``). Every response field is checked
+    /// as it is written, and every field forwarded to a store.
     public static func isValidValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        allPass(bytes, lowest: 0x20, isValueByte)
+    }
+
+    /// Whether every byte passes `passes`, which every byte from `lowest` to 0x7E must pass, eight at a time: a word
+    /// of such bytes passes in one test, and only a word that may hold another (0x80 or more, below `lowest`, or
+    /// DEL) is looked at byte by byte. Header values and request targets are mostly such words.
+    @inline(__always)
+    static func allPass(_ bytes: UnsafeRawBufferPointer, lowest: UInt8, _ passes: (UInt8) -> Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         while index + 8 <= bytes.count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // A byte below 0x20, or a byte equal to 0x7F, sets its high bit here (exact for words without one).
-            let control = (word &- ones &* 0x20) & ~word & highs
+            // A byte below `lowest`, or equal to 0x7F, sets its high bit here (exact for words of ASCII).
+            let below = (word &- ones &* UInt64(lowest)) & ~word & highs
             let delete = ((word ^ (ones &* 0x7F)) &- ones) & ~(word ^ (ones &* 0x7F)) & highs
-            if (word & highs) | control | delete != 0 {
-                for offset in index..<(index + 8) where !isValueByte(bytes[offset]) { return false }
+            if (word & highs) | below | delete != 0 {
+                for offset in index..<(index + 8) where !passes(bytes[offset]) { return false }
             }
             index += 8
         }
         while index < bytes.count {
-            guard isValueByte(bytes[index]) else { return false }
+            guard passes(bytes[index]) else { return false }
             index += 1
         }
         return true

@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -274,18 +275,11 @@ struct HTTPRequestParserTests {
         return (requests, nil)
     }
 
-    /// The ways a connection's bytes can arrive: whole, one byte at a time, and cut in two at every byte.
-    static func splits(_ bytes: [UInt8]) -> [[[UInt8]]] {
-        var all = [[bytes], bytes.map { [$0] }]
-        for cut in 1..<bytes.count { all.append([Array(bytes[..<cut]), Array(bytes[cut...])]) }
-        return all
-    }
-
     // MARK: Tests
 
     @Test(arguments: accepted)
     func readsRequests(_ connection: Accepted) throws {
-        for pieces in Self.splits(Array(connection.bytes.utf8)) {
+        for pieces in Arrivals.everyWay(Array(connection.bytes.utf8)) {
             let (requests, error) = Self.parse(pieces)
             #expect(error == nil, "in \(pieces.count) pieces")
             #expect(requests == connection.requests, "in \(pieces.count) pieces")
@@ -298,7 +292,7 @@ struct HTTPRequestParserTests {
 
     @Test(arguments: rejected)
     func refusesARequest(_ connection: Rejected) throws {
-        for pieces in Self.splits(Array(connection.bytes.utf8)) {
+        for pieces in Arrivals.everyWay(Array(connection.bytes.utf8)) {
             let (_, error) = Self.parse(pieces)
             #expect(error != nil, "in \(pieces.count) pieces")
             if let error {
@@ -314,7 +308,7 @@ struct HTTPRequestParserTests {
         let long =
             "GET / HTTP/1.1\r\n"
             + String(repeating: "x-amz-meta-a: \(String(repeating: "a", count: 1000))\r\n", count: 70)
-        for pieces in [[Array(long.utf8)], Array(long.utf8).chunked(into: 4096)] {
+        for pieces in [[Array(long.utf8)], Arrivals.inReads(of: 4096, Array(long.utf8))] {
             let (_, error) = Self.parse(pieces)
             #expect(error == HTTP1Malformed("the head is longer than 65536 bytes", kind: .headTooLarge))
         }
@@ -364,7 +358,7 @@ struct HTTPRequestParserTests {
                         version: "\(head.version)",
                         // llhttp keeps white space after a value, which RFC 9110 §5.5 says is not part of it.
                         fields: head.headers.map {
-                            "\($0.name): \($0.value.trimmingSuffix(while: { $0 == " " || $0 == "\t" }))"
+                            "\($0.name): \(Arrivals.trimmingTrailingWhitespace($0.value))"
                         },
                         keepAlive: head.isKeepAlive,
                         expectsContinue: head.version == .http1_1
@@ -379,19 +373,5 @@ struct HTTPRequestParserTests {
         }
         _ = try? channel.finish()
         return (requests, error)
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[..<end]
-    }
-}
-
-extension Array {
-    fileprivate func chunked(into size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -93,7 +93,9 @@ struct HTTPResponseEncodingTests {
         Case(
             name: "the most an encoder adds: the longest reason, a 19-digit length, Connection: close",
             status: 511,
-            fields: [("Connection", "keep-alive"), ("Transfer-Encoding", "gzip"), ("x-amz-request-id", "0123456789ABCDEF")],
+            fields: [
+                ("Connection", "keep-alive"), ("Transfer-Encoding", "gzip"), ("x-amz-request-id", "0123456789ABCDEF"),
+            ],
             bodyLength: Int.max,
             keepAlive: false,
             expected: ["x-amz-request-id: 0123456789ABCDEF", "Content-Length: \(Int.max)", "Connection: close"],

@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -249,13 +250,6 @@ struct StoreResponseParserTests {
         return read
     }
 
-    /// The ways a response's bytes can arrive: whole, one byte at a time, and cut in two at every byte.
-    static func splits(_ bytes: [UInt8]) -> [[[UInt8]]] {
-        var all = [[bytes], bytes.map { [$0] }]
-        for cut in 1..<bytes.count { all.append([Array(bytes[..<cut]), Array(bytes[cut...])]) }
-        return all
-    }
-
     // MARK: Tests
 
     @Test(arguments: accepted)
@@ -268,7 +262,7 @@ struct StoreResponseParserTests {
             ended: true,
             keepsAlive: response.keepsAlive
         )
-        for pieces in Self.splits(Array(response.bytes.utf8)) {
+        for pieces in Arrivals.everyWay(Array(response.bytes.utf8)) {
             let read = try Self.parse(pieces, head: response.head)
             #expect(read == expected, "in \(pieces.count) pieces")
             if read != expected { break }
@@ -282,7 +276,7 @@ struct StoreResponseParserTests {
 
     @Test(arguments: rejected)
     func refusesAResponse(_ response: Rejected) {
-        for pieces in Self.splits(Array(response.bytes.utf8)) {
+        for pieces in Arrivals.everyWay(Array(response.bytes.utf8)) {
             #expect(throws: StoreResponseParser.Malformed.self, "in \(pieces.count) pieces") {
                 try Self.parse(pieces)
             }
@@ -302,7 +296,7 @@ struct StoreResponseParserTests {
             try Self.parse([Array(long.utf8)])
         }
         #expect(throws: StoreResponseParser.Malformed("the head is longer than 65536 bytes", kind: .headTooLarge)) {
-            try Self.parse(Array(long.utf8).chunked(into: 4096))
+            try Self.parse(Arrivals.inReads(of: 4096, Array(long.utf8)))
         }
     }
 
@@ -358,7 +352,7 @@ struct StoreResponseParserTests {
                 read.status = Int(head.status.code)
                 // llhttp keeps white space after a value, which RFC 9110 §5.5 says is not part of it.
                 read.fields = head.headers.map {
-                    "\($0.name): \($0.value.trimmingSuffix(while: { $0 == " " || $0 == "\t" }))"
+                    "\($0.name): \(Arrivals.trimmingTrailingWhitespace($0.value))"
                 }
             case .head:
                 continue
@@ -373,20 +367,6 @@ struct StoreResponseParserTests {
         #expect(read.fields == response.fields, "NIOHTTP1: \(read)")
         #expect(read.body == Array(response.body.utf8), "NIOHTTP1: \(read)")
         #expect(read.ended, "NIOHTTP1: \(read)")
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[..<end]
-    }
-}
-
-extension Array {
-    fileprivate func chunked(into size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
 
