@@ -339,31 +339,14 @@ struct HTTPRequestParserTests {
     /// and each is read the same whole as in random reads: what it makes of a connection does not depend on how the
     /// bytes arrive.
     @Test func mutatedRequestsReadTheSameHoweverTheyArrive() {
-        var random = SplitMix64(seed: 0x5EED)
         let seeds = (Self.accepted.map(\.bytes) + Self.rejected.map(\.bytes)).map { Array($0.utf8) }
-        let alphabet = Array(" \r\n:;,0123456789aAzZ-\t\u{0}\u{7F}\u{80}".utf8)
-        for round in 0..<4_000 {
-            var bytes = seeds[Int(random.next() % UInt64(seeds.count))]
-            for _ in 0..<(1 + Int(random.next() % 3)) where !bytes.isEmpty {
-                let at = Int(random.next() % UInt64(bytes.count))
-                let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
-                switch random.next() % 3 {
-                case 0: bytes[at] = byte
-                case 1: bytes.insert(byte, at: at)
-                default: bytes.remove(at: at)
-                }
-            }
-            guard !bytes.isEmpty else { continue }
-            var pieces: [[UInt8]] = []
-            var start = 0
-            while start < bytes.count {
-                let end = min(bytes.count, start + 1 + Int(random.next() % 7))
-                pieces.append(Array(bytes[start..<end]))
-                start = end
-            }
-            let whole = Self.read([bytes])
-            let split = Self.read(pieces)
-            #expect(whole == split, "round \(round): \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        for (round, mutation) in Arrivals.mutations(of: seeds, count: 4_000).enumerated() {
+            let whole = Self.read([mutation.bytes])
+            let split = Self.read(mutation.reads)
+            #expect(
+                whole == split,
+                "round \(round): \(String(decoding: mutation.bytes, as: UTF8.self).debugDescription)"
+            )
             if whole != split { return }
         }
     }
@@ -398,19 +381,6 @@ struct HTTPRequestParserTests {
             }
         }
         return parts
-    }
-
-    /// A small seeded generator (SplitMix64), so the mutations are the same on every run.
-    struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     // MARK: The judge

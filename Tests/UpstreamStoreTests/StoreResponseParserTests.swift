@@ -332,6 +332,48 @@ struct StoreResponseParserTests {
         #expect(!ended)
     }
 
+    /// Mutated responses (seeded) never trap the parser, and each is read the same whole as in random reads.
+    @Test func mutatedResponsesReadTheSameHoweverTheyArrive() {
+        let seeds = (Self.accepted.map(\.bytes) + Self.rejected.map(\.bytes)).map { Array($0.utf8) }
+        for (round, mutation) in Arrivals.mutations(of: seeds, count: 4_000).enumerated() {
+            let whole = Self.outcome([mutation.bytes])
+            let split = Self.outcome(mutation.reads)
+            #expect(
+                whole == split,
+                "round \(round): \(String(decoding: mutation.bytes, as: UTF8.self).debugDescription)"
+            )
+            if whole != split { return }
+        }
+    }
+
+    /// What the parser makes of one response arriving in `reads`, then the close, without judging it: what it read
+    /// (bytes after the response's end are left, as a connection leaves them), or the error that stopped it.
+    static func outcome(_ reads: [[UInt8]]) -> String {
+        var parser = StoreResponseParser()
+        parser.expectResponse(toHEAD: false)
+        var read = Read()
+        do {
+            for piece in reads where !read.ended {
+                var buffer = ByteBuffer(bytes: piece)
+                try parser.feed(&buffer) { event in
+                    switch event {
+                    case .head(let head):
+                        read.status = head.status
+                        read.fields = head.fields.map { "\($0.name): \($0.value)" }
+                        read.contentLength = head.contentLength
+                    case .body(let buffer): read.body += buffer.readableBytesView
+                    case .end: read.ended = true
+                    }
+                }
+            }
+        } catch {
+            return "error \(error)"
+        }
+        if !read.ended, parser.connectionClosed() { read.ended = true }
+        read.keepsAlive = parser.keepsAlive
+        return read.description
+    }
+
     // MARK: The judge
 
     /// NIOHTTP1's response decoder reads `response` the same way: status, fields and body.
