@@ -11,7 +11,7 @@ public struct HTTP1Malformed: Error, CustomStringConvertible, Equatable, Sendabl
     public let description: String
     public let kind: Kind
 
-    /// What a server answers a request that could not be read with, as S3 does.
+    /// What a server answers a request that could not be read with, in S3's error codes.
     public enum Kind: Sendable {
         /// 400 BadRequest.
         case malformed

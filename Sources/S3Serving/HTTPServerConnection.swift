@@ -17,8 +17,8 @@ package struct HTTPServerTimeouts: Sendable {
         self.read = read
     }
 
-    /// How often a connection looks for a client that went quiet: a quarter of the shorter timeout, so a timeout
-    /// fires at most a quarter late, and never more than once a second per connection.
+    /// How often a connection looks for a client that went quiet: a quarter of the shorter timeout (at least a
+    /// millisecond), so a timeout fires at most a quarter late; with the default timeouts, every 15 s.
     var checkEvery: TimeAmount {
         .nanoseconds(max(min(idle.nanoseconds, read.nanoseconds) / 4, TimeAmount.milliseconds(1).nanoseconds))
     }
