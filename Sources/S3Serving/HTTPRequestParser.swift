@@ -90,11 +90,8 @@ package struct HTTPRequestParser: Sendable {
 
     /// The connection closed: whether a request was cut short (part of a head or of a body had arrived).
     package mutating func connectionClosed() -> Bool {
-        var rest = ByteBuffer()
-        reader.join(&rest)
-        let cut = reader.isReadingBody || rest.readableBytes > 0
-        reader.reset()
-        return cut
+        defer { reader.reset() }
+        return !isBetweenRequests
     }
 
     private mutating func read(_ bytes: inout ByteBuffer, _ emit: (Part) -> Void) throws(HTTP1Malformed) {
