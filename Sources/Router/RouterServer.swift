@@ -45,10 +45,7 @@ public final class RouterServer: Service, Sendable {
         tls.applicationProtocols = ["http/1.1"]
         let context = try NIOSSLContext(configuration: tls)
         let namespace = configuration.listenNamespace
-        let timeouts = HTTPServerTimeouts(
-            idle: TimeAmount(configuration.clients.idleTimeout),
-            read: TimeAmount(configuration.clients.readTimeout)
-        )
+        let timeouts = HTTPServerTimeouts(configuration.clients)
         let https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
             try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
         }

@@ -1,4 +1,4 @@
-import AccessPointCore
+package import AccessPointCore
 package import NIOCore
 import S3HTTP
 import Synchronization
@@ -12,9 +12,14 @@ package struct HTTPServerTimeouts: Sendable {
     /// connection closed.
     package var read: TimeAmount
 
-    package init(idle: TimeAmount = .seconds(60), read: TimeAmount = .seconds(60)) {
+    package init(idle: TimeAmount, read: TimeAmount) {
         self.idle = idle
         self.read = read
+    }
+
+    /// A lab's `clients` section; its defaults when none is given (`aprouter store serve`, tests).
+    package init(_ clients: LabConfiguration.Clients = LabConfiguration.Clients()) {
+        self.init(idle: TimeAmount(clients.idleTimeout), read: TimeAmount(clients.readTimeout))
     }
 
     /// How often a connection looks for a client that went quiet: a quarter of the shorter timeout (at least a
