@@ -351,6 +351,10 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
+    /// Whether a serving task waits in `waitForPart` now. Read on the event loop: tests use it to let time pass
+    /// only while the task is parked, and to see at which step of that time a wait ended.
+    var hasParkedReader: Bool { reader != nil }
+
     private func park(_ continuation: UnsafeContinuation<Part?, any Error>) {
         guard !readerCancelled else { return continuation.resume(throwing: CancellationError()) }
         do {
