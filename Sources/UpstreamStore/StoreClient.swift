@@ -261,6 +261,7 @@ final class LoopPool: @unchecked Sendable {
     /// Runs `job` on an idle connection, on a new one while the origin has fewer than the limit open, or, beyond
     /// it, once a connection comes free.
     func submit(_ job: Job) {
+        guard !job.sink.isFinished else { return }  // cancelled before it reached the loop
         let origin = connections(to: job.origin)
         if let connection = takeIdle(origin) {
             connection.start(job, reused: true)

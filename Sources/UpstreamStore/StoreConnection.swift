@@ -75,6 +75,11 @@ final class StoreConnection: ChannelInboundHandler {
         let request = job.request
         let sink = job.sink
         let repeatable = reused && request.isRepeatable
+        if sink.isFinished {
+            // Cancelled while it waited for this connection: never sent. The connection goes to the next in line.
+            if context != nil, !closed { pool.release(self) }
+            return
+        }
         guard let context, !closed else {
             if repeatable { pool.retry(job) } else { sink.fail(StoreClientError.connectionClosed) }
             return

@@ -171,9 +171,16 @@ final class UpstreamResponseStream: NIOAsyncSequenceProducerDelegate, @unchecked
 
     // MARK: The body consumer's side, on any thread
 
-    /// The request's task was cancelled: the exchange, if still under way, ends.
+    /// The request's task was cancelled: the exchange, if under way, ends; a request not yet begun (waiting in its
+    /// pool for a connection, or for one being opened) fails now and is never sent (the pool skips an ended job).
     func cancel() {
-        onLoop { self.connection?.abandon(self) }
+        onLoop {
+            if let connection = self.connection {
+                connection.abandon(self)
+            } else {
+                self.fail(CancellationError())
+            }
+        }
     }
 
     func produceMore() {

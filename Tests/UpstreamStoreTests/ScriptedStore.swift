@@ -21,6 +21,8 @@ final class ScriptedStore: Sendable {
         /// 200 with the request's body as it arrived, sent chunked in pieces of at most 4 KiB, and the request's
         /// framing in `x-request-framing` (`chunked` or `length N`).
         case echo
+        /// No answer at all; the connection stays open.
+        case silent
     }
 
     /// What to answer to the `request`th request (from 1) on the `connection`th connection (from 1).
@@ -140,6 +142,8 @@ final class ScriptedStore: Sendable {
                     encoder?.writeAndFlush(NIOAny(ByteBuffer(string: bytes)), promise: nil)
                 case .closeUnanswered:
                     context.close(promise: nil)
+                case .silent:
+                    break
                 case .garbage:
                     // Below the HTTP encoder: raw bytes on the socket.
                     let channel = context.channel

@@ -98,6 +98,33 @@ struct StoreClientTests {
         }
     }
 
+    /// A request cancelled while it waits for a connection (the limit reached, the only one busy) ends then, and is
+    /// never sent: the store hears only the requests still wanted, in order.
+    @Test func aRequestCancelledWhileWaitingForAConnectionIsNeverSent() async throws {
+        let configuration = UpstreamClientConfiguration(readTimeout: .seconds(60), maximumConnectionsPerHost: 1)
+        let server = try await ScriptedStore { connection, _ in connection == 1 ? .silent : .ok("fine") }
+        try await Self.forwarding(to: server, configuration: configuration) { store, server in
+            let first = Task { try await Self.get(store, "first") }
+            var looks = 0
+            while server.requests.isEmpty, looks < 2_000 {
+                looks += 1
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(server.requests == ["GET /remote-bucket/first"], "the store never heard the first request")
+            let second = Task { try await Self.get(store, "second") }
+            // Queued, or about to be: either way it must end when cancelled, not when the connection comes free.
+            try await Task.sleep(for: .milliseconds(50))
+            second.cancel()
+            _ = try? await second.value
+            #expect(server.requests == ["GET /remote-bucket/first"])
+            first.cancel()
+            _ = try? await first.value
+            // The one connection is free again: a new request goes first in line, and nothing cancelled before it.
+            #expect(try await Self.get(store, "third") == "200 fine")
+            #expect(server.requests == ["GET /remote-bucket/first", "GET /remote-bucket/third"])
+        }
+    }
+
     /// The usual race with a store's idle timeout: the kept-alive connection closes as the next request goes out.
     @Test func sendsAGetAgainWhenTheKeptAliveConnectionClosesUnanswered() async throws {
         try await Self.forwarding(to: try await ScriptedStore(Self.closingSecondRequestOfFirstConnection)) {
