@@ -61,6 +61,7 @@ public struct S3Body: Sendable, AsyncSequence {
             return buffer.readableBytes <= limit ? buffer : nil
         case .stream(let stream):
             if let length, length > limit { return nil }
+            if length == 0 { return ByteBuffer() }  // nothing to read: the stream's framing says it ends at once
             var collected = ByteBuffer()
             do {
                 for try await var chunk in stream {

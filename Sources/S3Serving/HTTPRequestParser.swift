@@ -16,6 +16,9 @@ package struct RequestHead: Sendable, Equatable {
     /// An HTTP/1.1 client sent `Expect: 100-continue`: it waits to be told before it sends the body. An HTTP/1.0
     /// client's is ignored (RFC 9110 §10.1.1).
     package var expectsContinue: Bool
+    /// The body's length as the head declares it (RFC 9112 §6.3): `Content-Length`'s value, 0 when the head
+    /// declares no body (neither `Content-Length` nor `Transfer-Encoding`), nil when it is chunked.
+    package var bodyLength: Int?
 
     package init(
         method: HTTPMethod,
@@ -23,7 +26,8 @@ package struct RequestHead: Sendable, Equatable {
         version: HTTPVersion = .http1_1,
         fields: S3Headers = [:],
         isKeepAlive: Bool = true,
-        expectsContinue: Bool = false
+        expectsContinue: Bool = false,
+        bodyLength: Int? = nil
     ) {
         self.method = method
         self.target = target
@@ -31,6 +35,7 @@ package struct RequestHead: Sendable, Equatable {
         self.fields = fields
         self.isKeepAlive = isKeepAlive
         self.expectsContinue = expectsContinue
+        self.bodyLength = bodyLength
     }
 }
 
@@ -135,15 +140,18 @@ package struct HTTPRequestParser: Sendable {
 
         // RFC 9112 §6.3.
         let framing: HTTP1MessageReader.BodyFraming
+        let bodyLength: Int?
         switch read.transferEncoding {
         case .none:
             framing = read.contentLength.map { .length($0) } ?? .none
+            bodyLength = read.contentLength ?? 0
         case .chunked:
             guard http11 else { throw HTTP1Malformed("an HTTP/1.0 request has Transfer-Encoding") }
             guard read.codings == 1 else {
                 throw HTTP1Malformed("a transfer coding other than chunked is not implemented", kind: .notImplemented)
             }
             framing = .chunked
+            bodyLength = nil
         case .other:
             throw HTTP1Malformed("chunked is not the last transfer coding")
         }
@@ -154,7 +162,8 @@ package struct HTTPRequestParser: Sendable {
             version: version,
             fields: read.fields,
             isKeepAlive: !read.closes && (http11 || read.keepsAlive),
-            expectsContinue: http11 && read.expectsContinue
+            expectsContinue: http11 && read.expectsContinue,
+            bodyLength: bodyLength
         )
     }
 

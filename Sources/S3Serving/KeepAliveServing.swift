@@ -73,7 +73,10 @@ package enum KeepAliveServing {
         let parts = ConnectionInbound(connection)
         while let head = try await parts.nextHead() {
             let started = ContinuousClock.now
-            let body = S3Body(length: nil, stream: IncomingBody(connection: parts))
+            // A head that declares no body has none (RFC 9112 §6.3): its length is known, so a responder that reads
+            // it is answered at once instead of through the body's parts; its end, already arrived, is taken after
+            // the response (`bodyEndedOrEmpty`).
+            let body = S3Body(length: head.bodyLength == 0 ? 0 : nil, stream: IncomingBody(connection: parts))
             let (response, record) = try await answer(head, body)
             let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
             let written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)

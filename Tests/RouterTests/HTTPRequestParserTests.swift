@@ -239,11 +239,13 @@ struct HTTPRequestParserTests {
         var parser = HTTPRequestParser()
         var requests: [Read] = []
         var ended = true
+        var declared: Int?
         func note(_ part: HTTPRequestParser.Part) {
             switch part {
             case .head(let head):
                 #expect(ended, "a head before the last request's end")
                 ended = false
+                declared = head.bodyLength
                 requests.append(
                     Read(
                         method: head.method.rawValue,
@@ -258,6 +260,10 @@ struct HTTPRequestParserTests {
                 requests[requests.count - 1].body += String(buffer: buffer)
             case .end:
                 ended = true
+                // The length the head declared is the body that was read: 0 when it declared none.
+                if let declared {
+                    #expect(requests[requests.count - 1].body.utf8.count == declared, "\(requests[requests.count - 1])")
+                }
             }
         }
         for piece in pieces {
@@ -312,6 +318,28 @@ struct HTTPRequestParserTests {
             let (_, error) = Self.parse(pieces)
             #expect(error == HTTP1Malformed("the head is longer than 65536 bytes", kind: .headTooLarge))
         }
+    }
+
+    /// A head states its body's length as RFC 9112 §6.3 has it: none declared is 0, `Content-Length` its value,
+    /// chunked unknown. (The servers answer a request that declares none without reading its body.)
+    @Test(
+        arguments: [
+            ("GET /k HTTP/1.1\r\nHost: h\r\n\r\n", 0),
+            ("GET /k HTTP/1.0\r\n\r\n", 0),
+            ("PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", 0),
+            ("PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc", 3),
+            ("PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", nil),
+        ] as [(String, Int?)]
+    )
+    func aHeadDeclaresItsBodysLength(_ bytes: String, length: Int?) throws {
+        var parser = HTTPRequestParser()
+        var buffer = ByteBuffer(string: bytes)
+        var heads: [RequestHead] = []
+        try parser.feed(&buffer) { part in
+            if case .head(let head) = part { heads.append(head) }
+        }
+        #expect(heads.count == 1)
+        #expect(heads.first?.bodyLength == length)
     }
 
     /// Bytes that end inside a head or a body are a request cut short when the connection closes.

@@ -86,7 +86,9 @@ struct HTTPServerConnectionTests {
     )
     /// A GET without a body.
     static let getBytes = "GET /g HTTP/1.1\r\nHost: h\r\n\r\n"
-    static let get = HTTPRequestParser.Part.head(RequestHead(method: .GET, target: "/g", fields: ["Host": "h"]))
+    static let get = HTTPRequestParser.Part.head(
+        RequestHead(method: .GET, target: "/g", fields: ["Host": "h"], bodyLength: 0)
+    )
 
     /// A chunk of a chunked body.
     static func chunk(_ text: String) -> String { String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n" }

@@ -83,6 +83,18 @@ struct S3RequestTests {
         #expect(try await S3Body(length: 9, stream: BufferStream([])).collected(upTo: 5) == nil)
     }
 
+    /// A body declared empty is collected without reading its stream (the server's request body then keeps its end
+    /// for the connection to take).
+    @Test func aBodyDeclaredEmptyIsCollectedWithoutReading() async throws {
+        let unread = S3Body(length: 0, stream: BufferStream([], failing: .connection))
+        #expect(try await unread.collected(upTo: 0) == ByteBuffer())
+        #expect(try await unread.collectedBytes(upTo: 10) == [])
+        // Of unknown length, the same stream is read, and fails.
+        await #expect(throws: S3Error.self) {
+            _ = try await S3Body(length: nil, stream: BufferStream([], failing: .connection)).collected(upTo: 0)
+        }
+    }
+
     @Test func streamedBodyIteratesEveryChunkInOrder() async throws {
         let body = S3Body(length: 5, stream: BufferStream(["12", "345"].map { ByteBuffer(string: $0) }))
         var seen: [String] = []
