@@ -83,6 +83,28 @@ struct DurabilityTests {
         #expect(fixture.files(under: fixture.directory + "/bucket/objects").count == 1)
     }
 
+    /// A request cancelled once its body has arrived (the server stopping, say) leaves the object whole or as it
+    /// was, and no temporary file: the store's file work, its cleanup included, is not cut short by cancellation.
+    @Test(arguments: ["PUT", "UploadPart"])
+    func aCancelledWriteLeavesAWholeObjectOrTheOldOneAndNoTemporaryFile(_ operation: String) async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = await fixture.put("k", "old")
+        var query = ""
+        if operation == "UploadPart" {
+            let created = await fixture.send("POST", "k", query: "uploads")
+            let uploadID = try #require(created.values("UploadId").first)
+            query = "partNumber=1&uploadId=\(uploadID)"
+        }
+        let body = S3Body(length: nil, stream: CancellingAtTheEndStream(chunks: [Array("new".utf8)]))
+        let reply = await Task { await fixture.send("PUT", "k", query: query, body: body) }.value
+        #expect(fixture.files(under: fixture.directory + "/bucket/tmp") == [])
+        if operation == "PUT" {
+            let text = await fixture.send("GET", "k").text
+            #expect(reply.status == 200 ? text == "new" : text == "old", "\(reply.status) \(text)")
+        }
+    }
+
     @Test func contentLengthHeaderMustMatchTheBody() async throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

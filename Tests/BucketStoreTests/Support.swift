@@ -153,6 +153,27 @@ struct ScriptedStream: AsyncSequence, Sendable {
 
 struct ConnectionReset: Error {}
 
+/// A whole body that cancels the task reading it as it ends: what a request's task sees when the server is stopped
+/// (or its client leaves) while the store writes what it received.
+struct CancellingAtTheEndStream: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    typealias Failure = any Error
+
+    var chunks: [[UInt8]]
+
+    func makeAsyncIterator() -> Iterator { Iterator(chunks: chunks[...]) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var chunks: ArraySlice<[UInt8]>
+
+        mutating func next() async throws -> ByteBuffer? {
+            if let chunk = chunks.popFirst() { return ByteBuffer(bytes: chunk) }
+            withUnsafeCurrentTask { $0?.cancel() }
+            return nil
+        }
+    }
+}
+
 func md5Hex(_ bytes: [UInt8]) -> String {
     Hex.encode(Digest.md5(bytes))
 }
