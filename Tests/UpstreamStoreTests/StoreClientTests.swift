@@ -105,8 +105,8 @@ struct StoreClientTests {
         let server = try await ScriptedStore { connection, _ in connection == 1 ? .silent : .ok("fine") }
         try await Self.forwarding(to: server, configuration: configuration) { store, server in
             let first = Task { try await Self.get(store, "first") }
-            var looks = 0
-            while server.requests.isEmpty, looks < 2_000 {
+            var looks = 0  // a minute of them at least: the whole suite's start can keep a task waiting that long
+            while server.requests.isEmpty, looks < 12_000 {
                 looks += 1
                 try await Task.sleep(for: .milliseconds(5))
             }
