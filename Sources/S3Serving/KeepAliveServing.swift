@@ -1,6 +1,7 @@
 package import NIOCore
 package import S3HTTP
 import ServiceLifecycle
+import Synchronization
 
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
@@ -20,6 +21,12 @@ package enum KeepAliveServing {
 
     /// Serves every connection `listener` accepts until it closes. A connection's requests are served on its own
     /// event loop (see `EventLoopTaskExecutor`): a small request never leaves that thread.
+    ///
+    /// A connection that closes while it is still being served (the client left, with its request waiting on a
+    /// store, say) cancels its serving, as nginx ends the upstream request of a client that went away
+    /// (`proxy_ignore_client_abort off`): the store's request is abandoned, or, still waiting for a connection to the
+    /// store, never sent. Without it, the task waited for the store's answer (up to `upstream.readTimeout`) only to
+    /// find nobody to give it to.
     package static func accept<Accepted: AcceptedConnection>(
         _ listener: NIOAsyncChannel<Accepted, Never>,
         serve: @escaping @Sendable (Accepted) async -> Void
@@ -28,10 +35,30 @@ package enum KeepAliveServing {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in accepted {
                     group.addTask(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
-                        await serve(connection)
+                        guard let closed = connection.closed else { return await serve(connection) }
+                        await withTaskGroup(of: Void.self) { serving in
+                            serving.addTask { await serve(connection) }
+                            serving.addTask { await waitForCompletion(of: closed) }
+                            // Whichever ends first: serving (the other wait is then cancelled), or the connection.
+                            _ = await serving.next()
+                            serving.cancelAll()
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// Returns once `future` has completed, or the task is cancelled.
+    static func waitForCompletion(of future: EventLoopFuture<Void>) async {
+        let waiter = OnceWaiter()
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { continuation in
+                waiter.park(continuation)
+                future.whenComplete { _ in waiter.resume() }
+            }
+        } onCancel: {
+            waiter.resume()
         }
     }
 
@@ -98,9 +125,39 @@ package enum KeepAliveServing {
 /// What a listener yields for each connection, and the event loop that connection is served on.
 package protocol AcceptedConnection: Sendable {
     var eventLoop: any EventLoop { get }
+    /// Completes when the connection closes, if the connection can tell; serving it is then cancelled.
+    var closed: EventLoopFuture<Void>? { get }
 }
 
-extension HTTPServerConnection: AcceptedConnection {}
+extension HTTPServerConnection: AcceptedConnection {
+    package var closed: EventLoopFuture<Void>? { channel.closeFuture }
+}
 
-/// A connection accepted once something else happened first (a forward proxy's CONNECT).
-extension EventLoopFuture: AcceptedConnection {}
+/// A connection accepted once something else happened first (a forward proxy's CONNECT): its channel is not known
+/// yet, and its serving is not cancelled by its close.
+extension EventLoopFuture: AcceptedConnection {
+    package var closed: EventLoopFuture<Void>? { nil }
+}
+
+/// Resumes one waiting task once, whichever comes first: the event, or the task's cancellation.
+private final class OnceWaiter: Sendable {
+    private let state = Mutex<(continuation: UnsafeContinuation<Void, Never>?, resumed: Bool)>((nil, false))
+
+    func park(_ continuation: UnsafeContinuation<Void, Never>) {
+        let resumed = state.withLock { state in
+            if !state.resumed { state.continuation = continuation }
+            return state.resumed
+        }
+        if resumed { continuation.resume() }
+    }
+
+    func resume() {
+        let continuation = state.withLock { state -> UnsafeContinuation<Void, Never>? in
+            guard !state.resumed else { return nil }
+            state.resumed = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
+    }
+}
