@@ -336,7 +336,7 @@ struct RouterConnection: AcceptedConnection, @unchecked Sendable {
     let facts: ConnectionFacts
 
     var eventLoop: any EventLoop { http.eventLoop }
-    var closed: EventLoopFuture<Void>? { http.closed }
+    var servedChannel: (any Channel)? { http.channel }
 }
 
 /// Reads the PROXY protocol header (v1 or v2) a trusted proxy sends first, records the client it names, then

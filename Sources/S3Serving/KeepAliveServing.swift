@@ -1,7 +1,6 @@
 package import NIOCore
 package import S3HTTP
 import ServiceLifecycle
-import Synchronization
 
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
@@ -35,30 +34,23 @@ package enum KeepAliveServing {
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in accepted {
                     group.addTask(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
-                        guard let closed = connection.closed else { return await serve(connection) }
+                        guard let channel = connection.servedChannel else { return await serve(connection) }
                         await withTaskGroup(of: Void.self) { serving in
                             serving.addTask { await serve(connection) }
-                            serving.addTask { await waitForCompletion(of: closed) }
-                            // Whichever ends first: serving (the other wait is then cancelled), or the connection.
+                            serving.addTask {
+                                // Returns when the connection closes; cancelled (serving ended first), closes it.
+                                await withTaskCancellationHandler {
+                                    try? await channel.closeFuture.get()
+                                } onCancel: {
+                                    channel.close(promise: nil)
+                                }
+                            }
                             _ = await serving.next()
                             serving.cancelAll()
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// Returns once `future` has completed, or the task is cancelled.
-    static func waitForCompletion(of future: EventLoopFuture<Void>) async {
-        let waiter = OnceWaiter()
-        await withTaskCancellationHandler {
-            await withUnsafeContinuation { continuation in
-                waiter.park(continuation)
-                future.whenComplete { _ in waiter.resume() }
-            }
-        } onCancel: {
-            waiter.resume()
         }
     }
 
@@ -125,39 +117,16 @@ package enum KeepAliveServing {
 /// What a listener yields for each connection, and the event loop that connection is served on.
 package protocol AcceptedConnection: Sendable {
     var eventLoop: any EventLoop { get }
-    /// Completes when the connection closes, if the connection can tell; serving it is then cancelled.
-    var closed: EventLoopFuture<Void>? { get }
+    /// The connection's channel, if it is known when the connection is accepted: its close cancels the serving.
+    var servedChannel: (any Channel)? { get }
 }
 
 extension HTTPServerConnection: AcceptedConnection {
-    package var closed: EventLoopFuture<Void>? { channel.closeFuture }
+    package var servedChannel: (any Channel)? { channel }
 }
 
 /// A connection accepted once something else happened first (a forward proxy's CONNECT): its channel is not known
 /// yet, and its serving is not cancelled by its close.
 extension EventLoopFuture: AcceptedConnection {
-    package var closed: EventLoopFuture<Void>? { nil }
-}
-
-/// Resumes one waiting task once, whichever comes first: the event, or the task's cancellation.
-private final class OnceWaiter: Sendable {
-    private let state = Mutex<(continuation: UnsafeContinuation<Void, Never>?, resumed: Bool)>((nil, false))
-
-    func park(_ continuation: UnsafeContinuation<Void, Never>) {
-        let resumed = state.withLock { state in
-            if !state.resumed { state.continuation = continuation }
-            return state.resumed
-        }
-        if resumed { continuation.resume() }
-    }
-
-    func resume() {
-        let continuation = state.withLock { state -> UnsafeContinuation<Void, Never>? in
-            guard !state.resumed else { return nil }
-            state.resumed = true
-            defer { state.continuation = nil }
-            return state.continuation
-        }
-        continuation?.resume()
-    }
+    package var servedChannel: (any Channel)? { nil }
 }
