@@ -222,7 +222,7 @@ public final class RouterServer: Service, Sendable {
                 log(completed, record: record, source: source)
                 metrics.recordRequest(
                     operation: record.operation ?? "None",
-                    outcome: Self.outcome(record, status: completed.status),
+                    outcome: Self.outcome(record, completed),
                     status: completed.status,
                     bytesIn: completed.received,
                     bytesOut: completed.sent,
@@ -286,13 +286,23 @@ public final class RouterServer: Service, Sendable {
         if let key = record.key { metadata["key"] = "\(key)" }
         if let decision = record.decision { metadata["decision"] = "\(decision)" }
         if let reason = record.decisionReason { metadata["decision_reason"] = "\(reason)" }
-        if let code = record.errorCode { metadata["error_code"] = "\(code)" }
+        // A response its client never got (499) is logged without the code it would have carried.
+        if let code = record.errorCode, completed.status != KeepAliveServing.Completed.clientClosedRequest {
+            metadata["error_code"] = "\(code)"
+        }
+        if completed.ending != .whole { metadata["ended"] = "\(completed.ending.rawValue)" }
         logger.info("request", metadata: metadata)
     }
 
-    /// `ok` for answers from the store or control API, `denied` for a policy or VPC-origin refusal, `error` for
-    /// any other refusal the router made.
-    static func outcome(_ record: RequestRecord, status: Int) -> String {
+    /// `client_closed` for a response its client left before it was sent whole, `ok` for answers from the store or
+    /// control API, `denied` for a policy or VPC-origin refusal, `error` for any other refusal the router made and
+    /// for a response cut short.
+    static func outcome(_ record: RequestRecord, _ completed: KeepAliveServing.Completed) -> String {
+        switch completed.ending {
+        case .clientClosed: return "client_closed"
+        case .failed: return "error"
+        case .whole: break
+        }
         if let decision = record.decision, decision != "allowed" { return "denied" }
         if record.errorCode == "AccessDenied" { return "denied" }
         return record.errorCode == nil ? "ok" : "error"

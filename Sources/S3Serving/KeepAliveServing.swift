@@ -10,12 +10,30 @@ package enum KeepAliveServing {
     /// What one request came to, for the access log and metrics.
     package struct Completed {
         package let head: RequestHead
+        /// The response's status; `clientClosedRequest` (nginx's 499) when the client left before any of it was sent.
         package let status: Int
         /// Request body bytes read.
         package let received: Int
         /// Response body bytes sent.
         package let sent: Int
         package let elapsed: Duration
+        /// How the response ended.
+        package let ending: Ending
+
+        /// How a response ended.
+        package enum Ending: String, Sendable {
+            /// Sent whole.
+            case whole
+            /// The client closed the connection first: its request was cancelled (see `accept`), or it left while
+            /// the response was streaming.
+            case clientClosed = "client_closed"
+            /// The response's body failed part way (a store that stopped sending it), or its head could not be
+            /// written; the connection was closed, so the client sees a response cut short.
+            case failed
+        }
+
+        /// The status logged for a request whose client left before its response's head was sent, as nginx does.
+        package static let clientClosedRequest = 499
     }
 
     /// Serves every connection `listener` accepts until it closes. A connection's requests are served on its own
@@ -58,7 +76,7 @@ package enum KeepAliveServing {
     /// `answer` as the client sends it; when a response is sent before the body was read to its end (the request
     /// was refused, or the store answered early), the connection is closed after it, since the rest of the body
     /// would otherwise be read as the next request. `completed` hears of each request once its response is sent,
-    /// with what `answer` returned beside the response.
+    /// or once sending it stopped (`Completed.ending`), with what `answer` returned beside the response.
     ///
     /// On graceful shutdown (swift-service-lifecycle's, which the connection's task inherits from the server's),
     /// the request under way is answered with `Connection: close`, and a connection waiting for its next request
@@ -98,14 +116,31 @@ package enum KeepAliveServing {
             let body = S3Body(length: head.bodyLength == 0 ? 0 : nil, stream: IncomingBody(connection: parts))
             let (response, record) = try await answer(head, body)
             let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
-            let written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
+            let written: ResponseWriter.Written
+            do {
+                written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
+            } catch {
+                // Still one line in the access log: what was sent, and who ended it.
+                let clientClosed = !connection.channel.isActive
+                let ended = Completed(
+                    head: head,
+                    status: clientClosed && !error.headSent ? Completed.clientClosedRequest : response.status,
+                    received: parts.bodyBytesRead,
+                    sent: error.sent,
+                    elapsed: ContinuousClock.now - started,
+                    ending: clientClosed ? .clientClosed : .failed
+                )
+                completed(ended, record)
+                throw error.error
+            }
             completed(
                 Completed(
                     head: head,
                     status: response.status,
                     received: parts.bodyBytesRead,
                     sent: written.sent,
-                    elapsed: ContinuousClock.now - started
+                    elapsed: ContinuousClock.now - started,
+                    ending: .whole
                 ),
                 record
             )

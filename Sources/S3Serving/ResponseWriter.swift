@@ -16,15 +16,51 @@ package enum ResponseWriter {
         package var closesConnection: Bool
     }
 
+    /// Writing a response stopped before its end: the connection closed (the client left), the body failed (a
+    /// store that stopped sending), or the head could not be encoded. The connection cannot carry another response.
+    package struct Interrupted: Error {
+        /// Whether the head, and so the status, was written to the connection.
+        package var headSent: Bool
+        /// Body bytes written to the connection.
+        package var sent: Int
+        /// What stopped it.
+        package var error: any Error
+    }
+
     /// Writes the response, streaming its body.
     ///
-    /// - Throws: `HTTPResponseEncoding.InvalidField` for a field that cannot go on the wire (nothing was sent);
-    ///   the body's and the connection's errors.
+    /// - Throws: `Interrupted`, with what was sent and why it stopped: `HTTPResponseEncoding.InvalidField` for a
+    ///   field that cannot go on the wire (nothing was sent), the body's and the connection's errors.
     package static func write(
         _ response: S3Response,
         to connection: HTTPServerConnection,
         for request: RequestHead,
         keepAlive: Bool
+    ) async throws(Interrupted) -> Written {
+        var progress = Written(sent: 0, closesConnection: false)
+        var headSent = false
+        do {
+            return try await write(
+                response,
+                to: connection,
+                for: request,
+                keepAlive: keepAlive,
+                progress: &progress,
+                headSent: &headSent
+            )
+        } catch {
+            throw Interrupted(headSent: headSent, sent: progress.sent, error: error)
+        }
+    }
+
+    /// `write(_:to:for:keepAlive:)`, keeping `progress` and `headSent` current as the bytes reach the connection.
+    private static func write(
+        _ response: S3Response,
+        to connection: HTTPServerConnection,
+        for request: RequestHead,
+        keepAlive: Bool,
+        progress: inout Written,
+        headSent: inout Bool
     ) async throws -> Written {
         var body = response.body.makeAsyncIterator()
         // The head waits for the first part of the body, which joins it when small, and a body whose known length
@@ -43,29 +79,30 @@ package enum ResponseWriter {
             allocator: connection.channel.allocator
         )
         let framing = head.framing
-        let closes = head.closesConnection
+        progress.closesConnection = head.closesConnection
         // Taken out of `head`, so the buffer has one owner and the body joins it without a copy of the head.
         var headBytes = (consume head).bytes
         guard framing != .none else {
             try await connection.write(headBytes, endsResponse: true, flush: true)
+            headSent = true
             // The stream is still read to its end (a store's connection goes back to its pool only then).
             while try await body.next() != nil {}
-            return Written(sent: 0, closesConnection: closes)
+            return progress
         }
         guard var chunk = first else {
             if framing == .chunked { headBytes.writeImmutableBuffer(HTTPResponseEncoding.lastChunk) }
             try await connection.write(headBytes, endsResponse: true, flush: true)
-            return Written(sent: 0, closesConnection: closes)
+            headSent = true
+            return progress
         }
 
-        var sent = 0
         var ended = false
         var pendingHead: ByteBuffer? = consume headBytes
         while true {
             // A body longer than its length: the end was sent, and nothing may follow it on this connection.
             guard !ended else { throw BodyLongerThanLength() }
-            sent += chunk.readableBytes
-            ended = framing == .length && sent == response.body.length
+            let size = chunk.readableBytes
+            ended = framing == .length && progress.sent + size == response.body.length
             // A chunk is framed by copying it: chunked responses are the rare ones, from a store that sent no length.
             var bytes = framing == .chunked ? HTTPResponseEncoding.chunk(chunk) : chunk
             if var joined = pendingHead {
@@ -75,12 +112,15 @@ package enum ResponseWriter {
                     bytes = joined
                 } else {
                     try await connection.write(joined, endsResponse: false)
+                    headSent = true
                 }
             }
             // Each part is flushed, and the next waits while the channel is not writable: the writes reach the
             // channel as they are made, so its writability is current and a fast store cannot queue more than the
             // channel's high-water mark here.
             try await connection.write(bytes, endsResponse: ended, flush: true)
+            headSent = true
+            progress.sent += size
             guard let next = try await nextNonEmpty(&body) else { break }
             chunk = next
         }
@@ -88,7 +128,7 @@ package enum ResponseWriter {
             let end = framing == .chunked ? HTTPResponseEncoding.lastChunk : ByteBuffer()
             try await connection.write(end, endsResponse: true, flush: true)
         }
-        return Written(sent: sent, closesConnection: closes)
+        return progress
     }
 
     private static func nextNonEmpty(_ body: inout S3Body.AsyncIterator) async throws -> ByteBuffer? {

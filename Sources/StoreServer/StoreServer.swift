@@ -88,7 +88,10 @@ public final class StoreServer: Service, Sendable {
         ]
         if let bucket = record.bucket { metadata["bucket"] = "\(bucket)" }
         if let key = record.key { metadata["key"] = "\(key)" }
-        if let code = record.errorCode { metadata["error_code"] = "\(code)" }
+        if let code = record.errorCode, completed.status != KeepAliveServing.Completed.clientClosedRequest {
+            metadata["error_code"] = "\(code)"
+        }
+        if completed.ending != .whole { metadata["ended"] = "\(completed.ending.rawValue)" }
         logger.info("request", metadata: metadata)
     }
 }

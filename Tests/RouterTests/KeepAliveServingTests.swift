@@ -5,15 +5,19 @@ import S3Serving
 import Testing
 
 /// `KeepAliveServing.accept` over real sockets on 127.0.0.1: what a connection's close does to the request it was
-/// serving.
+/// serving, and what the access log hears of it.
 struct KeepAliveServingTests {
-    /// What the responder saw of its request.
-    enum Seen: Sendable, Equatable { case started, cancelled, finished }
+    /// What the responder saw of its request, and what `completed` reported.
+    enum Seen: Sendable, Equatable {
+        case started, cancelled, finished
+        case completed(status: Int, sent: Int, ending: KeepAliveServing.Completed.Ending)
+    }
 
-    /// Serves a listener on 127.0.0.1 whose responder waits up to `answerAfter` before answering, reporting to the
-    /// returned stream; runs `body` with the listener's port, then stops serving.
+    /// Serves a listener on 127.0.0.1 whose responder waits up to `answerAfter` before answering with `response`,
+    /// reporting to the returned stream; runs `body` with the listener's port, then stops serving.
     static func serving(
         answerAfter wait: Duration,
+        response: @escaping @Sendable (AsyncStream<Seen>.Continuation) -> S3Response = { _ in S3Response(status: 204) },
         _ body: (Int, AsyncStream<Seen>) async throws -> Void
     ) async throws {
         let (seen, report) = AsyncStream<Seen>.makeStream()
@@ -33,8 +37,9 @@ struct KeepAliveServingTests {
                     } catch {
                         report.yield(.cancelled)
                     }
-                    return (S3Response(status: 204), ())
-                } completed: { _, _ in
+                    return (response(report), ())
+                } completed: { completed, _ in
+                    report.yield(.completed(status: completed.status, sent: completed.sent, ending: completed.ending))
                 }
             }
         }
@@ -45,6 +50,27 @@ struct KeepAliveServingTests {
         try await body(port, seen)
     }
 
+    /// A 200 response of ten bytes, of which the first five are sent at once; then the body waits up to a minute
+    /// for the rest (reporting `cancelled` if its wait is cancelled) and fails if `failing`.
+    static func halfSent(failing: Bool) -> @Sendable (AsyncStream<Seen>.Continuation) -> S3Response {
+        { report in
+            let (parts, writer) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            writer.yield(ByteBuffer(string: "hello"))
+            let rest = Task {
+                do {
+                    if !failing { try await Task.sleep(for: .seconds(60)) }
+                } catch {
+                    report.yield(.cancelled)
+                }
+                writer.finish(throwing: StoreStopped())
+            }
+            writer.onTermination = { _ in rest.cancel() }
+            return S3Response(status: 200, body: S3Body(length: 10, stream: parts))
+        }
+    }
+
+    struct StoreStopped: Error {}
+
     /// A raw TCP client: sends `request`, and returns the connection.
     static func send(_ request: String, to port: Int) async throws -> any Channel {
         let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -54,7 +80,8 @@ struct KeepAliveServingTests {
     }
 
     /// A client that leaves while its request is being answered cancels that answer: the wait for a store ends when
-    /// the client goes, not when the store answers (a minute here: the answer reports `finished` then).
+    /// the client goes, not when the store answers (a minute here: the answer reports `finished` then). The access
+    /// log hears of it as nginx logs it: 499, nothing sent.
     @Test func aClientThatLeavesCancelsTheRequestItLeftWaiting() async throws {
         try await Self.serving(answerAfter: .seconds(60)) { port, seen in
             var events = seen.makeAsyncIterator()
@@ -62,6 +89,7 @@ struct KeepAliveServingTests {
             #expect(await events.next() == .started)
             try await client.close()
             #expect(await events.next() == .cancelled, "the answer was not cancelled when its client left")
+            #expect(await events.next() == .completed(status: 499, sent: 0, ending: .clientClosed))
         }
     }
 
@@ -73,7 +101,62 @@ struct KeepAliveServingTests {
             let client = try await Self.send("GET /k HTTP/1.0\r\n\r\n", to: port)
             #expect(await events.next() == .started)
             #expect(await events.next() == .finished)
+            #expect(await events.next() == .completed(status: 204, sent: 0, ending: .whole))
             try await client.closeFuture.get()  // the server closes an HTTP/1.0 connection after its answer
         }
+    }
+
+    /// A client that leaves while its response streams cancels the rest of the body, and the access log has the
+    /// response's status, the bytes that were sent, and who ended it.
+    @Test func aClientThatLeavesPartWayThroughTheBodyIsLoggedWithWhatWasSent() async throws {
+        try await Self.serving(answerAfter: .zero, response: Self.halfSent(failing: false)) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                var received = ""
+                for try await part in inbound {
+                    received += String(buffer: part)
+                    if received.hasSuffix("\r\n\r\nhello") { break }
+                }
+                #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            }
+            #expect(await events.next() == .started)
+            #expect(await events.next() == .finished)
+            // The body's wait is cancelled by a task of its own: the two may come in either order.
+            let ends = [await events.next(), await events.next()]
+            #expect(ends.contains(.cancelled), "the body's wait was not cancelled when its client left: \(ends)")
+            #expect(ends.contains(.completed(status: 200, sent: 5, ending: .clientClosed)), "\(ends)")
+        }
+    }
+
+    /// A body that fails part way closes the connection after what was sent (the client sees a response cut short,
+    /// never a second response on the same connection), and the access log says the response failed.
+    @Test func aBodyThatFailsPartWayClosesTheConnectionAndIsLoggedAsFailed() async throws {
+        try await Self.serving(answerAfter: .zero, response: Self.halfSent(failing: true)) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(received.hasSuffix("\r\n\r\nhello"))
+            #expect(await events.next() == .started)
+            #expect(await events.next() == .finished)
+            #expect(await events.next() == .completed(status: 200, sent: 5, ending: .failed))
+        }
+    }
+
+    /// A raw TCP client, as an async channel.
+    static func connect(to port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
     }
 }

@@ -22,7 +22,7 @@ public final class RouterMetrics: Sendable {
             namespace: "aprouter",
             metricName: "requests",
             unitName: "total",
-            helpText: "Requests answered, by S3 operation, outcome (ok, denied, error) and HTTP status."
+            helpText: "Requests answered, by S3 operation, outcome (ok, denied, error, client_closed) and HTTP status."
         )
     }
 
