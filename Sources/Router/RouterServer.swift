@@ -52,7 +52,7 @@ public final class RouterServer: Service, Sendable {
         let http = try await bind("plain HTTP", configuration.http, in: namespace) { channel, facts in
             try Self.addHTTP(to: channel, facts: facts, timeouts: timeouts)
         }
-        var proxy: NIOAsyncChannel<EventLoopFuture<Connection>, Never>?
+        var proxy: NIOAsyncChannel<TunnelConnection, Never>?
         if let address = configuration.proxy {
             proxy = try await bindProxy(address) { channel, facts in
                 try Self.addHTTPS(
@@ -160,12 +160,12 @@ public final class RouterServer: Service, Sendable {
         }
     }
 
-    /// Binds the forward proxy: each connection yields, once its CONNECT was accepted, the HTTPS connection that
-    /// `tunnel` set up in its place (a refused one never yields).
+    /// Binds the forward proxy: each connection yields its channel and, once its CONNECT was accepted, the HTTPS
+    /// connection that `tunnel` set up in its place (a refused one never yields).
     private func bindProxy(
         _ address: ListenAddress,
         tunnel: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Connection
-    ) async throws -> NIOAsyncChannel<EventLoopFuture<Connection>, Never> {
+    ) async throws -> NIOAsyncChannel<TunnelConnection, Never> {
         let suffixes = configuration.endpointSuffixes
         let logger = logger
         return try await bind("forward proxy", address) { channel, facts in
@@ -175,7 +175,7 @@ public final class RouterServer: Service, Sendable {
                     try tunnel(channel, facts)
                 }
             )
-            return promise.futureResult
+            return TunnelConnection(channel: channel, tunnel: promise.futureResult)
         }
     }
 
@@ -183,9 +183,9 @@ public final class RouterServer: Service, Sendable {
         try await KeepAliveServing.accept(listener) { await self.serve($0, secure: secure) }
     }
 
-    private func acceptTunnels(_ listener: NIOAsyncChannel<EventLoopFuture<Connection>, Never>) async throws {
-        try await KeepAliveServing.accept(listener) { tunnel in
-            guard let connection = try? await tunnel.get() else { return }
+    private func acceptTunnels(_ listener: NIOAsyncChannel<TunnelConnection, Never>) async throws {
+        try await KeepAliveServing.accept(listener) { accepted in
+            guard let connection = try? await accepted.tunnel.get() else { return }
             await self.serve(connection, secure: true)
         }
     }
@@ -346,7 +346,14 @@ struct RouterConnection: AcceptedConnection, @unchecked Sendable {
     let facts: ConnectionFacts
 
     var eventLoop: any EventLoop { http.eventLoop }
-    var servedChannel: (any Channel)? { http.channel }
+    var channel: any Channel { http.channel }
+}
+
+/// A forward-proxy connection: its channel, and the HTTPS connection its CONNECT sets up on that channel once it is
+/// accepted (a refused CONNECT never sets one up).
+struct TunnelConnection: AcceptedConnection {
+    let channel: any Channel
+    let tunnel: EventLoopFuture<RouterConnection>
 }
 
 /// Reads the PROXY protocol header (v1 or v2) a trusted proxy sends first, records the client it names, then

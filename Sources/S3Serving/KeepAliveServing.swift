@@ -51,8 +51,8 @@ package enum KeepAliveServing {
         try await listener.executeThenClose { accepted in
             try await withThrowingDiscardingTaskGroup { group in
                 for try await connection in accepted {
-                    group.addTask(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
-                        guard let channel = connection.servedChannel else { return await serve(connection) }
+                    let channel = connection.channel
+                    group.addTask(executorPreference: EventLoopTaskExecutor(channel.eventLoop)) {
                         await withTaskGroup(of: Void.self) { serving in
                             serving.addTask { await serve(connection) }
                             serving.addTask {
@@ -149,19 +149,9 @@ package enum KeepAliveServing {
     }
 }
 
-/// What a listener yields for each connection, and the event loop that connection is served on.
+/// What a listener yields for each connection: the connection's channel, whose close cancels its serving.
 package protocol AcceptedConnection: Sendable {
-    var eventLoop: any EventLoop { get }
-    /// The connection's channel, if it is known when the connection is accepted: its close cancels the serving.
-    var servedChannel: (any Channel)? { get }
+    var channel: any Channel { get }
 }
 
-extension HTTPServerConnection: AcceptedConnection {
-    package var servedChannel: (any Channel)? { channel }
-}
-
-/// A connection accepted once something else happened first (a forward proxy's CONNECT): its channel is not known
-/// yet, and its serving is not cancelled by its close.
-extension EventLoopFuture: AcceptedConnection {
-    package var servedChannel: (any Channel)? { nil }
-}
+extension HTTPServerConnection: AcceptedConnection {}
