@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The HTTPS proxy benchmark of issue 7: wrk over HTTPS with keep-alive against aprouter, against nginx as a
 # TLS-terminating reverse proxy with keep-alive to the same origin, and against the floor, a bare SwiftNIO TLS reverse
-# proxy (aprouter-bench nio-proxy), in one run, side by side. Prints markdown rows for bench/README.md, with the
-# ratios aprouter/nginx, aprouter/floor and floor/nginx.
+# proxy (aprouter-bench nio-proxy), and against the raw floor, a Swift TLS reverse proxy without SwiftNIO (one
+# thread, epoll, the system's OpenSSL 3: bench/rawfloor), in one run, side by side. Prints markdown rows for
+# bench/README.md, with the ratios aprouter/nginx, aprouter/floor, floor/nginx and raw/nginx.
 #
 #   bench/router/run.sh                  # everything below; about a minute after the build
 #   SKIP_BUILD=1 bench/router/run.sh     # use the existing .build/release/aprouter (or BINARY=path) and the
 #                                        # existing release aprouter-bench of bench/
 #   FLOOR=0 bench/router/run.sh          # without the floor (neither built nor run)
+#   RAW=0 bench/router/run.sh            # without the raw floor (neither built nor run)
 #   DURATION=20 CONNECTIONS=64 bench/router/run.sh
 #   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data),
-#                                        # and the floor during its own (perf-small-floor.data)
+#                                        # and the others during theirs (perf-small-floor.data, -raw, -nginx: its
+#                                        # worker)
 #   PERF=dir PERF_EVENT=syscalls:sys_enter_epoll_ctl bench/router/run.sh   # the same, sampling another event
-#   SYSCALLS=/some/dir bench/router/run.sh   # also count each proxy's system calls (strace -c) in the 1 KiB runs
+#   SYSCALLS=/some/dir bench/router/run.sh   # also count each proxy's system calls (strace -c) in the 1 KiB runs,
+#                                            # and print them per request
 #   COUNT=probe_libc:malloc bench/router/run.sh   # also count an event in aprouter per 1 KiB request (perf stat;
 #       that uprobe is made once with `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`)
 #
@@ -24,6 +28,8 @@
 # - The floor (bench/Sources/aprouter-bench/NIOProxy.swift) is aprouter's stack without aprouter: NIOSSL, NIOHTTP1's
 #   server and client codecs, channel handlers on one event loop, one keep-alive origin connection per client
 #   connection. Like nginx it forwards each request's path unchanged with Host set to the origin, and checks nothing.
+# - The raw floor (bench/rawfloor, `rawproxy`) does the same without SwiftNIO: one thread, level-triggered epoll,
+#   OpenSSL 3 (the library nginx links here) reading the socket itself; GET and HEAD only, Content-Length responses.
 # - The client request to aprouter is a presigned GET made by the aws CLI for an access point ARN, so every
 #   request pays the presigned SigV4 check, the access point lookup and the policy decision (alice is allowed by
 #   her identity policy; the access point and bucket have none). nginx checks nothing.
@@ -35,11 +41,11 @@
 #   depend on how fast the client can send.
 # - 1 GiB GET: one curl download on one connection (MB/s = 10^6 bytes/s), its size checked, and the proxy's CPU
 #   seconds for it.
-# - Peak RSS (VmHWM) of aprouter, of the floor and of the nginx proxy's worker at the end of the run.
+# - Peak RSS (VmHWM) of aprouter, of the floors and of the nginx proxy's worker at the end of the run.
 # - No callgrind figure: valgrind 3.19 dies with SIGSEGV inside itself on the aprouter binary (even on
 #   `aprouter --help`, with its debug info stripped), so the per-request profile comes from `perf record` (PERF=dir).
-# Needs: nginx (nginx-light), wrk, curl, taskset, the aws CLI, python3 (perf for PERF=). Traffic to 127.0.0.1 only; the
-# ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy, 19444 floor) must be free. Everything
+# Needs: nginx (nginx-light), wrk, curl, taskset, the aws CLI, python3 (perf for PERF=), libssl-dev (the raw floor). Traffic to 127.0.0.1 only; the
+# ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy, 19444 floor, 19445 raw floor) must be free. Everything
 # started is stopped, and the temporary folder removed, on exit.
 set -euo pipefail
 
@@ -50,11 +56,12 @@ connections=${CONNECTIONS:-64}
 proxy_core=${PROXY_CORE:-0}
 client_core=${CLIENT_CORE:-1}
 floor=${FLOOR:-1}
+raw=${RAW:-1}
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in "$nginx" wrk curl taskset aws python3; do
     command -v "$tool" >/dev/null || { echo "bench/router: $tool is missing (apt-get install nginx-light wrk)" >&2; exit 2; }
 done
-for port in 18080 18443 18081 18053 18090 19443 19444; do
+for port in 18080 18443 18081 18053 18090 19443 19444 19445; do
     if ss -Htlnu "sport = :$port" | grep -q .; then
         echo "bench/router: port $port is in use; this benchmark needs it" >&2
         exit 2
@@ -63,11 +70,16 @@ done
 if [ -z "${SKIP_BUILD:-}" ]; then
     (cd "$root" && swift build -c release --product aprouter) >&2
     if [ "$floor" = 1 ]; then (cd "$root/bench" && swift build -c release --product aprouter-bench) >&2; fi
+    if [ "$raw" = 1 ]; then (cd "$root/bench/rawfloor" && swift build -c release --product rawproxy) >&2; fi
 fi
 binary=${BINARY:-$root/.build/release/aprouter}
 if [ "$floor" = 1 ]; then
     floor_binary=$(cd "$root/bench" && swift build -c release --show-bin-path)/aprouter-bench
     [ -x "$floor_binary" ] || { echo "bench/router: $floor_binary is missing; build it or set FLOOR=0" >&2; exit 2; }
+fi
+if [ "$raw" = 1 ]; then
+    raw_binary=$(cd "$root/bench/rawfloor" && swift build -c release --show-bin-path)/rawproxy
+    [ -x "$raw_binary" ] || { echo "bench/router: $raw_binary is missing; build it or set RAW=0" >&2; exit 2; }
 fi
 
 work=$(mktemp -d /tmp/bench-router.XXXXXX)
@@ -170,6 +182,12 @@ if [ "$floor" = 1 ]; then
     floor_pid=$!
     pids+=("$floor_pid")
 fi
+if [ "$raw" = 1 ]; then
+    taskset -c "$proxy_core" "$raw_binary" --listen 127.0.0.1:19445 --origin 127.0.0.1:18080 \
+        --certificate "$work/certs/server.pem" --key "$work/certs/server-key.pem" >>"$work/logs/raw.log" 2>&1 &
+    raw_pid=$!
+    pids+=("$raw_pid")
+fi
 
 # aws CLI v1 presigns with SigV2 unless told otherwise.
 printf '[default]\ns3 =\n    signature_version = s3v4\n' >"$work/aws-config"
@@ -186,6 +204,8 @@ nginx_small="https://127.0.0.1:19443/bench-bucket/obj-1k"
 nginx_large="https://127.0.0.1:19443/bench-bucket/obj-1g"
 floor_small="https://127.0.0.1:19444/bench-bucket/obj-1k"
 floor_large="https://127.0.0.1:19444/bench-bucket/obj-1g"
+raw_small="https://127.0.0.1:19445/bench-bucket/obj-1k"
+raw_large="https://127.0.0.1:19445/bench-bucket/obj-1g"
 echo "bench/router: presigned URL: $small" >&2
 
 status() { curl -s -o /dev/null -w '%{http_code}' --cacert "$AWS_CA_BUNDLE" "$1"; }
@@ -195,6 +215,10 @@ urls=("$small" "$nginx_small")
 if [ "$floor" = 1 ]; then
     for _ in $(seq 50); do [ "$(status "$floor_small")" = 200 ] && break; sleep 0.1; done
     urls+=("$floor_small")
+fi
+if [ "$raw" = 1 ]; then
+    for _ in $(seq 50); do [ "$(status "$raw_small")" = 200 ] && break; sleep 0.1; done
+    urls+=("$raw_small")
 fi
 for url in "${urls[@]}"; do
     [ "$(status "$url")" = 200 ] || {
@@ -212,12 +236,17 @@ if [ "$floor" = 1 ] && ! cmp -s <(curl -s --cacert "$AWS_CA_BUNDLE" "$floor_smal
     echo "bench/router: the floor's 1 KiB body differs from the origin's file" >&2
     exit 1
 fi
+if [ "$raw" = 1 ] && ! cmp -s <(curl -s --cacert "$AWS_CA_BUNDLE" "$raw_small") "$work/origin/bench-bucket/obj-1k"; then
+    echo "bench/router: the raw floor's 1 KiB body differs from the origin's file" >&2
+    exit 1
+fi
 # The TLS each proxy negotiates with an OpenSSL client (wrk and curl use OpenSSL).
 cipher() { curl -sv -o /dev/null --cacert "$AWS_CA_BUNDLE" "$1" 2>&1 | sed -n 's/^\* SSL connection using \(.*\)/\1/p'; }
 a_tls=$(cipher "$small")
 n_tls=$(cipher "$nginx_small")
 if [ "$floor" = 1 ]; then f_tls=$(cipher "$floor_small"); fi
-echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls${f_tls:+; floor $f_tls}" >&2
+if [ "$raw" = 1 ]; then r_tls=$(cipher "$raw_small"); fi
+echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls${f_tls:+; floor $f_tls}${r_tls:+; raw floor $r_tls}" >&2
 
 # CPU ticks of a process and all its descendants (nginx's worker is a child of its master): utime+stime, utime,
 # stime.
@@ -270,10 +299,11 @@ small_run() { # name pid url
         perf stat -x, -e "$COUNT" -p "$pid" -o "$work/count.txt" -- sleep "$duration" &
         count_pid=$!
     fi
-    if [ -n "${PERF:-}" ] && [ "$name" != nginx ]; then
-        local data=perf-small.data
-        [ "$name" = floor ] && data=perf-small-floor.data
-        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/$data" -- sleep "$duration" 2>>"$PERF/perf-record.log" &
+    if [ -n "${PERF:-}" ]; then
+        local data=perf-small-$name.data perfed=$pid
+        [ "$name" = aprouter ] && data=perf-small.data
+        [ "$name" = nginx ] && perfed=$(pgrep -P "$pid" | head -1)
+        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$perfed" -o "$PERF/$data" -- sleep "$duration" 2>>"$PERF/perf-record.log" &
         perf_pid=$!
     fi
     taskset -c "$client_core" wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" >"$out"
@@ -286,7 +316,15 @@ small_run() { # name pid url
         echo "bench/router: $name: $COUNT $(python3 -c "print(f'{$events / $(awk '/requests in/ {print $1}' "$out"):.1f}')")" \
             "per request ($events events; perf stat over the same ${duration} s as wrk)" >&2
     fi
-    if [ -n "${strace_pid:-}" ]; then wait "$strace_pid" || true; strace_pid=""; fi
+    if [ -n "${strace_pid:-}" ]; then
+        wait "$strace_pid" || true
+        strace_pid=""
+        local calls
+        calls=$(awk '$NF == "total" {print $4}' "$SYSCALLS/syscalls-$name.txt")
+        echo "bench/router: $name: $(python3 -c "print(f'{$calls / $(awk '/requests in/ {print $1}' "$out"):.2f}')")" \
+            "system calls per request under strace ($calls over ${duration} s; strace slows the server, so this" \
+            "run's CPU and requests/s figures are not comparable)" >&2
+    fi
     read -r after after_user after_system < <(cpu_ticks "$pid")
     if grep -q "Non-2xx\|Socket errors" "$out"; then
         echo "bench/router: $name: errors in wrk's output" >&2
@@ -322,13 +360,16 @@ large_run() { # name pid url
 
 small_run aprouter "$apr_pid" "$small"
 if [ "$floor" = 1 ]; then small_run floor "$floor_pid" "$floor_small"; fi
+if [ "$raw" = 1 ]; then small_run raw "$raw_pid" "$raw_small"; fi
 small_run nginx "$nginx_pid" "$nginx_small"
 large_run aprouter "$apr_pid" "$large"
 if [ "$floor" = 1 ]; then large_run floor "$floor_pid" "$floor_large"; fi
+if [ "$raw" = 1 ]; then large_run raw "$raw_pid" "$raw_large"; fi
 large_run nginx "$nginx_pid" "$nginx_large"
 declare -A rss
 rss[aprouter]="$(($(peak_rss "$apr_pid") / 1024)) MiB"
 if [ "$floor" = 1 ]; then rss[floor]="$(($(peak_rss "$floor_pid") / 1024)) MiB"; fi
+if [ "$raw" = 1 ]; then rss[raw]="$(($(peak_rss "$raw_pid") / 1024)) MiB"; fi
 rss[nginx]="$(($(peak_rss "$nginx_pid" child) / 1024)) MiB (worker)"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -344,7 +385,11 @@ if [ "$floor" = 1 ]; then
     contestants=(aprouter floor nginx)
     pairs+=("aprouter floor" "floor nginx")
 fi
-declare -A title=([aprouter]=aprouter [floor]="NIO floor" [nginx]="nginx $nginx_version (TLS proxy)")
+if [ "$raw" = 1 ]; then
+    contestants+=(raw)
+    pairs+=("raw nginx")
+fi
+declare -A title=([aprouter]=aprouter [floor]="NIO floor" [raw]="raw floor" [nginx]="nginx $nginx_version (TLS proxy)")
 row() { # label, name of the array of values, unit after each value, function for the ratio of two values
     local -n values=$2
     local line="| $1 |" contestant pair a b
@@ -369,5 +414,5 @@ row "1 KiB GET, server CPU per request, user and system" split "" no_ratio
 row "1 GiB GET, MB/s (curl, one connection)" mbps "" ratio
 row "1 GiB GET, server CPU" bigcpu " s" ratio
 row "peak RSS (VmHWM) at the end of the run" rss "" no_ratio
-echo "(TLS: aprouter $a_tls, nginx $n_tls${f_tls:+, floor $f_tls}; proxies on core $proxy_core, wrk/curl/origin on core $client_core;" \
+echo "(TLS: aprouter $a_tls, nginx $n_tls${f_tls:+, floor $f_tls}${r_tls:+, raw floor $r_tls}; proxies on core $proxy_core, wrk/curl/origin on core $client_core;" \
     "$started; load average before $load_before, after the wrk/curl part $load_after)"
