@@ -1,3 +1,4 @@
+import AccessPointCore
 package import NIOCore
 package import S3HTTP
 import ServiceLifecycle
@@ -120,11 +121,18 @@ package enum KeepAliveServing {
             do {
                 written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
             } catch {
-                // Still one line in the access log: what was sent, and who ended it.
                 let clientClosed = !connection.channel.isActive
+                var status = clientClosed && !error.headSent ? Completed.clientClosedRequest : response.status
+                if !clientClosed, !error.headSent, let refusal = Self.refusal(replacing: response, after: error.error) {
+                    // Nothing was sent yet (a store sent its head, then failed before the body's first bytes): the
+                    // client still gets an S3 error instead of a closed connection, and the connection ends after it.
+                    status = refusal.status
+                    _ = try? await ResponseWriter.write(refusal, to: connection, for: head, keepAlive: false)
+                }
+                // Still one line in the access log: what was sent, and who ended it.
                 let ended = Completed(
                     head: head,
-                    status: clientClosed && !error.headSent ? Completed.clientClosedRequest : response.status,
+                    status: status,
                     received: parts.bodyBytesRead,
                     sent: error.sent,
                     elapsed: ContinuousClock.now - started,
@@ -146,6 +154,25 @@ package enum KeepAliveServing {
             )
             guard !written.closesConnection else { break }
         }
+    }
+}
+
+extension KeepAliveServing {
+    /// The S3 error sent in place of `response` when it failed before any of it was sent: `500 InternalError` for a
+    /// head that could not be encoded, else `503 ServiceUnavailable` (its body failed: the store stopped sending),
+    /// with `response`'s request identifiers. Nil for a response without them (not one of an S3 responder's).
+    static func refusal(replacing response: S3Response, after error: any Error) -> S3Response? {
+        guard let requestID = response.headers["x-amz-request-id"], let hostID = response.headers["x-amz-id-2"] else {
+            return nil
+        }
+        let refusal: S3Error =
+            if let invalid = error as? HTTPResponseEncoding.InvalidField {
+                .internalError.because("The response's field \(invalid.name) could not be sent.")
+            } else {
+                .serviceUnavailable.because("The response's body failed before any of it was sent: \(error).")
+            }
+        let id = S3RequestID(requestID: requestID, hostID: hostID)
+        return S3ErrorRenderer(envelope: .s3).response(for: refusal, id: id)
     }
 }
 

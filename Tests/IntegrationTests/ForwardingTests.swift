@@ -58,18 +58,13 @@ struct ForwardingTests {
         #expect(lab.stop() == 0)
     }
 
-    /// A client that gives up on a request its store does not answer: the router abandons the store's request
-    /// when the client leaves (as nginx does), not when `upstream.readTimeout` (two minutes here) runs out, and the
-    /// access log and the metrics record it as nginx logs it, 499 with nothing sent. curl is the client, directly
-    /// or through the forward proxy (a CONNECT tunnel), a store that reads requests and never answers
-    /// (`Scripts/silent_store.py`) the store.
-    @Test(arguments: [false, true])
-    func aClientThatGivesUpOnASilentStoreFreesItsConnectionAndIsLoggedAs499(throughTheProxy: Bool) async throws {
+    /// A lab whose bucket's store is `Scripts/silent_store.py` with `options`, with the access point `data-ap` on
+    /// it; `upstream.readTimeout` is two minutes.
+    static func labWithFailingStore(_ options: [String] = []) async throws -> (BackgroundProcess, DataPlaneTests.Lab) {
         let storePort = try BackgroundProcess.freeLoopbackPort()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Scripts/silent_store.py").path
-        let store = try BackgroundProcess(["python3", script, String(storePort)])
-        defer { _ = store.stop() }
+        let store = try BackgroundProcess(["python3", script, String(storePort)] + options)
         #expect(try await store.waitUntilListening(port: storePort), "\(store.output)")
         let lab = try await DataPlaneTests.Lab.start(
             buckets: """
@@ -80,9 +75,40 @@ struct ForwardingTests {
                     store: {endpoint: "http://127.0.0.1:\(storePort)", bucket: silent, accessKeyId: k, secretAccessKey: s, pathStyle: true}
                 """
         )
-        defer { _ = lab.stop() }
         let created = try await lab.control(["create-access-point", "--name", "data-ap", "--bucket", "example-bucket"])
         #expect(created.status == 0, "\(created.text)")
+        return (store, lab)
+    }
+
+    /// A store that sends a response's head and then closes without its body: the router has sent nothing yet (a
+    /// response's head waits for its body's first bytes), so curl gets `503 ServiceUnavailable` as S3 XML instead of
+    /// a connection closed without an answer, and the access log says the response failed.
+    @Test func aStoreThatStopsAfterItsHeadIsAnsweredWithServiceUnavailable() async throws {
+        let (store, lab) = try await Self.labWithFailingStore(["--head-then-close"])
+        defer {
+            _ = lab.stop()
+            _ = store.stop()
+        }
+        let answer = try await lab.curl("data-ap-123456789012.s3.lab.localhost", "/object.txt", from: "127.0.0.1")
+        #expect(answer.contains("<Code>ServiceUnavailable</Code>") && answer.hasSuffix(" 503"), "\(answer)")
+        #expect(try await lab.logs("status=503"), "\(lab.server.output.suffix(1500))")
+        let line = try #require(lab.server.output.split(separator: "\n").first { $0.contains("status=503") })
+        #expect(line.contains("ended=failed") && line.contains("key=object.txt"), "\(line)")
+        #expect(lab.stop() == 0)
+    }
+
+    /// A client that gives up on a request its store does not answer: the router abandons the store's request
+    /// when the client leaves (as nginx does), not when `upstream.readTimeout` (two minutes here) runs out, and the
+    /// access log and the metrics record it as nginx logs it, 499 with nothing sent. curl is the client, directly
+    /// or through the forward proxy (a CONNECT tunnel), a store that reads requests and never answers
+    /// (`Scripts/silent_store.py`) the store.
+    @Test(arguments: [false, true])
+    func aClientThatGivesUpOnASilentStoreFreesItsConnectionAndIsLoggedAs499(throughTheProxy: Bool) async throws {
+        let (store, lab) = try await Self.labWithFailingStore()
+        defer {
+            _ = lab.stop()
+            _ = store.stop()
+        }
 
         let host: String
         let route: [String]

@@ -150,6 +150,38 @@ struct KeepAliveServingTests {
         }
     }
 
+    /// A body that fails before its first bytes (a store that sent its head and then closed): nothing was sent, so
+    /// the client gets `503 ServiceUnavailable` with the response's identifiers, and the connection closes after it.
+    @Test func aBodyThatFailsBeforeItsFirstBytesIsAnsweredWithServiceUnavailable() async throws {
+        let response: @Sendable (AsyncStream<Seen>.Continuation) -> S3Response = { _ in
+            let (parts, writer) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            writer.finish(throwing: StoreStopped())
+            return S3Response(
+                status: 200,
+                headers: ["x-amz-request-id": "4442587FB7D0A2F9", "x-amz-id-2": "host-id", "ETag": "\"e\""],
+                body: S3Body(length: 10, stream: parts)
+            )
+        }
+        try await Self.serving(answerAfter: .zero, response: response) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(received)")
+            #expect(received.lowercased().contains("\r\nconnection: close\r\n"), "\(received)")
+            #expect(!received.contains("ETag"), "the failed response's own fields are not sent: \(received)")
+            #expect(received.contains("<Code>ServiceUnavailable</Code>"), "\(received)")
+            #expect(received.contains("<RequestId>4442587FB7D0A2F9</RequestId>"), "\(received)")
+            #expect(await events.next() == .started)
+            #expect(await events.next() == .finished)
+            #expect(await events.next() == .completed(status: 503, sent: 0, ending: .failed))
+        }
+    }
+
     /// A raw TCP client, as an async channel.
     static func connect(to port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
