@@ -28,8 +28,9 @@ package enum KeepAliveServing {
             /// The client closed the connection first: its request was cancelled (see `accept`), or it left while
             /// the response was streaming.
             case clientClosed = "client_closed"
-            /// The response's body failed part way (a store that stopped sending it), or its head could not be
-            /// written; the connection was closed, so the client sees a response cut short.
+            /// The response's body failed (a store that stopped sending it), or its head could not be encoded; the
+            /// connection was closed after what was sent: a response cut short, or an S3 error in place of a
+            /// response none of which was sent (`status` is then the error's).
             case failed
         }
 
