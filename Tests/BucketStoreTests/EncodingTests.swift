@@ -50,34 +50,3 @@ struct EncodingTests {
         #expect(ObjectRecord(decoding: Array(record.encoded().dropLast())) == nil)
     }
 }
-
-struct XMLDocumentParserTests {
-    @Test func readsElementsTextAndEntities() throws {
-        let document = try XMLDocumentParser.parse(
-            Array(
-                """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!-- a comment -->
-                <s3:Delete xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/" a='>'>
-                  <Object><Key>a&amp;b&lt;&#233;&#x1F642;</Key></Object>
-                  <Object><Key><![CDATA[<raw>]]></Key></Object>
-                  <Quiet/>
-                </s3:Delete>
-                """.utf8
-            )
-        )
-        #expect(document.name == "Delete")
-        #expect(document.children(named: "Object").compactMap { $0.child("Key")?.text } == ["a&b<é🙂", "<raw>"])
-        #expect(document.child("Quiet")?.text == "")
-    }
-
-    @Test(arguments: [
-        "", "<a>", "<a></b>", "<a/><b/>", "text", "<a>&unknown;</a>", "<a>&#0;</a>",
-        "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "<a><b></a></b>",
-        String(repeating: "<a>", count: 17) + String(repeating: "</a>", count: 17),
-        String(repeating: "<a>", count: 100_000),
-    ])
-    func rejectsMalformedDocuments(text: String) {
-        #expect(throws: S3Error.malformedXML) { try XMLDocumentParser.parse(Array(text.utf8)) }
-    }
-}

@@ -167,6 +167,22 @@ struct AccessPointErrorTests {
         #expect(response.errorCode == "MalformedXML")
     }
 
+    /// Bodies that are not UTF-8 are malformed, wherever the bytes are: in an element's name, Foundation's
+    /// `XMLParser` (libxml2) trapped, and took the server down with it.
+    @Test(arguments: [
+        Array("<CreateAccessPointRequest><Bucket>lab-demo-bucket</Bucket></CreateAccessPointRequest".utf8)
+            + [0xFF, 0xFE, 0x3E],
+        Array("<CreateAccessPointRequest><Bucket".utf8) + [0xFF, 0xFE] + Array(">b</Bucket".utf8) + [0xFF, 0xFE, 0x3E]
+            + Array("</CreateAccessPointRequest>".utf8),
+        Array("<CreateAccessPointRequest><Bucket>lab-demo".utf8) + [0xC3, 0x28]
+            + Array("</Bucket></CreateAccessPointRequest>".utf8),
+    ])
+    func bodyThatIsNotUTF8IsMalformedXML(bytes: [UInt8]) async throws {
+        let response = await (try H()).send("PUT", "/accesspoint/my-ap", bytes: bytes)
+        #expect(response.status == 400)
+        #expect(response.errorCode == "MalformedXML")
+    }
+
     static let lookups: [(String, String, Int, String)] = [
         ("GET", "/accesspoint/missing", 404, "NoSuchAccessPoint"),
         ("GET", "/accesspoint/-leading", 404, "NoSuchAccessPoint"),

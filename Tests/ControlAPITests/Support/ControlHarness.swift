@@ -119,6 +119,7 @@ struct ControlHarness {
         _ path: String,
         query: String = "",
         body: String? = nil,
+        bytes: [UInt8]? = nil,
         caller: AccountID = account,
         accountHeader: String? = account.rawValue,
         hostAccount: AccountID? = account
@@ -132,7 +133,7 @@ struct ControlHarness {
             headers: headers,
             host: .control(account: hostAccount, endpoint: .init(region: region)),
             caller: S3Caller(account: caller, principalARN: "arn:aws:iam::\(caller):user/alice"),
-            body: body.map { S3Body(string: $0) } ?? .empty
+            body: bytes.map { S3Body(ByteBuffer(bytes: $0)) } ?? body.map { S3Body(string: $0) } ?? .empty
         )
         return await responder.respond(to: request)
     }

@@ -1,24 +1,33 @@
-internal import AccessPointCore
-
 /// One element of a parsed request body: its local name (namespace prefix dropped), child elements and text.
-struct ParsedXML: Sendable, Equatable {
-    var name: String
-    var children: [ParsedXML] = []
-    var text: String = ""
+public struct ParsedXML: Sendable, Equatable {
+    public var name: String
+    public var children: [ParsedXML] = []
+    public var text: String = ""
 
-    func child(_ name: String) -> ParsedXML? { children.first { $0.name == name } }
-    func children(named name: String) -> [ParsedXML] { children.filter { $0.name == name } }
+    public init(name: String, children: [ParsedXML] = [], text: String = "") {
+        self.name = name
+        self.children = children
+        self.text = text
+    }
+
+    public func child(_ name: String) -> ParsedXML? { children.first { $0.name == name } }
+    public func children(named name: String) -> [ParsedXML] { children.filter { $0.name == name } }
 }
 
-/// A small XML parser for the request bodies the store reads (Delete, CompleteMultipartUpload, Tagging).
+/// The XML parser of every request body: the store's (Delete, CompleteMultipartUpload, Tagging) and the control
+/// API's (access point, policy and multi-region access point requests).
 ///
 /// Those bodies are flat, a few megabytes at most and arrive whole, so a loop with an explicit stack does: no
 /// recursion, a depth limit, no DTDs (so no entity expansion), only the five predefined entities and character
-/// references. Anything else is MalformedXML.
-enum XMLDocumentParser {
-    static let maximumDepth = 16
+/// references, and only UTF-8. Anything else is MalformedXML.
+///
+/// Ours rather than Foundation's `XMLParser` (libxml2 underneath): on Linux that one traps on an element name that
+/// is not UTF-8 (the bytes `<a`, 0xFF, 0xFE, `>`: swift-corelibs-foundation's `_NSXMLParserStartElementNs`), which
+/// took the whole server down for one signed control request.
+public enum XMLDocumentParser {
+    public static let maximumDepth = 16
 
-    static func parse(_ bytes: [UInt8]) throws(S3Error) -> ParsedXML {
+    public static func parse(_ bytes: [UInt8]) throws(S3Error) -> ParsedXML {
         var parser = Parser(bytes: bytes)
         guard let root = parser.run() else { throw .malformedXML }
         return root
