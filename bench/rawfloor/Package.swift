@@ -7,6 +7,14 @@
 
 import PackageDescription
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// RAWASYNC_NONSENDING=1 swift build -c release --scratch-path .build-nonsending: the variant in which nonisolated
+// async functions run on their caller's executor (SE-0461), so entering one is not a hop (swift_task_switch).
+let nonsending = getenv("RAWASYNC_NONSENDING").map { String(cString: $0) } == "1"
+
 let package = Package(
     name: "rawfloor",
     targets: [
@@ -18,6 +26,10 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         // Built like aprouter (release, the default -O with its runtime checks), so the two compare fairly.
-        .executableTarget(name: "rawproxy", dependencies: ["COpenSSL"]),
+        .executableTarget(
+            name: "rawproxy",
+            dependencies: ["COpenSSL"],
+            swiftSettings: nonsending ? [.enableUpcomingFeature("NonisolatedNonsendingByDefault")] : []
+        ),
     ]
 )

@@ -11,6 +11,8 @@
 #include <sys/epoll.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <pthread.h>
 
 // OpenSSL macros Swift cannot import.
 static inline long shim_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
@@ -49,6 +51,8 @@ static inline size_t shim_epoll_event_size(void) { return sizeof(struct epoll_ev
 static inline int shim_accept4(int fd, int flags) { return accept4(fd, NULL, NULL, flags); }
 static inline void *shim_memmem(const void *h, size_t hl, const void *n, size_t nl) { return memmem(h, hl, n, nl); }
 static inline void shim_print_errors(void) { ERR_print_errors_fp(stderr); }
+static inline int shim_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+static inline int shim_on_thread(pthread_t t) { return pthread_equal(pthread_self(), t); }
 static inline void shim_say(const char *s, int err) { fputs(s, err ? stderr : stdout); fflush(err ? stderr : stdout); }
 
 // A write BIO that appends the TLS records OpenSSL produces to the connection's own buffer, so that several records

@@ -134,7 +134,7 @@ func containsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ word: StaticString) -> 
     return to
 }
 
-final class Proxy {
+final class Proxy: @unchecked Sendable {  // one thread: all state is the loop thread's
     let ep: Int32
     let lfd: Int32
     let ctx: OpaquePointer
@@ -149,6 +149,10 @@ final class Proxy {
     let lines: UnsafeMutablePointer<Int>  // scratch: kept header lines (start, length)
     let maxLines = 256
     let statusScratch: UnsafeMutablePointer<UInt8>
+    // --mode async (Async.swift): the continuation parked on each fd (index: client fd << 1 | side), the listener's.
+    let waiters: UnsafeMutablePointer<UnsafeContinuation<Void, Never>?>
+    var listenWaiter: UnsafeContinuation<Void, Never>? = nil
+    var loop: LoopExecutor! = nil
 
     init(listen: sockaddr_in, origin: sockaddr_in, originHost: String, certificate: String, key: String) {
         self.origin = origin
@@ -186,6 +190,8 @@ final class Proxy {
         if coalesce && outMethod == nil { fail("BIO_meth_new failed") }
         lines = .allocate(capacity: 2 * maxLines)
         statusScratch = .allocate(capacity: headroom)
+        waiters = .allocate(capacity: 2 * maxFD)
+        waiters.initialize(repeating: nil, count: 2 * maxFD)
 
         ep = epoll_create1(Int32(EPOLL_CLOEXEC))
         lfd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
@@ -508,18 +514,38 @@ final class Proxy {
     /// Forwards the request head at the start of cin, if complete: request line unchanged (version made 1.1), Host
     /// the origin's, hop-by-hop fields dropped. No request bodies.
     func processRequest(_ c: UnsafeMutablePointer<Conn>) {
+        switch rewriteRequest(c) {
+        case .incomplete:
+            if c.pointee.cinLen >= cinCap { closeConn(c) }
+            return
+        case .bad:
+            closeConn(c)
+            return
+        case .ready: break
+        }
+        c.pointee.phase = .request
+        c.pointee.rLen = 0
+        c.pointee.originKeepAlive = true
+        if c.pointee.ofd < 0 {
+            connectOrigin(c)
+        } else {
+            sendOrigin(c)
+        }
+    }
+
+    enum Rewrite { case incomplete, bad, ready }
+
+    /// Rewrites the complete request head at the start of cin (if there is one) into oout, and drops it from cin.
+    /// Shared by both modes.
+    func rewriteRequest(_ c: UnsafeMutablePointer<Conn>) -> Rewrite {
         let cin = c.cin
         let len = c.pointee.cinLen
-        guard let headLen = findHeadEnd(cin, len) else {
-            if len >= cinCap { closeConn(c) }
-            return
-        }
+        guard let headLen = findHeadEnd(cin, len) else { return .incomplete }
         let oout = c.oout
         // Request line.
         let lineEnd = findCRLF(cin, from: 0, to: headLen)
         guard lineEnd >= 14, memcmp(cin + lineEnd - 8, "HTTP/1.", 7) == 0 else {
-            closeConn(c)
-            return
+            return .bad
         }
         c.pointee.isHead = lineEnd >= 5 && memcmp(cin, "HEAD ", 5) == 0
         var keepAlive = cin[lineEnd - 1] == UInt8(ascii: "1")
@@ -534,8 +560,7 @@ final class Proxy {
             let e = findCRLF(cin, from: p, to: headLen)
             let lineLen = e - p
             guard let colon = memchr(cin + p, 58, lineLen) else {
-                closeConn(c)
-                return
+                return .bad
             }
             let nameLen = colon.assumingMemoryBound(to: UInt8.self) - (cin + p)
             var keep = true
@@ -555,16 +580,14 @@ final class Proxy {
                     var q = p + nameLen + 1
                     while q < e && (cin[q] == 32 || cin[q] == 9 || cin[q] == 48) { q += 1 }
                     if q != e {  // a body: not supported
-                        closeConn(c)
-                        return
+                        return .bad
                     }
                 }
             case UInt8(ascii: "k"): keep = !nameIs(cin + p, nameLen, "keep-alive")
             case UInt8(ascii: "p"): keep = !nameIs(cin + p, nameLen, "proxy-connection")
             case UInt8(ascii: "t"):
                 if nameIs(cin + p, nameLen, "transfer-encoding") {
-                    closeConn(c)
-                    return
+                    return .bad
                 }
                 keep = !(nameIs(cin + p, nameLen, "te") || nameIs(cin + p, nameLen, "trailer"))
             case UInt8(ascii: "u"): keep = !nameIs(cin + p, nameLen, "upgrade")
@@ -585,14 +608,7 @@ final class Proxy {
         let rest = len - headLen
         if rest > 0 { memmove(cin, cin + headLen, rest) }
         c.pointee.cinLen = rest
-        c.pointee.phase = .request
-        c.pointee.rLen = 0
-        c.pointee.originKeepAlive = true
-        if c.pointee.ofd < 0 {
-            connectOrigin(c)
-        } else {
-            sendOrigin(c)
-        }
+        return .ready
     }
 
     // MARK: origin side
@@ -821,10 +837,11 @@ final class Proxy {
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var options: [String: String] = [:]
-let synopsis = "rawproxy --listen IP:PORT --origin IP:PORT --certificate PEM-FILE --key PEM-FILE"
+let synopsis =
+    "rawproxy --listen IP:PORT --origin IP:PORT --certificate PEM-FILE --key PEM-FILE [--mode state|async|actor]"
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
-    guard ["--listen", "--origin", "--certificate", "--key"].contains(flag), !arguments.isEmpty else {
+    guard ["--listen", "--origin", "--certificate", "--key", "--mode"].contains(flag), !arguments.isEmpty else {
         fail("unknown argument or missing value: '\(flag)'\nusage: \(synopsis)")
     }
     options[flag] = arguments.removeFirst()
@@ -839,5 +856,11 @@ let proxy = Proxy(
     certificate: certificate,
     key: key
 )
-shim_say("rawproxy: listening on \(listenText), forwarding to \(originText)\n", 0)
-proxy.run()
+let mode = options["--mode"] ?? "state"
+shim_say("rawproxy: listening on \(listenText), forwarding to \(originText), mode \(mode)\n", 0)
+switch mode {
+case "state": proxy.run()
+case "async": proxy.runAsync()
+case "actor": proxy.runAsync(actor: true)
+default: fail("--mode is state, async or actor, not '\(mode)'")
+}
