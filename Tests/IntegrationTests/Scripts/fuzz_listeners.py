@@ -151,15 +151,23 @@ def control_request():
 
 
 def data_request():
+    """Half mutated then signed (the store's body parsers see it), half signed then mutated (the parser and the
+    signature check see it)."""
     method = rng.choice(["GET", "PUT", "POST", "DELETE", "HEAD"])
-    path = rng.choice(["/k", "/k?tagging", "/?delete", "/k?uploadId=1", "/?list-type=2&prefix=a", "/k?uploads"])
-    send(mutate(signed(method, ACCESS_POINT, path, rng.choice(STORE_BODIES))), https, tls=True, server_name=ACCESS_POINT)
+    path = rng.choice(["/k", "/k?tagging", "/?delete", "/k?uploadId=1", "/?list-type=2&prefix=a", "/k?uploads",
+                       "/k?partNumber=1&uploadId=1", "/?list-type=2&continuation-token=zz&encoding-type=url"])
+    body = rng.choice(STORE_BODIES)
+    if rng.random() < 0.5:
+        request = signed(method, ACCESS_POINT, path, mutate(body) if body else b"")
+    else:
+        request = mutate(signed(method, ACCESS_POINT, path, body))
+    send(request, https, tls=True, server_name=ACCESS_POINT)
 
 
 surfaces = [
     ("plain HTTP", 3000, lambda: send(mutate(PLAIN), http)),
     ("HTTPS, unsigned", 150, lambda: send(mutate(PLAIN), https, tls=True)),
-    ("HTTPS data plane, signed then mutated", 300, data_request),
+    ("HTTPS data plane, signed and mutated", 400, data_request),
     ("control API, mutated XML signed", 1500, control_request),
     ("PROXY header from the trusted proxy", 2000,
      lambda: send(mutate(rng.choice([PROXY_V1, PROXY_V2])) + b"\x16\x03\x01", https, bind="127.0.0.9")),
