@@ -188,6 +188,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
                 if let reader {
                     // A waiting reader means nothing was buffered: hand the part over directly.
                     self.reader = nil
+                    taken(part)
                     reader.resume(returning: part)
                     return
                 }
@@ -305,13 +306,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         // Draining: no request after the one under way is read.
         if betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
         if let part = parts.popFirst() {
-            switch part {
-            case .head:
-                betweenRequests = false
-                exchangeUnderWay = true
-            case .end: betweenRequests = true
-            case .body(let buffer): bufferedBytes -= buffer.readableBytes
-            }
+            taken(part)
+            if case .body(let buffer) = part { bufferedBytes -= buffer.readableBytes }
             if readHeld, parts.count <= Self.resumeReadsAt.parts, bufferedBytes <= Self.resumeReadsAt.bytes {
                 readHeld = false
                 context?.read()
@@ -327,6 +323,18 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
                 context?.read()
             }
             return nil
+        }
+    }
+
+    /// Where the exchange stands once the serving task has `part`, queued or handed over as it arrived: a head
+    /// begins an exchange (nothing else may be written until its response ends), an end closes the request.
+    private func taken(_ part: Part) {
+        switch part {
+        case .head:
+            betweenRequests = false
+            exchangeUnderWay = true
+        case .end: betweenRequests = true
+        case .body: break
         }
     }
 

@@ -182,6 +182,26 @@ struct KeepAliveServingTests {
         }
     }
 
+    /// A request that cannot be read, sent while the one before it is being answered, is not answered inside that
+    /// answer: the first request gets its response, then the connection closes. The first head reaches a serving
+    /// task already waiting for it (handed over directly, not queued), the usual case on a real socket.
+    @Test func anUnreadableRequestWhileAnotherIsAnsweredWaitsForThatAnswer() async throws {
+        try await Self.serving(answerAfter: .milliseconds(300)) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                #expect(await events.next() == .started)
+                try await outbound.write(ByteBuffer(string: "NOT HTTP\r\n\r\n"))
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received.hasPrefix("HTTP/1.1 204 No Content\r\n"), "\(received)")
+            #expect(!received.contains("400"), "\(received)")
+        }
+    }
+
     /// A raw TCP client, as an async channel.
     static func connect(to port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
