@@ -124,10 +124,15 @@ public final class RouterServer: Service, Sendable {
     /// Binds a listener whose connections get `configure`'s handlers. A connection from a trusted proxy starts with
     /// its PROXY protocol header, read first; the client it names is recorded in the connection's facts.
     /// With a namespace, the listening socket is made inside it (the network lab's router namespace).
+    ///
+    /// With `halfClosure`, a client that closes its sending side after its requests still gets their answers
+    /// (`HTTPServerConnection.clientLeft`); without it (the forward proxy, whose tunnels' TLS begins after the
+    /// CONNECT), the client's FIN closes the connection.
     private func bind<Output: Sendable>(
         _ listener: String,
         _ address: ListenAddress,
         in namespace: NetworkNamespace? = nil,
+        halfClosure: Bool = true,
         _ configure: @escaping @Sendable (any Channel, ConnectionFacts) throws -> Output
     ) async throws -> NIOAsyncChannel<Output, Never> {
         let trusted = configuration.trustedProxies
@@ -145,6 +150,7 @@ public final class RouterServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: halfClosure)
         do {
             if let namespace {
                 let socket = try namespace.boundSocket(.stream(backlog: 256), at: address)
@@ -168,7 +174,7 @@ public final class RouterServer: Service, Sendable {
     ) async throws -> NIOAsyncChannel<TunnelConnection, Never> {
         let suffixes = configuration.endpointSuffixes
         let logger = logger
-        return try await bind("forward proxy", address) { channel, facts in
+        return try await bind("forward proxy", address, halfClosure: false) { channel, facts in
             let promise = channel.eventLoop.makePromise(of: Connection.self)
             try channel.pipeline.syncOperations.addHandler(
                 ConnectTunnelHandler(suffixes: suffixes, promise: promise, logger: logger) { channel in
@@ -347,6 +353,7 @@ struct RouterConnection: AcceptedConnection, @unchecked Sendable {
 
     var eventLoop: any EventLoop { http.eventLoop }
     var channel: any Channel { http.channel }
+    var clientLeft: EventLoopFuture<Void> { http.clientLeft }
 }
 
 /// A forward-proxy connection: its channel, and the HTTPS connection its CONNECT sets up on that channel once it is
@@ -354,6 +361,8 @@ struct RouterConnection: AcceptedConnection, @unchecked Sendable {
 struct TunnelConnection: AcceptedConnection {
     let channel: any Channel
     let tunnel: EventLoopFuture<RouterConnection>
+    /// The proxy's connections do not allow half-closure: the client's FIN closes them.
+    var clientLeft: EventLoopFuture<Void> { channel.closeFuture }
 }
 
 /// Reads the PROXY protocol header (v1 or v2) a trusted proxy sends first, records the client it names, then

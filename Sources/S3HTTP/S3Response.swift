@@ -9,6 +9,13 @@ public struct S3Response: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// nginx's 499, "client closed request": the status of a request whose client left before it was answered.
+    public static let clientClosedRequest = 499
+
+    /// What a responder returns for a request it abandoned because its client left (its task was cancelled while
+    /// it waited on a store): nothing is sent, and the connection closes. Never on the wire.
+    public static var abandoned: S3Response { S3Response(status: clientClosedRequest) }
 }
 
 /// Anything that answers S3 requests: the control API, the embedded bucket store, a forwarding backend.

@@ -56,6 +56,18 @@ package final class HTTPServerConnection: Sendable {
         self.channel = channel
         self.handler = HTTPServerConnectionHandler(eventLoop: channel.eventLoop, timeouts: timeouts)
         try channel.pipeline.syncOperations.addHandler(handler)
+        self.clientLeft = handler.clientLeft
+    }
+
+    /// Succeeds when the client has left: the connection closed, or (on a channel that allows remote half-closure)
+    /// the client closed its sending side while a request was under way. A client that closes its sending side
+    /// between requests has only said it sends no more: the requests it sent are answered.
+    package let clientLeft: EventLoopFuture<Void>
+
+    /// Whether the client has left (`clientLeft` succeeded, or the connection is closed). Exact on the connection's
+    /// event loop, where its serving task runs.
+    package var hasClientLeft: Bool {
+        handler.eventLoop.inEventLoop ? handler.hasClientLeft : !channel.isActive
     }
 
     package var eventLoop: any EventLoop { channel.eventLoop }
@@ -160,9 +172,28 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         case failed(any Error)
     }
 
+    /// Completed once, when the client left (see `HTTPServerConnection.clientLeft`), or when the handler leaves
+    /// the pipeline.
+    private let clientLeftPromise: EventLoopPromise<Void>
+    private var clientHasLeft = false
+    var clientLeft: EventLoopFuture<Void> { clientLeftPromise.futureResult }
+    var hasClientLeft: Bool { clientHasLeft || !active }
+
     init(eventLoop: any EventLoop, timeouts: HTTPServerTimeouts) {
         self.eventLoop = eventLoop
         self.timeouts = timeouts
+        self.clientLeftPromise = eventLoop.makePromise()
+    }
+
+    deinit {
+        // A handler that never joined a pipeline (its connection failed to configure) completes it here.
+        if !clientHasLeft { clientLeftPromise.succeed() }
+    }
+
+    private func signalClientLeft() {
+        guard !clientHasLeft else { return }
+        clientHasLeft = true
+        clientLeftPromise.succeed()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -178,6 +209,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         stopWatching()
         finishInbound(.closed)
         finishOutbound()
+        signalClientLeft()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -223,7 +255,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// Whether the connection waits on its client: the serving task waits for a request part (and reads are not
     /// held back by this side), or for the client to take the response written so far.
     private var waitsForClient: Bool {
-        active && inboundEnd == nil && ((reader != nil && !readHeld) || writer != nil)
+        active && ((inboundEnd == nil && reader != nil && !readHeld) || writer != nil)
     }
 
     /// One look at the client (every `timeouts.checkEvery`): any read or writability change since the last look
@@ -282,7 +314,20 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         stopWatching()
         finishInbound(.closed)
         finishOutbound()
+        signalClientLeft()
         context.fireChannelInactive()
+    }
+
+    /// The client closed its sending side (on a channel that allows remote half-closure; through TLS, its
+    /// close_notify or a bare FIN). The requests that arrived before it are answered, then the connection closes;
+    /// one under way is taken as the client leaving, as nginx takes it for a proxied request: its serving is
+    /// cancelled, so a request waiting on a store is abandoned, while an answer that needs no store is still sent.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .inputClosed? = event as? ChannelEvent else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        finishInbound(.closed)
+        if exchangeUnderWay { signalClientLeft() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

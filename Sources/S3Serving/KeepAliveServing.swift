@@ -35,17 +35,19 @@ package enum KeepAliveServing {
         }
 
         /// The status logged for a request whose client left before its response's head was sent, as nginx does.
-        package static let clientClosedRequest = 499
+        package static let clientClosedRequest = S3Response.clientClosedRequest
     }
 
     /// Serves every connection `listener` accepts until it closes. A connection's requests are served on its own
     /// event loop (see `EventLoopTaskExecutor`): a small request never leaves that thread.
     ///
-    /// A connection that closes while it is still being served (the client left, with its request waiting on a
-    /// store, say) cancels its serving, as nginx ends the upstream request of a client that went away
-    /// (`proxy_ignore_client_abort off`): the store's request is abandoned, or, still waiting for a connection to the
-    /// store, never sent. Without it, the task waited for the store's answer (up to `upstream.readTimeout`) only to
-    /// find nobody to give it to.
+    /// A client that leaves while its connection is being served (it closed the connection, or closed its sending
+    /// side while a request was under way: `AcceptedConnection.clientLeft`) cancels the serving, as nginx ends the
+    /// upstream request of a client that went away (`proxy_ignore_client_abort off`): the store's request is
+    /// abandoned (`S3Response.abandoned`: nothing is sent, 499 in the log), or, still waiting for a connection to the
+    /// store, never sent. An answer that needs no store is still sent to a client that only closed its sending side.
+    /// Without it, the task waited for the store's answer (up to `upstream.readTimeout`) only to find nobody to give
+    /// it to.
     package static func accept<Accepted: AcceptedConnection>(
         _ listener: NIOAsyncChannel<Accepted, Never>,
         serve: @escaping @Sendable (Accepted) async -> Void
@@ -60,7 +62,7 @@ package enum KeepAliveServing {
                             serving.addTask {
                                 // Returns when the connection closes; cancelled (serving ended first), closes it.
                                 await withTaskCancellationHandler {
-                                    try? await channel.closeFuture.get()
+                                    try? await connection.clientLeft.get()
                                 } onCancel: {
                                     channel.close(promise: nil)
                                 }
@@ -117,12 +119,25 @@ package enum KeepAliveServing {
             // the response (`bodyEndedOrEmpty`).
             let body = S3Body(length: head.bodyLength == 0 ? 0 : nil, stream: IncomingBody(connection: parts))
             let (response, record) = try await answer(head, body)
+            if response.status == S3Response.clientClosedRequest {
+                // Abandoned: its client left while it waited. Nothing is sent; the connection closes.
+                let ended = Completed(
+                    head: head,
+                    status: response.status,
+                    received: parts.bodyBytesRead,
+                    sent: 0,
+                    elapsed: ContinuousClock.now - started,
+                    ending: .clientClosed
+                )
+                completed(ended, record)
+                break
+            }
             let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
             let written: ResponseWriter.Written
             do {
                 written = try await ResponseWriter.write(response, to: connection, for: head, keepAlive: keepAlive)
             } catch {
-                let clientClosed = !connection.channel.isActive
+                let clientClosed = connection.hasClientLeft
                 var status = clientClosed && !error.headSent ? Completed.clientClosedRequest : response.status
                 if !clientClosed, !error.headSent, let refusal = Self.refusal(replacing: response, after: error.error) {
                     // Nothing was sent yet (a store sent its head, then failed before the body's first bytes): the
@@ -177,9 +192,12 @@ extension KeepAliveServing {
     }
 }
 
-/// What a listener yields for each connection: the connection's channel, whose close cancels its serving.
+/// What a listener yields for each connection: its channel, and when its client left (which cancels its serving).
 package protocol AcceptedConnection: Sendable {
     var channel: any Channel { get }
+    /// Succeeds when the client has left: the connection closed, or, where the listener allows half-closure, the
+    /// client closed its sending side while a request was under way.
+    var clientLeft: EventLoopFuture<Void> { get }
 }
 
 extension HTTPServerConnection: AcceptedConnection {}

@@ -90,6 +90,8 @@ package enum ResponseWriter {
             return progress
         }
         guard var chunk = first else {
+            // A body that ended before its declared length (its store stopped, or its task was cancelled).
+            guard framing != .length || response.body.length == 0 else { throw BodyShorterThanLength() }
             if framing == .chunked { headBytes.writeImmutableBuffer(HTTPResponseEncoding.lastChunk) }
             try await connection.write(headBytes, endsResponse: true, flush: true)
             headSent = true
@@ -125,6 +127,8 @@ package enum ResponseWriter {
             chunk = next
         }
         if !ended {
+            // Fewer bytes than the declared length: the client must see the response cut short, not complete.
+            guard framing != .length else { throw BodyShorterThanLength() }
             let end = framing == .chunked ? HTTPResponseEncoding.lastChunk : ByteBuffer()
             try await connection.write(end, endsResponse: true, flush: true)
         }
@@ -141,3 +145,6 @@ package enum ResponseWriter {
 
 /// A response body that yielded more bytes than its declared length; the connection must close.
 struct BodyLongerThanLength: Error {}
+
+/// A response body that ended before its declared length; the connection must close.
+struct BodyShorterThanLength: Error {}

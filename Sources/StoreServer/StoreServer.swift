@@ -35,6 +35,8 @@ public final class StoreServer: Service, Sendable {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A client that closes its sending side after its requests still gets their answers.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: address.host.description, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try HTTPServerConnection(configuringHTTPOn: channel)

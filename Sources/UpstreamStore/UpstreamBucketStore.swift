@@ -84,6 +84,8 @@ public struct UpstreamBucketStore: BucketResponder {
                 stream.cancel()
             }
         } catch {
+            // Cancelled: the client left (see KeepAliveServing.accept), and nobody is there to answer.
+            if error is CancellationError { return .abandoned }
             if let failure = upstream.bodyFailure {
                 return renderer.response(for: failure, id: request.id, resource: resource())
             }

@@ -265,6 +265,27 @@ struct DataPlaneTests {
     /// The seed's VPC endpoint policy, from a real source address in the VPC: it must grant both the access point
     /// and the bucket. One that names only the bucket turns the request away; one that names both lets GET pass
     /// and still refuses PUT.
+    /// A client that closes its sending side after its request (`shutdown(SHUT_WR)`, `nc -N`) still gets the
+    /// answer: here plain HTTP's refusal, which needs no store. Before, its FIN closed the connection unanswered.
+    @Test func aClientThatHalfClosesAfterItsRequestStillGetsTheAnswer() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let client = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+            s.sendall(b"GET /key HTTP/1.1\\r\\nHost: ap1-123456789012.s3.lab.localhost\\r\\n\\r\\n")
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+            sys.stdout.write(data.decode())
+            """
+        let answer = try await ExternalCommand.run(["python3", "-c", client, "\(lab.ports.http)"])
+        #expect(answer.text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(answer.text)")
+        #expect(answer.text.contains("<Code>InvalidRequest</Code>"), "\(answer.text)")
+        #expect(lab.stop() == 0)
+    }
+
     @Test func vpcEndpointPolicyGrantsOnlyWhatItNamesForBothResources() async throws {
         let host = "vpc-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
         func lab(allowing resources: String) async throws -> Lab {

@@ -13,8 +13,10 @@ struct KeepAliveServingTests {
         case completed(status: Int, sent: Int, ending: KeepAliveServing.Completed.Ending)
     }
 
-    /// Serves a listener on 127.0.0.1 whose responder waits up to `answerAfter` before answering with `response`,
-    /// reporting to the returned stream; runs `body` with the listener's port, then stops serving.
+    /// Serves a listener on 127.0.0.1 (allowing half-closure, as the router's do) whose responder waits up to
+    /// `answerAfter` before answering with `response` (at once for zero), reporting to the returned stream; cancelled
+    /// while it waits, it abandons the request as the store client does. Runs `body` with the listener's port, then
+    /// stops serving.
     static func serving(
         answerAfter wait: Duration,
         response: @escaping @Sendable (AsyncStream<Seen>.Continuation) -> S3Response = { _ in S3Response(status: 204) },
@@ -23,6 +25,7 @@ struct KeepAliveServingTests {
         let (seen, report) = AsyncStream<Seen>.makeStream()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture { try HTTPServerConnection(configuringHTTPOn: channel) }
             }
@@ -32,10 +35,11 @@ struct KeepAliveServingTests {
                 try? await KeepAliveServing.serve(connection) { _, _ in
                     report.yield(.started)
                     do {
-                        try await Task.sleep(for: wait)
+                        if wait > .zero { try await Task.sleep(for: wait) }
                         report.yield(.finished)
                     } catch {
                         report.yield(.cancelled)
+                        return (.abandoned, ())
                     }
                     return (response(report), ())
                 } completed: { completed, _ in
@@ -150,6 +154,31 @@ struct KeepAliveServingTests {
         }
     }
 
+    /// A body that ends, without failing, before its declared length is a response cut short, not a whole one: the
+    /// connection closes after what was sent, so the client cannot take it for complete.
+    @Test func aBodyThatEndsBeforeItsLengthClosesTheConnectionAndIsLoggedAsFailed() async throws {
+        let response: @Sendable (AsyncStream<Seen>.Continuation) -> S3Response = { _ in
+            let (parts, writer) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            writer.yield(ByteBuffer(string: "hello"))
+            writer.finish()
+            return S3Response(status: 200, body: S3Body(length: 10, stream: parts))
+        }
+        try await Self.serving(answerAfter: .zero, response: response) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n") && received.hasSuffix("\r\n\r\nhello"), "\(received)")
+            #expect(await events.next() == .started)
+            #expect(await events.next() == .finished)
+            #expect(await events.next() == .completed(status: 200, sent: 5, ending: .failed))
+        }
+    }
+
     /// A body that fails before its first bytes (a store that sent its head and then closed): nothing was sent, so
     /// the client gets `503 ServiceUnavailable` with the response's identifiers, and the connection closes after it.
     @Test func aBodyThatFailsBeforeItsFirstBytesIsAnsweredWithServiceUnavailable() async throws {
@@ -202,9 +231,50 @@ struct KeepAliveServingTests {
         }
     }
 
+    /// A client that closes its sending side after its request (`nc -N`, `shutdown(SHUT_WR)`) has said it sends no
+    /// more, not that it left: an answer that needs no store still reaches it, then the connection closes.
+    @Test func aClientThatHalfClosesAfterItsRequestStillGetsItsAnswer() async throws {
+        try await Self.serving(answerAfter: .zero) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                try await client.channel.close(mode: .output)
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received.hasPrefix("HTTP/1.1 204 No Content\r\n"), "\(received)")
+            #expect(await events.next() == .started)
+            #expect(await events.next() == .finished)
+            #expect(await events.next() == .completed(status: 204, sent: 0, ending: .whole))
+        }
+    }
+
+    /// A client that closes its sending side while its request waits on a store has left, as nginx takes it: the
+    /// wait is cancelled, nothing is sent, the connection closes, and the log says 499.
+    @Test func aClientThatHalfClosesWhileItsAnswerIsAwaitedHasLeft() async throws {
+        try await Self.serving(answerAfter: .seconds(60)) { port, seen in
+            var events = seen.makeAsyncIterator()
+            let client = try await Self.connect(to: port)
+            let received = try await client.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
+                #expect(await events.next() == .started)
+                try await client.channel.close(mode: .output)
+                var received = ""
+                for try await part in inbound { received += String(buffer: part) }  // until the server closes
+                return received
+            }
+            #expect(received == "", "nothing is sent for an abandoned request: \(received)")
+            #expect(await events.next() == .cancelled, "the wait was not cancelled when its client left")
+            #expect(await events.next() == .completed(status: 499, sent: 0, ending: .clientClosed))
+        }
+    }
+
     /// A raw TCP client, as an async channel.
     static func connect(to port: Int) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
