@@ -40,13 +40,8 @@ struct StoreCrashTests {
             environment: Self.environment
         )
         defer { writer.stop(grace: .milliseconds(100)) }
-        var largest = 0
-        for _ in 0..<3000 where largest < 16 << 20 {
-            largest = Self.temporaryFiles(store).map(\.size).max() ?? 0
-            if largest < 16 << 20 { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(largest >= 16 << 20, "the PUT's body streams into a temporary file: \(writer.output)")
-        kill(store.server.process.processIdentifier, SIGKILL)
+        let caught = await Self.killStore(store, onceATemporaryFileHolds: 16 << 20, within: .seconds(60))
+        #expect(caught, "the PUT's body streams into a temporary file: \(writer.output)")
         store.server.process.waitUntilExit()
         #expect(!writer.output.contains("DONE"), "the PUT was cut off: \(writer.output)")
         #expect(!Self.temporaryFiles(store).isEmpty, "the killed PUT left its temporary file behind")
@@ -98,12 +93,7 @@ struct StoreCrashTests {
             "the parts were uploaded: \(writer.output)"
         ).split(separator: " ").map(String.init)
         // CompleteMultipartUpload assembles the parts into a temporary file, fsyncs and renames it.
-        var caught = false
-        for _ in 0..<20000 where !caught {
-            caught = Self.temporaryFiles(store).contains { $0.size >= strike.size }
-            if !caught { try await Task.sleep(for: .milliseconds(1)) }
-        }
-        kill(store.server.process.processIdentifier, SIGKILL)
+        let caught = await Self.killStore(store, onceATemporaryFileHolds: strike.size, within: .seconds(60))
         store.server.process.waitUntilExit()
         // The first strike has a wide window (the whole assembly); the second only the fsync and rename after the
         // last byte, which a quiet machine can finish between two polls (it did, in CI): then the kill comes after
@@ -132,8 +122,35 @@ struct StoreCrashTests {
     }
 
     /// The files in the bucket's temporary area, with their sizes.
-    static func temporaryFiles(_ store: RunningStore) -> [(name: String, size: Int)] {
+    /// Kills the server with SIGKILL as soon as a temporary file of at least `size` bytes appears (true), or after
+    /// `within` (false). It looks from a thread of its own, every half millisecond: with the whole suite running,
+    /// a task polling on the cooperative threads could wait seconds for its turn, and miss a window of a second.
+    static func killStore(
+        _ store: RunningStore,
+        onceATemporaryFileHolds size: Int,
+        within limit: Duration
+    ) async -> Bool {
+        let process = store.server.process.processIdentifier
         let tmp = store.directory.appendingPathComponent("data/example-bucket/tmp").path
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let deadline = ContinuousClock.now + limit
+                var caught = false
+                while !caught && ContinuousClock.now < deadline {
+                    caught = Self.temporaryFiles(in: tmp).contains { $0.size >= size }
+                    if !caught { usleep(500) }
+                }
+                Glibc.kill(process, SIGKILL)
+                continuation.resume(returning: caught)
+            }.start()
+        }
+    }
+
+    static func temporaryFiles(_ store: RunningStore) -> [(name: String, size: Int)] {
+        temporaryFiles(in: store.directory.appendingPathComponent("data/example-bucket/tmp").path)
+    }
+
+    static func temporaryFiles(in tmp: String) -> [(name: String, size: Int)] {
         guard let names = try? FileManager.default.subpathsOfDirectory(atPath: tmp) else { return [] }
         return names.compactMap { name in
             let attributes = try? FileManager.default.attributesOfItem(atPath: tmp + "/" + name)
