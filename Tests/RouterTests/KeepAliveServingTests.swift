@@ -226,8 +226,9 @@ struct KeepAliveServingTests {
                 for try await part in inbound { received += String(buffer: part) }  // until the server closes
                 return received
             }
+            // The first answer comes first; a 400 may follow it (when, on a loaded machine, the unreadable bytes
+            // arrive only after that answer ended), never precede it.
             #expect(received.hasPrefix("HTTP/1.1 204 No Content\r\n"), "\(received)")
-            #expect(!received.contains("400"), "\(received)")
         }
     }
 
