@@ -17,7 +17,7 @@ import Glibc
 /// The loop's executor; made on first use, which is on the loop thread (runAsync).
 let sharedLoop = LoopExecutor()
 
-final class LoopExecutor: TaskExecutor, SerialExecutor, @unchecked Sendable {
+final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     let efd: Int32
     let thread: pthread_t
     var ring: UnsafeMutablePointer<UnownedJob>
@@ -26,8 +26,6 @@ final class LoopExecutor: TaskExecutor, SerialExecutor, @unchecked Sendable {
     var count = 0
     var lock = pthread_mutex_t()
     var remote: [UnownedJob] = []
-    /// --mode actor: jobs run isolated to this executor as the serial executor of LoopActor (AsyncActor.swift).
-    var actorMode = false
 
     init() {
         efd = shim_eventfd()
@@ -79,16 +77,6 @@ final class LoopExecutor: TaskExecutor, SerialExecutor, @unchecked Sendable {
     /// Runs the queued jobs, and those they enqueue, until none is left.
     @inline(__always) func runQueued() {
         let me = asUnownedTaskExecutor()
-        if actorMode {
-            let serial = asUnownedSerialExecutor()
-            while count > 0 {
-                let j = (ring + head).move()
-                head = (head + 1) & (cap - 1)
-                count -= 1
-                j.runSynchronously(on: serial)
-            }
-            return
-        }
         while count > 0 {
             let j = (ring + head).move()
             head = (head + 1) & (cap - 1)
@@ -101,21 +89,12 @@ final class LoopExecutor: TaskExecutor, SerialExecutor, @unchecked Sendable {
 let eventTag = UInt64.max - 1
 
 extension Proxy {
-    func runAsync(actor: Bool = false) -> Never {
+    func runAsync() -> Never {
         loop = sharedLoop
-        loop.actorMode = actor
         guard shim_epoll_ctl(ep, EPOLL_CTL_ADD, loop.efd, evIn, eventTag) == 0 else { fail("epoll_ctl eventfd") }
         let executor: LoopExecutor = loop
-        if actor {
-            // No task executor preference: with one, every swift_task_switch (even a no-op) looks the preference up
-            // under the task's status record lock. The tasks start on LoopActor, i.e. on this loop.
-            Task { @LoopActor in
-                await self.acceptLoopA(executor)
-            }
-        } else {
-            Task(executorPreference: executor) {
-                await self.acceptLoop(executor)
-            }
+        Task(executorPreference: executor) {
+            await self.acceptLoop(executor)
         }
         let maxEvents: Int32 = 512
         let events = UnsafeMutableRawPointer.allocate(

@@ -838,7 +838,7 @@ final class Proxy: @unchecked Sendable {  // one thread: all state is the loop t
 var arguments = Array(CommandLine.arguments.dropFirst())
 var options: [String: String] = [:]
 let synopsis =
-    "rawproxy --listen IP:PORT --origin IP:PORT --certificate PEM-FILE --key PEM-FILE [--mode state|async|actor]"
+    "rawproxy --listen IP:PORT --origin IP:PORT --certificate PEM-FILE --key PEM-FILE [--mode state|async]"
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
     guard ["--listen", "--origin", "--certificate", "--key", "--mode"].contains(flag), !arguments.isEmpty else {
@@ -861,6 +861,5 @@ shim_say("rawproxy: listening on \(listenText), forwarding to \(originText), mod
 switch mode {
 case "state": proxy.run()
 case "async": proxy.runAsync()
-case "actor": proxy.runAsync(actor: true)
-default: fail("--mode is state, async or actor, not '\(mode)'")
+default: fail("--mode is state or async, not '\(mode)'")
 }
