@@ -139,13 +139,7 @@ struct KeepAliveServingTests {
     @Test func aBodyThatFailsPartWayClosesTheConnectionAndIsLoggedAsFailed() async throws {
         try await Self.serving(answerAfter: .zero, response: Self.halfSent(failing: true)) { port, seen in
             var events = seen.makeAsyncIterator()
-            let client = try await Self.connect(to: port)
-            let received = try await client.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
-                var received = ""
-                for try await part in inbound { received += String(buffer: part) }  // until the server closes
-                return received
-            }
+            let received = try await Self.exchange("GET /k HTTP/1.1\r\nHost: h\r\n\r\n", port: port)
             #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(received.hasSuffix("\r\n\r\nhello"))
             #expect(await events.next() == .started)
@@ -165,13 +159,7 @@ struct KeepAliveServingTests {
         }
         try await Self.serving(answerAfter: .zero, response: response) { port, seen in
             var events = seen.makeAsyncIterator()
-            let client = try await Self.connect(to: port)
-            let received = try await client.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
-                var received = ""
-                for try await part in inbound { received += String(buffer: part) }  // until the server closes
-                return received
-            }
+            let received = try await Self.exchange("GET /k HTTP/1.1\r\nHost: h\r\n\r\n", port: port)
             #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n") && received.hasSuffix("\r\n\r\nhello"), "\(received)")
             #expect(await events.next() == .started)
             #expect(await events.next() == .finished)
@@ -193,13 +181,7 @@ struct KeepAliveServingTests {
         }
         try await Self.serving(answerAfter: .zero, response: response) { port, seen in
             var events = seen.makeAsyncIterator()
-            let client = try await Self.connect(to: port)
-            let received = try await client.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
-                var received = ""
-                for try await part in inbound { received += String(buffer: part) }  // until the server closes
-                return received
-            }
+            let received = try await Self.exchange("GET /k HTTP/1.1\r\nHost: h\r\n\r\n", port: port)
             #expect(received.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(received)")
             #expect(received.lowercased().contains("\r\nconnection: close\r\n"), "\(received)")
             #expect(!received.contains("ETag"), "the failed response's own fields are not sent: \(received)")
@@ -237,14 +219,7 @@ struct KeepAliveServingTests {
     @Test func aClientThatHalfClosesAfterItsRequestStillGetsItsAnswer() async throws {
         try await Self.serving(answerAfter: .zero) { port, seen in
             var events = seen.makeAsyncIterator()
-            let client = try await Self.connect(to: port)
-            let received = try await client.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET /k HTTP/1.1\r\nHost: h\r\n\r\n"))
-                try await client.channel.close(mode: .output)
-                var received = ""
-                for try await part in inbound { received += String(buffer: part) }  // until the server closes
-                return received
-            }
+            let received = try await Self.exchange("GET /k HTTP/1.1\r\nHost: h\r\n\r\n", port: port, halfClosing: true)
             #expect(received.hasPrefix("HTTP/1.1 204 No Content\r\n"), "\(received)")
             #expect(await events.next() == .started)
             #expect(await events.next() == .finished)
@@ -269,6 +244,19 @@ struct KeepAliveServingTests {
             #expect(received == "", "nothing is sent for an abandoned request: \(received)")
             #expect(await events.next() == .cancelled, "the wait was not cancelled when its client left")
             #expect(await events.next() == .completed(status: 499, sent: 0, ending: .clientClosed))
+        }
+    }
+
+    /// Sends `request` on a new connection, closes its sending side if `halfClosing`, and returns what the server
+    /// sent until it closed the connection.
+    static func exchange(_ request: String, port: Int, halfClosing: Bool = false) async throws -> String {
+        let client = try await connect(to: port)
+        return try await client.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            if halfClosing { try await client.channel.close(mode: .output) }
+            var received = ""
+            for try await part in inbound { received += String(buffer: part) }
+            return received
         }
     }
 
