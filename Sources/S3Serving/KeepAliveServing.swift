@@ -119,17 +119,24 @@ package enum KeepAliveServing {
             // the response (`bodyEndedOrEmpty`).
             let body = S3Body(length: head.bodyLength == 0 ? 0 : nil, stream: IncomingBody(connection: parts))
             let (response, record) = try await answer(head, body)
+            // One access-log line per request, however its response ended.
+            func report(_ status: Int, sent: Int, _ ending: Completed.Ending) {
+                let elapsed = ContinuousClock.now - started
+                completed(
+                    Completed(
+                        head: head,
+                        status: status,
+                        received: parts.bodyBytesRead,
+                        sent: sent,
+                        elapsed: elapsed,
+                        ending: ending
+                    ),
+                    record
+                )
+            }
             if response.status == S3Response.clientClosedRequest {
                 // Abandoned: its client left while it waited. Nothing is sent; the connection closes.
-                let ended = Completed(
-                    head: head,
-                    status: response.status,
-                    received: parts.bodyBytesRead,
-                    sent: 0,
-                    elapsed: ContinuousClock.now - started,
-                    ending: .clientClosed
-                )
-                completed(ended, record)
+                report(response.status, sent: 0, .clientClosed)
                 break
             }
             let keepAlive = head.isKeepAlive && !connection.isDraining && parts.bodyEndedOrEmpty()
@@ -146,28 +153,10 @@ package enum KeepAliveServing {
                     _ = try? await ResponseWriter.write(refusal, to: connection, for: head, keepAlive: false)
                 }
                 // Still one line in the access log: what was sent, and who ended it.
-                let ended = Completed(
-                    head: head,
-                    status: status,
-                    received: parts.bodyBytesRead,
-                    sent: error.sent,
-                    elapsed: ContinuousClock.now - started,
-                    ending: clientClosed ? .clientClosed : .failed
-                )
-                completed(ended, record)
+                report(status, sent: error.sent, clientClosed ? .clientClosed : .failed)
                 throw error.error
             }
-            completed(
-                Completed(
-                    head: head,
-                    status: response.status,
-                    received: parts.bodyBytesRead,
-                    sent: written.sent,
-                    elapsed: ContinuousClock.now - started,
-                    ending: .whole
-                ),
-                record
-            )
+            report(response.status, sent: written.sent, .whole)
             guard !written.closesConnection else { break }
         }
     }
