@@ -117,6 +117,14 @@ func containsWord(_ p: UnsafePointer<UInt8>, _ n: Int, _ word: StaticString) -> 
     return false
 }
 
+/// What a `Connection` field's value (at p, length n) says of keep-alive: false for `close`, true for `keep-alive`,
+/// nil when it names neither.
+func keepAliveToken(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
+    if containsWord(p, n, "close") { return false }
+    if containsWord(p, n, "keep-alive") { return true }
+    return nil
+}
+
 @inline(__always) func findHeadEnd(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     guard n >= 4, let hit = shim_memmem(p, n, "\r\n\r\n", 4) else { return nil }
     return hit.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: p) + 4
@@ -569,13 +577,7 @@ final class Proxy: @unchecked Sendable {  // one thread: all state is the loop t
             case UInt8(ascii: "c"):
                 if nameIs(cin + p, nameLen, "connection") {
                     keep = false
-                    let v = cin + p + nameLen + 1
-                    let vLen = lineLen - nameLen - 1
-                    if containsWord(v, vLen, "close") {
-                        keepAlive = false
-                    } else if containsWord(v, vLen, "keep-alive") {
-                        keepAlive = true
-                    }
+                    if let said = keepAliveToken(cin + p + nameLen + 1, lineLen - nameLen - 1) { keepAlive = said }
                 } else if nameIs(cin + p, nameLen, "content-length") {
                     var q = p + nameLen + 1
                     while q < e && (cin[q] == 32 || cin[q] == 9 || cin[q] == 48) { q += 1 }
@@ -767,12 +769,8 @@ final class Proxy: @unchecked Sendable {  // one thread: all state is the loop t
                     contentLength = value
                 } else if nameIs(base + p, nameLen, "connection") {
                     keep = false
-                    let v = base + p + nameLen + 1
-                    let vLen = lineLen - nameLen - 1
-                    if containsWord(v, vLen, "close") {
-                        originKeepAlive = false
-                    } else if containsWord(v, vLen, "keep-alive") {
-                        originKeepAlive = true
+                    if let said = keepAliveToken(base + p + nameLen + 1, lineLen - nameLen - 1) {
+                        originKeepAlive = said
                     }
                 }
             case UInt8(ascii: "k"): keep = !nameIs(base + p, nameLen, "keep-alive")
