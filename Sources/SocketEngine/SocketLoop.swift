@@ -89,6 +89,20 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
         ring.deallocate()
     }
 
+    /// The loop whose thread the caller runs on, if any: a task on an engine loop finds its loop here (the store
+    /// client keeps its connections per loop).
+    package static var current: SocketLoop? {
+        guard let pointer = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<SocketLoop>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// The thread-specific slot that holds a loop thread's loop (unretained: the thread holds the loop).
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
     /// Whether the caller runs on the loop's thread.
     package var inLoop: Bool {
         guard let thread = started.withLock({ $0 }) else { return false }
@@ -165,6 +179,7 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         thread = pthread_self()
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         started.withLock { $0 = thread }
         let batch: CInt = 256
         let events = cep_events_alloc(batch)!

@@ -51,6 +51,12 @@ struct SocketEngineTests {
         return (listener, listener.port ?? 0)
     }
 
+    @Test func aTaskOnTheLoopFindsItsLoop() async {
+        let found = await Task(executorPreference: Self.loop) { SocketLoop.current === Self.loop }.value
+        #expect(found)
+        #expect(SocketLoop.current == nil)
+    }
+
     @Test func servesPlainTCPToCurl() async throws {
         let (listener, port) = try await Self.listen()
         let server = Task(executorPreference: Self.loop) {
