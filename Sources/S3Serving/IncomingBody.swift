@@ -6,15 +6,15 @@ package import NIOCore
 /// Only one of them reads at a time: the loop waits for the response before it reads again, and reads again only
 /// when the body reached its end; otherwise it closes the connection. That discipline is what makes the
 /// `@unchecked Sendable` sound.
-package final class ConnectionInbound: @unchecked Sendable {
-    private let connection: HTTPServerConnection
+package final class ConnectionInbound<Connection: ServerConnection>: @unchecked Sendable {
+    private let connection: Connection
     private var continuePending = false
     /// Whether the current request's `.end` has been read.
     package private(set) var bodyEnded = true
     /// Body bytes of the current request read so far.
     package private(set) var bodyBytesRead = 0
 
-    package init(_ connection: HTTPServerConnection) {
+    package init(_ connection: Connection) {
         self.connection = connection
     }
 
@@ -73,15 +73,15 @@ package final class ConnectionInbound: @unchecked Sendable {
 }
 
 /// The current request's body as the responder reads it.
-package struct IncomingBody: AsyncSequence, Sendable {
-    package let connection: ConnectionInbound
+package struct IncomingBody<Connection: ServerConnection>: AsyncSequence, Sendable {
+    package let connection: ConnectionInbound<Connection>
 
-    package init(connection: ConnectionInbound) { self.connection = connection }
+    package init(connection: ConnectionInbound<Connection>) { self.connection = connection }
 
     package func makeAsyncIterator() -> Iterator { Iterator(connection: connection) }
 
     package struct Iterator: AsyncIteratorProtocol {
-        let connection: ConnectionInbound
+        let connection: ConnectionInbound<Connection>
 
         package func next() async throws -> ByteBuffer? { try await connection.nextBodyPart() }
     }

@@ -6,8 +6,6 @@ import ServiceLifecycle
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
 package enum KeepAliveServing {
-    package typealias Connection = HTTPServerConnection
-
     /// What one request came to, for the access log and metrics.
     package struct Completed {
         package let head: RequestHead
@@ -88,7 +86,7 @@ package enum KeepAliveServing {
     ///
     /// - Throws: what ended the connection other than the client closing it between requests, `answer`'s errors
     ///   included (the connection then closes without a response).
-    package static func serve<Record>(
+    package static func serve<Connection: ServerConnection, Record>(
         _ connection: Connection,
         answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
         completed: (Completed, Record) -> Void
@@ -106,7 +104,7 @@ package enum KeepAliveServing {
         await connection.close()
     }
 
-    private static func serveRequests<Record>(
+    private static func serveRequests<Connection: ServerConnection, Record>(
         _ connection: Connection,
         answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
         completed: (Completed, Record) -> Void

@@ -33,7 +33,7 @@ package enum ResponseWriter {
     ///   field that cannot go on the wire (nothing was sent), the body's and the connection's errors.
     package static func write(
         _ response: S3Response,
-        to connection: HTTPServerConnection,
+        to connection: some ServerConnection,
         for request: RequestHead,
         keepAlive: Bool
     ) async throws(Interrupted) -> Written {
@@ -56,7 +56,7 @@ package enum ResponseWriter {
     /// `write(_:to:for:keepAlive:)`, keeping `progress` and `headSent` current as the bytes reach the connection.
     private static func write(
         _ response: S3Response,
-        to connection: HTTPServerConnection,
+        to connection: some ServerConnection,
         for request: RequestHead,
         keepAlive: Bool,
         progress: inout Written,
@@ -76,7 +76,7 @@ package enum ResponseWriter {
             keepAlive: keepAlive,
             // Eight more for a chunk's framing: its size in hex (four digits at most here) and two line ends.
             bodyCapacity: firstSize <= joinedBodyLimit ? firstSize + 8 : 0,
-            allocator: connection.channel.allocator
+            allocator: connection.allocator
         )
         let framing = head.framing
         progress.closesConnection = head.closesConnection
