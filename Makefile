@@ -27,9 +27,14 @@ check:
 	scripts/check-pure.sh
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
+# The suites that reach the HTTPS listener through real clients run a second time with it on the socket engine
+# (`aprouter serve --engine socket`; see Tests/IntegrationTests/ServeTests.swift, RunningServer).
+ENGINE_SUITES = IntegrationTests.(DataPlaneTests|ForwardingTests|ForwardProxyTests|ControlPlaneTests|TryItTests|StreamingMemoryTests|FuzzTests)
+
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	APROUTER_TEST_ENGINE=socket $(SWIFT) test --skip-build --filter '$(ENGINE_SUITES)'
 
 # The DNS emulator against NSD on the same zones (needs the debug binary test-swift built; a few seconds).
 test-dns:

@@ -31,6 +31,9 @@ public struct RouterConfiguration: Sendable {
     public var trustedProxies: PrefixTable<Bool>
     /// How long the listeners wait on a client: an idle connection, a stalled request, an unread response.
     public var clients: LabConfiguration.Clients
+    /// What serves the HTTPS listener's connections: SwiftNIO (the default), or the socket engine (epoll threads
+    /// and the system's OpenSSL; see `SocketEngine`).
+    public var engine: RouterEngine = .nio
 
     public init(
         https: ListenAddress,
@@ -82,4 +85,13 @@ public struct RouterConfiguration: Sendable {
             }
         )
     }
+}
+
+/// The I/O under the router's HTTPS listener.
+public enum RouterEngine: String, Sendable, CaseIterable {
+    /// SwiftNIO channels with NIOSSL (BoringSSL).
+    case nio
+    /// The socket engine: one epoll thread per core, each the executor of its connections' tasks, TLS by the
+    /// system's OpenSSL 3. The upstream store client runs on the same threads for `http://` stores.
+    case socket
 }

@@ -10,6 +10,7 @@ import NetworkAddressing
 import S3HTTP
 import S3Serving
 public import ServiceLifecycle
+import SocketEngine
 import Synchronization
 
 /// The router's listeners: HTTPS (TLS 1.2+, HTTP/1.1) for every S3 and S3 Control request; plain HTTP, which
@@ -46,9 +47,36 @@ public final class RouterServer: Service, Sendable {
         let context = try NIOSSLContext(configuration: tls)
         let namespace = configuration.listenNamespace
         let timeouts = HTTPServerTimeouts(configuration.clients)
-        let https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
-            try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
+        // The HTTPS listener: on SwiftNIO, or on the socket engine.
+        var https: NIOAsyncChannel<Connection, Never>?
+        var engine: SocketHTTPSListener?
+        var engineContext: TLSServerContext?
+        switch configuration.engine {
+        case .nio:
+            https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
+                try Self.addHTTPS(
+                    to: channel,
+                    facts: facts,
+                    context: context,
+                    metrics: self.metrics,
+                    timeouts: timeouts
+                )
+            }
+        case .socket:
+            let tls = try TLSServerContext(
+                certificateChainPEM: configuration.certificatePEM,
+                privateKeyPEM: configuration.privateKeyPEM
+            )
+            let loops = try (0..<System.coreCount).map { try SocketLoop.start(name: "aprouter-socket-\($0)") }
+            do {
+                engine = try SocketHTTPSListener(configuration.https, in: namespace, loops: loops, context: tls)
+            } catch {
+                for loop in loops { loop.stop() }
+                throw ListenError(listener: "HTTPS", address: configuration.https, underlying: error)
+            }
+            engineContext = tls
         }
+        defer { for loop in engine?.loops ?? [] { loop.stop() } }
         let http = try await bind("plain HTTP", configuration.http, in: namespace) { channel, facts in
             try Self.addHTTP(to: channel, facts: facts, timeouts: timeouts)
         }
@@ -65,24 +93,43 @@ public final class RouterServer: Service, Sendable {
             }
         }
         let tunnels = proxy
+        let (secureListener, engineListener) = (https, engine)
         let bound = (
-            https: https.channel.localAddress?.port ?? 0, http: http.channel.localAddress?.port ?? 0,
+            https: https?.channel.localAddress?.port ?? engine?.port ?? 0, http: http.channel.localAddress?.port ?? 0,
             proxy: proxy?.channel.localAddress?.port
         )
         ports.withLock { $0 = bound }
         var metadata: Logger.Metadata = [
             "router.https_port": "\(bound.https)", "router.http_port": "\(bound.http)",
+            "router.engine": "\(configuration.engine.rawValue)",
         ]
         if let port = bound.proxy { metadata["router.proxy_port"] = "\(port)" }
         logger.info("router: listening", metadata: metadata)
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                group.addTask { try await self.accept(https, secure: true) }
+                if let https { group.addTask { try await self.accept(https, secure: true) } }
+                if let engine, let engineContext {
+                    let trusted = configuration.trustedProxies
+                    group.addTask {
+                        try await engine.run { accepted, loop in
+                            await self.serveSocket(
+                                accepted,
+                                on: loop,
+                                context: engineContext,
+                                timeouts: timeouts,
+                                trustedProxies: trusted,
+                                metrics: self.metrics,
+                                logger: self.logger
+                            )
+                        }
+                    }
+                }
                 group.addTask { try await self.accept(http, secure: false) }
                 if let tunnels { group.addTask { try await self.acceptTunnels(tunnels) } }
             }
         } onGracefulShutdown: {
-            https.channel.close(promise: nil)
+            secureListener?.channel.close(promise: nil)
+            engineListener?.stop()
             http.channel.close(promise: nil)
             tunnels?.channel.close(promise: nil)
         }
@@ -196,22 +243,31 @@ public final class RouterServer: Service, Sendable {
         }
     }
 
-    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`), logs each and
-    /// counts it in the metrics.
+    /// Serves a connection of the SwiftNIO listeners: see `serve(_:secure:facts:)`.
     private func serve(_ connection: Connection, secure: Bool) async {
         let peer = connection.http.channel.remoteAddress?.peerIPAddress
-        // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a request
-        // head has arrived; this task runs on the connection's event loop, where they were recorded.
+        await serve(connection.http, secure: secure) {
+            // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a request
+            // head has arrived; this task runs on the connection's event loop, where they were recorded.
+            connection.eventLoop.inEventLoop
+                ? connection.facts.read(peer: peer)
+                : try await connection.eventLoop.submit { connection.facts.read(peer: peer) }.get()
+        }
+    }
+
+    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`), logs each and
+    /// counts it in the metrics. `facts` gives the request's source and the TLS server name, asked once, at the
+    /// first request.
+    func serve<Served: ServerConnection>(
+        _ http: Served,
+        secure: Bool,
+        facts readFacts: () async throws -> (source: IPAddress?, serverName: String?)
+    ) async {
         var facts: (source: IPAddress?, serverName: String?)?
         let hosts = HostMemo()
         do {
-            try await KeepAliveServing.serve(connection.http) { head, body in
-                if facts == nil {
-                    facts =
-                        connection.eventLoop.inEventLoop
-                        ? connection.facts.read(peer: peer)
-                        : try await connection.eventLoop.submit { connection.facts.read(peer: peer) }.get()
-                }
+            try await KeepAliveServing.serve(http) { head, body in
+                if facts == nil { facts = try await readFacts() }
                 var record = RequestRecord()
                 let response = await answer(
                     head,

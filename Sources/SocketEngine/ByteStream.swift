@@ -13,7 +13,7 @@ package enum StreamProgress: Equatable {
 /// A byte stream on a nonblocking socket: plain TCP (`TCPStream`) or TLS (`TLSStream`). The calls never block; the
 /// async helpers below wait on the socket's loop between tries. Confined to the loop's thread (hence the streams'
 /// `@unchecked Sendable`: they are handed to the loop's tasks, and used only there).
-package protocol ByteStream: AnyObject {
+package protocol ByteStream: AnyObject, Sendable {
     var handle: SocketHandle { get }
     /// Reads what has arrived into `buffer`.
     func tryRead(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> StreamProgress

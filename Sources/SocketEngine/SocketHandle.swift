@@ -14,21 +14,24 @@ package final class SocketHandle: @unchecked Sendable {
     private var waitingFor: UInt32 = 0
     private(set) var deadline: ContinuousClock.Instant?
     var isTimed = false
-    private(set) var isClosed = false
+    package private(set) var isClosed = false
     /// Called once when the peer hangs up or closes its sending side while no task waits on the socket: how a
     /// connection whose task is busy elsewhere (a store's answer) learns its client left.
     package var onHangUp: (() -> Void)?
 
-    static let readable = EPOLLIN.rawValue
-    static let writable = EPOLLOUT.rawValue
-    static let peerClosed = EPOLLRDHUP.rawValue
-    static let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
+    package static let readable = EPOLLIN.rawValue
+    package static let writable = EPOLLOUT.rawValue
+    package static let peerClosed = EPOLLRDHUP.rawValue
+    package static let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
 
     /// Takes ownership of `fd`, which must be nonblocking. Call on the loop's thread.
     package init(fd: CInt, loop: SocketLoop) {
         self.fd = fd
         self.loop = loop
         loop.register(self)
+        // Registered at once, for hangups only: a peer that leaves before any wait (a request read whole at its
+        // first try, then a store awaited) is still heard of.
+        try? setInterest(Self.peerClosed)
     }
 
     deinit {
@@ -100,6 +103,12 @@ package final class SocketHandle: @unchecked Sendable {
         end(throwing: SocketError.timedOut)
     }
 
+    /// Ends the wait under way, if any, with `error` (a server draining its idle connections). Call on the loop's
+    /// thread.
+    package func interrupt(with error: any Error) {
+        end(throwing: error)
+    }
+
     private func end(throwing error: any Error) {
         guard let waiter else { return }
         self.waiter = nil
@@ -115,5 +124,39 @@ package final class SocketHandle: @unchecked Sendable {
         loop.unregister(self)
         Glibc.close(fd)
         end(throwing: SocketError.closed)
+    }
+}
+
+extension SocketHandle {
+    /// Copies what has arrived into `buffer` (up to its count) without taking it from the socket: a header in front
+    /// of the stream (PROXY protocol) is read this way, so that the bytes after it stay for TLS.
+    package func peek(into buffer: inout [UInt8]) throws(SocketError) -> StreamProgress {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, CInt(MSG_PEEK)) }
+            if count > 0 { return .moved(count) }
+            if count == 0 { return .ended }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN: return .blocked(Self.readable)
+            case ECONNRESET: return .ended
+            case let code: throw SocketError.system("recv", code)
+            }
+        }
+    }
+
+    /// Takes `count` bytes that `peek` saw from the socket.
+    package func discard(_ count: Int) throws(SocketError) {
+        var scratch = [UInt8](repeating: 0, count: count)
+        var taken = 0
+        while taken < count {
+            let got = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, count - taken, 0) }
+            if got > 0 {
+                taken += got
+            } else if got < 0, errno == EINTR {
+                continue
+            } else {
+                throw SocketError.system("recv", got == 0 ? ECONNRESET : errno)
+            }
+        }
     }
 }

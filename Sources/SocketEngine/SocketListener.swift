@@ -34,10 +34,16 @@ package final class SocketListener: @unchecked Sendable {
     }
 
     /// The port the socket listens on.
-    package var port: Int? {
-        let port = cep_local_port(handle.fd)
+    package var port: Int? { Self.port(ofSocket: handle.fd) }
+
+    /// The local port of a bound socket.
+    package static func port(ofSocket fd: CInt) -> Int? {
+        let port = cep_local_port(fd)
         return port >= 0 ? Int(port) : nil
     }
+
+    /// Closes a listening socket never handed to a listener.
+    package static func closeSocket(_ fd: CInt) { Glibc.close(fd) }
 
     /// The next connection, waiting for one; throws `SocketError.closed` once the listener is closed.
     package func accept() async throws -> Accepted {

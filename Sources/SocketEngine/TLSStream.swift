@@ -76,8 +76,14 @@ package final class TLSStream: ByteStream, @unchecked Sendable {
 
     /// Takes ownership of `fd` (nonblocking, accepted), to serve TLS with `context`'s settings. Call on `loop`'s
     /// thread.
-    package init(fd: CInt, loop: SocketLoop, context: TLSServerContext) throws(SocketError) {
-        handle = SocketHandle(fd: fd, loop: loop)
+    package convenience init(fd: CInt, loop: SocketLoop, context: TLSServerContext) throws(SocketError) {
+        try self.init(handle: SocketHandle(fd: fd, loop: loop), context: context)
+    }
+
+    /// TLS on a socket already registered (one whose PROXY header was read first). Call on its loop's thread.
+    package init(handle: SocketHandle, context: TLSServerContext) throws(SocketError) {
+        self.handle = handle
+        let fd = handle.fd
         guard let ssl = SSL_new(context.context) else {
             handle.close()
             throw TLSFailure.latest("SSL_new")

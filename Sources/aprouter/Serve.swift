@@ -36,6 +36,14 @@ struct Serve: AsyncParsableCommand {
     )
     var explainDenials = false
 
+    @Option(
+        help: """
+            What serves the HTTPS listener: nio (SwiftNIO, the default) or socket (the socket engine: epoll threads \
+            and the system's OpenSSL 3, with the store client on the same threads for http:// stores).
+            """
+    )
+    var engine: EngineOption = .nio
+
     /// Set by `aprouter lab up`, which made the namespaces: listen on 443, 80 and 53 inside the lab's router
     /// namespace, and resolve endpoint names to the lab's service address.
     @Flag(help: .hidden)
@@ -141,22 +149,24 @@ struct Serve: AsyncParsableCommand {
             lab: lab,
             accessPointQuota: lab.quotas.accessPointsPerAccountPerRegion
         )
+        var routerConfiguration = RouterConfiguration(
+            https: inLab?.https ?? lab.listeners.https,
+            http: inLab?.http ?? lab.listeners.http,
+            certificatePEM: certificates.server.certificatePEM,
+            privateKeyPEM: certificates.server.privateKeyPEM,
+            classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
+            region: lab.region,
+            credentials: RouterConfiguration.credentials(of: lab),
+            trustedProxies: lab.proxyProtocol.trustedProxies,
+            proxy: lab.listeners.proxy,
+            endpointSuffixes: lab.endpointSuffixes,
+            explainDenials: explainDenials,
+            listenNamespace: inLab?.namespace,
+            clients: lab.clients
+        )
+        routerConfiguration.engine = engine.engine
         let handler = RouterRequestHandler(
-            configuration: RouterConfiguration(
-                https: inLab?.https ?? lab.listeners.https,
-                http: inLab?.http ?? lab.listeners.http,
-                certificatePEM: certificates.server.certificatePEM,
-                privateKeyPEM: certificates.server.privateKeyPEM,
-                classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
-                region: lab.region,
-                credentials: RouterConfiguration.credentials(of: lab),
-                trustedProxies: lab.proxyProtocol.trustedProxies,
-                proxy: lab.listeners.proxy,
-                endpointSuffixes: lab.endpointSuffixes,
-                explainDenials: explainDenials,
-                listenNamespace: inLab?.namespace,
-                clients: lab.clients
-            ),
+            configuration: routerConfiguration,
             control: ControlAPIResponder(configuration: controlConfiguration, registry: registry),
             table: table,
             stores: stores,
@@ -373,4 +383,13 @@ struct LabReadyService: Service {
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
+}
+
+/// `--engine`'s values (`RouterEngine`'s, which the argument parser cannot take directly: it is a public type of
+/// another module, and the parser is imported internally).
+enum EngineOption: String, CaseIterable, ExpressibleByArgument {
+    case nio
+    case socket
+
+    var engine: RouterEngine { RouterEngine(rawValue: rawValue)! }
 }

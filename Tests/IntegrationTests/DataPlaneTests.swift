@@ -47,6 +47,9 @@ struct DataPlaneTests {
             try (text + "\n" + buckets).write(to: labFile, atomically: true, encoding: .utf8)
             let server = try RunningServer(arguments: ["serve", "--config", labFile.path], in: directory)
             let ports = try #require(try await ControlPlaneTests.ports(server), "\(server.output)")
+            // The engine the run asked for is the one serving (see `RunningServer`).
+            let engine = ProcessInfo.processInfo.environment["APROUTER_TEST_ENGINE"] ?? "nio"
+            #expect(server.output.contains("router.engine=\(engine)"), "\(server.output)")
             return Lab(directory: directory, server: server, ports: ports)
         }
 

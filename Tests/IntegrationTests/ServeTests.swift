@@ -201,7 +201,13 @@ final class RunningServer: Sendable {
     private let background: BackgroundProcess
     var process: Process { background.process }
 
+    /// With `APROUTER_TEST_ENGINE` set (`make test` runs the data-plane suites a second time so), `aprouter serve`
+    /// serves HTTPS on that engine (`--engine`).
     init(executable: URL = AprouterCommand.binary, arguments: [String], in directory: URL) throws {
+        var arguments = arguments
+        if arguments.first == "serve", let engine = ProcessInfo.processInfo.environment["APROUTER_TEST_ENGINE"] {
+            arguments += ["--engine", engine]
+        }
         background = try BackgroundProcess(
             executable: executable,
             arguments: arguments,

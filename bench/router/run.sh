@@ -11,6 +11,7 @@
 #   FLOOR=0 bench/router/run.sh          # without the floor (neither built nor run)
 #   RAW=0 bench/router/run.sh            # without the raw floor (neither built nor run)
 #   DURATION=20 CONNECTIONS=64 bench/router/run.sh
+#   ENGINE=socket bench/router/run.sh    # aprouter's HTTPS listener on the socket engine (`--engine socket`)
 #   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data),
 #                                        # and the others during theirs (perf-small-floor.data, -raw, -nginx: its
 #                                        # worker)
@@ -131,7 +132,7 @@ buckets:
 LAB
 start_aprouter() { # starts aprouter on the proxy core; sets apr_pid
     (cd "$work" && exec taskset -c "$proxy_core" "$binary" serve --config lab.yaml --log-level warning \
-        2>>"$work/logs/aprouter.log") &
+        --engine "${ENGINE:-nio}" 2>>"$work/logs/aprouter.log") &
     apr_pid=$!
     pids+=("$apr_pid")
     for _ in $(seq 600); do
