@@ -90,16 +90,25 @@ struct DataPlaneTests {
         }
 
         /// curl signing with SigV4, connecting from `source` to the router on 127.0.0.1 whatever the host name.
-        func curl(_ host: String, _ path: String, from source: String, method: String = "GET") async throws -> String {
-            try await ExternalCommand.run([
-                "curl", "-s", "-w", " %{http_code}", "--cacert", ca, "--interface", source, "-X", method,
-                "--resolve", "\(host):\(ports.https):127.0.0.1",
-                // curl 7.88 signs but does not send the payload hash S3 requires; an empty body's hash is declared.
-                "-H", "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-                "--aws-sigv4", "aws:amz:us-west-2:s3", "--user",
-                "\(DataPlaneTests.accessKey):\(DataPlaneTests.secretKey)",
-                "https://\(host):\(ports.https)\(path)",
-            ]).text
+        func curl(
+            _ host: String,
+            _ path: String,
+            from source: String,
+            method: String = "GET",
+            headers: [String] = []
+        ) async throws -> String {
+            try await ExternalCommand.run(
+                [
+                    "curl", "-s", "-w", " %{http_code}", "--cacert", ca, "--interface", source, "-X", method,
+                ] + headers.flatMap { ["-H", $0] } + [
+                    "--resolve", "\(host):\(ports.https):127.0.0.1",
+                    // curl 7.88 signs but does not send the payload hash S3 requires; an empty body's hash is declared.
+                    "-H", "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                    "--aws-sigv4", "aws:amz:us-west-2:s3", "--user",
+                    "\(DataPlaneTests.accessKey):\(DataPlaneTests.secretKey)",
+                    "https://\(host):\(ports.https)\(path)",
+                ]
+            ).text
         }
     }
 
@@ -321,6 +330,24 @@ struct DataPlaneTests {
         let put = try await both.curl(host, "/new", from: "127.0.10.5", method: "PUT")
         #expect(put.contains("<Code>AccessDenied</Code>") && put.hasSuffix(" 403"), "\(put)")
         #expect(both.stop() == 0)
+    }
+}
+
+extension DataPlaneTests {
+    /// No domain fronting: a request whose Host is not the name its TLS connection was opened for (SNI) is refused,
+    /// however well signed, by either engine.
+    @Test func aHostOtherThanTheTLSServerNameIsRefused() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let sni = "data-ap-123456789012.s3-accesspoint.us-west-2.lab.localhost"
+        let other = "other-ap-123456789012.s3-accesspoint.us-west-2.lab.localhost"
+        let fronted = try await lab.curl(sni, "/k", from: "127.0.0.1", headers: ["Host: \(other):\(lab.ports.https)"])
+        #expect(fronted.contains("<Code>InvalidRequest</Code>") && fronted.hasSuffix(" 400"), "\(fronted)")
+        #expect(
+            fronted.contains("opened for &apos;\(sni)&apos;") || fronted.contains("opened for '\(sni)'"),
+            "\(fronted)"
+        )
+        #expect(lab.stop() == 0)
     }
 }
 
