@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <string.h>
 
 static inline long capt_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
 static inline void capt_SSL_CTX_set_read_ahead(SSL_CTX *ctx, int yes) { SSL_CTX_set_read_ahead(ctx, yes); }
@@ -51,6 +52,69 @@ static inline void capt_take_error(char *out, size_t capacity) {
         ERR_error_string_n(code, out, capacity);
     }
     ERR_clear_error();
+}
+
+/// Where TLS records go before they reach the socket: the socket engine's write BIO appends what OpenSSL writes
+/// here (a loop's scratch area, shared by its connections), so that the records of one SSL_write (a 64 KiB chunk is
+/// four) leave in one write(2). Reads keep a socket BIO.
+typedef struct {
+    unsigned char *bytes;
+    size_t count;
+    size_t capacity;
+} capt_records;
+
+static int capt_records_write(BIO *bio, const char *data, int length) {
+    capt_records *records = (capt_records *)BIO_get_data(bio);
+    BIO_clear_retry_flags(bio);
+    size_t room = records->capacity - records->count;
+    if (room == 0) {
+        BIO_set_retry_write(bio);
+        return -1;
+    }
+    size_t taken = (size_t)length < room ? (size_t)length : room;
+    memcpy(records->bytes + records->count, data, taken);
+    records->count += taken;
+    return (int)taken;
+}
+
+static long capt_records_ctrl(BIO *bio, int command, long number, void *pointer) {
+    (void)bio;
+    (void)number;
+    (void)pointer;
+    switch (command) {
+    case BIO_CTRL_FLUSH: return 1;  // the engine writes the records out after each SSL call
+    case BIO_CTRL_DUP: return 1;
+    default: return 0;
+    }
+}
+
+static int capt_records_create(BIO *bio) {
+    BIO_set_init(bio, 1);
+    return 1;
+}
+
+/// The write BIO's method, made once per process.
+static inline BIO_METHOD *capt_records_method(void) {
+    BIO_METHOD *method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "aprouter-records");
+    if (!method) return NULL;
+    BIO_meth_set_write(method, capt_records_write);
+    BIO_meth_set_ctrl(method, capt_records_ctrl);
+    BIO_meth_set_create(method, capt_records_create);
+    return method;
+}
+
+/// Reads from `fd` through a socket BIO; writes into `records`. 1 on success.
+static inline int capt_attach(SSL *ssl, int fd, capt_records *records, BIO_METHOD *method) {
+    BIO *reading = BIO_new_socket(fd, BIO_NOCLOSE);
+    BIO *writing = BIO_new(method);
+    if (!reading || !writing) {
+        BIO_free(reading);
+        BIO_free(writing);
+        return 0;
+    }
+    BIO_set_data(writing, records);
+    SSL_set_bio(ssl, reading, writing);
+    return 1;
 }
 
 #endif

@@ -250,14 +250,25 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
             }
             guard case .blocked(let events) = progress else { continue }
             if deadline == nil { deadline = .now + readTimeout }
-            do {
-                try await stream.handle.wait(for: events, until: deadline)
-            } catch SocketError.timedOut {
-                outboundClosed = true
-                inboundEnd = inboundEnd ?? .failed(S3Error.requestTimeout)
-                stream.close()
-                throw S3Error.requestTimeout
-            }
+            try await waitForClient(events, until: deadline)
+        }
+        while stream.hasPendingOutput {
+            guard case .blocked(let events) = try stream.tryFlush() else { continue }
+            if deadline == nil { deadline = .now + readTimeout }
+            try await waitForClient(events, until: deadline)
+        }
+    }
+
+    /// Waits for the client to take more; a client that takes nothing for the read timeout has its connection
+    /// closed.
+    private func waitForClient(_ events: UInt32, until deadline: ContinuousClock.Instant?) async throws {
+        do {
+            try await stream.handle.wait(for: events, until: deadline)
+        } catch SocketError.timedOut {
+            outboundClosed = true
+            inboundEnd = inboundEnd ?? .failed(S3Error.requestTimeout)
+            stream.close()
+            throw S3Error.requestTimeout
         }
     }
 

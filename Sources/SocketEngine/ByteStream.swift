@@ -22,6 +22,11 @@ package protocol ByteStream: AnyObject, Sendable {
     /// Input already taken from the socket but not yet read (TLS records decrypted ahead), so that waiting for the
     /// socket before reading again would wait for nothing.
     var hasBufferedInput: Bool { get }
+    /// Output accepted by `tryWrite` that the socket has not taken yet (TLS records written while the socket was
+    /// full): `tryFlush` sends it.
+    var hasPendingOutput: Bool { get }
+    /// Sends what `hasPendingOutput` says waits: `.moved(0)` once none does, `.blocked` while the socket is full.
+    func tryFlush() throws(SocketError) -> StreamProgress
     /// Ends this side's sending (TLS: close_notify, then FIN); best effort, never waits.
     func shutdownOutput()
     /// Closes the socket.
@@ -60,6 +65,14 @@ extension ByteStream {
             case .blocked(let events): try await handle.wait(for: events, until: deadline)
             case .ended: throw SocketError.closed
             }
+        }
+        try await flush(until: deadline)
+    }
+
+    /// Sends the pending output, waiting (until `deadline`) while the socket takes no more.
+    package func flush(until deadline: ContinuousClock.Instant? = nil) async throws {
+        while hasPendingOutput {
+            if case .blocked(let events) = try tryFlush() { try await handle.wait(for: events, until: deadline) }
         }
     }
 }
@@ -122,6 +135,10 @@ package final class TCPStream: ByteStream, @unchecked Sendable {
             }
         }
     }
+
+    package var hasPendingOutput: Bool { false }
+
+    package func tryFlush() throws(SocketError) -> StreamProgress { .moved(0) }
 
     package func shutdownOutput() { _ = Glibc.shutdown(handle.fd, CInt(SHUT_WR)) }
 

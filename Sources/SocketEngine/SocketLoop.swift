@@ -38,6 +38,9 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
     private var timed: [SocketHandle] = []
     /// The earliest deadline among `timed` when it was last looked at, or a later one added since.
     private var nextDeadline: ContinuousClock.Instant?
+    /// The TLS records of the SSL call under way on this thread, before they go to the socket (`TLSStream`):
+    /// made at the first TLS connection's first call.
+    var tlsRecords: UnsafeMutableRawPointer?
 
     static let wakeTag = UInt64.max
 

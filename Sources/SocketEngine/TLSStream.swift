@@ -67,12 +67,24 @@ package final class TLSServerContext: @unchecked Sendable {
     }
 }
 
-/// The server side of a TLS connection, OpenSSL reading and writing the socket itself (no copies through memory
-/// buffers). Confined to the loop's thread.
+/// The server side of a TLS connection. OpenSSL reads the socket itself (no copy through memory buffers); what it
+/// writes goes to its loop's scratch area (`capt_records`), which leaves in one write(2) after each SSL call, so a
+/// 64 KiB chunk's four records cost one system call, not four. Records the socket could not take are kept here
+/// (`hasPendingOutput`) and sent first next time. Confined to the loop's thread.
 package final class TLSStream: ByteStream, @unchecked Sendable {
     package let handle: SocketHandle
     private let ssl: OpaquePointer
+    private let records: UnsafeMutablePointer<capt_records>
+    /// Records the socket did not take, from `pendingStart` on.
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
     private var isOpen = true
+
+    /// The scratch area's size: four full records and their overhead, with room to spare.
+    static let recordsCapacity = 80 * 1024
+
+    /// The write BIO's method, one for the process.
+    nonisolated(unsafe) private static let recordsMethod: OpaquePointer? = capt_records_method()
 
     /// Takes ownership of `fd` (nonblocking, accepted), to serve TLS with `context`'s settings. Call on `loop`'s
     /// thread.
@@ -83,22 +95,39 @@ package final class TLSStream: ByteStream, @unchecked Sendable {
     /// TLS on a socket already registered (one whose PROXY header was read first). Call on its loop's thread.
     package init(handle: SocketHandle, context: TLSServerContext) throws(SocketError) {
         self.handle = handle
-        let fd = handle.fd
+        records = Self.records(of: handle.loop)
         guard let ssl = SSL_new(context.context) else {
             handle.close()
             throw TLSFailure.latest("SSL_new")
         }
+        guard let method = Self.recordsMethod, capt_attach(ssl, handle.fd, records, method) == 1 else {
+            SSL_free(ssl)
+            handle.close()
+            throw TLSFailure.latest("the TLS connection's BIOs")
+        }
         self.ssl = ssl
-        SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)
     }
 
     deinit { SSL_free(ssl) }
 
+    /// The loop's scratch area for TLS records, made at its first use.
+    private static func records(of loop: SocketLoop) -> UnsafeMutablePointer<capt_records> {
+        if let made = loop.tlsRecords { return made.assumingMemoryBound(to: capt_records.self) }
+        let records = UnsafeMutablePointer<capt_records>.allocate(capacity: 1)
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: recordsCapacity)
+        records.initialize(to: capt_records(bytes: bytes, count: 0, capacity: recordsCapacity))
+        loop.tlsRecords = UnsafeMutableRawPointer(records)
+        return records
+    }
+
     /// Completes the handshake, waiting for the client until `deadline`.
     package func handshake(until deadline: ContinuousClock.Instant? = nil) async throws {
         while true {
             let result = SSL_do_handshake(ssl)
+            try sendRecords()
+            // The client waits for what was just written (the server's flight) before it sends more.
+            try await flush(until: deadline)
             if result == 1 { return }
             switch try blocked(result, "the handshake") {
             case .blocked(let events): try await handle.wait(for: events, until: deadline)
@@ -119,15 +148,71 @@ package final class TLSStream: ByteStream, @unchecked Sendable {
 
     package func tryRead(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> StreamProgress {
         let count = SSL_read(ssl, buffer.baseAddress, CInt(clamping: buffer.count))
+        // A read may write (a key update's answer): it leaves with the next write, or now.
+        if records.pointee.count > 0 { try sendRecords() }
         if count > 0 { return .moved(Int(count)) }
         return try blocked(count, "read")
     }
 
     package func tryWrite(_ bytes: UnsafeRawBufferPointer) throws(SocketError) -> StreamProgress {
         guard !bytes.isEmpty else { return .moved(0) }
+        if hasPendingOutput, case .blocked(let events) = try tryFlush() { return .blocked(events) }
         let count = SSL_write(ssl, bytes.baseAddress, CInt(clamping: bytes.count))
+        try sendRecords()
         if count > 0 { return .moved(Int(count)) }
         return try blocked(count, "write")
+    }
+
+    package var hasPendingOutput: Bool { pendingStart < pending.count }
+
+    package func tryFlush() throws(SocketError) -> StreamProgress {
+        while pendingStart < pending.count {
+            let sent = pending.withUnsafeBytes { all in
+                Glibc.send(
+                    handle.fd,
+                    all.baseAddress! + pendingStart,
+                    all.count - pendingStart,
+                    CInt(MSG_NOSIGNAL)
+                )
+            }
+            if sent > 0 {
+                pendingStart += sent
+                continue
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN: return .blocked(SocketHandle.writable)
+            case let code: throw SocketError.system("write", code)
+            }
+        }
+        pending.removeAll(keepingCapacity: false)
+        pendingStart = 0
+        return .moved(0)
+    }
+
+    /// Sends the records the last SSL call wrote to the loop's scratch area; what the socket does not take now is
+    /// kept (`pending`). The scratch area is empty again after it.
+    private func sendRecords() throws(SocketError) {
+        let count = records.pointee.count
+        guard count > 0 else { return }
+        records.pointee.count = 0
+        let bytes = UnsafeRawBufferPointer(start: records.pointee.bytes, count: count)
+        var offset = 0
+        if !hasPendingOutput {
+            while offset < count {
+                let sent = Glibc.send(handle.fd, bytes.baseAddress! + offset, count - offset, CInt(MSG_NOSIGNAL))
+                if sent > 0 {
+                    offset += sent
+                } else if errno == EINTR {
+                    continue
+                } else if errno == EAGAIN {
+                    break
+                } else {
+                    throw SocketError.system("write", errno)
+                }
+            }
+        }
+        if offset < count { pending.append(contentsOf: bytes[offset...]) }
     }
 
     /// What an OpenSSL call's failure means: wait for the socket, the peer's end, or an error.
@@ -154,9 +239,11 @@ package final class TLSStream: ByteStream, @unchecked Sendable {
     }
 
     package func shutdownOutput() {
-        guard isOpen else { return }
+        guard isOpen, !handle.isClosed else { return }
         _ = SSL_shutdown(ssl)
         ERR_clear_error()
+        try? sendRecords()
+        _ = try? tryFlush()
         _ = Glibc.shutdown(handle.fd, CInt(SHUT_WR))
     }
 

@@ -163,11 +163,12 @@ struct SocketHTTPConnectionTests {
 
     @Test func aBodyStreamsToTheResponder() async throws {
         let size = 300_000
-        try await Self.serving(answer: { _, body in
+        let counting: @Sendable (RequestHead, S3Body) async throws -> S3Response = { _, body in
             var count = 0
             for try await part in body { count += part.readableBytes }
             return S3Response(status: 200, body: S3Body(ByteBuffer(string: "read \(count)")))
-        }) { port in
+        }
+        try await Self.serving(answer: counting) { port in
             let request =
                 "PUT /k HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\nConnection: close\r\n\r\n"
                 + String(repeating: "b", count: size)
@@ -189,7 +190,7 @@ struct SocketHTTPConnectionTests {
 
     @Test func aClientThatLeavesWhileItsRequestIsUnderWayCancelsIt() async throws {
         let (seen, report) = AsyncStream<String>.makeStream()
-        try await Self.serving(answer: { _, _ in
+        let waiting: @Sendable (RequestHead, S3Body) async throws -> S3Response = { _, _ in
             report.yield("started")
             do {
                 try await Task.sleep(for: .seconds(30))
@@ -198,7 +199,8 @@ struct SocketHTTPConnectionTests {
                 report.yield("cancelled")
             }
             return .abandoned
-        }) { port in
+        }
+        try await Self.serving(answer: waiting) { port in
             _ = await Self.exchange(port, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", leaveAfter: .milliseconds(300))
             var events: [String] = []
             for await event in seen {
