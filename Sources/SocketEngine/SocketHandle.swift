@@ -19,8 +19,8 @@ package final class SocketHandle: @unchecked Sendable {
     /// connection whose task is busy elsewhere (a store's answer) learns its client left.
     package var onHangUp: (() -> Void)?
 
-    static let readable = EPOLLIN.rawValue
-    static let writable = EPOLLOUT.rawValue
+    package static let readable = EPOLLIN.rawValue
+    package static let writable = EPOLLOUT.rawValue
     static let peerClosed = EPOLLRDHUP.rawValue
     static let failed = EPOLLERR.rawValue | EPOLLHUP.rawValue
 
