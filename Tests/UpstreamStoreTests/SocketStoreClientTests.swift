@@ -184,15 +184,20 @@ struct SocketStoreClientTests {
         let server = try await ScriptedStore { _, _ in .ok("fine") }
         try await Self.forwarding(to: server, configuration: configuration) {
             (store: UpstreamBucketStore, client: StoreClient) async throws in
-            let answers = try await withThrowingTaskGroup(of: String.self) { group in
-                for number in 1...8 {
-                    group.addTask(executorPreference: Self.loop) {
-                        let response = await store.respond(to: UpstreamBucketStoreTests.request("GET", "key-\(number)"))
-                        return "\(response.status) \(try await response.body.text())"
+            // Started together from the loop, so all eight are under way before the first connection opens.
+            let answers = try await Task(executorPreference: Self.loop) {
+                try await withThrowingTaskGroup(of: String.self) { group in
+                    for number in 1...8 {
+                        group.addTask {
+                            let response = await store.respond(
+                                to: UpstreamBucketStoreTests.request("GET", "key-\(number)")
+                            )
+                            return "\(response.status) \(try await response.body.text())"
+                        }
                     }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            }.value
             #expect(answers == Array(repeating: "200 fine", count: 8))
             #expect(server.connections == 2)
             #expect(await Self.opened(client) == 2)
@@ -275,6 +280,26 @@ struct SocketStoreClientTests {
             for _ in 0..<100 where server.closedConnections == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(server.closedConnections == 1)
             #expect(try await Self.get(store, "small") == "200 small")
+            #expect(server.connections == 2)
+            #expect(await Self.opened(client) == 2)
+        }
+    }
+
+    /// An idle connection the store closed leaves the pool when the store closes it: a POST, which is never sent
+    /// twice, goes on a new connection rather than failing on the closed one.
+    @Test func dropsAnIdleConnectionTheStoreClosed() async throws {
+        let server = try await ScriptedStore { connection, _ in connection == 1 ? .okThenClose("first") : .ok("fine") }
+        try await Self.forwarding(to: server) {
+            (store: UpstreamBucketStore, client: StoreClient) async throws in
+            #expect(try await Self.get(store, "first") == "200 first")
+            for _ in 0..<100 where server.closedConnections == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            try await Task.sleep(for: .milliseconds(100))
+            let post = await Self.respond(
+                store,
+                UpstreamBucketStoreTests.request("POST", nil, query: "delete", body: S3Body(string: "<Delete/>"))
+            )
+            let answer = try await post.body.text()
+            #expect(post.status == 200, "\(answer)")
             #expect(server.connections == 2)
             #expect(await Self.opened(client) == 2)
         }
