@@ -211,6 +211,16 @@ final class SocketStorePool: @unchecked Sendable {
         connections.idle.append(connection)
     }
 
+    /// The answer on `connection` ended: the connection serves another request when the whole request went out, the
+    /// store keeps it alive, and nothing followed the answer (bytes after its end are the store speaking unasked).
+    func answerEnded(on connection: SocketStoreConnection, requestSent: Bool) {
+        if requestSent, connection.parser.keepsAlive, connection.input.readableBytes == 0 {
+            release(connection)
+        } else {
+            close(connection)
+        }
+    }
+
     /// Closes `connection` (once): its place goes to the next waiting request.
     func close(_ connection: SocketStoreConnection) {
         guard !connection.isClosed else { return }
@@ -289,15 +299,11 @@ final class SocketStorePool: @unchecked Sendable {
                     let body = SocketResponseBody(connection: connection, pool: self, first: held, reusable: sent)
                     return (head, S3Body(length: head.contentLength, stream: body))
                 }
-                // The head is not whole yet, or more of the answer waits in the socket: read on without waiting.
+                // The head is not whole yet (wait for the rest), or more of the answer waits in the socket (read it
+                // at once).
                 waitFirst = !connection.filledLastRead
             }
-            // Bytes after the end of the answer are the store speaking unasked: the connection is not reused.
-            if sent, connection.parser.keepsAlive, connection.input.readableBytes == 0 {
-                release(connection)
-            } else {
-                close(connection)
-            }
+            answerEnded(on: connection, requestSent: sent)
             return (head!, S3Body(held ?? ByteBuffer()))
         } catch let error as ClosedBeforeAnswer {
             throw error
@@ -551,11 +557,7 @@ final class SocketResponseBody: AsyncSequence, @unchecked Sendable {
                 }
                 if ended {
                     self.connection = nil
-                    if reusable, connection.parser.keepsAlive, connection.input.readableBytes == 0 {
-                        pool.release(connection)
-                    } else {
-                        pool.close(connection)
-                    }
+                    pool.answerEnded(on: connection, requestSent: reusable)
                     break
                 }
             }
