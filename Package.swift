@@ -194,13 +194,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Adapter: forwards bucket requests to any S3-compatible server, re-signed with the store's credentials.
+        // Adapter: forwards bucket requests to any S3-compatible server, re-signed with the store's credentials; on
+        // NIO's event loops, or on the socket engine's for a caller there.
         .target(
             name: "UpstreamStore",
             dependencies: [
                 "AccessPointCore",
                 "S3HTTP",
                 "S3Auth",
+                "SocketEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -359,6 +361,7 @@ let package = Package(
             name: "UpstreamStoreTests",
             dependencies: [
                 "UpstreamStore",
+                "SocketEngine",
                 "S3HTTP",
                 "S3Auth",
                 "AccessPointCore",

@@ -41,6 +41,8 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
     /// The TLS records of the SSL call under way on this thread, before they go to the socket (`TLSStream`):
     /// made at the first TLS connection's first call.
     var tlsRecords: UnsafeMutableRawPointer?
+    /// What other modules keep per loop, by their key (see `attachment(for:orMake:)`).
+    private var attachments: [(key: AnyObject, value: AnyObject)] = []
 
     static let wakeTag = UInt64.max
 
@@ -105,6 +107,23 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
         precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
         return key
     }()
+
+    /// The object kept on this loop under `key`, made by `make` the first time: how a client keeps its state per
+    /// loop (the store client's connection pools) and finds it again without a lock, the loop's thread being the
+    /// only one to touch it. The loop holds `key` and the object until `detach(_:)`. Call on the loop's thread, with
+    /// one type of object per key.
+    package func attachment<Value: AnyObject>(for key: AnyObject, orMake make: () -> Value) -> Value {
+        for entry in attachments where entry.key === key { return unsafeDowncast(entry.value, to: Value.self) }
+        let made = make()
+        attachments.append((key, made))
+        return made
+    }
+
+    /// Lets go of the object kept under `key`, and returns it. Call on the loop's thread.
+    package func detach(_ key: AnyObject) -> AnyObject? {
+        guard let index = attachments.firstIndex(where: { $0.key === key }) else { return nil }
+        return attachments.remove(at: index).value
+    }
 
     /// Whether the caller runs on the loop's thread.
     package var inLoop: Bool {

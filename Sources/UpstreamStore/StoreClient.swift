@@ -3,6 +3,7 @@ public import NIOCore
 public import NIOPosix
 import NIOSSL
 import S3HTTP
+package import SocketEngine
 import Synchronization
 
 /// HTTP/1.1 to bucket stores, with a keep-alive pool on each event loop.
@@ -27,6 +28,8 @@ public final class StoreClient: Sendable {
     let configuration: UpstreamClientConfiguration
     private let pools: [ObjectIdentifier: LoopPool]
     private let isShutDown = Atomic<Bool>(false)
+    /// The same client for callers on the socket engine's loops (plain-HTTP stores only): see ``SocketStoreClient``.
+    let socketClient: SocketStoreClient
 
     /// - Throws: when the system's TLS trust roots or the configuration's `caBundle` cannot be loaded.
     public init(
@@ -45,14 +48,22 @@ public final class StoreClient: Sendable {
             pools[ObjectIdentifier(loop)] = LoopPool(loop: loop, configuration: configuration, tls: tls)
         }
         self.pools = pools
+        self.socketClient = SocketStoreClient(configuration: configuration)
     }
 
     /// Closes every idle connection and refuses new requests; requests under way finish.
     public func shutdown() async {
         isShutDown.store(true, ordering: .relaxed)
+        await socketClient.shutdown()
         for pool in pools.values {
             try? await pool.loop.submit { pool.close() }.get()
         }
+    }
+
+    /// The connections opened to stores from `loop` by the socket engine's client: for tests, which tell by it
+    /// that a request went that way, and that a connection was kept alive. Call on `loop`'s thread.
+    package func socketConnectionsOpened(on loop: SocketLoop) -> Int {
+        socketClient.pool(on: loop).connectionsOpened
     }
 
     /// The loop a request runs on: the caller's when it is one of the group's.
@@ -69,15 +80,10 @@ public final class StoreClient: Sendable {
             sink.fail(StoreClientError.shutDown)
             return
         }
-        // Checked here, once, before a byte is written: a field from the client's request with a CR LF in it would
-        // otherwise split the request the store reads.
-        for field in request.fields
-        where !HTTPFieldSyntax.isValidName(field.name) || !HTTPFieldSyntax.isValidValue(field.value) {
-            sink.fail(StoreClientError.invalidField(field.name))
-            return
-        }
-        guard StoreRequest.isValidRequestLine(method: request.method, target: request.target) else {
-            sink.fail(StoreClientError.invalidRequestLine)
+        do {
+            try request.checkWritable()
+        } catch {
+            sink.fail(error)
             return
         }
         pool.submit(LoopPool.Job(request: request, origin: origin, sink: sink))
@@ -89,6 +95,8 @@ enum StoreClientError: Error, CustomStringConvertible {
     case shutDown
     /// The store sent nothing for the read timeout while an answer was awaited or read.
     case readTimeout(TimeAmount)
+    /// No connection to the store within the connect timeout.
+    case connectTimeout(TimeAmount)
     /// The connection closed before the response ended.
     case connectionClosed
     /// The store's response could not be parsed.
@@ -111,6 +119,8 @@ enum StoreClientError: Error, CustomStringConvertible {
         case .shutDown: "the client is shut down"
         case .readTimeout(let amount):
             "no answer within \(amount.nanoseconds / 1_000_000) ms (the lab's upstream.readTimeout)"
+        case .connectTimeout(let amount):
+            "no connection within \(amount.nanoseconds / 1_000_000) ms (the lab's upstream.connectTimeout)"
         case .connectionClosed: "the connection closed before the response ended"
         case .malformedResponse(let reason): "the response was not valid HTTP/1.1: \(reason)"
         case .invalidField(let name): "the request's field '\(name)' cannot be sent in HTTP/1.1"
@@ -190,12 +200,25 @@ struct StoreRequest: Sendable {
     }
 
     /// The request line and fields on the wire, ended by the empty line, with `extraCapacity` bytes to spare for a
-    /// body to follow in the same buffer. The fields must have been checked (`StoreClient.execute`).
+    /// body to follow in the same buffer. The fields must have been checked (`checkWritable`).
     func encodedHead(allocator: ByteBufferAllocator, extraCapacity: Int = 0) -> ByteBuffer {
-        // The request line's space, then its version and line end (12), and the empty line (2).
+        let size = headSize
+        var bytes = allocator.buffer(capacity: size + extraCapacity)
+        writeHead(into: &bytes, size: size)
+        return bytes
+    }
+
+    /// The bytes of `encodedHead`: the request line's space, then its version and line end (12), the fields, and the
+    /// empty line (2).
+    var headSize: Int {
         var size = method.utf8.count + target.utf8.count + 14
         for field in fields { size += HTTP1HeadWriter.size(name: field.name, value: field.value) }
-        var bytes = allocator.buffer(capacity: size + extraCapacity)
+        return size
+    }
+
+    /// Appends the head to `bytes`, whose storage a connection keeps from one request to the next (the socket
+    /// engine's client writes from it); `size` is `headSize`.
+    func writeHead(into bytes: inout ByteBuffer, size: Int) {
         bytes.writeHTTP1Head(capacity: size) { head in
             head.write(method)
             head.write(byte: UInt8(ascii: " "))
@@ -204,7 +227,16 @@ struct StoreRequest: Sendable {
             for field in fields { head.writeField(name: field.name, value: field.value) }
             head.write("\r\n")
         }
-        return bytes
+    }
+
+    /// Throws when HTTP/1.1 cannot carry the request as it is. Checked once, before a byte is written: a field from
+    /// the client's request with a CR LF in it would otherwise split the request the store reads.
+    func checkWritable() throws(StoreClientError) {
+        for field in fields
+        where !HTTPFieldSyntax.isValidName(field.name) || !HTTPFieldSyntax.isValidValue(field.value) {
+            throw .invalidField(field.name)
+        }
+        guard Self.isValidRequestLine(method: method, target: target) else { throw .invalidRequestLine }
     }
 
     /// A method that is a token and a target of visible ASCII characters: what can be written as a request line.

@@ -3,6 +3,7 @@ import Foundation
 public import NIOCore
 public import S3Auth
 public import S3HTTP
+import SocketEngine
 
 /// A bucket store that is another S3-compatible server (MinIO, `rclone serve s3`, Amazon S3): each request goes
 /// there re-signed with the store's credentials, and its answer comes back as the store gave it.
@@ -24,6 +25,9 @@ public struct UpstreamBucketStore: BucketResponder {
     /// The store's scheme, host and path prefix, made once.
     private let route: UpstreamRoute?
     private let origin: StoreOrigin?
+    /// Whether a caller on a socket engine loop reaches the store with ``SocketStoreClient``: plain HTTP to an IP
+    /// address (the engine neither resolves names nor speaks TLS as a client).
+    private let engineReachable: Bool
     private let now: @Sendable () -> AmzDate
 
     /// - Parameters:
@@ -55,6 +59,7 @@ public struct UpstreamBucketStore: BucketResponder {
                     authority: store.pathStyle ? endpoint.authority : store.bucket + "." + endpoint.authority
                 )
             } else { nil }
+        self.engineReachable = origin.map { !$0.secure && $0.isIPLiteral } ?? false
         self.now = now
     }
 
@@ -65,6 +70,9 @@ public struct UpstreamBucketStore: BucketResponder {
         guard let route, let origin else {
             let reason = "The bucket store's endpoint '\(store.endpoint)' is not an http(s) URL with a valid port."
             return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
+        }
+        if engineReachable, let loop = SocketLoop.current {
+            return await respond(to: request, route: route, origin: origin, on: loop)
         }
         // On the caller's event loop when it is on one (the router's connections are): see `StoreClient`.
         let pool = client.loop()
@@ -86,16 +94,47 @@ public struct UpstreamBucketStore: BucketResponder {
         } catch {
             // Cancelled: the client left (see KeepAliveServing.accept), and nobody is there to answer.
             if error is CancellationError { return .abandoned }
-            if let failure = upstream.bodyFailure {
-                return renderer.response(for: failure, id: request.id, resource: resource())
-            }
-            if let refused = error as? StoreClientError, refused.isRefusedBeforeSending {
-                return renderer.response(for: .internalError.because("\(error)."), id: request.id, resource: resource())
-            }
-            let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
-            return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource())
+            return failureResponse(error, of: upstream, for: request)
         }
         return Self.response(consume answer, method: request.method, id: request.id)
+    }
+
+    /// `respond(to:)` for a caller on a socket engine loop: the request and its answer on the caller's thread, by
+    /// ``SocketStoreClient``.
+    private func respond(
+        to request: BucketRequest,
+        route: UpstreamRoute,
+        origin: StoreOrigin,
+        on loop: SocketLoop
+    ) async -> S3Response {
+        let upstream = signedRequest(request, route: route, onLoop: true)
+        do {
+            let (head, body) = try await client.socketClient.send(upstream, to: origin, on: loop)
+            return Self.response(head: head, body: body, method: request.method, id: request.id)
+        } catch {
+            // The client left. Its body, read on this task, may have recorded the cancellation as its own failure.
+            if error is CancellationError || Task.isCancelled { return .abandoned }
+            return failureResponse(error, of: upstream, for: request)
+        }
+    }
+
+    /// The router's answer when the store's could not be had: the client's body's failure, 500 for a request that
+    /// HTTP/1.1 cannot carry, 503 otherwise.
+    private func failureResponse(
+        _ error: any Error,
+        of upstream: StoreRequest,
+        for request: BucketRequest
+    ) -> S3Response {
+        let renderer = S3ErrorRenderer(envelope: .s3)
+        let resource = "/\(request.bucket)" + (request.key.map { "/\($0)" } ?? "")
+        if let failure = upstream.bodyFailure {
+            return renderer.response(for: failure, id: request.id, resource: resource)
+        }
+        if let refused = error as? StoreClientError, refused.isRefusedBeforeSending {
+            return renderer.response(for: .internalError.because("\(error)."), id: request.id, resource: resource)
+        }
+        let reason = "The bucket store at \(store.endpoint) is unreachable: \(error)"
+        return renderer.response(for: .serviceUnavailable.because(reason), id: request.id, resource: resource)
     }
 
     /// `request` as the store is sent it: the upstream head, signed with the store's credentials, and its framing.
@@ -211,17 +250,22 @@ public struct UpstreamBucketStore: BucketResponder {
         method: String,
         id: S3RequestID
     ) -> S3Response {
-        let head: StoreResponseHead
-        let body: S3Body
         // Consumed, so the head's fields have one owner and are filtered in place.
         switch consume answer {
-        case .whole(let whole, let bytes):
-            head = whole
-            body = S3Body(bytes)
-        case .streamed(let streamed, let stream):
-            head = streamed
-            body = S3Body(length: streamed.contentLength, stream: stream)
+        case .whole(let head, let bytes):
+            response(head: head, body: S3Body(bytes), method: method, id: id)
+        case .streamed(let head, let stream):
+            response(head: head, body: S3Body(length: head.contentLength, stream: stream), method: method, id: id)
         }
+    }
+
+    /// The router's response from the store's head and body, whichever client brought them.
+    private static func response(
+        head: consuming StoreResponseHead,
+        body: S3Body,
+        method: String,
+        id: S3RequestID
+    ) -> S3Response {
         let status = head.status
         var headers = (consume head).fields
         headers.removeAll { !UpstreamHeaders.returns($0.name) }

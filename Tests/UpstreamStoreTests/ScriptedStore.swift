@@ -11,6 +11,8 @@ final class ScriptedStore: Sendable {
     enum Reply: Sendable {
         /// 200 with this body, the connection kept alive.
         case ok(String)
+        /// 200 with this body, then the connection closes (as a store's idle timeout would close it later).
+        case okThenClose(String)
         /// Closes the connection without a byte of an answer.
         case closeUnanswered
         /// Bytes that are not HTTP, then the connection closes.
@@ -112,8 +114,9 @@ final class ScriptedStore: Sendable {
                 served += 1
                 let line = "\(head?.method.rawValue ?? "?") \(head?.uri ?? "?")"
                 accepted.requests.withLock { $0.append(line) }
-                switch script(connection, served) {
-                case .ok(let text):
+                let reply = script(connection, served)
+                switch reply {
+                case .ok(let text), .okThenClose(let text):
                     var headers = HTTPHeaders([("Content-Length", "\(text.utf8.count)")])
                     headers.add(name: "x-amz-request-id", value: "STOREREQUESTID")
                     context.write(
@@ -121,7 +124,11 @@ final class ScriptedStore: Sendable {
                         promise: nil
                     )
                     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
-                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                    let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+                    if case .okThenClose = reply {
+                        let channel = context.channel
+                        written.whenComplete { _ in channel.close(promise: nil) }
+                    }
                 case .echo:
                     let framing =
                         head?.headers["transfer-encoding"].contains("chunked") == true
