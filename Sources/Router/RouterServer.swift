@@ -67,7 +67,7 @@ public final class RouterServer: Service, Sendable {
                 certificateChainPEM: configuration.certificatePEM,
                 privateKeyPEM: configuration.privateKeyPEM
             )
-            let loops = try (0..<System.coreCount).map { try SocketLoop.start(name: "aprouter-socket-\($0)") }
+            let loops = try (0..<System.coreCount).map { try SocketLoop.start(name: "aprouter-io-\($0)") }
             do {
                 engine = try SocketHTTPSListener(configuration.https, in: namespace, loops: loops, context: tls)
             } catch {

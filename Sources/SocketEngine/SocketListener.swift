@@ -53,6 +53,8 @@ package final class SocketListener: @unchecked Sendable {
             var low: UInt64 = 0
             let fd = cep_accept(handle.fd, &family, &high, &low)
             if fd >= 0 {
+                // A response goes out as soon as it is written, as NIO's and nginx's (`tcp_nodelay on`) do.
+                _ = cep_nodelay(fd)
                 let peer: IPAddress? =
                     switch family {
                     case 4: .v4(IPv4Address(UInt32(truncatingIfNeeded: low)))

@@ -201,6 +201,7 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         thread = pthread_self()
+        cep_name_thread(name)
         pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         started.withLock { $0 = thread }
         let batch: CInt = 256

@@ -41,6 +41,8 @@ int cep_connect(const char *host, int port);
 int cep_connect_result(int fd);
 /// TCP_NODELAY on.
 int cep_nodelay(int fd);
+/// Names the calling thread (at most 15 bytes are kept), for profilers and `top -H`.
+void cep_name_thread(const char *name);
 /// Whether the calling thread is `thread`.
 int cep_on_thread(pthread_t thread);
 
