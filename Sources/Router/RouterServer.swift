@@ -47,21 +47,17 @@ public final class RouterServer: Service, Sendable {
         let context = try NIOSSLContext(configuration: tls)
         let namespace = configuration.listenNamespace
         let timeouts = HTTPServerTimeouts(configuration.clients)
+        // TLS, then HTTP/1.1: the HTTPS listener's connections on SwiftNIO, and the forward proxy's tunnels.
+        let secure: @Sendable (any Channel, ConnectionFacts) throws -> Connection = { channel, facts in
+            try Self.addHTTPS(to: channel, facts: facts, context: context, metrics: self.metrics, timeouts: timeouts)
+        }
         // The HTTPS listener: on SwiftNIO, or on the socket engine.
         var https: NIOAsyncChannel<Connection, Never>?
         var engine: SocketHTTPSListener?
         var engineContext: TLSServerContext?
         switch configuration.engine {
         case .nio:
-            https = try await bind("HTTPS", configuration.https, in: namespace) { channel, facts in
-                try Self.addHTTPS(
-                    to: channel,
-                    facts: facts,
-                    context: context,
-                    metrics: self.metrics,
-                    timeouts: timeouts
-                )
-            }
+            https = try await bind("HTTPS", configuration.https, in: namespace, secure)
         case .socket:
             let tls = try TLSServerContext(
                 certificateChainPEM: configuration.certificatePEM,
@@ -82,15 +78,7 @@ public final class RouterServer: Service, Sendable {
         }
         var proxy: NIOAsyncChannel<TunnelConnection, Never>?
         if let address = configuration.proxy {
-            proxy = try await bindProxy(address) { channel, facts in
-                try Self.addHTTPS(
-                    to: channel,
-                    facts: facts,
-                    context: context,
-                    metrics: self.metrics,
-                    timeouts: timeouts
-                )
-            }
+            proxy = try await bindProxy(address, tunnel: secure)
         }
         let tunnels = proxy
         let (secureListener, engineListener) = (https, engine)

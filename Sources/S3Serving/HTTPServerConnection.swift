@@ -146,31 +146,20 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     private var writabilityChangesAtLastCheck = 0
     /// Checks in a row that found the client quiet while the connection waited for it.
     private var quietChecks = 0
-    private var parts = CircularBuffer<Part>(initialCapacity: 4)
+    private var parts = InboundParts()
     private var bufferedBytes = 0
     /// The task waiting for a request part.
     private var reader: UnsafeContinuation<Part?, any Error>?
     /// The task waiting for the channel to become writable.
     private var writer: UnsafeContinuation<Void, any Error>?
-    /// Why no more request parts will come, once none will.
-    private var inboundEnd: InboundEnd?
     /// The waiting reader's task was cancelled.
     private var readerCancelled = false
     /// A read the channel asked for while too many parts waited: issued once the responder catches up.
     private var readHeld = false
     private var active = true
-    /// Between requests for the serving task: it took no part yet, or took the last request's `.end`.
-    private var betweenRequests = true
-    /// From the serving task taking a request's head until it wrote its response's last bytes.
-    private var exchangeUnderWay = false
     /// Set by `HTTPServerConnection.drain()` from any thread, read on the loop by `takeReady` and by the serving
     /// task (`isDraining`).
     let draining = Atomic(false)
-
-    private enum InboundEnd {
-        case closed
-        case failed(any Error)
-    }
 
     /// Completed once, when the client left (see `HTTPServerConnection.clientLeft`), or when the handler leaves
     /// the pipeline.
@@ -220,7 +209,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
                 if let reader {
                     // A waiting reader means nothing was buffered: hand the part over directly.
                     self.reader = nil
-                    taken(part)
+                    parts.taken(part)
                     reader.resume(returning: part)
                     return
                 }
@@ -242,8 +231,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
 
     /// Writes `answer` unless it would land inside another response; then nothing more may be written.
     private func answerAndEnd(_ answer: ByteBuffer, _ context: ChannelHandlerContext) {
-        guard !exchangeUnderWay, active else { return }
-        parts.removeAll()
+        guard !parts.exchangeUnderWay, active else { return }
+        parts.dropQueued()
         bufferedBytes = 0
         context.writeAndFlush(wrapOutboundOut(answer), promise: nil)
         // Nothing may follow it: later writes fail, and a task waiting to write hears of it now.
@@ -255,7 +244,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// Whether the connection waits on its client: the serving task waits for a request part (and reads are not
     /// held back by this side), or for the client to take the response written so far.
     private var waitsForClient: Bool {
-        active && ((inboundEnd == nil && reader != nil && !readHeld) || writer != nil)
+        active && ((parts.end == nil && reader != nil && !readHeld) || writer != nil)
     }
 
     /// One look at the client (every `timeouts.checkEvery`): any read or writability change since the last look
@@ -273,7 +262,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
         quietChecks += 1
         let quiet = timeouts.checkEvery.nanoseconds * Int64(quietChecks)
-        let idle = writer == nil && betweenRequests && parts.isEmpty && parser.isBetweenRequests
+        let idle = writer == nil && parts.betweenRequests && parts.queued.isEmpty && parser.isBetweenRequests
         if idle {
             if quiet >= timeouts.idle.nanoseconds { context.close(promise: nil) }
         } else if quiet >= timeouts.read.nanoseconds {
@@ -303,7 +292,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     func read(context: ChannelHandlerContext) {
-        if parts.count >= Self.holdReadsAt.parts || bufferedBytes >= Self.holdReadsAt.bytes {
+        if parts.queued.count >= Self.holdReadsAt.parts || bufferedBytes >= Self.holdReadsAt.bytes {
             readHeld = true
         } else {
             context.read()
@@ -327,7 +316,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
             return context.fireUserInboundEventTriggered(event)
         }
         finishInbound(.closed)
-        if exchangeUnderWay { signalClientLeft() }
+        if parts.exchangeUnderWay { signalClientLeft() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -349,45 +338,24 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
     /// The next part if one waits (nil at the end of the request stream); `nil` if none has arrived yet.
     func takeReady() throws -> Part?? {
         // Draining: no request after the one under way is read.
-        if betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
-        if let part = parts.popFirst() {
-            taken(part)
+        if parts.betweenRequests, draining.load(ordering: .relaxed) { return .some(nil) }
+        if let part = parts.take() {
             if case .body(let buffer) = part { bufferedBytes -= buffer.readableBytes }
-            if readHeld, parts.count <= Self.resumeReadsAt.parts, bufferedBytes <= Self.resumeReadsAt.bytes {
+            if readHeld, parts.queued.count <= Self.resumeReadsAt.parts, bufferedBytes <= Self.resumeReadsAt.bytes {
                 readHeld = false
                 context?.read()
             }
             return .some(part)
         }
-        switch inboundEnd {
-        case .closed?: return .some(nil)
-        case .failed(let error)?: throw error
-        case nil:
-            if readHeld {
-                readHeld = false
-                context?.read()
-            }
-            return nil
+        if try parts.hasEnded() { return .some(nil) }
+        if readHeld {
+            readHeld = false
+            context?.read()
         }
+        return nil
     }
 
-    /// Where the exchange stands once the serving task has `part`, queued or handed over as it arrived: a head
-    /// begins an exchange (nothing else may be written until its response ends), an end closes the request.
-    private func taken(_ part: Part) {
-        switch part {
-        case .head:
-            betweenRequests = false
-            exchangeUnderWay = true
-        case .end: betweenRequests = true
-        case .body: break
-        }
-    }
-
-    func takeEndIfReady() -> Bool {
-        guard case .end? = parts.first else { return false }
-        _ = try? takeReady()  // pops it; cannot throw with a part waiting
-        return true
-    }
+    func takeEndIfReady() -> Bool { parts.takeEndIfQueued() }
 
     /// Waits for the next part; cancelling the waiting task ends the wait with `CancellationError`.
     func waitForPart() async throws -> Part? {
@@ -423,7 +391,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
 
     /// Ends a wait for the next request (`draining` is already set).
     func drain() {
-        if betweenRequests, let reader {
+        if parts.betweenRequests, let reader {
             self.reader = nil
             reader.resume(returning: nil)
         }
@@ -439,7 +407,7 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
 
     func write(_ bytes: ByteBuffer, endsResponse: Bool, flush: Bool) throws {
         guard active, let context else { throw ChannelError.ioOnClosedChannel }
-        if endsResponse { exchangeUnderWay = false }
+        if endsResponse { parts.exchangeUnderWay = false }
         context.write(wrapOutboundOut(bytes), promise: nil)
         if flush { context.flush() }
     }
@@ -468,8 +436,8 @@ final class HTTPServerConnectionHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
-    private func finishInbound(_ end: InboundEnd) {
-        if inboundEnd == nil { inboundEnd = end }
+    private func finishInbound(_ end: InboundParts.End) {
+        parts.finish(end)
         if let reader {
             self.reader = nil
             switch end {

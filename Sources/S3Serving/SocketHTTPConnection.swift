@@ -29,15 +29,10 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
     private let idleTimeout: Duration
     private let readTimeout: Duration
     private var parser = HTTPRequestParser()
-    private var parts = CircularBuffer<Part>(initialCapacity: 4)
+    private var parts = InboundParts()
     private var readBuffer: ByteBuffer
     /// Response bytes written and not sent yet.
     private var unsent: ByteBuffer?
-    private var inboundEnd: InboundEnd?
-    /// Between requests for the serving task: it took no part yet, or took the last request's `.end`.
-    private var betweenRequests = true
-    /// From the serving task taking a request's head until it wrote its response's last bytes.
-    private var exchangeUnderWay = false
     /// Nothing more may be written (a refusal ended the connection, or it is closed).
     private var outboundClosed = false
     private var clientHasLeft = false
@@ -52,11 +47,6 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
 
     /// Bytes asked of the socket per read.
     static var readSize: Int { 16 * 1024 }
-
-    private enum InboundEnd {
-        case closed
-        case failed(any Error)
-    }
 
     /// Serves HTTP/1.1 on `stream` (TLS already established). Call on the stream's loop.
     package init(stream: Stream, timeouts: HTTPServerTimeouts = HTTPServerTimeouts()) {
@@ -78,7 +68,7 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
     }
 
     private func clientHungUp() {
-        guard exchangeUnderWay, !clientHasLeft else { return }
+        guard parts.exchangeUnderWay, !clientHasLeft else { return }
         clientHasLeft = true
         let told = onClientLeft
         onClientLeft = nil
@@ -101,34 +91,17 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
     /// The next part if one waits (nil at the end of the request stream); `nil` if none has arrived yet.
     private func takeReady() throws -> Part?? {
         // Draining: no request after the one under way is read.
-        if betweenRequests, isDraining { return .some(nil) }
-        if let part = parts.popFirst() {
-            switch part {
-            case .head:
-                betweenRequests = false
-                exchangeUnderWay = true
-            case .end: betweenRequests = true
-            case .body: break
-            }
-            return .some(part)
-        }
-        switch inboundEnd {
-        case .closed?: return .some(nil)
-        case .failed(let error)?: throw error
-        case nil: return nil
-        }
+        if parts.betweenRequests, isDraining { return .some(nil) }
+        if let part = parts.take() { return .some(part) }
+        return try parts.hasEnded() ? .some(nil) : nil
     }
 
-    package func takeEndIfReady() -> Bool {
-        guard case .end? = parts.first else { return false }
-        _ = try? takeReady()  // pops it; cannot throw with a part waiting
-        return true
-    }
+    package func takeEndIfReady() -> Bool { parts.takeEndIfQueued() }
 
     /// Reads once from the socket, waiting for the client as the timeouts allow, and parses what came; or records
     /// why nothing more will come.
     private func readMore() async throws {
-        let idle = betweenRequests && parts.isEmpty && parser.isBetweenRequests
+        let idle = parts.betweenRequests && parts.queued.isEmpty && parser.isBetweenRequests
         let deadline = ContinuousClock.now + (idle ? idleTimeout : readTimeout)
         do {
             if hasRead, idle, !stream.hasBufferedInput {
@@ -165,8 +138,8 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
         } catch is Drained {
             // `takeReady` ends the request stream.
         } catch let error as SocketError {
-            clientHasLeft = clientHasLeft || exchangeUnderWay
-            inboundEnd = .failed(error)
+            clientHasLeft = clientHasLeft || parts.exchangeUnderWay
+            parts.finish(.failed(error))
         }
     }
 
@@ -177,9 +150,9 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
             // Read no further: after the parts before it, the serving task hears of the error, and the connection
             // closes. Answered here unless it would land inside another response; then the requests queued before
             // it go unanswered, as `HTTPServerConnection`'s do.
-            inboundEnd = .failed(error)
-            if !exchangeUnderWay {
-                parts.removeAll()
+            parts.finish(.failed(error))
+            if !parts.exchangeUnderWay {
+                parts.dropQueued()
                 refuse(HTTPResponseEncoding.unreadableRequest(error, allocator: allocator))
             }
         }
@@ -187,20 +160,20 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
 
     /// The client closed its sending side, or the connection.
     private func clientClosed() {
-        if parser.connectionClosed() || exchangeUnderWay { clientHasLeft = true }
-        if inboundEnd == nil { inboundEnd = .closed }
+        if parser.connectionClosed() || parts.exchangeUnderWay { clientHasLeft = true }
+        parts.finish(.closed)
     }
 
     /// The client was silent for the timeout that applies: an idle connection closes; a request whose response has
     /// not begun is answered 400 RequestTimeout, or, with its body being read, fails that read with it.
     private func timedOut(idle: Bool) async throws {
         if idle {
-            inboundEnd = .closed
+            parts.finish(.closed)
             return
         }
-        inboundEnd = .failed(S3Error.requestTimeout)
-        if !exchangeUnderWay {
-            parts.removeAll()
+        parts.finish(.failed(S3Error.requestTimeout))
+        if !parts.exchangeUnderWay {
+            parts.dropQueued()
             refuse(HTTPResponseEncoding.closingError(.requestTimeout, allocator: allocator))
         }
     }
@@ -220,7 +193,7 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
 
     package func write(_ bytes: ByteBuffer, endsResponse: Bool, flush: Bool) async throws {
         guard !outboundClosed, !stream.handle.isClosed else { throw SocketError.closed }
-        if endsResponse { exchangeUnderWay = false }
+        if endsResponse { parts.exchangeUnderWay = false }
         guard flush else {
             if unsent == nil {
                 unsent = bytes
@@ -266,7 +239,7 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
             try await stream.handle.wait(for: events, until: deadline)
         } catch SocketError.timedOut {
             outboundClosed = true
-            inboundEnd = inboundEnd ?? .failed(S3Error.requestTimeout)
+            parts.finish(.failed(S3Error.requestTimeout))
             stream.close()
             throw S3Error.requestTimeout
         }
