@@ -11,6 +11,7 @@ package final class SocketHandle: @unchecked Sendable {
     /// The events registered with epoll (besides the hangups it always reports); nil while not registered.
     private var interest: UInt32?
     private var waiter: UnsafeContinuation<Void, any Error>?
+    /// The events the waiting task wakes for (`wait`'s, and a reader's `peerClosed`).
     private var waitingFor: UInt32 = 0
     private(set) var deadline: ContinuousClock.Instant?
     var isTimed = false
@@ -44,13 +45,19 @@ package final class SocketHandle: @unchecked Sendable {
     package func wait(for events: UInt32, until deadline: ContinuousClock.Instant? = nil) async throws {
         guard !isClosed else { throw SocketError.closed }
         precondition(waiter == nil, "two tasks wait on one socket")
-        let wanted = events | Self.peerClosed
+        // A deadline already past ends the wait at once: a socket that wakes its task at every turn without letting
+        // it progress could otherwise keep it from ever timing out (the loop looks at deadlines between turns).
+        if let deadline, deadline <= .now { throw SocketError.timedOut }
+        // A reader also hears of the peer closing its sending side (a read then finds the end); a writer does not:
+        // a client that half-closed may still read, and level-triggered, that event would wake the writer at every
+        // turn while the socket stays full.
+        let wanted = events & Self.readable != 0 ? events | Self.peerClosed : events
         if interest != wanted { try setInterest(wanted) }
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
                 waiter = continuation
-                waitingFor = events
+                waitingFor = wanted
                 if let deadline {
                     self.deadline = deadline
                     loop.addTimed(self, deadline)
@@ -71,7 +78,7 @@ package final class SocketHandle: @unchecked Sendable {
 
     /// epoll reported `flags` for the socket.
     func ready(_ flags: UInt32) {
-        if let waiter, flags & (waitingFor | Self.failed | Self.peerClosed) != 0 {
+        if let waiter, flags & (waitingFor | Self.failed) != 0 {
             self.waiter = nil
             deadline = nil
             waiter.resume()

@@ -46,6 +46,10 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
 
     static let wakeTag = UInt64.max
 
+    /// Socket events epoll has reported so far: a test's way to see that a socket does not wake the loop
+    /// over and over (a level-triggered event nobody takes would).
+    package private(set) var eventsReported = 0
+
     /// Starts a loop on a thread of its own.
     package static func start(name: String) throws(SocketError) -> SocketLoop {
         let loop = try SocketLoop(name: name)
@@ -226,6 +230,7 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
                 if data == Self.wakeTag {
                     takeRemote()
                 } else if Int(data) < handles.count, let handle = handles[Int(data)] {
+                    eventsReported &+= 1
                     handle.ready(flags)
                 }
             }

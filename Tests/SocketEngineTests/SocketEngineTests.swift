@@ -205,6 +205,32 @@ struct SocketEngineTests {
     }
 }
 
+extension SocketEngineTests {
+    /// A client that closed its sending side but reads nothing while a large response waits to be written: the
+    /// writer waits for room without being woken again and again by the half-close (level-triggered epoll reports
+    /// it at every turn to whoever listens for it).
+    @Test func aHalfClosedClientThatDoesNotReadLeavesTheWriterAsleep() async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        defer { client.close() }
+        shutdown(client.fd, Int32(SHUT_WR))
+        let writer = Task(executorPreference: Self.loop) { () -> Int in
+            defer { listener.close() }
+            let accepted = try await listener.accept()
+            let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
+            defer { stream.close() }
+            let before = Self.loop.eventsReported
+            // Far more than the socket buffers hold: the write waits for the client, which never reads.
+            await #expect(throws: SocketError.timedOut) {
+                try await stream.write([UInt8](repeating: 7, count: 64 << 20), until: .now + .milliseconds(500))
+            }
+            return Self.loop.eventsReported - before
+        }
+        let events = try await writer.value
+        #expect(events < 20, "the loop was woken \(events) times while the writer waited")
+    }
+}
+
 extension Array where Element == UInt8 {
     func ends(with suffix: [UInt8]) -> Bool {
         count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
