@@ -29,7 +29,7 @@ check:
 
 # The suites that reach the HTTPS listener through real clients run a second time with it on the socket engine
 # (`aprouter serve --engine socket`; see Tests/IntegrationTests/ServeTests.swift, RunningServer).
-ENGINE_SUITES = IntegrationTests.(DataPlaneTests|AdminListenerTests|ForwardingTests|ForwardProxyTests|ControlPlaneTests|TryItTests|StreamingMemoryTests|FuzzTests)
+ENGINE_SUITES = IntegrationTests.(DataPlaneTests|AdminListenerTests|ServeTests|ForwardingTests|ForwardProxyTests|ControlPlaneTests|TryItTests|StreamingMemoryTests|FuzzTests)
 
 test-swift:
 	$(SWIFT) build --build-tests
