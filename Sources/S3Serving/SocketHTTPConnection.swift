@@ -134,7 +134,7 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
                 }
             }
         } catch SocketError.timedOut {
-            try await timedOut(idle: idle)
+            timedOut(idle: idle)
         } catch is Drained {
             // `takeReady` ends the request stream.
         } catch let error as SocketError {
@@ -166,7 +166,7 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
 
     /// The client was silent for the timeout that applies: an idle connection closes; a request whose response has
     /// not begun is answered 400 RequestTimeout, or, with its body being read, fails that read with it.
-    private func timedOut(idle: Bool) async throws {
+    private func timedOut(idle: Bool) {
         if idle {
             parts.finish(.closed)
             return
