@@ -1,3 +1,4 @@
+import APRouterTestSupport
 import Dispatch
 import Glibc
 import NIOCore
@@ -45,14 +46,10 @@ struct SocketHTTPConnectionTests {
         try await body(port)
     }
 
-    /// What a client got: everything the server sent until it closed the connection (or 10 s passed: `ended` false).
-    struct Received {
-        var text: String
-        var ended: Bool
-    }
+    typealias Received = LoopbackClient.Received
 
-    /// Connects, sends `request` (then closes its sending side if `halfClose`), and reads until the server closes.
-    /// With `leaveAfter`, the client closes the connection that long after sending, reading nothing.
+    /// Connects, sends `request` (then closes its sending side if `halfClose`), and reads until the server closes;
+    /// with `leaveAfter`, closes the connection that long after sending instead, reading nothing.
     static func exchange(
         _ port: Int,
         _ request: String,
@@ -61,53 +58,18 @@ struct SocketHTTPConnectionTests {
     ) async -> Received {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let received = blockingExchange(port, Array(request.utf8), halfClose: halfClose, leaveAfter: leaveAfter)
-                continuation.resume(returning: received)
-            }
-        }
-    }
-
-    private static func blockingExchange(
-        _ port: Int,
-        _ request: [UInt8],
-        halfClose: Bool,
-        leaveAfter: Duration?
-    ) -> Received {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return Received(text: "connect failed", ended: false) }
-        var offset = 0
-        while offset < request.count {
-            let sent = request[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { break }
-            offset += sent
-        }
-        if halfClose { shutdown(fd, Int32(SHUT_WR)) }
-        if let leaveAfter {
-            let (seconds, attoseconds) = leaveAfter.components
-            usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
-            return Received(text: "", ended: false)
-        }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received += chunk[..<count]
-            } else {
-                // 0: the server closed; -1 with EAGAIN: the receive timeout passed first.
-                return Received(text: String(decoding: received, as: UTF8.self), ended: count == 0 || errno != EAGAIN)
+                guard let client = try? LoopbackClient(port: port) else {
+                    return continuation.resume(returning: Received(text: "connect failed", ended: false))
+                }
+                defer { client.close() }
+                client.send(Array(request.utf8))
+                if halfClose { client.shutdownSending() }
+                if let leaveAfter {
+                    let (seconds, attoseconds) = leaveAfter.components
+                    usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+                    return continuation.resume(returning: Received(text: "", ended: false))
+                }
+                continuation.resume(returning: client.receiveAll())
             }
         }
     }

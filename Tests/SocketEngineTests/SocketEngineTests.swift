@@ -45,6 +45,21 @@ struct SocketEngineTests {
         return (accepted.peer, serverName, version, String(decoding: request, as: UTF8.self))
     }
 
+    /// A TLS server context with a certificate for `*.lab.localhost` (and its issuer) from a new lab CA, and that
+    /// CA's certificate, for clients to trust.
+    static func labTLS() throws -> (TLSServerContext, caPEM: String) {
+        let authority = try LabCertificateAuthority(now: Date())
+        let credential = try authority.issueServerCertificate(
+            for: LabCertificateNames(dnsNames: ["*.lab.localhost"], ipAddresses: []),
+            now: Date()
+        )
+        let context = try TLSServerContext(
+            certificateChainPEM: credential.certificatePEM + authority.certificatePEM,
+            privateKeyPEM: credential.privateKeyPEM
+        )
+        return (context, authority.certificatePEM)
+    }
+
     static func listen() async throws -> (SocketListener, Int) {
         let fd = try SocketListener.listeningSocket(host: "127.0.0.1", port: 0)
         let listener = await Task(executorPreference: loop) { SocketListener(fd: fd, loop: loop) }.value
@@ -77,17 +92,9 @@ struct SocketEngineTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-engine-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let authority = try LabCertificateAuthority(now: Date())
-        let credential = try authority.issueServerCertificate(
-            for: LabCertificateNames(dnsNames: ["*.lab.localhost"], ipAddresses: []),
-            now: Date()
-        )
+        let (context, caPEM) = try Self.labTLS()
         let caFile = directory.appendingPathComponent("ca.pem")
-        try authority.certificatePEM.write(to: caFile, atomically: true, encoding: .utf8)
-        let context = try TLSServerContext(
-            certificateChainPEM: credential.certificatePEM + authority.certificatePEM,
-            privateKeyPEM: credential.privateKeyPEM
-        )
+        try caPEM.write(to: caFile, atomically: true, encoding: .utf8)
         let (listener, port) = try await Self.listen()
         let server = Task(executorPreference: Self.loop) {
             defer { listener.close() }
@@ -107,15 +114,7 @@ struct SocketEngineTests {
     }
 
     @Test func refusesTLS11() async throws {
-        let authority = try LabCertificateAuthority(now: Date())
-        let credential = try authority.issueServerCertificate(
-            for: LabCertificateNames(dnsNames: ["*.lab.localhost"], ipAddresses: []),
-            now: Date()
-        )
-        let context = try TLSServerContext(
-            certificateChainPEM: credential.certificatePEM,
-            privateKeyPEM: credential.privateKeyPEM
-        )
+        let (context, _) = try Self.labTLS()
         let (listener, port) = try await Self.listen()
         let server = Task(executorPreference: Self.loop) {
             defer { listener.close() }
@@ -235,25 +234,4 @@ extension Array where Element == UInt8 {
     func ends(with suffix: [UInt8]) -> Bool {
         count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
     }
-}
-
-/// A blocking TCP client socket of the test's own, connected to 127.0.0.1.
-struct LoopbackClient {
-    let fd: Int32
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    }
-
-    func close() { _ = Glibc.close(fd) }
 }
