@@ -12,7 +12,8 @@
 #   RAW=0 bench/router/run.sh            # without the raw floor (neither built nor run)
 #   DURATION=20 CONNECTIONS=64 bench/router/run.sh
 #   ENGINE=socket bench/router/run.sh    # aprouter's HTTPS listener on the socket engine (`--engine socket`)
-#   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data),
+#   PERF=/some/dir bench/router/run.sh   # also `perf record -g` aprouter during its 1 KiB run (perf-small.data)
+#                                        # and its 1 GiB GET (perf-large.data),
 #                                        # and the others during theirs (perf-small-floor.data, -raw, -nginx: its
 #                                        # worker)
 #   PERF=dir PERF_EVENT=syscalls:sys_enter_epoll_ctl bench/router/run.sh   # the same, sampling another event
@@ -344,11 +345,20 @@ small_run() { # name pid url
         "p99 ${p99[$name]}, ${cpu[$name]} µs server CPU/request ($requests requests; ${split[$name]})" >&2
 }
 large_run() { # name pid url
-    local name=$1 pid=$2 url=$3 before after result
+    local name=$1 pid=$2 url=$3 before after result large_perf=""
+    if [ -n "${PERF:-}" ] && [ "$name" = aprouter ]; then
+        perf record ${PERF_EVENT:+-e $PERF_EVENT} -F 1999 -g -p "$pid" -o "$PERF/perf-large.data" \
+            2>>"$PERF/perf-record.log" &
+        large_perf=$!
+    fi
     read -r before _ _ < <(cpu_ticks "$pid")
     result=$(taskset -c "$client_core" curl -s --cacert "$AWS_CA_BUNDLE" -o /dev/null \
         -w '%{http_code} %{size_download} %{speed_download}' "$url")
     read -r after _ _ < <(cpu_ticks "$pid")
+    if [ -n "$large_perf" ]; then
+        kill -INT "$large_perf"
+        wait "$large_perf" || true
+    fi
     read -r code size speed <<<"$result"
     [ "$code" = 200 ] && [ "$size" = $((1 << 30)) ] || {
         echo "bench/router: $name: 1 GiB GET answered $code with $size bytes" >&2
