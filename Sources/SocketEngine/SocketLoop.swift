@@ -70,7 +70,8 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
             throw SocketError.system("pthread_create", created)
         }
         pthread_detach(thread)
-        // The thread records itself before running anything; wait for it, so `inLoop` is exact from here on.
+        // The thread records itself before running anything; wait for it, so `enqueue` tells its own thread from
+        // others from here on.
         while loop.started.withLock({ $0 }) == nil { sched_yield() }
         return loop
     }
@@ -127,12 +128,6 @@ package final class SocketLoop: TaskExecutor, @unchecked Sendable {
     package func detach(_ key: AnyObject) -> AnyObject? {
         guard let index = attachments.firstIndex(where: { $0.key === key }) else { return nil }
         return attachments.remove(at: index).value
-    }
-
-    /// Whether the caller runs on the loop's thread.
-    package var inLoop: Bool {
-        guard let thread = started.withLock({ $0 }) else { return false }
-        return cep_on_thread(thread) != 0
     }
 
     // MARK: The executor
