@@ -60,6 +60,25 @@ struct SocketEngineTests {
         return (context, authority.certificatePEM)
     }
 
+    /// Accepts one connection and waits (until `deadline`) for a byte its client never sends; the error that ended
+    /// the wait, nil if a byte came. Closes the listener and the connection. Call on the loop.
+    static func acceptAndRead(
+        _ listener: SocketListener,
+        until deadline: ContinuousClock.Instant?
+    ) async -> (any Error)? {
+        defer { listener.close() }
+        do {
+            let accepted = try await listener.accept()
+            let stream = TCPStream(fd: accepted.fd, loop: loop)
+            defer { stream.close() }
+            var byte: [UInt8] = [0]
+            _ = try await stream.read(into: &byte, waitFirst: true, until: deadline)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     static func listen() async throws -> (SocketListener, Int) {
         let fd = try SocketListener.listeningSocket(host: "127.0.0.1", port: 0)
         let listener = await Task(executorPreference: loop) { SocketListener(fd: fd, loop: loop) }.value
@@ -131,18 +150,8 @@ struct SocketEngineTests {
         let (listener, port) = try await Self.listen()
         let client = try LoopbackClient(port: port)
         defer { client.close() }
-        let outcome = await Task(executorPreference: Self.loop) { () -> (any Error)? in
-            defer { listener.close() }
-            do {
-                let accepted = try await listener.accept()
-                let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
-                defer { stream.close() }
-                var byte: [UInt8] = [0]
-                _ = try await stream.read(into: &byte, waitFirst: true, until: .now + .milliseconds(200))
-                return nil
-            } catch {
-                return error
-            }
+        let outcome = await Task(executorPreference: Self.loop) {
+            await Self.acceptAndRead(listener, until: .now + .milliseconds(200))
         }.value
         #expect((outcome as? SocketError) == .timedOut)
     }
@@ -151,19 +160,7 @@ struct SocketEngineTests {
         let (listener, port) = try await Self.listen()
         let client = try LoopbackClient(port: port)
         defer { client.close() }
-        let waiting = Task(executorPreference: Self.loop) { () -> (any Error)? in
-            defer { listener.close() }
-            do {
-                let accepted = try await listener.accept()
-                let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
-                defer { stream.close() }
-                var byte: [UInt8] = [0]
-                _ = try await stream.read(into: &byte, waitFirst: true)
-                return nil
-            } catch {
-                return error
-            }
-        }
+        let waiting = Task(executorPreference: Self.loop) { await Self.acceptAndRead(listener, until: nil) }
         try await Task.sleep(for: .milliseconds(200))
         waiting.cancel()
         #expect(await waiting.value is CancellationError)
