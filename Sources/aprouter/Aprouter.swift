@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// `aprouter`: Amazon S3 access points for any network. Wiring only; the logic lives in the library targets.
-@main
+///
+/// Not `@main`: main.swift runs it (see there why).
 struct Aprouter: AsyncParsableCommand {
     static let version = "0.1.0"
 

@@ -21,6 +21,13 @@
 #                                            # and print them per request
 #   COUNT=probe_libc:malloc bench/router/run.sh   # also count an event in aprouter per 1 KiB request (perf stat;
 #       that uprobe is made once with `perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc`)
+#   CALLGRIND=/some/dir bench/router/run.sh   # instead of the timed runs: aprouter under callgrind, then
+#       REQUESTS (default 1000) presigned 1 KiB GETs on one keep-alive connection after WARMUP (200) others,
+#       then the same against nginx (one process, `master_process off`, also under callgrind);
+#       callgrind's counters are zeroed before those requests and dumped after them, so the dumps
+#       ($CALLGRIND/callgrind.out.aprouter and .nginx) hold exactly their user-space instructions, and the script
+#       prints them per request with the ratio. Instruction counts repeat from run to run where wall-clock figures
+#       do not; read a dump with `callgrind_annotate`. FLOOR=0 RAW=0 are implied.
 #
 # What is measured:
 # - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
@@ -44,8 +51,8 @@
 # - 1 GiB GET: one curl download on one connection (MB/s = 10^6 bytes/s), its size checked, and the proxy's CPU
 #   seconds for it.
 # - Peak RSS (VmHWM) of aprouter, of the floors and of the nginx proxy's worker at the end of the run.
-# - No callgrind figure: valgrind 3.19 dies with SIGSEGV inside itself on the aprouter binary (even on
-#   `aprouter --help`, with its debug info stripped), so the per-request profile comes from `perf record` (PERF=dir).
+# - CALLGRIND=dir counts instructions instead: valgrind 3.19 cannot read the release binary's DWARF 5, so the script
+#   runs a copy without debug information (`objcopy --strip-debug`; function names stay).
 # Needs: nginx (nginx-light), wrk, curl, taskset, the aws CLI, python3 (perf for PERF=), libssl-dev (the raw floor). Traffic to 127.0.0.1 only; the
 # ports (18080 origin, 18443/18081/18053/18090 aprouter, 19443 nginx proxy, 19444 floor, 19445 raw floor) must be free. Everything
 # started is stopped, and the temporary folder removed, on exit.
@@ -59,6 +66,12 @@ proxy_core=${PROXY_CORE:-0}
 client_core=${CLIENT_CORE:-1}
 floor=${FLOOR:-1}
 raw=${RAW:-1}
+if [ -n "${CALLGRIND:-}" ]; then
+    floor=0 raw=0
+    command -v valgrind >/dev/null || { echo "bench/router: valgrind is missing (apt-get install valgrind)" >&2; exit 2; }
+    mkdir -p "$CALLGRIND"
+    CALLGRIND=$(cd "$CALLGRIND" && pwd)
+fi
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in "$nginx" wrk curl taskset aws python3; do
     command -v "$tool" >/dev/null || { echo "bench/router: $tool is missing (apt-get install nginx-light wrk)" >&2; exit 2; }
@@ -132,11 +145,17 @@ buckets:
     store: {endpoint: "http://127.0.0.1:18080", bucket: bench-bucket, accessKeyId: ORIGINKEY, secretAccessKey: origin-secret, pathStyle: true}
 LAB
 start_aprouter() { # starts aprouter on the proxy core; sets apr_pid
-    (cd "$work" && exec taskset -c "$proxy_core" "$binary" serve --config lab.yaml --log-level warning \
-        --engine "${ENGINE:-nio}" 2>>"$work/logs/aprouter.log") &
+    local wrap=() served=$binary
+    if [ -n "${CALLGRIND:-}" ]; then
+        served=$work/aprouter
+        objcopy --strip-debug "$binary" "$served"
+        wrap=(valgrind --tool=callgrind --dump-instr=no "--callgrind-out-file=$CALLGRIND/callgrind.out.%p")
+    fi
+    (cd "$work" && exec taskset -c "$proxy_core" "${wrap[@]}" "$served" serve --config lab.yaml \
+        --log-level warning --engine "${ENGINE:-nio}" 2>>"$work/logs/aprouter.log") &
     apr_pid=$!
     pids+=("$apr_pid")
-    for _ in $(seq 600); do
+    for _ in $(seq 1800); do
         curl -s -o /dev/null "http://127.0.0.1:18090/ready" && [ -f "$work/certs/server.pem" ] && return 0
         kill -0 "$apr_pid" 2>/dev/null || break
         sleep 0.1
@@ -173,7 +192,13 @@ http {
     }
 }
 CONF
-taskset -c "$proxy_core" "$nginx" -e "$work/logs/proxy-error.log" -c "$work/proxy.conf" -p "$work" &
+nginx_wrap=()
+if [ -n "${CALLGRIND:-}" ]; then
+    # One process (no master), so that callgrind sees the worker's requests.
+    sed -i 's/^daemon off;/daemon off;\nmaster_process off;/' "$work/proxy.conf"
+    nginx_wrap=(valgrind --tool=callgrind --dump-instr=no "--callgrind-out-file=$CALLGRIND/callgrind.out.nginx.%p")
+fi
+taskset -c "$proxy_core" "${nginx_wrap[@]}" "$nginx" -e "$work/logs/proxy-error.log" -c "$work/proxy.conf" -p "$work" &
 nginx_pid=$!
 pids+=("$nginx_pid")
 
@@ -249,6 +274,43 @@ n_tls=$(cipher "$nginx_small")
 if [ "$floor" = 1 ]; then f_tls=$(cipher "$floor_small"); fi
 if [ "$raw" = 1 ]; then r_tls=$(cipher "$raw_small"); fi
 echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls${f_tls:+; floor $f_tls}${r_tls:+; raw floor $r_tls}" >&2
+
+if [ -n "${CALLGRIND:-}" ]; then
+    nginx_version=$("$nginx" -v 2>&1 | sed 's/.*nginx\///')
+    # COUNT GETs of URL on one connection, each answer checked (200, the object's 1,024 bytes).
+    get_many() { # URL COUNT
+        taskset -c "$client_core" python3 - "$1" "$AWS_CA_BUNDLE" "$2" <<'EOF'
+import http.client, ssl, sys, urllib.parse
+url, ca, count = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+connection = http.client.HTTPSConnection(url.hostname, url.port, context=ssl.create_default_context(cafile=ca))
+for _ in range(count):
+    connection.request("GET", f"{url.path}?{url.query}")
+    answer = connection.getresponse()
+    body = answer.read()
+    if answer.status != 200 or len(body) != 1024:
+        sys.exit(f"bench/router: a GET under callgrind answered {answer.status} with {len(body)} bytes")
+EOF
+    }
+    requests=${REQUESTS:-1000}
+    # Instructions per request of the process PID serving URL; the dump is left in $CALLGRIND/callgrind.out.NAME.
+    counted() { # NAME PID URL
+        local dump total
+        get_many "$3" "${WARMUP:-200}"
+        callgrind_control -z "$2" >/dev/null 2>&1
+        get_many "$3" "$requests"
+        callgrind_control -d requests "$2" >/dev/null 2>&1
+        dump=$(ls -t "$CALLGRIND"/callgrind.out.*"$2".* | head -1)
+        mv "$dump" "$CALLGRIND/callgrind.out.$1"
+        total=$(callgrind_annotate "$CALLGRIND/callgrind.out.$1" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+        echo $((total / requests))
+    }
+    a_ir=$(counted aprouter "$apr_pid" "$small")
+    n_ir=$(counted nginx "$nginx_pid" "$nginx_small")
+    echo "bench/router: instructions per 1 KiB GET under callgrind ($requests on one keep-alive connection after" \
+        "${WARMUP:-200}; user space only): aprouter (--engine ${ENGINE:-nio}) $a_ir, nginx $nginx_version $n_ir," \
+        "ratio $(python3 -c "print(f'{$a_ir / $n_ir:.2f}')") ($CALLGRIND/callgrind.out.aprouter, .nginx)"
+    exit 0
+fi
 
 # CPU ticks of a process and all its descendants (nginx's worker is a child of its master): utime+stime, utime,
 # stime.
