@@ -42,10 +42,23 @@ public struct HTTP1HeadWriter {
 
     /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`).
     public mutating func writeField(name: String, value: String) {
-        write(name)
-        write(": ")
-        write(value)
-        write("\r\n")
+        var name = name
+        var value = value
+        name.withUTF8 { name in
+            value.withUTF8 { value in
+                // One check of the room for the four parts; the separators are stored, not copied.
+                let size = name.count + value.count + 4
+                precondition(size <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
+                let start = memory.baseAddress! + count
+                if name.count > 0 { start.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+                start.storeBytes(of: UInt16(0x203A).littleEndian, toByteOffset: name.count, as: UInt16.self)  // ": "
+                if value.count > 0 {
+                    (start + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count)
+                }
+                start.storeBytes(of: UInt16(0x0A0D).littleEndian, toByteOffset: size - 2, as: UInt16.self)  // CR LF
+                count += size
+            }
+        }
     }
 }
 

@@ -373,7 +373,7 @@ public enum HTTP1Syntax {
             throw HTTP1Malformed("the field name '\(String(decoding: name, as: UTF8.self))' is not a token")
         }
         let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
-        guard value.allSatisfy(HTTPFieldSyntax.isValueByte) else {
+        guard HTTPFieldSyntax.isValidValue(value) else {
             throw HTTP1Malformed("the value of '\(String(decoding: name, as: UTF8.self))' has a control character")
         }
         return (name, value)

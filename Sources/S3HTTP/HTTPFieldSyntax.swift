@@ -44,20 +44,14 @@ public enum HTTPFieldSyntax {
         return true
     }
 
-    /// `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
+    /// `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``. A bit per byte below 128, in two words: a shift and a
+    /// test per byte, where a `switch` of ranges took a chain of comparisons.
     @inlinable
     public static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
+        // Bytes 0–63: `!#$%&'*+-.` and the digits; 64–127: the letters and `^_`|~`.
+        let low: UInt64 = 0x03FF_6CFA_0000_0000
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        return byte < 64 ? (low >> byte) & 1 != 0 : byte < 128 && (high >> (byte & 63)) & 1 != 0
     }
 
     /// Any byte but the control characters other than tab (NUL, CR and LF among them) and DEL.
