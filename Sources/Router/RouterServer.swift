@@ -243,21 +243,28 @@ public final class RouterServer: Service, Sendable {
         }
     }
 
-    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`), logs each and
-    /// counts it in the metrics. `facts` gives the request's source and the TLS server name, asked once, at the
-    /// first request.
+    /// Answers a keep-alive connection's requests one after another (`KeepAliveServing.serve`, or `serving`), logs
+    /// each and counts it in the metrics. `facts` gives the request's source and the TLS server name, asked once, at
+    /// the first request.
     func serve<Served: ServerConnection>(
         _ http: Served,
         secure: Bool,
-        facts readFacts: () async throws -> (source: IPAddress?, serverName: String?)
+        serving: (
+            Served,
+            _ answer: (RequestHead, S3Body) async throws -> S3Response,
+            _ completed: (KeepAliveServing.Completed) -> Void
+        ) async throws -> Void = KeepAliveServing.serve,
+        facts readFacts: @escaping () async throws -> (source: IPAddress?, serverName: String?)
     ) async {
         var facts: (source: IPAddress?, serverName: String?)?
         let hosts = HostMemo()
+        // The request under way: `answer` fills it in, `completed` logs it.
+        var record = RequestRecord()
         do {
-            try await KeepAliveServing.serve(http) { head, body in
+            try await serving(http) { head, body in
                 if facts == nil { facts = try await readFacts() }
-                var record = RequestRecord()
-                let response = await answer(
+                record = RequestRecord()
+                return await answer(
                     head,
                     body: body,
                     source: facts?.source,
@@ -266,10 +273,8 @@ public final class RouterServer: Service, Sendable {
                     secure: secure,
                     record: &record
                 )
-                return (response, (record, facts?.source))
-            } completed: { completed, answered in
-                let (record, source) = answered
-                log(completed, record: record, source: source)
+            } _: { completed in
+                log(completed, record: record, source: facts?.source)
                 metrics.recordRequest(
                     operation: record.operation ?? "None",
                     outcome: Self.outcome(record, completed),

@@ -2,6 +2,7 @@ import AccessPointCore
 package import NIOCore
 package import S3HTTP
 import ServiceLifecycle
+package import SocketEngine
 
 /// How the router and the store server serve HTTP/1.1: each accepted connection in a task of its own on the
 /// connection's event loop, its requests one after another.
@@ -78,7 +79,9 @@ package enum KeepAliveServing {
     /// `answer` as the client sends it; when a response is sent before the body was read to its end (the request
     /// was refused, or the store answered early), the connection is closed after it, since the rest of the body
     /// would otherwise be read as the next request. `completed` hears of each request once its response is sent,
-    /// or once sending it stopped (`Completed.ending`), with what `answer` returned beside the response.
+    /// or once sending it stopped (`Completed.ending`). What a caller records of a request (its access-log fields)
+    /// it keeps in its own variable, which `answer` sets and `completed` reads: the two are called in turn, a
+    /// request at a time.
     ///
     /// On graceful shutdown (swift-service-lifecycle's, which the connection's task inherits from the server's),
     /// the request under way is answered with `Connection: close`, and a connection waiting for its next request
@@ -86,10 +89,10 @@ package enum KeepAliveServing {
     ///
     /// - Throws: what ended the connection other than the client closing it between requests, `answer`'s errors
     ///   included (the connection then closes without a response).
-    package static func serve<Connection: ServerConnection, Record>(
+    package static func serve<Connection: ServerConnection>(
         _ connection: Connection,
-        answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
-        completed: (Completed, Record) -> Void
+        answer: (RequestHead, S3Body) async throws -> S3Response,
+        completed: (Completed) -> Void
     ) async throws {
         do {
             try await withGracefulShutdownHandler {
@@ -104,10 +107,10 @@ package enum KeepAliveServing {
         await connection.close()
     }
 
-    private static func serveRequests<Connection: ServerConnection, Record>(
+    private static func serveRequests<Connection: ServerConnection>(
         _ connection: Connection,
-        answer: (RequestHead, S3Body) async throws -> (S3Response, Record),
-        completed: (Completed, Record) -> Void
+        answer: (RequestHead, S3Body) async throws -> S3Response,
+        completed: (Completed) -> Void
     ) async throws {
         let parts = ConnectionInbound(connection)
         while let head = try await parts.nextHead() {
@@ -116,7 +119,7 @@ package enum KeepAliveServing {
             // it is answered at once instead of through the body's parts; its end, already arrived, is taken after
             // the response (`bodyEndedOrEmpty`).
             let body = S3Body(length: head.bodyLength == 0 ? 0 : nil, stream: IncomingBody(connection: parts))
-            let (response, record) = try await answer(head, body)
+            let response = try await answer(head, body)
             // One access-log line per request, however its response ended.
             func report(_ status: Int, sent: Int, _ ending: Completed.Ending) {
                 let elapsed = ContinuousClock.now - started
@@ -128,8 +131,7 @@ package enum KeepAliveServing {
                         sent: sent,
                         elapsed: elapsed,
                         ending: ending
-                    ),
-                    record
+                    )
                 )
             }
             if response.status == S3Response.clientClosedRequest {
@@ -188,3 +190,18 @@ package protocol AcceptedConnection: Sendable {
 }
 
 extension HTTPServerConnection: AcceptedConnection {}
+
+extension KeepAliveServing {
+    /// ``serve(_:answer:completed:)`` for the socket engine's HTTPS connections, made concrete in this module: the
+    /// optimizer then specializes everything under it (`ConnectionInbound`, `IncomingBody`, `ResponseWriter`, the
+    /// connection's own methods) for `SocketHTTPConnection<TLSStream>`. Generic code called from another module runs
+    /// unspecialized: each call to the connection goes through its witness table, and locals of its generic types
+    /// are sized and allocated at run time (bench/README.md, session 14, has the instructions this saves).
+    package static func serveTLS(
+        _ connection: SocketHTTPConnection<TLSStream>,
+        answer: (RequestHead, S3Body) async throws -> S3Response,
+        completed: (Completed) -> Void
+    ) async throws {
+        try await serve(connection, answer: answer, completed: completed)
+    }
+}

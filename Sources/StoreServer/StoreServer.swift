@@ -56,17 +56,18 @@ public final class StoreServer: Service, Sendable {
     private func serve(_ connection: Connection) async {
         let peer = connection.channel.remoteAddress?.ipAddress ?? "-"
         do {
+            // The request under way: `answer` fills it in, `completed` logs it.
+            var record = StoreRequestHandler.Record()
             try await KeepAliveServing.serve(connection) { head, body in
-                var record = StoreRequestHandler.Record()
-                let response = await handler.respond(
+                record = StoreRequestHandler.Record()
+                return await handler.respond(
                     method: head.method.rawValue,
                     target: head.target,
                     headers: head.fields.map { (name: $0.name, value: $0.value) },
                     body: body,
                     record: &record
                 )
-                return (response, record)
-            } completed: { completed, record in
+            } completed: { completed in
                 log(completed, record, peer: peer)
             }
         } catch {

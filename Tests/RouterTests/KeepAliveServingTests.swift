@@ -39,10 +39,10 @@ struct KeepAliveServingTests {
                         report.yield(.finished)
                     } catch {
                         report.yield(.cancelled)
-                        return (.abandoned, ())
+                        return .abandoned
                     }
-                    return (response(report), ())
-                } completed: { completed, _ in
+                    return response(report)
+                } completed: { completed in
                     report.yield(.completed(status: completed.status, sent: completed.sent, ending: completed.ending))
                 }
             }

@@ -32,8 +32,8 @@ struct SocketHTTPConnectionTests {
                         let connection = SocketHTTPConnection(stream: stream, timeouts: timeouts)
                         connection.cancelsServingWhenClientLeaves()
                         try? await KeepAliveServing.serve(connection) { head, body in
-                            (try await answer(head, body), ())
-                        } completed: { _, _ in
+                            try await answer(head, body)
+                        } completed: { _ in
                         }
                     }
                 }

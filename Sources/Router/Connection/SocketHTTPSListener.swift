@@ -125,7 +125,7 @@ extension RouterServer {
         // (`KeepAliveServing.accept`): the store's request is abandoned.
         connection.cancelsServingWhenClientLeaves()
         let facts = (source: source, serverName: stream.serverName)
-        await serve(connection, secure: true) { facts }
+        await serve(connection, secure: true, serving: KeepAliveServing.serveTLS) { facts }
         connection.closeNow()
     }
 
