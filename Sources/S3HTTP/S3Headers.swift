@@ -32,10 +32,13 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     /// done in place on the strings' contiguous UTF-8, where `lowercased()` on both made two strings per field per
     /// lookup; names with other bytes (which no HTTP/1 parser lets through) are still compared the String way.
     public static func name(_ name: String, matches other: String) -> Bool {
-        var name = name
-        var other = other
-        let ascii = name.withUTF8 { a in other.withUTF8 { b in asciiFoldedEqual(a, b) } }
-        return ascii ?? (name.lowercased() == other.lowercased())
+        // In place, without copying either string (`withUTF8` wants a `var`); every native or small string gives
+        // its bytes so.
+        let ascii: Bool?? = name.utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in asciiFoldedEqual(a, b) } ?? nil
+        }
+        if let ascii, let decided = ascii { return decided }
+        return name.lowercased() == other.lowercased()
     }
 
     /// Whether `a` and `b` are equal with ASCII letters folded, when that decides it: nil when a byte that
@@ -56,9 +59,19 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     }
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var any: UInt8 = 0
-        for byte in bytes { any |= byte }
-        return any & 0x80 == 0
+        // Eight bytes at a time: names of different lengths are told apart by this alone.
+        let raw = UnsafeRawBufferPointer(bytes)
+        var any: UInt64 = 0
+        var index = 0
+        while index + 8 <= raw.count {
+            any |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < raw.count {
+            any |= UInt64(raw[index])
+            index += 1
+        }
+        return any & 0x8080_8080_8080_8080 == 0
     }
 
     public mutating func add(name: String, value: String) {
