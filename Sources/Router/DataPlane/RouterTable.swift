@@ -29,8 +29,9 @@ public final class RouterTable: Sendable {
         }
     }
 
-    /// An access point as the data plane serves it.
-    struct AccessPoint: Sendable {
+    /// An access point as the data plane serves it. A class: the stages hand it on by reference, where a copy of
+    /// the struct retained each of its strings and tables again.
+    final class AccessPoint: Sendable {
         let entry: AccessPointSnapshot.AccessPoint
         let arn: AccessPointARN
         /// `arn.description`, rendered once per snapshot: the access log names every request's access point.
@@ -74,7 +75,7 @@ public final class RouterTable: Sendable {
         }
     }
 
-    struct MultiRegionAccessPoint: Sendable {
+    final class MultiRegionAccessPoint: Sendable {
         let entry: AccessPointSnapshot.MultiRegionAccessPoint
         let arn: MultiRegionAccessPointARN
         /// `arn.description`, rendered once per snapshot.
@@ -117,9 +118,14 @@ public final class RouterTable: Sendable {
 
     /// A lab user as the policy engine sees every request of theirs: the principal (its ARN rendered once, when
     /// the router starts) and the identity policies.
-    struct User: Sendable {
+    final class User: Sendable {
         let principal: RequestPrincipal
         let policies: [PolicyDocument]
+
+        init(principal: RequestPrincipal, policies: [PolicyDocument]) {
+            self.principal = principal
+            self.policies = policies
+        }
     }
 
     /// The parts of the lab that never change while the router runs.
