@@ -304,7 +304,10 @@ public struct HTTP1Fields: Sendable {
             default:
                 break
             }
-            read.fields.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            read.fields.add(
+                name: HTTP1FieldNames.known(name) ?? String(decoding: name, as: UTF8.self),
+                value: String(decoding: value, as: UTF8.self)
+            )
         }
         if read.contentLength != nil, read.transferEncoding != .none {
             throw HTTP1Malformed("the message has both Content-Length and Transfer-Encoding")

@@ -20,6 +20,17 @@ struct HTTP1HeadWriterTests {
         #expect(String(buffer: buffer) == "before|GET / HTTP/1.1\r\nHost: h\u{e9}\r\n\r\n")
     }
 
+    /// A field's four parts land whole at any offset, empty values and long (heap) strings included.
+    @Test(arguments: [("Host", "h"), ("x-amz-meta-a-long-name-beyond-sixteen", ""), ("ETag", "\"0123456789abcdef\"")])
+    func fieldsAtOddOffsets(name: String, value: String) {
+        for offset in 0..<3 {
+            var buffer = ByteBuffer(string: String(repeating: "-", count: offset))
+            let size = HTTP1HeadWriter.size(name: name, value: value)
+            buffer.writeHTTP1Head(capacity: size) { head in head.writeField(name: name, value: value) }
+            #expect(String(buffer: buffer) == String(repeating: "-", count: offset) + "\(name): \(value)\r\n")
+        }
+    }
+
     struct Stop: Error, Equatable {}
 
     @Test func aThrowPartWayIsRethrownWithItsType() {

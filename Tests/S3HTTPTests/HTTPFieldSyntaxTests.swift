@@ -17,6 +17,21 @@ struct HTTPFieldSyntaxTests {
         }
     }
 
+    /// Parsed field names keep the spelling they were sent with, whether or not they are among the names kept as
+    /// literals; values are copied as sent.
+    @Test func parsedNamesKeepTheirSpelling() throws {
+        let names = [
+            "Host", "HOST", "host", "x-amz-date", "X-AMZ-DATE", "content-length", "X-Custom", "ETag",
+        ]
+        let head = names.enumerated().map { "\($1): \($0)\r\n" }.joined()
+        let fields = try Array(head.utf8).withUnsafeBytes { bytes in
+            var lines = HTTP1HeadLines(bytes, lines: names.count)
+            return try HTTP1Fields.read(&lines, extra: 0)
+        }
+        #expect(fields.fields.map(\.name) == names)
+        #expect(fields.fields.map(\.value) == names.indices.map { "\($0)" })
+    }
+
     /// A word that needs the byte-by-byte look (a tab, obs-text) still finds a control character in it.
     @Test(arguments: [
         ("ab\tcd\u{1}ef", false), ("caf\u{e9}\u{7F}xyz", false), ("caf\u{e9} \"x\"\t", true), ("", true),
