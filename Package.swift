@@ -52,6 +52,8 @@ let package = Package(
             name: "S3Auth",
             dependencies: [
                 "AccessPointCore",
+                // SHA-256 of the signatures on the request path, without an allocation per hash (SHA256State).
+                "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pure targets stay pure (STYLE.md §2): no NIO, no processes, no files, no sockets, no wall clock.
 # AccessPointCore imports nothing at all; S3Auth and PolicyEngine import only the core, Crypto and Foundation's
-# value types. Run by `make test`.
+# value types, and S3Auth the system OpenSSL for SHA-256 alone (Support/SHA256State.swift). Run by `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +20,7 @@ for target in AccessPointCore S3Auth PolicyEngine; do
         complain "$target must not touch files, processes, the network or the clock (lines above)"
     fi
 done
+if grep -rlE '^\s*(public |internal |package )?import +COpenSSL' Sources/S3Auth | grep -v '/Support/SHA256State\.swift$'; then
+    complain "S3Auth takes only SHA-256 from the system OpenSSL, in Support/SHA256State.swift (files above)"
+fi
 exit $status

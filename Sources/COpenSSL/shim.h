@@ -6,6 +6,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <string.h>
@@ -42,6 +43,19 @@ static int capt_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *
     return SSL_TLSEXT_ERR_NOACK;
 }
 static inline void capt_SSL_CTX_offer_http11(SSL_CTX *ctx) { SSL_CTX_set_alpn_select_cb(ctx, capt_alpn_select, NULL); }
+
+// SHA-256 through the low-level interface, for SigV4 (S3Auth): the context is a plain struct on the caller's stack,
+// copied by value (an HMAC's pads are two such copies), and the CPU's SHA extensions do the blocks. OpenSSL 3 marks
+// these functions deprecated in favour of EVP_Digest*, which allocates each context and dispatches through a
+// provider; it still ships them (Debian 12's 3.0 among them), and so do BoringSSL and LibreSSL.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static inline void capt_sha256_init(SHA256_CTX *context) { SHA256_Init(context); }
+static inline void capt_sha256_update(SHA256_CTX *context, const void *bytes, size_t count) {
+    SHA256_Update(context, bytes, count);
+}
+static inline void capt_sha256_final(SHA256_CTX *context, unsigned char *digest) { SHA256_Final(digest, context); }
+#pragma clang diagnostic pop
 
 /// The first error on OpenSSL's queue as text (into `out`), and the queue cleared.
 static inline void capt_take_error(char *out, size_t capacity) {

@@ -138,9 +138,7 @@ extension SigV4Signer {
                 }
                 out.byte(newline)
                 out.string(payloadHash)
-                var hasher = SHA256()
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: canonicalBase, count: out.count))
-                let hash = hasher.finalize()
+                let hash = SHA256State.digest(of: UnsafeRawBufferPointer(start: canonicalBase, count: out.count))
 
                 // The string to sign, over the canonical request.
                 let stringToSignBase = canonicalBase

@@ -153,7 +153,7 @@ public struct SigV4Signer: Sendable {
             omittingSignature: false,
             to: &bytes
         )
-        let hash = SHA256.digest(of: bytes)
+        let hash = SHA256State.digest(of: bytes)
         bytes.removeAll(keepingCapacity: true)
         StringToSign.append(
             algorithm: StringToSign.algorithm,

@@ -8,14 +8,13 @@ import Crypto
 public struct SigV4SigningKey: Sendable {
     private let key: SymmetricKey
     /// SHA-256 after the inner pad (`key` XOR 0x36, one block) and after the outer pad (XOR 0x5c): each signature
-    /// copies them instead of starting over, and feeds them through the non-generic `update(bufferPointer:)`
-    /// (`HMAC.update(data:)` runs as unspecialised `DataProtocol` code, about 400 instructions a call).
-    private let inner: SHA256
-    private let outer: SHA256
+    /// copies them instead of starting over. Plain values (``SHA256State``): a copy is 112 bytes, not an object.
+    private let inner: SHA256State
+    private let outer: SHA256State
 
     /// The key derived from `secretAccessKey` for `scope`.
     public init(secretAccessKey: String, scope: CredentialScope) {
-        // The four HMACs through the same non-generic updates as the signatures.
+        // The four HMACs through the same pads and updates as the signatures.
         var key = Array("AWS4\(secretAccessKey)".utf8)
         for step in [scope.date, scope.region, scope.service, "aws4_request"] {
             var step = step
@@ -30,31 +29,35 @@ public struct SigV4SigningKey: Sendable {
     }
 
     /// SHA-256 after HMAC's inner and outer pads of `key` (hashed first when longer than a block).
-    private static func pads(_ key: UnsafeRawBufferPointer) -> (SHA256, SHA256) {
-        if key.count > SHA256.blockByteCount {
-            var hasher = SHA256()
-            hasher.update(bufferPointer: key)
-            return hasher.finalize().withUnsafeBytes { pads($0) }
+    private static func pads(_ key: UnsafeRawBufferPointer) -> (SHA256State, SHA256State) {
+        if key.count > SHA256State.blockByteCount {
+            return SHA256State.digest(of: key).withUnsafeBytes { pads($0) }
         }
-        var inner = SHA256()
-        var outer = SHA256()
+        var inner = SHA256State()
+        var outer = SHA256State()
         // The key zero-padded to a block, XOR 0x36 and XOR 0x5c.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256.blockByteCount) { pad in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SHA256State.blockByteCount) { pad in
             for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x36 }
-            inner.update(bufferPointer: UnsafeRawBufferPointer(pad))
+            inner.update(UnsafeRawBufferPointer(pad))
             for index in 0..<pad.count { pad[index] = (index < key.count ? key[index] : 0) ^ 0x5c }
-            outer.update(bufferPointer: UnsafeRawBufferPointer(pad))
+            outer.update(UnsafeRawBufferPointer(pad))
         }
         return (inner, outer)
     }
 
     /// HMAC-SHA256 of `bytes` from the pads' states: `SHA256(outer pad ‖ SHA256(inner pad ‖ bytes))`.
-    private static func mac(_ inner: SHA256, _ outer: SHA256, _ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+    private static func mac(
+        _ inner: SHA256State,
+        _ outer: SHA256State,
+        _ bytes: UnsafeRawBufferPointer
+    )
+        -> SHA256Value
+    {
         var inner = inner
-        inner.update(bufferPointer: bytes)
+        inner.update(bytes)
         let innerHash = inner.finalize()
         var outer = outer
-        innerHash.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        innerHash.withUnsafeBytes { outer.update($0) }
         return outer.finalize()
     }
 
@@ -70,7 +73,7 @@ public struct SigV4SigningKey: Sendable {
 
     /// The lower-case hex signature of the UTF-8 bytes of `text`.
     public func signature(for text: String) -> String {
-        Hex.encode(authenticationCode(for: Array(text.utf8)))
+        authenticationCode(for: Array(text.utf8)).withUnsafeBytes { Hex.encode($0) }
     }
 
     /// Whether `signature` (64 lower-case hex digits) signs `text`, compared in constant time.
@@ -84,22 +87,12 @@ public struct SigV4SigningKey: Sendable {
     }
 
     /// The HMAC-SHA256 of `bytes` with this key.
-    func authenticationCode(for bytes: [UInt8]) -> SHA256.Digest {
+    func authenticationCode(for bytes: [UInt8]) -> SHA256Value {
         bytes.withUnsafeBytes { authenticationCode(for: $0) }
     }
 
     /// The HMAC-SHA256 of `bytes` with this key.
-    func authenticationCode(for bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
+    func authenticationCode(for bytes: UnsafeRawBufferPointer) -> SHA256Value {
         Self.mac(inner, outer, bytes)
-    }
-}
-
-extension SHA256 {
-    /// The SHA-256 of `bytes`, through the non-generic `update(bufferPointer:)` (`hash(data:)` is generic over
-    /// `DataProtocol` and runs unspecialised).
-    static func digest(of bytes: [UInt8]) -> SHA256.Digest {
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize()
     }
 }

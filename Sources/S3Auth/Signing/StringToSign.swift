@@ -41,13 +41,13 @@ public struct StringToSign: Hashable, Sendable {
         algorithm: String,
         time: AmzDate,
         scope: CredentialScope,
-        canonicalRequestHash: SHA256.Digest,
+        canonicalRequestHash: SHA256Value,
         to out: inout [UInt8]
     ) {
         // Written on the stack and appended at once; a time whose year is outside 0...9999 takes the long way.
         let capacity =
             algorithm.utf8.count + 1 + 16 + 1 + scope.date.utf8.count + 1 + scope.region.utf8.count + 1
-            + scope.service.utf8.count + 13 + 1 + 2 * SHA256.byteCount
+            + scope.service.utf8.count + 13 + 1 + 2 * SHA256Value.byteCount
         let written: Bool = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
             var writer = ByteWriter(buffer.baseAddress.unsafelyUnwrapped)
             writer.string(algorithm)

@@ -148,7 +148,7 @@ public struct SigV4Verifier: Sendable {
             omittingSignature: claims.location == .query,
             to: &bytes
         )
-        let hash = SHA256.digest(of: bytes)
+        let hash = SHA256State.digest(of: bytes)
         bytes.removeAll(keepingCapacity: true)
         StringToSign.append(
             algorithm: claims.algorithm.name,

@@ -16,12 +16,30 @@ struct SigningKeyMACTests {
         let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let keyBytes = try #require(Hex.decode(Self.key.hex))
         let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: keyBytes)))
-        #expect(Array(Self.key.authenticationCode(for: message)) == expected)
+        #expect(Self.key.authenticationCode(for: message).withUnsafeBytes { Array($0) } == expected)
         let text = String(decoding: message.map { $0 & 0x7f }, as: UTF8.self)
         let textMAC = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: keyBytes))
         #expect(Self.key.signature(for: text) == Hex.encode(Array(textMAC)))
         #expect(Self.key.isValidSignature(Hex.encode(Array(textMAC)), for: text))
-        #expect(SHA256.digest(of: message) == SHA256.hash(data: message))
+        #expect(SHA256State.digest(of: message).withUnsafeBytes { Array($0) } == Array(SHA256.hash(data: message)))
+    }
+
+    /// `SHA256State` answers as swift-crypto's `SHA256` for a message fed in two parts split anywhere, and a copy
+    /// taken part-way goes on by itself (the pads' states are copied so).
+    @Test(arguments: [0, 1, 63, 64, 65, 130])
+    func stateAnswersAsSHA256(_ length: Int) {
+        let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }
+        let expected = Array(SHA256.hash(data: message))
+        for split in 0...length {
+            var state = SHA256State()
+            message[..<split].withUnsafeBytes { state.update($0) }
+            var copy = state
+            message[split...].withUnsafeBytes { state.update($0) }
+            #expect(state.finalize().withUnsafeBytes { Array($0) } == expected, "split at \(split)")
+            copy.update(UnsafeRawBufferPointer(start: nil, count: 0))
+            message[split...].withUnsafeBytes { copy.update($0) }
+            #expect(copy.finalize().withUnsafeBytes { Array($0) } == expected, "copy at \(split)")
+        }
     }
 
     /// The derivation answers as four `HMAC<SHA256>`s, for secrets that make the first key shorter than a block,
