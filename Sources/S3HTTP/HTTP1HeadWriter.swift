@@ -42,10 +42,25 @@ public struct HTTP1HeadWriter {
 
     /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`).
     public mutating func writeField(name: String, value: String) {
+        _ = writeField(name: name, value: value, checking: false)
+    }
+
+    /// `name: value` CR LF if the name is a token and the value has no control character (`HTTPFieldSyntax`),
+    /// checked in the same pass over their bytes as the copy; false, and nothing written, otherwise.
+    public mutating func writeCheckedField(name: String, value: String) -> Bool {
+        writeField(name: name, value: value, checking: true)
+    }
+
+    private mutating func writeField(name: String, value: String, checking: Bool) -> Bool {
         var name = name
         var value = value
-        name.withUTF8 { name in
+        return name.withUTF8 { name in
             value.withUTF8 { value in
+                if checking {
+                    guard !name.isEmpty, HTTPFieldSyntax.isValidName(UnsafeRawBufferPointer(name)),
+                        HTTPFieldSyntax.isValidValue(UnsafeRawBufferPointer(value))
+                    else { return false }
+                }
                 // One check of the room for the four parts; the separators are stored, not copied.
                 let size = name.count + value.count + 4
                 precondition(size <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
@@ -57,6 +72,7 @@ public struct HTTP1HeadWriter {
                 }
                 start.storeBytes(of: UInt16(0x0A0D).littleEndian, toByteOffset: size - 2, as: UInt16.self)  // CR LF
                 count += size
+                return true
             }
         }
     }

@@ -4,8 +4,18 @@
 public enum HTTPFieldSyntax {
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty
-            && (name.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isTokenByte) }
+            && (name.utf8.withContiguousStorageIfAvailable { isValidName(UnsafeRawBufferPointer($0)) }
                 ?? name.utf8.allSatisfy(isTokenByte))
+    }
+
+    /// Every byte a token byte (an empty name passes: the caller decides on that).
+    public static func isValidName(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            guard isTokenByte(bytes[index]) else { return false }
+            index += 1
+        }
+        return true
     }
 
     public static func isValidValue(_ value: String) -> Bool {

@@ -104,10 +104,9 @@ package enum HTTPResponseEncoding {
                 {
                     continue
                 }
-                guard HTTPFieldSyntax.isValidName(field.name), HTTPFieldSyntax.isValidValue(field.value) else {
+                guard head.writeCheckedField(name: field.name, value: field.value) else {
                     throw InvalidField(name: field.name)
                 }
-                head.writeField(name: field.name, value: field.value)
             }
             if let added {
                 head.write(added.name)
