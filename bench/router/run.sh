@@ -102,6 +102,14 @@ chmod 755 "$work" # nginx workers run as nobody and read the origin's files
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    # Up to 10 s to exit (a server under valgrind may take its time, or miss the signal), then killed.
+    for _ in $(seq 100); do
+        local alive=0
+        for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then alive=1; fi; done
+        [ "$alive" = 0 ] && break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
