@@ -60,18 +60,7 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Eight bytes at a time: names of different lengths are told apart by this alone.
-        let raw = UnsafeRawBufferPointer(bytes)
-        var any: UInt64 = 0
-        var index = 0
-        while index + 8 <= raw.count {
-            any |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < raw.count {
-            any |= UInt64(raw[index])
-            index += 1
-        }
-        return any & 0x8080_8080_8080_8080 == 0
+        HTTPFieldSyntax.allPass(UnsafeRawBufferPointer(bytes), lowest: 0) { $0 < 0x80 }
     }
 
     public mutating func add(name: String, value: String) {

@@ -58,6 +58,8 @@ struct S3RequestTests {
         ("", "", true),
         ("x-\u{212A}ey", "X-KEY", true),  // KELVIN SIGN lower-cases to an ASCII k, as `lowercased()` says
         ("x-ünï", "X-ÜNÏ", true),
+        ("x-amz-meta-\u{212A}", "X-AMZ-META-K", true),  // the sign past the first eight bytes
+        ("x-amz-meta-\u{212A}x", "X-AMZ-META-K", false),
     ]
 
     @Test(arguments: Self.fieldNames)
