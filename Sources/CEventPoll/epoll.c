@@ -103,6 +103,14 @@ static int make_address(const char *host, int port, struct sockaddr_storage *add
     return -1;
 }
 
+/// Closes `fd` after a failed step and returns -1, with `errno` still that step's.
+static int close_failed(int fd) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
 int cep_listen(const char *host, int port, int backlog, int reuse_port, const char **stage) {
     struct sockaddr_storage address;
     socklen_t length;
@@ -114,19 +122,14 @@ int cep_listen(const char *host, int port, int backlog, int reuse_port, const ch
     if (fd < 0) return -1;
     int one = 1;
     *stage = "SO_REUSEADDR";
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) goto fail;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return close_failed(fd);
     *stage = "SO_REUSEPORT";
-    if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) goto fail;
+    if (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) return close_failed(fd);
     *stage = "bind";
-    if (bind(fd, (struct sockaddr *)&address, length) != 0) goto fail;
+    if (bind(fd, (struct sockaddr *)&address, length) != 0) return close_failed(fd);
     *stage = "listen";
-    if (listen(fd, backlog) != 0) goto fail;
+    if (listen(fd, backlog) != 0) return close_failed(fd);
     return fd;
-fail:;
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return -1;
 }
 
 int cep_connect(const char *host, int port) {
@@ -136,12 +139,7 @@ int cep_connect(const char *host, int port) {
     if (family < 0) return -1;
     int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
-    if (connect(fd, (struct sockaddr *)&address, length) != 0 && errno != EINPROGRESS) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
+    if (connect(fd, (struct sockaddr *)&address, length) != 0 && errno != EINPROGRESS) return close_failed(fd);
     return fd;
 }
 
