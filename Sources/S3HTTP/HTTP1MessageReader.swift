@@ -372,7 +372,7 @@ public enum HTTP1Syntax {
             throw HTTP1Malformed("a line of the head is not a field")
         }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        guard !name.isEmpty, name.allSatisfy(HTTPFieldSyntax.isTokenByte) else {
+        guard !name.isEmpty, HTTPFieldSyntax.isValidName(name) else {
             throw HTTP1Malformed("the field name '\(String(decoding: name, as: UTF8.self))' is not a token")
         }
         let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))

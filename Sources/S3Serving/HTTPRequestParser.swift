@@ -178,7 +178,7 @@ package struct HTTPRequestParser: Sendable {
             let space = HTTP1Syntax.index(of: UInt8(ascii: " "), in: line), space > 0, space < line.count - 10
         else { throw malformed }
         let method = UnsafeRawBufferPointer(rebasing: line[..<space])
-        guard method.allSatisfy(HTTPFieldSyntax.isTokenByte) else {
+        guard HTTPFieldSyntax.isValidName(method) else {
             throw HTTP1Malformed("the method '\(String(decoding: method, as: UTF8.self))' is not a token")
         }
         let target = UnsafeRawBufferPointer(rebasing: line[(space + 1)..<(line.count - 9)])
