@@ -1,3 +1,4 @@
+import AccessPointCore
 package import S3HTTP
 
 /// What of a client's request a bucket store is handed once the server in front of it has authenticated it: the
@@ -57,8 +58,7 @@ package enum ForwardedRequest {
         // On UTF-8 bytes, one pass, no array of pieces: a presigned URL's query is ASCII, and this runs on every
         // request (`split` and its pieces were 0.7% of a small GET's CPU time). Pieces end at `&`, so what is kept
         // is still valid UTF-8.
-        var raw = raw
-        return raw.withUTF8 { bytes in
+        return raw.withUTF8Bytes { bytes in
             let prefix = "X-Amz-".utf8
             var kept: [UInt8] = []
             var start = 0
@@ -78,8 +78,7 @@ package enum ForwardedRequest {
     /// Whether `needle` (ASCII) appears anywhere in the raw query `raw`, compared on bytes: `String.contains(_:)`
     /// compares Characters through generic code, about 2% of a small GET's CPU time where the router used it.
     package static func query(_ raw: String, contains needle: StaticString) -> Bool {
-        var raw = raw
-        return raw.withUTF8 { bytes in
+        raw.withUTF8Bytes { bytes in
             needle.withUTF8Buffer { needle in
                 guard needle.count <= bytes.count else { return false }
                 return (0...(bytes.count - needle.count)).contains { start in

@@ -348,9 +348,8 @@ public struct RequestContext: Sendable {
     /// The action lower-cased: actions are ASCII (`s3:GetObject`), lower-cased byte by byte into a small string
     /// (`String.lowercased()` goes through Unicode tables); anything else takes the general path.
     private static func lowercased(_ action: String) -> String {
-        var action = action
         let count = action.utf8.count
-        let ascii: String? = action.withUTF8 { bytes in
+        let ascii: String? = action.withUTF8Bytes { bytes in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
             return String(unsafeUninitializedCapacity: count) { buffer in
                 for index in bytes.indices {

@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// A pattern where `*` matches any run of characters (including `/` and none at all) and `?` exactly one
 /// character, as IAM uses in `Action`, `Resource`, `StringLike` and `ArnLike` (spec §4.2).
 ///
@@ -79,8 +81,7 @@ struct WildcardPattern: Sendable, Hashable {
         if case .anything = shape { return true }
         // A native string lends its bytes in place; only a bridged one is copied.
         if let result = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
-        var text = text
-        return text.withUTF8 { matches(bytes: $0) }
+        return text.withUTF8Bytes { matches(bytes: $0) }
     }
 
     func matches(_ text: some StringProtocol) -> Bool {

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Glibc
 
 /// The raw query scans of every request, on contiguous UTF-8 with `memchr`: the same answers as
@@ -10,8 +11,7 @@ enum RawQuery {
 
     /// Whether `needle` (ASCII) appears anywhere in the raw query `raw`, compared on bytes.
     static func contains(_ raw: String, _ needle: StaticString) -> Bool {
-        var raw = raw
-        return raw.withUTF8 { bytes in
+        raw.withUTF8Bytes { bytes in
             needle.withUTF8Buffer { needle in firstIndex(of: needle, in: bytes) != nil }
         }
     }
@@ -19,8 +19,7 @@ enum RawQuery {
     /// `raw` without the presigned URL's `X-Amz-` parameters: pieces end at `&`, empty pieces go, the rest keep
     /// their order; a query that does not contain `X-Amz-` at all is returned as it is.
     static func forwarded(_ raw: String) -> String {
-        var raw = raw
-        let kept = raw.withUTF8 { bytes -> String? in
+        let kept = raw.withUTF8Bytes { bytes -> String? in
             guard presignPrefix.withUTF8Buffer({ firstIndex(of: $0, in: bytes) }) != nil else { return nil }
             // What is kept, counted first: a presigned GET keeps nothing, and then no storage is made.
             var length = 0

@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// The canonical query string of SigV4 (spec §5.2): decode each `%XX`, re-encode everything outside the RFC 3986
 /// unreserved set with upper-case hex, sort by name then value, join with `&`.
 ///
@@ -47,8 +49,7 @@ public enum CanonicalQuery {
     /// `text` encoded as `uriEncode` does its UTF-8 bytes: `text` itself when no byte needs encoding (most
     /// object keys and bucket names), without building a copy.
     public static func uriEncode(_ text: String, keepingSlash: Bool = false) -> String {
-        var copy = text
-        let plain = copy.withUTF8 { isUnreserved(UnsafeRawBufferPointer($0), keepingSlash: keepingSlash) }
+        let plain = text.withUTF8Bytes { isUnreserved(UnsafeRawBufferPointer($0), keepingSlash: keepingSlash) }
         return plain ? text : uriEncode(text.utf8, keepingSlash: keepingSlash)
     }
 
@@ -93,8 +94,7 @@ public enum CanonicalQuery {
         var decodedValueText: String { decodedText(rawValue) }
 
         private static func text(raw: Substring) -> String {
-            var copy = raw
-            let decoded: [UInt8]?? = copy.withUTF8 { bytes in
+            let decoded: [UInt8]?? = raw.withUTF8Bytes { bytes in
                 // No `%`: the text is its own decoding (and valid UTF-8, being a String already).
                 guard bytes.contains(UInt8(ascii: "%")) else { return .some(nil) }
                 return .some(strictlyDecoded(UnsafeRawBufferPointer(bytes)))
@@ -146,8 +146,7 @@ public enum CanonicalQuery {
     /// piece that is kept, with room for every piece still ahead, so a presigned URL whose pieces are all left out
     /// allocates nothing.
     public static func parts(of raw: String, excluding excluded: (UnsafeBufferPointer<UInt8>) -> Bool) -> [Part] {
-        var copy = raw
-        return copy.withUTF8 { bytes in
+        raw.withUTF8Bytes { bytes in
             let buffer = UnsafeRawBufferPointer(bytes)
             let utf8 = raw.utf8
             var parts: [Part] = []
@@ -185,8 +184,8 @@ public enum CanonicalQuery {
 
     /// ``percentDecode(_:)`` of a query piece, read in place.
     public static func percentDecode(_ bytes: Substring.UTF8View) -> [UInt8] {
-        var text = Substring(bytes)
-        return text.withUTF8 { percentDecode(UnsafeRawBufferPointer($0)) }
+        let text = Substring(bytes)
+        return text.withUTF8Bytes { percentDecode(UnsafeRawBufferPointer($0)) }
     }
 
     /// ``percentDecode(_:)`` of bytes in memory.
@@ -229,12 +228,11 @@ public enum CanonicalQuery {
     /// `String(decoding: percentDecode(raw.utf8), as: UTF8.self)`, without the array; `raw` itself when it holds
     /// no `%`.
     static func decodedText(_ raw: Substring) -> String {
-        var copy = raw
-        let count = copy.utf8.count
-        let hasPercent = copy.withUTF8 { $0.contains(UInt8(ascii: "%")) }
+        let count = raw.utf8.count
+        let hasPercent = raw.withUTF8Bytes { $0.contains(UInt8(ascii: "%")) }
         guard hasPercent else { return String(raw) }
         return String(unsafeUninitializedCapacity: count) { buffer in
-            copy.withUTF8 { decode(UnsafeRawBufferPointer($0), into: UnsafeMutableRawBufferPointer(buffer)) }
+            raw.withUTF8Bytes { decode(UnsafeRawBufferPointer($0), into: UnsafeMutableRawBufferPointer(buffer)) }
         }
     }
 

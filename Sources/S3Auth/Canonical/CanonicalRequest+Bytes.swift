@@ -1,3 +1,5 @@
+import AccessPointCore
+
 // The canonical request written straight into a byte buffer: what the verifier and the signer hash on every request.
 // `CanonicalRequest` keeps the same text as parts, for error bodies and tests; `CanonicalRequestTests` holds both to
 // the same expected texts.
@@ -71,8 +73,7 @@ extension CanonicalRequest {
 
     /// Appends the bytes of ``canonicalValue(_:)`` of `value`.
     static func appendCanonicalValue(_ value: String, to out: inout [UInt8]) {
-        var value = value
-        value.withUTF8 { appendCanonicalValue($0, to: &out) }
+        value.withUTF8Bytes { appendCanonicalValue($0, to: &out) }
     }
 }
 
@@ -94,11 +95,11 @@ extension CanonicalQuery {
             for part in parts {
                 if omittingSignature, isSignatureName(part) { continue }
                 let start = written
-                var name = part.rawName
-                written = name.withUTF8 { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
+                let name = part.rawName
+                written = name.withUTF8Bytes { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
                 let equals = written
-                var value = part.rawValue
-                written = value.withUTF8 { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
+                let value = part.rawValue
+                written = value.withUTF8Bytes { reencode(UnsafeRawBufferPointer($0), into: buffer, at: written) }
                 pairs.append((start, equals, written))
             }
             count = written
@@ -124,8 +125,8 @@ extension CanonicalQuery {
     /// Whether the decoded name of `part` is `X-Amz-Signature` (as ``HeaderName/equals(_:_:)`` says), decoding only
     /// a name that holds `%` or a byte that is not ASCII.
     static func isSignatureName(_ part: Part) -> Bool {
-        var name = part.rawName
-        let plain: Bool? = name.withUTF8 { bytes in
+        let name = part.rawName
+        let plain: Bool? = name.withUTF8Bytes { bytes in
             if bytes.contains(UInt8(ascii: "%")) { return nil }
             if HeaderName.same(bytes, "X-Amz-Signature") { return true }
             return HeaderName.isASCII(UnsafeRawBufferPointer(bytes)) ? false : nil
@@ -192,8 +193,7 @@ extension CanonicalQuery {
     /// ``rawPieceLimit`` pieces, or when the signature is omitted and a name holds `%` or a byte that is not ASCII
     /// (the signature's name is then compared after decoding).
     static func appendRaw(_ query: String, omittingSignature: Bool, to out: inout [UInt8]) -> Bool {
-        var query = query
-        return query.withUTF8 { raw in
+        query.withUTF8Bytes { raw in
             let count = rawPieceLimit
             return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * count) { pairs in
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * raw.count + count + 8) { scratch in

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Crypto
 
 /// The canonical request of SigV4 (spec §5.2): `METHOD\nURI\nQUERY\nHEADERS\n\nSIGNEDHEADERS\nPAYLOADHASH`.
@@ -83,8 +84,7 @@ public struct CanonicalRequest: Hashable, Sendable {
     /// Works on bytes (spaces and tabs are ASCII, and UTF-8 never uses ASCII bytes inside other characters), and
     /// returns the value itself when it is already canonical, the usual case.
     public static func canonicalValue(_ value: String) -> String {
-        var text = value
-        return text.withUTF8 { bytes in
+        value.withUTF8Bytes { bytes in
             if isCanonical(bytes) { return value }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)

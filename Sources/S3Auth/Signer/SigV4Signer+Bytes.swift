@@ -1,3 +1,4 @@
+import AccessPointCore
 import Crypto
 
 // `SigV4Signer.sign` on bytes: the router signs every request it forwards, so the usual case (every header name
@@ -30,8 +31,8 @@ extension SigV4Signer {
         headers.reserveCapacity(request.headers.count + 3)
         var headerBytes = 0
         for header in request.headers {
-            var name = header.name
-            let kept: Bool? = name.withUTF8 { name in
+            let name = header.name
+            let kept: Bool? = name.withUTF8Bytes { name in
                 guard HeaderName.isASCII(UnsafeRawBufferPointer(name)) else { return nil }
                 return
                     !(Self.folded(name, equals: "authorization") || Self.folded(name, equals: "x-amz-date")
@@ -75,9 +76,9 @@ extension SigV4Signer {
                 var signed = 0
                 var names = ByteWriter(base)
                 for index in headers.indices {
-                    var name = headers[index].name
+                    let name = headers[index].name
                     let start = names.count
-                    name.withUTF8 { name in
+                    name.withUTF8Bytes { name in
                         for byte in name { names.byte(HeaderName.lowercased(byte)) }
                     }
                     let lowered = UnsafeBufferPointer(start: base + start, count: names.count - start)
@@ -125,8 +126,8 @@ extension SigV4Signer {
                         out.bytes(current)
                         out.byte(UInt8(ascii: ":"))
                     }
-                    var value = headers[entries[3 * entry + 2]].value
-                    value.withUTF8 { out.canonicalValue($0) }
+                    let value = headers[entries[3 * entry + 2]].value
+                    value.withUTF8Bytes { out.canonicalValue($0) }
                 }
                 if signed > 0 { out.byte(newline) }
                 out.byte(newline)
@@ -242,8 +243,7 @@ struct ByteWriter {
     }
 
     mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes($0) }
+        text.withUTF8Bytes { bytes($0) }
     }
 
     mutating func literal(_ text: StaticString) {

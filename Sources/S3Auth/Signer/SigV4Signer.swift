@@ -1,3 +1,4 @@
+import AccessPointCore
 import Crypto
 
 /// Signs requests that the router sends to an upstream S3-compatible store, with header authentication (spec §5.1)
@@ -185,8 +186,7 @@ public struct SigV4Signer: Sendable {
 
     /// Whether the lower-case `name` is in ``unsignedHeaders`` or starts with `amz-sdk-`; on bytes, without hashing.
     static func isUnsigned(_ name: String) -> Bool {
-        var name = name
-        return name.withUTF8 { isUnsigned($0) }
+        name.withUTF8Bytes { isUnsigned($0) }
     }
 
     /// ``isUnsigned(_:)`` of the lower-case name whose bytes are `name`.

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Crypto
 
 /// The key that signs every string to sign of one access key, day, region and service (spec §5.3):
@@ -17,10 +18,9 @@ public struct SigV4SigningKey: Sendable {
         // The four HMACs through the same pads and updates as the signatures.
         var key = Array("AWS4\(secretAccessKey)".utf8)
         for step in [scope.date, scope.region, scope.service, "aws4_request"] {
-            var step = step
             let digest = key.withUnsafeBytes { key in
                 let (inner, outer) = Self.pads(key)
-                return step.withUTF8 { Self.mac(inner, outer, UnsafeRawBufferPointer($0)) }
+                return step.withUTF8Bytes { Self.mac(inner, outer, UnsafeRawBufferPointer($0)) }
             }
             key = digest.withUnsafeBytes { Array($0) }
         }

@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// Header-name matching without allocating, for the verifier's and signer's hot paths.
 ///
 /// SigV4 matches names by `name.lowercased() == wanted` (String equality). Every name an HTTP/1 parser lets through is
@@ -31,8 +33,7 @@ enum HeaderName {
     /// Whether `name`, lower-cased, starts with `prefix` (ASCII, lower-case): `name.lowercased().hasPrefix(prefix)`
     /// for an ASCII `name`; callers send other names the String way.
     static func hasASCIIPrefix(_ name: String, _ prefix: StaticString) -> Bool {
-        var name = name
-        return name.withUTF8 { name in
+        name.withUTF8Bytes { name in
             prefix.withUTF8Buffer { prefix in
                 name.count >= prefix.count && (0..<prefix.count).allSatisfy { lowercased(name[$0]) == prefix[$0] }
             }
@@ -43,8 +44,7 @@ enum HeaderName {
     /// ASCII, where String equality (canonical equivalence) decides.
     static func equals(_ bytes: [UInt8], _ text: String) -> Bool {
         if bytes.count == text.utf8.count {
-            var text = text
-            if text.withUTF8({ text in bytes.withUnsafeBufferPointer { sameBytes($0, text) } }) { return true }
+            if text.withUTF8Bytes({ text in bytes.withUnsafeBufferPointer { sameBytes($0, text) } }) { return true }
         }
         return !bytes.withUnsafeBytes(isASCII) && String(decoding: bytes, as: UTF8.self) == text
     }
@@ -81,8 +81,8 @@ enum HeaderName {
         if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCII(UnsafeRawBufferPointer($0)) }) {
             return ascii
         }
-        var copy = String(text)
-        return copy.withUTF8 { isASCII(UnsafeRawBufferPointer($0)) }
+        let copy = String(text)
+        return copy.withUTF8Bytes { isASCII(UnsafeRawBufferPointer($0)) }
     }
 
     /// Whether `name` is ASCII without an upper-case letter.

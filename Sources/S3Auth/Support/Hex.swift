@@ -1,3 +1,5 @@
+import AccessPointCore
+
 /// Lower-case hexadecimal, the only spelling SigV4 uses for hashes and signatures.
 enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
@@ -54,8 +56,7 @@ enum Hex {
     /// Whether `text` is the lower-case hex of `bytes`, compared in time that depends only on the lengths: what
     /// ``decode(_:count:)`` followed by ``constantTimeEquals(_:_:)`` says, without the array.
     static func constantTimeEquals(hex text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
+        text.withUTF8Bytes { utf8 in
             guard utf8.count == bytes.count * 2 else { return false }
             // `text` is valid lower-case hex of `bytes` exactly when it equals their lower-case hex, so compare it
             // with that: every word, whatever differs.

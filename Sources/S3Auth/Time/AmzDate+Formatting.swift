@@ -1,3 +1,5 @@
+import AccessPointCore
+
 extension AmzDate {
     /// `yyyyMMdd'T'HHmmss'Z'`, the `x-amz-date` and `X-Amz-Date` form (ISO 8601 basic).
     public var iso8601Basic: String {
@@ -35,8 +37,7 @@ extension AmzDate {
         guard text.utf8.count == 8 else { return false }
         let c = components
         guard (0...9999).contains(c.year) else { return text == dateStamp }
-        var text = text
-        return text.withUTF8 { digits in
+        return text.withUTF8Bytes { digits in
             var value = 0
             for digit in digits {
                 guard digit &- UInt8(ascii: "0") < 10 else { return false }

@@ -30,8 +30,8 @@ extension SignatureClaims {
         /// The parameter whose name the decoded name of `part` equals (``HeaderName/equals(_:_:)``), or `nil`.
         /// A name without `%` and in ASCII, as every SDK sends them, is compared on its raw bytes.
         init?(_ part: CanonicalQuery.Part) {
-            var raw = part.rawName
-            let plain: Self?? = raw.withUTF8 { bytes in
+            let raw = part.rawName
+            let plain: Self?? = raw.withUTF8Bytes { bytes in
                 if bytes.contains(UInt8(ascii: "%")) { return nil }
                 let found: Self? =
                     switch bytes.count {
@@ -175,8 +175,7 @@ extension SignatureClaims {
     /// there, Strings made only for what the claims keep. `nil` for anything else (SigV4A, a malformed or missing
     /// parameter, an encoded name), which ``init(query:maxExpires:)`` then reads and reports on.
     static func plainQuery(_ query: String, maxExpires: Int64) -> SignatureClaims? {
-        var query = query
-        return query.withUTF8 { raw in
+        query.withUTF8Bytes { raw in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { scratch in
                 plainQuery(raw, scratch: scratch, maxExpires: maxExpires)
             }

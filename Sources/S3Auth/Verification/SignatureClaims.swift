@@ -92,8 +92,7 @@ struct SignatureClaims: Sendable {
     static func plainAuthorization(
         _ value: String
     ) throws(S3Error) -> (accessKeyID: String, scope: CredentialScope, signedHeaders: [String], signature: String)? {
-        var copy = value
-        let found: (credential: String, signedHeaders: String, signature: String)? = copy.withUTF8 { bytes in
+        let found: (credential: String, signedHeaders: String, signature: String)? = value.withUTF8Bytes { bytes in
             guard HeaderName.isASCII(UnsafeRawBufferPointer(bytes)), CanonicalRequest.isCanonical(bytes),
                 let space = bytes.firstIndex(of: UInt8(ascii: " ")),
                 HeaderName.same(UnsafeBufferPointer(rebasing: bytes[..<space]), "AWS4-HMAC-SHA256")
@@ -145,9 +144,8 @@ struct SignatureClaims: Sendable {
             return text[start...].utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
                 .map { Substring($0) }
         }
-        var copy = text
         let first = text.utf8.distance(from: text.utf8.startIndex, to: start)
-        let bounds: [Range<Int>] = copy.withUTF8 { bytes in
+        let bounds: [Range<Int>] = text.withUTF8Bytes { bytes in
             var bounds: [Range<Int>] = []
             var pieceStart = first
             for index in first...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
@@ -202,8 +200,7 @@ struct SignatureClaims: Sendable {
     /// ``parseCredential(_:_:)`` of a SigV4 credential, on one buffer; `nil` when it is not valid, and then the
     /// general reading decides.
     static func plainCredential(_ text: String) -> (String, CredentialScope)? {
-        var copy = text
-        return copy.withUTF8 { plainCredential($0) }
+        text.withUTF8Bytes { plainCredential($0) }
     }
 
     /// ``plainCredential(_:)`` of the bytes of a credential. `knownDay`, when given, is eight bytes already known to
@@ -273,8 +270,7 @@ struct SignatureClaims: Sendable {
     /// ``parseSignedHeaders(_:_:)`` of a valid list, checked on one buffer; `nil` when it is not valid, and then the
     /// general reading reports why.
     static func plainSignedHeaders(_ text: String) -> [String]? {
-        var copy = text
-        return copy.withUTF8 { plainSignedHeaders($0) }
+        text.withUTF8Bytes { plainSignedHeaders($0) }
     }
 
     /// The list of a presigned URL that signs `host` alone, as `aws s3 presign` and the SDKs' presigners make it:
@@ -355,8 +351,7 @@ struct SignatureClaims: Sendable {
     /// The pieces of `text` between the bytes `separator` (an ASCII byte), empty ones included: its
     /// `utf8.split(separator:omittingEmptySubsequences: false)`, read from one buffer.
     private static func pieces(of text: String, separatedBy separator: UInt8) -> [String] {
-        var text = text
-        return text.withUTF8 { bytes in
+        text.withUTF8Bytes { bytes in
             var pieces: [String] = []
             var start = 0
             for index in 0...bytes.count where index == bytes.count || bytes[index] == separator {
@@ -369,15 +364,12 @@ struct SignatureClaims: Sendable {
 
     /// Whether every UTF-8 byte of `text` satisfies `predicate`.
     private static func bytes(of text: String, allSatisfy predicate: (UInt8) -> Bool) -> Bool {
-        var text = text
-        return text.withUTF8 { $0.allSatisfy(predicate) }
+        text.withUTF8Bytes { $0.allSatisfy(predicate) }
     }
 
     /// Whether the UTF-8 of `lhs` comes before that of `rhs`.
     private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        var lhs = lhs
-        var rhs = rhs
-        return lhs.withUTF8 { lhs in rhs.withUTF8 { lhs.lexicographicallyPrecedes($0) } }
+        lhs.withUTF8Bytes { lhs in rhs.withUTF8Bytes { lhs.lexicographicallyPrecedes($0) } }
     }
 
     /// 64 lower-case hex digits for SigV4; a hex DER ECDSA signature (8 to 72 bytes) for SigV4A.
