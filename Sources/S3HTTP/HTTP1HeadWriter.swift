@@ -1,3 +1,4 @@
+import AccessPointCore
 public import NIOCore
 
 /// Writes an HTTP/1.1 head (a start line, field lines, the empty line) straight into a `ByteBuffer`'s memory, in one
@@ -12,6 +13,7 @@ public struct HTTP1HeadWriter {
     /// Bytes written so far.
     public private(set) var count = 0
 
+    @usableFromInline
     init(_ memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
 
     /// The bytes `name: value` CR LF takes.
@@ -52,10 +54,8 @@ public struct HTTP1HeadWriter {
     }
 
     private mutating func writeField(name: String, value: String, checking: Bool) -> Bool {
-        var name = name
-        var value = value
-        return name.withUTF8 { name in
-            value.withUTF8 { value in
+        name.withUTF8Bytes { name in
+            value.withUTF8Bytes { value in
                 if checking {
                     guard !name.isEmpty, HTTPFieldSyntax.isValidName(UnsafeRawBufferPointer(name)),
                         HTTPFieldSyntax.isValidValue(UnsafeRawBufferPointer(value))
@@ -80,7 +80,9 @@ public struct HTTP1HeadWriter {
 
 extension ByteBuffer {
     /// Writes up to `capacity` bytes of a head through `body`, in one write into the buffer's memory. When `body`
-    /// throws, what it wrote stays written: the caller discards the buffer.
+    /// throws, what it wrote stays written: the caller discards the buffer. Inlinable, so that each caller's
+    /// closure and error type are specialized in its own module rather than called through generic code.
+    @inlinable
     public mutating func writeHTTP1Head<E: Error>(
         capacity: Int,
         _ body: (inout HTTP1HeadWriter) throws(E) -> Void

@@ -272,6 +272,16 @@ public struct HTTP1Fields: Sendable {
     /// Reads the field lines of a head (`lines`, a line per field, each ended by CR LF), leaving room for `extra`
     /// fields more.
     public static func read(_ lines: inout HTTP1HeadLines, extra: Int) throws(HTTP1Malformed) -> HTTP1Fields {
+        try read(&lines, extra: extra, keeping: { _ in true })
+    }
+
+    /// The same, keeping in `fields` only those whose name `keep` accepts: the others are still checked and still
+    /// set the framing, but no strings are made for them (a forwarder drops hop-by-hop fields so).
+    public static func read(
+        _ lines: inout HTTP1HeadLines,
+        extra: Int,
+        keeping keep: (UnsafeRawBufferPointer) -> Bool
+    ) throws(HTTP1Malformed) -> HTTP1Fields {
         var read = HTTP1Fields(fields: S3Headers())
         // A field per line, and room for those the caller adds: no growing as fields are added.
         read.fields.reserveCapacity(lines.remaining + extra)
@@ -304,8 +314,10 @@ public struct HTTP1Fields: Sendable {
             default:
                 break
             }
+            guard keep(name) else { continue }
+            // A token (`HTTP1Syntax.field` checked it): ASCII.
             read.fields.add(
-                name: HTTP1FieldNames.known(name) ?? String(decoding: name, as: UTF8.self),
+                token: HTTP1FieldNames.known(name) ?? String(decoding: name, as: UTF8.self),
                 value: String(decoding: value, as: UTF8.self)
             )
         }

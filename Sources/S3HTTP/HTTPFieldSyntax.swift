@@ -29,6 +29,11 @@ public enum HTTPFieldSyntax {
         allPass(bytes, lowest: 0x20, isValueByte)
     }
 
+    /// Whether every byte is ASCII, eight at a time.
+    public static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        allPass(bytes, lowest: 0) { $0 < 0x80 }
+    }
+
     /// Whether every byte passes `passes`, which every byte from `lowest` to 0x7E must pass, eight at a time: a word
     /// of such bytes passes in one test, and only a word that may hold another (0x80 or more, below `lowest`, or
     /// DEL) is looked at byte by byte. Header values and request targets are mostly such words.

@@ -13,18 +13,54 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     }
 
     public private(set) var fields: [Field]
+    /// Whether every name is ASCII (every name an HTTP/1 parser lets through is): then a name looked up is told
+    /// apart from most by its length alone, without reading either.
+    private var namesAreASCII: Bool
+    /// Whether every field can be written on the wire as it is: a name that is a token and a value without control
+    /// characters (``HTTPFieldSyntax``), known from when each was added (a parser's fields were checked as they
+    /// were read), so that writing them need not check them again.
+    public private(set) var areWireSafe: Bool
 
     public init(_ fields: [(name: String, value: String)] = []) {
         self.fields = fields.map { Field(name: $0.name, value: $0.value) }
+        namesAreASCII = fields.allSatisfy { Self.isASCII($0.name) }
+        areWireSafe = fields.allSatisfy { Self.isWireSafe(name: $0.name, value: $0.value) }
     }
 
     public init(dictionaryLiteral elements: (String, String)...) {
         self.fields = elements.map { Field(name: $0.0, value: $0.1) }
+        namesAreASCII = elements.allSatisfy { Self.isASCII($0.0) }
+        areWireSafe = elements.allSatisfy { Self.isWireSafe(name: $0.0, value: $0.1) }
+    }
+
+    private static func isWireSafe(name: String, value: String) -> Bool {
+        HTTPFieldSyntax.isValidName(name) && HTTPFieldSyntax.isValidValue(value)
     }
 
     /// The first value of `name`, compared case-insensitively.
     public subscript(name: String) -> String? {
-        fields.first { Self.name($0.name, matches: name) }?.value
+        // Both ASCII: names of another length are passed over on their counts, the others compared in place.
+        if namesAreASCII, Self.isASCII(name) {
+            let count = name.utf8.count
+            for index in fields.indices where fields[index].name.utf8.count == count {
+                if Self.asciiName(fields[index].name, matches: name) { return fields[index].value }
+            }
+            return nil
+        }
+        return fields.first { Self.name($0.name, matches: name) }?.value
+    }
+
+    /// Whether two ASCII names of the same length are the same with `A-Z` folded.
+    private static func asciiName(_ name: String, matches other: String) -> Bool {
+        let same: Bool?? = name.utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in asciiFoldedEqual(a, b) ?? false }
+        }
+        if let same, let same { return same }
+        return name.lowercased() == other.lowercased()
+    }
+
+    private static func isASCII(_ name: String) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { isASCII($0) } ?? name.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// Whether two field names are the same, ignoring case: `name.lowercased() == other.lowercased()`. Field
@@ -60,16 +96,31 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // Eight bytes at a time: names of different lengths are told apart by this alone.
-        HTTPFieldSyntax.allPass(UnsafeRawBufferPointer(bytes), lowest: 0) { $0 < 0x80 }
+        HTTPFieldSyntax.isASCII(UnsafeRawBufferPointer(bytes))
     }
 
     public mutating func add(name: String, value: String) {
+        if namesAreASCII, !Self.isASCII(name) { namesAreASCII = false }
+        if areWireSafe, !Self.isWireSafe(name: name, value: value) { areWireSafe = false }
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// ``add(name:value:)`` for a field a parser checked as it read it: its name a token (so ASCII), its value
+    /// without control characters; neither is looked at again.
+    mutating func add(token name: String, value: String) {
         fields.append(Field(name: name, value: value))
     }
 
     /// Removes, in place, every field for which `shouldBeRemoved` is true; the others keep their order.
     public mutating func removeAll(where shouldBeRemoved: (Field) throws -> Bool) rethrows {
-        try fields.removeAll(where: shouldBeRemoved)
+        // Kept fields move forward over removed ones, by index: `Array.removeAll(where:)` copied each field into
+        // the predicate's argument, a retain and a release of both its strings.
+        var kept = 0
+        for index in fields.indices where try !shouldBeRemoved(fields[index]) {
+            if kept != index { fields.swapAt(kept, index) }
+            kept += 1
+        }
+        fields.removeLast(fields.count - kept)
     }
 
     /// Room for `count` fields in all, so adding them one by one does not grow the storage again and again.
@@ -78,4 +129,7 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// The same fields in the same order (`namesAreASCII` and `areWireSafe` follow from them).
+    public static func == (lhs: S3Headers, rhs: S3Headers) -> Bool { lhs.fields == rhs.fields }
 }
