@@ -330,7 +330,7 @@ final class SocketStoreConnection: @unchecked Sendable {
     let stream: TCPStream
     let origin: SocketStorePool.Origin
     private let readTimeout: Duration
-    var parser = StoreResponseParser()
+    var parser = StoreResponseParser(returnedFieldsOnly: true)
     /// What the last read brought; its storage is reused when the answer it held has been let go.
     var input = ByteBuffer()
     /// Whether the last read filled the room it had: more may wait in the socket.

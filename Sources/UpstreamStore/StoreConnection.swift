@@ -40,7 +40,7 @@ final class StoreConnection: ChannelInboundHandler {
     }
 
     private var exchange: Exchange?
-    private var parser = StoreResponseParser()
+    private var parser = StoreResponseParser(returnedFieldsOnly: true)
     /// Reading is paused because the response's consumer has enough buffered.
     private var paused = false
     private var lastRead = NIODeadline.now()

@@ -4,7 +4,8 @@ import S3HTTP
 /// A store's response head, as ``StoreResponseParser`` read it.
 struct StoreResponseHead: Sendable {
     var status: Int
-    /// Every field, in the order and spelling the store sent.
+    /// The fields, in the order and spelling the store sent: every one, or for a parser made with
+    /// `returnedFieldsOnly`, those that go back to the client (``UpstreamHeaders/returns(_:)``).
     var fields: S3Headers
     /// The body's length when the store framed it with `Content-Length`; nil for a chunked or close-delimited body
     /// and for a response without one.
@@ -50,6 +51,15 @@ struct StoreResponseParser {
     private var requestWasHEAD = false
     /// Whether the connection can carry another request after the current response (known from its head).
     private(set) var keepsAlive = true
+    /// Whether heads keep only the fields that go back to the client.
+    private let returnedFieldsOnly: Bool
+
+    /// - Parameter returnedFieldsOnly: keep in each head only the fields the router returns to its client,
+    ///   dropping hop-by-hop fields and the store's request identifiers as they are read, before any string is made
+    ///   for them; false keeps every field.
+    init(returnedFieldsOnly: Bool = false) {
+        self.returnedFieldsOnly = returnedFieldsOnly
+    }
 
     /// A request was sent: its response is next. Call only between responses.
     mutating func expectResponse(toHEAD: Bool) {
@@ -109,7 +119,10 @@ struct StoreResponseParser {
         guard let statusLine = lines.next() else { throw Malformed("the response has no status line") }
         let (http11, status) = try Self.statusLine(statusLine)
         // Room for the two identifiers the forwarder adds.
-        let read = try HTTP1Fields.read(&lines, extra: 1)
+        let read =
+            returnedFieldsOnly
+            ? try HTTP1Fields.read(&lines, extra: 1, keeping: UpstreamHeaders.returns)
+            : try HTTP1Fields.read(&lines, extra: 1)
         keepsAlive = !read.closes && (http11 || read.keepsAlive)
 
         // RFC 9112 §6.3.

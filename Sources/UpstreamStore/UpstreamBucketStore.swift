@@ -179,7 +179,7 @@ public struct UpstreamBucketStore: BucketResponder {
     /// (``StoreResponseParser``) and made the router's response; nil when the answer is not one whole response.
     @_spi(Benchmarks)
     public static func response(to answer: BenchmarkAnswer, method: String, id: S3RequestID) -> S3Response? {
-        var parser = StoreResponseParser()
+        var parser = StoreResponseParser(returnedFieldsOnly: true)
         parser.expectResponse(toHEAD: method == "HEAD")
         var bytes = answer.bytes
         var head: StoreResponseHead?
@@ -267,8 +267,8 @@ public struct UpstreamBucketStore: BucketResponder {
         id: S3RequestID
     ) -> S3Response {
         let status = head.status
+        // The parsers of the store clients kept only the fields that go back (`returnedFieldsOnly`).
         var headers = (consume head).fields
-        headers.removeAll { !UpstreamHeaders.returns($0.name) }
         S3ErrorRenderer.addIdentifiers(id, to: &headers)
         guard method != "HEAD", status != 204, status != 304 else {
             return S3Response(status: status, headers: headers, body: .empty)

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Testing
 
 @testable import UpstreamStore
@@ -46,5 +47,24 @@ struct UpstreamHeadersTests {
                 .kept
             }
         #expect(UpstreamHeaders.requestField(name) == expected, "\(name)")
+    }
+}
+
+/// The byte comparisons switch on a name's length over names written out again: every name of the sets must be
+/// among them, in any case.
+struct UpstreamHeadersSetCoverageTests {
+    @Test func everyNameTheSetsKeepBackIsKeptBack() {
+        for name in UpstreamHeaders.hopByHop.union(UpstreamHeaders.notReturned) {
+            #expect(!UpstreamHeaders.returns(name), "\(name)")
+            #expect(!UpstreamHeaders.returns(name.uppercased()), "\(name)")
+            #expect(name.withUTF8Bytes { !UpstreamHeaders.returns(UnsafeRawBufferPointer($0)) }, "\(name)")
+        }
+    }
+
+    @Test func everyNameTheSetsDoNotForwardIsDropped() {
+        for name in UpstreamHeaders.hopByHop.union(UpstreamHeaders.notForwarded) {
+            #expect(UpstreamHeaders.requestField(name) == .dropped, "\(name)")
+            #expect(UpstreamHeaders.requestField(name.uppercased()) == .dropped, "\(name)")
+        }
     }
 }
