@@ -240,7 +240,7 @@ public final class RouterServer: Service, Sendable {
     /// Serves a connection of the SwiftNIO listeners: see `serve(_:secure:facts:)`.
     private func serve(_ connection: Connection, secure: Bool) async {
         let peer = connection.http.channel.remoteAddress?.peerIPAddress
-        await serve(connection.http, secure: secure) {
+        await serve(connection.http, secure: secure, serving: KeepAliveServing.serveNIO) {
             // What the connection's first bytes said (the PROXY header, the TLS server name) is known once a request
             // head has arrived; this task runs on the connection's event loop, where they were recorded.
             connection.eventLoop.inEventLoop

@@ -204,4 +204,16 @@ extension KeepAliveServing {
     ) async throws {
         try await serve(connection, answer: answer, completed: completed)
     }
+
+    /// ``serve(_:answer:completed:)`` for SwiftNIO's connections (the default engine's, and the store server's),
+    /// made concrete here for the same reason as ``serveTLS(_:answer:completed:)``: called generically from the
+    /// router, the serving loop ran unspecialized, and each request's body type (`IncomingBody` of the connection)
+    /// was looked up in the runtime's metadata cache when it was boxed.
+    package static func serveNIO(
+        _ connection: HTTPServerConnection,
+        answer: (RequestHead, S3Body) async throws -> S3Response,
+        completed: (Completed) -> Void
+    ) async throws {
+        try await serve(connection, answer: answer, completed: completed)
+    }
 }

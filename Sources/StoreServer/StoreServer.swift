@@ -58,7 +58,7 @@ public final class StoreServer: Service, Sendable {
         do {
             // The request under way: `answer` fills it in, `completed` logs it.
             var record = StoreRequestHandler.Record()
-            try await KeepAliveServing.serve(connection) { head, body in
+            try await KeepAliveServing.serveNIO(connection) { head, body in
                 record = StoreRequestHandler.Record()
                 return await handler.respond(
                     method: head.method.rawValue,
