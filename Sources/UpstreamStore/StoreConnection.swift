@@ -31,12 +31,18 @@ final class StoreConnection: ChannelInboundHandler {
     /// When the connection last went back to the pool.
     private(set) var idleSince = NIODeadline.now()
 
-    private struct Exchange {
+    /// A class: the handler's callbacks read it often, and a struct holding a request was copied whole each time.
+    private final class Exchange {
         let sink: UpstreamResponseStream
         /// The request, to be sent once more on a new connection if this one closes before the store answers.
-        var retry: LoopPool.Job?
+        let retry: LoopPool.Job?
         var requestSent = false
         var responseStarted = false
+
+        init(sink: UpstreamResponseStream, retry: LoopPool.Job?) {
+            self.sink = sink
+            self.retry = retry
+        }
     }
 
     private var exchange: Exchange?
@@ -228,8 +234,7 @@ final class StoreConnection: ChannelInboundHandler {
                 case .body(let buffer):
                     if exchange?.sink.receive(buffer) == false { paused = true }
                 case .end:
-                    ended = exchange
-                    exchange = nil
+                    ended = exchange.take()
                     paused = false
                     ended?.sink.finish()
                 }
@@ -264,8 +269,7 @@ final class StoreConnection: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         // A body delimited by the close has ended.
-        if parser.connectionClosed(), let current = exchange {
-            exchange = nil
+        if parser.connectionClosed(), let current = exchange.take() {
             current.sink.finish()
         }
         pool.connectionClosed(self)
@@ -277,8 +281,7 @@ final class StoreConnection: ChannelInboundHandler {
     private func end(_ error: any Error) {
         timeoutCheck?.cancel()
         timeoutCheck = nil
-        guard let current = exchange else { return }
-        exchange = nil
+        guard let current = exchange.take() else { return }
         closed = true
         if !current.responseStarted, let job = current.retry {
             pool.retry(job)
@@ -289,8 +292,7 @@ final class StoreConnection: ChannelInboundHandler {
 
     /// The response's consumer went away before its end: the connection cannot be reused.
     private func abandon() {
-        guard let current = exchange else { return }
-        exchange = nil
+        guard let current = exchange.take() else { return }
         current.sink.fail(CancellationError())
         close()
     }
