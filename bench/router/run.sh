@@ -27,7 +27,9 @@
 #       callgrind's counters are zeroed before those requests and dumped after them, so the dumps
 #       ($CALLGRIND/callgrind.out.aprouter and .nginx) hold exactly their user-space instructions, and the script
 #       prints them per request with the ratio. Instruction counts repeat from run to run where wall-clock figures
-#       do not; read a dump with `callgrind_annotate`. FLOOR=0 RAW=0 are implied.
+#       do not; read a dump with `callgrind_annotate`. FLOOR=0 RAW=0 are implied. PARALLEL=N sends them on N
+#       connections at once (REQUESTS/N on each), so that the loop finds several connections ready per turn, as
+#       under wrk.
 #
 # What is measured:
 # - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
@@ -285,28 +287,45 @@ echo "bench/router: TLS: aprouter $a_tls; nginx $n_tls${f_tls:+; floor $f_tls}${
 
 if [ -n "${CALLGRIND:-}" ]; then
     nginx_version=$("$nginx" -v 2>&1 | sed 's/.*nginx\///')
-    # COUNT GETs of URL on one connection, each answer checked (200, the object's 1,024 bytes).
-    get_many() { # URL COUNT
-        taskset -c "$client_core" python3 - "$1" "$AWS_CA_BUNDLE" "$2" <<'EOF'
-import http.client, ssl, sys, urllib.parse
-url, ca, count = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-connection = http.client.HTTPSConnection(url.hostname, url.port, context=ssl.create_default_context(cafile=ca))
-for _ in range(count):
-    connection.request("GET", f"{url.path}?{url.query}")
-    answer = connection.getresponse()
-    body = answer.read()
-    if answer.status != 200 or len(body) != 1024:
-        sys.exit(f"bench/router: a GET under callgrind answered {answer.status} with {len(body)} bytes")
-EOF
-    }
     requests=${REQUESTS:-1000}
     # Instructions per request of the process PID serving URL; the dump is left in $CALLGRIND/callgrind.out.NAME.
+    # PARALLEL (1 by default) keep-alive connections are opened and each sends WARMUP/PARALLEL GETs; callgrind's
+    # counters are zeroed; then each sends REQUESTS/PARALLEL more on the same connection, all at once (no TLS
+    # handshake is counted), and the counters are dumped. Every answer is checked (200, the object's 1,024 bytes).
     counted() { # NAME PID URL
         local dump total
-        get_many "$3" "${WARMUP:-200}"
-        callgrind_control -z "$2" >/dev/null 2>&1
-        get_many "$3" "$requests"
-        callgrind_control -d requests "$2" >/dev/null 2>&1
+        taskset -c "$client_core" python3 - "$3" "$AWS_CA_BUNDLE" "${WARMUP:-200}" "$requests" "${PARALLEL:-1}" "$2" \
+            <<'EOF'
+import http.client, ssl, subprocess, sys, threading, urllib.parse
+url, ca = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2]
+warmup, count, parallel, pid = (int(argument) for argument in sys.argv[3:7])
+context = ssl.create_default_context(cafile=ca)
+connections = [http.client.HTTPSConnection(url.hostname, url.port, context=context) for _ in range(parallel)]
+failures = []
+
+def send(connection, count):
+    for _ in range(count):
+        connection.request("GET", f"{url.path}?{url.query}")
+        answer = connection.getresponse()
+        body = answer.read()
+        if answer.status != 200 or len(body) != 1024:
+            failures.append(f"bench/router: a GET under callgrind answered {answer.status} with {len(body)} bytes")
+            return
+
+def on_every_connection(count):
+    threads = [threading.Thread(target=send, args=(connection, count // parallel)) for connection in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        sys.exit(failures[0])
+
+on_every_connection(warmup)
+subprocess.run(["callgrind_control", "-z", str(pid)], capture_output=True, check=True)
+on_every_connection(count)
+subprocess.run(["callgrind_control", "-d", "requests", str(pid)], capture_output=True, check=True)
+EOF
         dump=$(ls -t "$CALLGRIND"/callgrind.out.*"$2".* | head -1)
         mv "$dump" "$CALLGRIND/callgrind.out.$1"
         total=$(callgrind_annotate "$CALLGRIND/callgrind.out.$1" | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
@@ -314,7 +333,7 @@ EOF
     }
     a_ir=$(counted aprouter "$apr_pid" "$small")
     n_ir=$(counted nginx "$nginx_pid" "$nginx_small")
-    echo "bench/router: instructions per 1 KiB GET under callgrind ($requests on one keep-alive connection after" \
+    echo "bench/router: instructions per 1 KiB GET under callgrind ($requests on ${PARALLEL:-1} keep-alive connection(s) after" \
         "${WARMUP:-200}; user space only): aprouter (--engine ${ENGINE:-nio}) $a_ir, nginx $nginx_version $n_ir," \
         "ratio $(python3 -c "print(f'{$a_ir / $n_ir:.2f}')") ($CALLGRIND/callgrind.out.aprouter, .nginx)"
     exit 0
