@@ -147,7 +147,7 @@ public struct RouterRequestHandler: Sendable {
                 body: body,
                 source: source,
                 host: hostClass,
-                authentication: authentication,
+                authentication: consume authentication,
                 id: id
             )
             return await serveDataPlane(exchange, table: table.current, record: &record)

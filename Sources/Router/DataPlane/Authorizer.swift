@@ -15,17 +15,19 @@ struct Authorizer: Sendable {
     let time: RequestTime
     let details: S3RequestDetails
 
+    /// Given the parts of the authentication it reads: passed the whole, a struct of a dozen fields, the caller
+    /// (an async function) copied it to hand it over.
     init(
         table: RouterTable,
-        authentication: SigV4Authentication,
-        network: NetworkPath,
-        time: RequestTime,
+        identity: SigV4Identity,
+        signature: (location: SigV4Authentication.Location, algorithm: SigV4Authentication.Algorithm),
         query: [(name: String, value: String)],
-        headers: S3Headers
+        headers: S3Headers,
+        network: NetworkPath,
+        time: RequestTime
     ) {
         func value(_ name: String) -> String? { query.first { $0.name == name }?.value }
         self.table = table
-        let identity = authentication.identity
         let user = table.lab.users[identity.userARN]
         // The lab's principal for this ARN, made when the router started, unless the credential names the user
         // otherwise (it does not: both come from the same lab).
@@ -45,15 +47,10 @@ struct Authorizer: Sendable {
             delimiter: value("delimiter"),
             maxKeys: value("max-keys").flatMap { Int($0) },
             cannedACL: headers["x-amz-acl"],
-            authType: authentication.location == .header ? .header : .queryString,
-            signatureVersion: authentication.algorithm.name,
+            authType: signature.location == .header ? .header : .queryString,
+            signatureVersion: signature.algorithm.name,
             contentSHA256: headers["x-amz-content-sha256"]
         )
-    }
-
-    /// Whether deciding `front`'s requests to `bucket` needs the object's stored tags.
-    func needsExistingObjectTags(front: Front, bucket: RouterTable.Bucket) -> Bool {
-        policies(front, bucket).readExistingObjectTags
     }
 
     func authorize(
@@ -61,13 +58,14 @@ struct Authorizer: Sendable {
         front: Front,
         route: Front.Route,
         bucket: RouterTable.Bucket,
+        policies: AuthorizationPolicies,
         key: String?,
         existingObjectTags: [String: String] = [:]
     ) -> AuthorizationDecision {
-        var details = details
-        details.existingObjectTags = existingObjectTags
-        return policies(front, bucket).authorize(
-            RequestContext(
+        // The details are copied only when tags are added to them (the request context keeps a copy either way).
+        let context: RequestContext
+        if existingObjectTags.isEmpty {
+            context = RequestContext(
                 operation: operation,
                 target: target(route, front, bucket, key),
                 principal: principal,
@@ -75,7 +73,19 @@ struct Authorizer: Sendable {
                 time: time,
                 details: details
             )
-        )
+        } else {
+            var details = details
+            details.existingObjectTags = existingObjectTags
+            context = RequestContext(
+                operation: operation,
+                target: target(route, front, bucket, key),
+                principal: principal,
+                network: network,
+                time: time,
+                details: details
+            )
+        }
+        return policies.authorize(context)
     }
 
     /// The source of a CopyObject or UploadPartCopy: it must be an object behind an access point (its ARN, or
@@ -119,7 +129,7 @@ struct Authorizer: Sendable {
         if let required = front.vpcId, network.vpc != required {
             throw S3Error.accessDenied.because("The request did not come from the copy source access point's VPC.")
         }
-        let decision = policies(front, sourceBucket).authorize(
+        let decision = policies(front: front, bucket: sourceBucket).authorize(
             RequestContext(
                 action: "s3:GetObject",
                 objectLevel: true,
@@ -154,7 +164,9 @@ struct Authorizer: Sendable {
         )
     }
 
-    private func policies(_ front: Front, _ bucket: RouterTable.Bucket) -> AuthorizationPolicies {
+    /// The policies that decide `front`'s requests to `bucket`: made once per route, for `authorize` and for
+    /// asking whether the object's stored tags are needed (`readExistingObjectTags`).
+    func policies(front: Front, bucket: RouterTable.Bucket) -> AuthorizationPolicies {
         AuthorizationPolicies(
             accessPointPolicy: front.isMultiRegion ? nil : front.policy,
             multiRegionAccessPointPolicy: front.isMultiRegion ? front.policy : nil,

@@ -116,11 +116,12 @@ extension RouterRequestHandler {
 
         let authorizer = Authorizer(
             table: table,
-            authentication: exchange.authentication,
-            network: network,
-            time: RequestTime(epochSeconds: clock().secondsSince1970),
+            identity: exchange.authentication.identity,
+            signature: (exchange.authentication.location, exchange.authentication.algorithm),
             query: query,
-            headers: exchange.headers
+            headers: exchange.headers,
+            network: network,
+            time: RequestTime(epochSeconds: clock().secondsSince1970)
         )
         // nil until a route needs it: the decoded body, or for a request that declares none, the empty body read
         // now (DeleteObjects reads its body before the routes).
@@ -146,7 +147,8 @@ extension RouterRequestHandler {
             guard let store = stores[bucket.name.rawValue] else {
                 throw S3Error.serviceUnavailable.because("No store is configured for bucket \(bucket.name).")
             }
-            let readsTags = authorizer.needsExistingObjectTags(front: front, bucket: bucket)
+            let policies = authorizer.policies(front: front, bucket: bucket)
+            let readsTags = policies.readExistingObjectTags
             for index in 0..<(deletedKeys?.count ?? 1) {
                 let checkedKey = deletedKeys?[index] ?? objectKey
                 var tags: [String: String] = [:]
@@ -163,6 +165,7 @@ extension RouterRequestHandler {
                     front: front,
                     route: route,
                     bucket: bucket,
+                    policies: policies,
                     key: checkedKey,
                     existingObjectTags: tags
                 )
