@@ -1,4 +1,4 @@
-import AccessPointCore
+public import AccessPointCore
 public import NIOCore
 
 /// Writes an HTTP/1.1 head (a start line, field lines, the empty line) straight into a `ByteBuffer`'s memory, in one
@@ -42,39 +42,43 @@ public struct HTTP1HeadWriter {
         count += bytes.count
     }
 
-    /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`).
+    /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`). Inlinable down to the copy of their
+    /// bytes, so that a caller's loop over its fields reads each in place, without retaining its strings.
+    @inlinable
     public mutating func writeField(name: String, value: String) {
-        _ = writeField(name: name, value: value, checking: false)
+        name.withUTF8Bytes { name in
+            value.withUTF8Bytes { value in _ = append(name: name, value: value, checking: false) }
+        }
     }
 
     /// `name: value` CR LF if the name is a token and the value has no control character (`HTTPFieldSyntax`),
     /// checked in the same pass over their bytes as the copy; false, and nothing written, otherwise.
+    @inlinable
     public mutating func writeCheckedField(name: String, value: String) -> Bool {
-        writeField(name: name, value: value, checking: true)
+        name.withUTF8Bytes { name in
+            value.withUTF8Bytes { value in append(name: name, value: value, checking: true) }
+        }
     }
 
-    private mutating func writeField(name: String, value: String, checking: Bool) -> Bool {
-        name.withUTF8Bytes { name in
-            value.withUTF8Bytes { value in
-                if checking {
-                    guard !name.isEmpty, HTTPFieldSyntax.isValidName(UnsafeRawBufferPointer(name)),
-                        HTTPFieldSyntax.isValidValue(UnsafeRawBufferPointer(value))
-                    else { return false }
-                }
-                // One check of the room for the four parts; the separators are stored, not copied.
-                let size = name.count + value.count + 4
-                precondition(size <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
-                let start = memory.baseAddress! + count
-                if name.count > 0 { start.copyMemory(from: name.baseAddress!, byteCount: name.count) }
-                start.storeBytes(of: UInt16(0x203A).littleEndian, toByteOffset: name.count, as: UInt16.self)  // ": "
-                if value.count > 0 {
-                    (start + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count)
-                }
-                start.storeBytes(of: UInt16(0x0A0D).littleEndian, toByteOffset: size - 2, as: UInt16.self)  // CR LF
-                count += size
-                return true
-            }
+    @usableFromInline
+    mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, checking: Bool) -> Bool {
+        if checking {
+            guard !name.isEmpty, HTTPFieldSyntax.isValidName(UnsafeRawBufferPointer(name)),
+                HTTPFieldSyntax.isValidValue(UnsafeRawBufferPointer(value))
+            else { return false }
         }
+        // One check of the room for the four parts; the separators are stored, not copied.
+        let size = name.count + value.count + 4
+        precondition(size <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
+        let start = memory.baseAddress! + count
+        if name.count > 0 { start.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+        start.storeBytes(of: UInt16(0x203A).littleEndian, toByteOffset: name.count, as: UInt16.self)  // ": "
+        if value.count > 0 {
+            (start + name.count + 2).copyMemory(from: value.baseAddress!, byteCount: value.count)
+        }
+        start.storeBytes(of: UInt16(0x0A0D).littleEndian, toByteOffset: size - 2, as: UInt16.self)  // CR LF
+        count += size
+        return true
     }
 }
 
