@@ -78,9 +78,8 @@ final class StoreConnection: ChannelInboundHandler {
     /// (`reused`) that the store closes before any byte of an answer goes back to the pool to be sent once more,
     /// when it can be sent again.
     func start(_ job: LoopPool.Job, reused: Bool) {
-        let request = job.request
         let sink = job.sink
-        let repeatable = reused && request.isRepeatable
+        let repeatable = reused && job.request.isRepeatable
         if sink.isFinished {
             // Cancelled while it waited for this connection: never sent. The connection goes to the next in line.
             if context != nil, !closed { pool.release(self) }
@@ -91,29 +90,29 @@ final class StoreConnection: ChannelInboundHandler {
             return
         }
         exchange = Exchange(sink: sink, retry: repeatable ? job : nil)
-        parser.expectResponse(toHEAD: request.method == "HEAD")
+        parser.expectResponse(toHEAD: job.request.method == "HEAD")
         paused = false
         lastRead = .now()
         if timeoutCheck == nil { scheduleTimeoutCheck(at: lastRead + readTimeout) }
         sink.connection = self
 
         let allocator = context.channel.allocator
-        switch request.body {
+        switch job.request.body {
         case nil:
-            context.writeAndFlush(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(job.request.encodedHead(allocator: allocator)), promise: nil)
             exchange?.requestSent = true
         case .buffer(var buffer):
             if buffer.readableBytes <= Self.bodyInHeadLimit {
-                var bytes = request.encodedHead(allocator: allocator, extraCapacity: buffer.readableBytes)
+                var bytes = job.request.encodedHead(allocator: allocator, extraCapacity: buffer.readableBytes)
                 bytes.writeBuffer(&buffer)
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             } else {
-                context.write(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
+                context.write(wrapOutboundOut(job.request.encodedHead(allocator: allocator)), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             }
             exchange?.requestSent = true
         case .stream(let body, let length, let onLoop):
-            context.writeAndFlush(wrapOutboundOut(request.encodedHead(allocator: allocator)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(job.request.encodedHead(allocator: allocator)), promise: nil)
             // An empty body is sent with the head (the task still checks that the body is empty).
             if length == 0 { exchange?.requestSent = true }
             let connection = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -257,8 +257,9 @@ extension RouterRequestHandler {
 }
 
 /// The access point or multi-region access point a request came through, and the bucket(s) behind it in the
-/// order they are tried.
-struct Front: Sendable {
+/// order they are tried. A class, made once per snapshot: a request that resolves its host holds a reference, where
+/// the struct it was (names, ARN, policy, routes) was copied out of the table for every request.
+final class Front: Sendable {
     struct Route: Sendable {
         let region: Region
         let bucket: RouterTable.Bucket?
