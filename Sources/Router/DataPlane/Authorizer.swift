@@ -63,28 +63,19 @@ struct Authorizer: Sendable {
         existingObjectTags: [String: String] = [:]
     ) -> AuthorizationDecision {
         // The details are copied only when tags are added to them (the request context keeps a copy either way).
-        let context: RequestContext
-        if existingObjectTags.isEmpty {
-            context = RequestContext(
-                operation: operation,
-                target: target(route, front, bucket, key),
-                principal: principal,
-                network: network,
-                time: time,
-                details: details
-            )
-        } else {
+        func tagged() -> S3RequestDetails {
             var details = details
             details.existingObjectTags = existingObjectTags
-            context = RequestContext(
-                operation: operation,
-                target: target(route, front, bucket, key),
-                principal: principal,
-                network: network,
-                time: time,
-                details: details
-            )
+            return details
         }
+        let context = RequestContext(
+            operation: operation,
+            target: target(route, front, bucket, key),
+            principal: principal,
+            network: network,
+            time: time,
+            details: existingObjectTags.isEmpty ? details : tagged()
+        )
         return policies.authorize(context)
     }
 
