@@ -54,6 +54,24 @@ struct HTTPFieldSyntaxTests {
         }
     }
 
+    /// The name check, word at a time, against `isTokenByte`: every byte value at every position of names of 1 to
+    /// 19 bytes (no word, one, one and an overlapping last, two and more), among letters, digits and `-`, and among
+    /// other token bytes (which take the byte-by-byte look).
+    @Test(arguments: [UInt8(ascii: "x"), UInt8(ascii: "-"), UInt8(ascii: "~"), UInt8(ascii: "7")])
+    func everyByteOfANameIsJudgedAsByItself(background: UInt8) {
+        for length in 1...19 {
+            for byte in UInt8.min...UInt8.max {
+                for position in 0..<length {
+                    var name = [UInt8](repeating: background, count: length)
+                    name[position] = byte
+                    let judged = name.withUnsafeBytes { HTTPFieldSyntax.isValidName($0) }
+                    #expect(judged == HTTPFieldSyntax.isTokenByte(byte), "byte \(byte) at \(position) of \(length)")
+                    if judged != HTTPFieldSyntax.isTokenByte(byte) { return }
+                }
+            }
+        }
+    }
+
     /// `isTokenByte` against RFC 9110's `tchar`, for every byte.
     @Test func tokenBytesAreTheRFCsTchar() {
         let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
