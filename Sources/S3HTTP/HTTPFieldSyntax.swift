@@ -55,7 +55,8 @@ public enum HTTPFieldSyntax {
         allPass(bytes, lowest: 0x20, isValueByte)
     }
 
-    /// Whether every byte is ASCII, eight at a time.
+    /// Whether every byte is ASCII, eight at a time. Inlinable: it is asked of field names a few bytes long.
+    @inlinable
     public static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         allPass(bytes, lowest: 0) { $0 < 0x80 }
     }
@@ -63,7 +64,7 @@ public enum HTTPFieldSyntax {
     /// Whether every byte passes `passes`, which every byte from `lowest` to 0x7E must pass, eight at a time: a word
     /// of such bytes passes in one test, and only a word that may hold another (0x80 or more, below `lowest`, or
     /// DEL) is looked at byte by byte. Header values and request targets are mostly such words.
-    @inline(__always)
+    @usableFromInline @inline(__always)
     static func allPass(_ bytes: UnsafeRawBufferPointer, lowest: UInt8, _ passes: (UInt8) -> Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

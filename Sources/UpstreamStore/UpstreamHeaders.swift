@@ -90,8 +90,8 @@ enum UpstreamHeaders {
     /// ``requestField(_:)`` for an ASCII name; nil for any other. Compared against the names of its own length
     /// only (`UpstreamHeadersTests` holds the switch to the sets).
     private static func requestFieldASCII(_ name: UnsafeBufferPointer<UInt8>) -> RequestField? {
-        guard isASCII(name) else { return nil }
         let name = UnsafeRawBufferPointer(name)
+        guard HTTPFieldSyntax.isASCII(name) else { return nil }
         if isProxyPrefixed(name) { return .dropped }
         func named(_ lowercased: StaticString) -> Bool { HTTP1Syntax.isName(name, lowercased) }
         switch name.count {
@@ -130,9 +130,10 @@ enum UpstreamHeaders {
     /// names that stay behind, of its length only: lowercasing it and hashing it into two sets was about 600
     /// instructions a field, 5,000 for nginx's answer to a GET.
     static func returns(_ name: String) -> Bool {
-        if let decided = name.withUTF8Bytes({ isASCII($0) ? returns(UnsafeRawBufferPointer($0)) : nil }) {
-            return decided
+        let decided: Bool? = name.withUTF8Bytes {
+            HTTPFieldSyntax.isASCII(UnsafeRawBufferPointer($0)) ? returns(UnsafeRawBufferPointer($0)) : nil
         }
+        if let decided { return decided }
         let lowered = name.lowercased()
         return !hopByHop.contains(lowered) && !notReturned.contains(lowered) && !lowered.hasPrefix("proxy-")
     }
@@ -150,12 +151,6 @@ enum UpstreamHeaders {
         case 17: return !named("transfer-encoding")
         default: return true
         }
-    }
-
-    private static func isASCII(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        var any: UInt8 = 0
-        for byte in name { any |= byte }
-        return any & 0x80 == 0
     }
 
     /// Whether an ASCII name starts with `proxy-`, any case (`Proxy-Connection`, `Proxy-Authorization`…).
