@@ -64,7 +64,7 @@ public enum HTTPFieldSyntax {
     /// Whether every byte passes `passes`, which every byte from `lowest` to 0x7E must pass, eight at a time: a word
     /// of such bytes passes in one test, and only a word that may hold another (0x80 or more, below `lowest`, or
     /// DEL) is looked at byte by byte. Header values and request targets are mostly such words.
-    @usableFromInline @inline(__always)
+    @inlinable @inline(__always)
     static func allPass(_ bytes: UnsafeRawBufferPointer, lowest: UInt8, _ passes: (UInt8) -> Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080

@@ -105,6 +105,14 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         fields.append(Field(name: name, value: value))
     }
 
+    /// Appends a field of `source` as it is, without checking it again: what `source` knows of all its fields
+    /// (names ASCII, fields wire-safe) holds for this one. A forwarder copying a request's fields uses it.
+    package mutating func add(_ field: Field, from source: S3Headers) {
+        if namesAreASCII, !source.namesAreASCII { namesAreASCII = false }
+        if areWireSafe, !source.areWireSafe { areWireSafe = false }
+        fields.append(field)
+    }
+
     /// ``add(name:value:)`` for a field a parser checked as it read it: its name a token (so ASCII), its value
     /// without control characters; neither is looked at again.
     mutating func add(token name: String, value: String) {

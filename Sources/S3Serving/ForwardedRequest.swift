@@ -45,7 +45,7 @@ package enum ForwardedRequest {
                 if !codings.isEmpty { forwarded.add(name: field.name, value: codings.joined(separator: ",")) }
                 continue
             }
-            forwarded.add(name: field.name, value: field.value)
+            forwarded.add(field, from: headers)
         }
         if let length = body.length { forwarded.add(name: "Content-Length", value: String(length)) }
         if let copySource { forwarded.add(name: "x-amz-copy-source", value: copySource) }

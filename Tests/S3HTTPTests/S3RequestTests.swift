@@ -69,6 +69,23 @@ struct S3RequestTests {
         #expect(matches == (name.lowercased() == other.lowercased()))
     }
 
+    /// Whether fields may be written without checking them again: known as each is added, a copied field carrying
+    /// what its source knew.
+    @Test func wireSafetyFollowsEveryFieldAdded() {
+        let safe: S3Headers = ["Host": "a.example", "x-amz-meta-note": "caf\u{e9} au lait"]
+        let unsafe: S3Headers = ["x-amz-meta-note": "one\r\nInjected: two"]
+        #expect(safe.areWireSafe)
+        #expect(!unsafe.areWireSafe)
+        var copied = S3Headers()
+        for field in safe { copied.add(field, from: safe) }
+        #expect(copied.areWireSafe)
+        for field in unsafe { copied.add(field, from: unsafe) }
+        #expect(!copied.areWireSafe)
+        var added = safe
+        added.add(name: "bad name", value: "x")
+        #expect(!added.areWireSafe)
+    }
+
     @Test func collectedBodyRespectsItsLimit() async throws {
         let body = S3Body(string: "12345")
         #expect(try await body.collected(upTo: 5).map { String(buffer: $0) } == "12345")
