@@ -43,20 +43,11 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
         if namesAreASCII, Self.isASCII(name) {
             let count = name.utf8.count
             for index in fields.indices where fields[index].name.utf8.count == count {
-                if Self.asciiName(fields[index].name, matches: name) { return fields[index].value }
+                if Self.name(fields[index].name, matches: name) { return fields[index].value }
             }
             return nil
         }
         return fields.first { Self.name($0.name, matches: name) }?.value
-    }
-
-    /// Whether two ASCII names of the same length are the same with `A-Z` folded.
-    private static func asciiName(_ name: String, matches other: String) -> Bool {
-        let same: Bool?? = name.utf8.withContiguousStorageIfAvailable { a in
-            other.utf8.withContiguousStorageIfAvailable { b in asciiFoldedEqual(a, b) ?? false }
-        }
-        if let same, let same { return same }
-        return name.lowercased() == other.lowercased()
     }
 
     private static func isASCII(_ name: String) -> Bool {

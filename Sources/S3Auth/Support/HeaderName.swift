@@ -81,8 +81,7 @@ enum HeaderName {
         if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCII(UnsafeRawBufferPointer($0)) }) {
             return ascii
         }
-        let copy = String(text)
-        return copy.withUTF8Bytes { isASCII(UnsafeRawBufferPointer($0)) }
+        return String(text).withUTF8Bytes { isASCII(UnsafeRawBufferPointer($0)) }
     }
 
     /// Whether `name` is ASCII without an upper-case letter.
