@@ -1,4 +1,3 @@
-public import AccessPointCore
 public import NIOCore
 
 /// Writes an HTTP/1.1 head (a start line, field lines, the empty line) straight into a `ByteBuffer`'s memory, in one
@@ -17,8 +16,12 @@ public struct HTTP1HeadWriter {
     init(_ memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
 
     /// The bytes `name: value` CR LF takes.
+    @inlinable
     public static func size(name: String, value: String) -> Int { name.utf8.count + value.utf8.count + 4 }
 
+    /// Releases nothing (`@_effects(releasenone)`): a caller writing strings it holds in an array or a struct need
+    /// not retain them around the copy.
+    @_effects(releasenone)
     public mutating func write(_ text: String) {
         if let written = text.utf8.withContiguousStorageIfAvailable({ write(UnsafeRawBufferPointer($0)) }) {
             return written
@@ -36,32 +39,56 @@ public struct HTTP1HeadWriter {
         count += 1
     }
 
+    @_effects(releasenone)
     public mutating func write(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count <= memory.count - count, "an HTTP/1.1 head outgrew the room sized for it")
         UnsafeMutableRawBufferPointer(rebasing: memory[count..<(count + bytes.count)]).copyMemory(from: bytes)
         count += bytes.count
     }
 
-    /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`). Inlinable down to the copy of their
-    /// bytes, so that a caller's loop over its fields reads each in place, without retaining its strings.
-    @inlinable
+    /// `name: value` CR LF; both must have been checked (`HTTPFieldSyntax`). It releases nothing, and says so
+    /// (`@_effects(releasenone)`): a caller's loop over the fields it holds in an array hands each over without
+    /// retaining and releasing its two strings around the call.
+    @_effects(releasenone)
     public mutating func writeField(name: String, value: String) {
-        name.withUTF8Bytes { name in
-            value.withUTF8Bytes { value in _ = append(name: name, value: value, checking: false) }
+        let written: Bool?? = name.utf8.withContiguousStorageIfAvailable { name in
+            value.utf8.withContiguousStorageIfAvailable { value in append(name: name, value: value, checking: false) }
         }
+        guard let written, written != nil else { return writeSlowly(name: name, value: value) }
     }
 
     /// `name: value` CR LF if the name is a token and the value has no control character (`HTTPFieldSyntax`),
-    /// checked in the same pass over their bytes as the copy; false, and nothing written, otherwise.
-    @inlinable
+    /// checked in the same pass over their bytes as the copy; false, and nothing written, otherwise. Releases
+    /// nothing, like ``writeField(name:value:)``.
+    @_effects(releasenone)
     public mutating func writeCheckedField(name: String, value: String) -> Bool {
-        name.withUTF8Bytes { name in
-            value.withUTF8Bytes { value in append(name: name, value: value, checking: true) }
+        let written: Bool?? = name.utf8.withContiguousStorageIfAvailable { name in
+            value.utf8.withContiguousStorageIfAvailable { value in append(name: name, value: value, checking: true) }
         }
+        if let written, let written { return written }
+        guard !name.isEmpty, HTTPFieldSyntax.isValidName(name), HTTPFieldSyntax.isValidValue(value) else {
+            return false
+        }
+        writeSlowly(name: name, value: value)
+        return true
     }
 
-    @usableFromInline
-    mutating func append(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, checking: Bool) -> Bool {
+    /// A field of strings whose bytes are not contiguous (only Objective-C bridging makes such), byte by byte.
+    private mutating func writeSlowly(name: String, value: String) {
+        write(name)
+        write(": ")
+        write(value)
+        write("\r\n")
+    }
+
+    /// It only copies bytes, and says so (`@_effects(releasenone)`): a caller's loop over fields held in an array
+    /// then hands over each field's bytes without retaining and releasing its two strings around the call.
+    @_effects(releasenone)
+    private mutating func append(
+        name: UnsafeBufferPointer<UInt8>,
+        value: UnsafeBufferPointer<UInt8>,
+        checking: Bool
+    ) -> Bool {
         if checking {
             guard !name.isEmpty, HTTPFieldSyntax.isValidName(UnsafeRawBufferPointer(name)),
                 HTTPFieldSyntax.isValidValue(UnsafeRawBufferPointer(value))

@@ -1,7 +1,14 @@
 /// What an HTTP/1.1 field may hold on the wire, checked before one is written: a name that is a token (RFC 9110
 /// §5.1) and a value of visible characters, spaces, tabs and obs-text (§5.5), the rules of NIOHTTP1's validators.
 /// Anything else, a CR LF above all, would let a value written from outside input split the message.
+///
+/// Every check promises the optimizer that it releases nothing (`@_effects(releasenone)`, as swift-collections marks
+/// its hash-table and bit-set primitives): each only reads the bytes it is given, or the string's own (a string
+/// whose bytes are not contiguous, which only Objective-C bridging makes, is read byte by byte without copying). A
+/// caller in another module that loops over fields held in an array then checks each without retaining and releasing
+/// its strings around the call, two of each per field otherwise.
 public enum HTTPFieldSyntax {
+    @_effects(releasenone)
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty
             && (name.utf8.withContiguousStorageIfAvailable { isValidName(UnsafeRawBufferPointer($0)) }
@@ -11,6 +18,7 @@ public enum HTTPFieldSyntax {
     /// Every byte a token byte (an empty name passes: the caller decides on that). Eight bytes at a time: a word of
     /// letters, digits and `-` (nearly every name sent) passes in one test, any other is looked at byte by byte;
     /// a name's last word overlaps the one before rather than leaving a tail.
+    @_effects(releasenone)
     public static func isValidName(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let count = bytes.count
         guard count >= 8 else {
@@ -44,6 +52,7 @@ public enum HTTPFieldSyntax {
         return passing == highs
     }
 
+    @_effects(releasenone)
     public static func isValidValue(_ value: String) -> Bool {
         value.utf8.withContiguousStorageIfAvailable { isValidValue(UnsafeRawBufferPointer($0)) }
             ?? value.utf8.allSatisfy(isValueByte)
@@ -51,6 +60,7 @@ public enum HTTPFieldSyntax {
 
     /// ``isValueByte`` for every byte, eight at a time (``allPass(_:lowest:_:)``). Every response field is checked
     /// as it is written, and every field forwarded to a store.
+    @_effects(releasenone)
     public static func isValidValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
         allPass(bytes, lowest: 0x20, isValueByte)
     }

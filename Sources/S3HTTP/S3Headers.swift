@@ -58,14 +58,37 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     /// names are tokens, ASCII only (RFC 9110 §5.1), and for ASCII that is a byte comparison with `A-Z` folded,
     /// done in place on the strings' contiguous UTF-8, where `lowercased()` on both made two strings per field per
     /// lookup; names with other bytes (which no HTTP/1 parser lets through) are still compared the String way.
+    @inlinable
     public static func name(_ name: String, matches other: String) -> Bool {
-        // In place, without copying either string (`withUTF8` wants a `var`); every native or small string gives
-        // its bytes so.
+        if let decided = asciiFoldedEqual(name, other) { return decided }
+        return name.lowercased() == other.lowercased()
+    }
+
+    /// Whether `name` and `other` are equal with ASCII letters folded, when that decides it, read in place, without
+    /// copying either string (`withUTF8` wants a `var`): every native or small string gives its bytes so. It only
+    /// reads bytes, and says so (`@_effects(releasenone)`, like ``HTTPFieldSyntax``'s checks): a caller comparing
+    /// names it holds in an array need not retain them around the call.
+    @usableFromInline @_effects(releasenone)
+    static func asciiFoldedEqual(_ name: String, _ other: String) -> Bool? {
         let ascii: Bool?? = name.utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b in asciiFoldedEqual(a, b) } ?? nil
         }
-        if let ascii, let decided = ascii { return decided }
-        return name.lowercased() == other.lowercased()
+        guard let ascii else { return nil }
+        return ascii
+    }
+
+    /// Whether `name` is `token`, a lower-case name the code states itself (`connection`), with `A-Z` folded. Field
+    /// names are tokens (RFC 9110 §5.1: ASCII), which every parser here checks, so a name with another byte is never
+    /// one of them: unlike ``name(_:matches:)`` this never lowercases a String, and it releases nothing
+    /// (`@_effects(releasenone)`): a caller testing the names it holds in an array need not retain them.
+    @_effects(releasenone)
+    public static func name(_ name: String, isToken token: StaticString) -> Bool {
+        let literal = UnsafeBufferPointer(start: token.utf8Start, count: token.utf8CodeUnitCount)
+        if let equal = name.utf8.withContiguousStorageIfAvailable({ asciiFoldedEqual($0, literal) }) {
+            return equal == true
+        }
+        return name.utf8.count == literal.count
+            && zip(name.utf8, literal).allSatisfy { $0 == $1 || $0 | 0x20 == $1 && $1 >= 0x61 && $1 <= 0x7A }
     }
 
     /// Whether `a` and `b` are equal with ASCII letters folded, when that decides it: nil when a byte that

@@ -183,14 +183,14 @@ package enum HTTPResponseEncoding {
     package static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     private static func isContentLength(_ name: String) -> Bool {
-        name.utf8.count == 14 && S3Headers.name(name, matches: "content-length")
+        name.utf8.count == 14 && S3Headers.name(name, isToken: "content-length")
     }
 
     private static func isTransferEncoding(_ name: String) -> Bool {
-        name.utf8.count == 17 && S3Headers.name(name, matches: "transfer-encoding")
+        name.utf8.count == 17 && S3Headers.name(name, isToken: "transfer-encoding")
     }
 
     private static func isConnection(_ name: String) -> Bool {
-        name.utf8.count == 10 && S3Headers.name(name, matches: "connection")
+        name.utf8.count == 10 && S3Headers.name(name, isToken: "connection")
     }
 }

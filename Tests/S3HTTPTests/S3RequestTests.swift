@@ -69,6 +69,32 @@ struct S3RequestTests {
         #expect(matches == (name.lowercased() == other.lowercased()))
     }
 
+    /// The test for a name the code states itself: `A-Z` folded, and only tokens (ASCII) can be such a name, so the
+    /// KELVIN SIGN that `lowercased()` folds to a `k` does not make `keep-alive`.
+    @Test(arguments: [
+        ("Connection", "connection", true),
+        ("CONNECTION", "connection", true),
+        ("connection", "connection", true),
+        ("Connectio", "connection", false),
+        ("Connections", "connection", false),
+        ("Content-Length", "content-length", true),
+        ("Content_Length", "content-length", false),
+        ("Transfer-Encoding", "transfer-encoding", true),
+        ("\u{212A}eep-alive", "keep-alive", false),
+        ("", "connection", false),
+        ("[onnection", "connection", false),  // `[` is `{` with the case bit, not a letter
+    ])
+    func namesAreComparedWithTokensTheCodeStates(name: String, token: String, expected: Bool) {
+        let literal: StaticString =
+            switch token {
+            case "connection": "connection"
+            case "content-length": "content-length"
+            case "transfer-encoding": "transfer-encoding"
+            default: "keep-alive"
+            }
+        #expect(S3Headers.name(name, isToken: literal) == expected)
+    }
+
     /// Whether fields may be written without checking them again: known as each is added, a copied field carrying
     /// what its source knew.
     @Test func wireSafetyFollowsEveryFieldAdded() {
