@@ -78,9 +78,7 @@ extension SigV4Signer {
                 for index in headers.indices {
                     let name = headers[index].name
                     let start = names.count
-                    name.withUTF8Bytes { name in
-                        for byte in name { names.byte(HeaderName.lowercased(byte)) }
-                    }
+                    names.lowercased(name)
                     let lowered = UnsafeBufferPointer(start: base + start, count: names.count - start)
                     if Self.isUnsigned(lowered) {
                         names.count = start
@@ -127,7 +125,7 @@ extension SigV4Signer {
                         out.byte(UInt8(ascii: ":"))
                     }
                     let value = headers[entries[3 * entry + 2]].value
-                    value.withUTF8Bytes { out.canonicalValue($0) }
+                    out.canonicalValue(of: value)
                 }
                 if signed > 0 { out.byte(newline) }
                 out.byte(newline)
@@ -242,8 +240,39 @@ struct ByteWriter {
         count += bytes.count
     }
 
+    // The String forms read the string in place and release nothing, and say so (`@_effects(releasenone)`, as
+    // swift-collections marks such primitives): the signer's loops over the headers it holds in an array then write
+    // each name and value without retaining and releasing it around the call. A string whose bytes are not
+    // contiguous (only Objective-C bridging makes one) is read byte by byte, without a copy.
+
+    @_effects(releasenone)
     mutating func string(_ text: String) {
-        text.withUTF8Bytes { bytes($0) }
+        if text.utf8.withContiguousStorageIfAvailable({ bytes($0) }) == nil {
+            for byte in text.utf8 { self.byte(byte) }
+        }
+    }
+
+    /// `text` with `A-Z` folded to `a-z`.
+    @_effects(releasenone)
+    mutating func lowercased(_ text: String) {
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable { text in
+            for byte in text { self.byte(HeaderName.lowercased(byte)) }
+        }
+        if written == nil {
+            for byte in text.utf8 { self.byte(HeaderName.lowercased(byte)) }
+        }
+    }
+
+    /// ``canonicalValue(_:)`` of a header's value.
+    @_effects(releasenone)
+    mutating func canonicalValue(of text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ canonicalValue($0) }) == nil {
+            // Copied to the stack (or raw memory, not an object) for the trimming to look ahead.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.utf8.count) { copy in
+                let count = copy.initialize(fromContentsOf: text.utf8)
+                canonicalValue(UnsafeBufferPointer(rebasing: copy[..<count]))
+            }
+        }
     }
 
     mutating func literal(_ text: StaticString) {
