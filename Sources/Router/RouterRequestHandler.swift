@@ -47,7 +47,7 @@ public struct RouterRequestHandler: Sendable {
     public func respond(
         method: String,
         target: String,
-        headers: [(name: String, value: String)],
+        headers: [HTTPField],
         body: S3Body,
         source: IPAddress?,
         serverName: String? = nil,
@@ -122,11 +122,7 @@ public struct RouterRequestHandler: Sendable {
             expected = .any  // SigV4A: the signature names a region set, `*` for every region
         }
         // Anonymous and badly signed requests get their own answers before anything else is decided.
-        let request = SigV4Request(
-            method: method,
-            target: target,
-            headers: fields.fields.map { (name: $0.name, value: $0.value) }
-        )
+        let request = SigV4Request(method: method, target: target, headers: fields.fields)
         let authentication: SigV4Authentication
         do {
             authentication = try authenticate(request, region: expected)

@@ -1,16 +1,11 @@
+public import AccessPointCore
+
 /// HTTP header fields in the order they arrived, looked up without regard to case (RFC 9110 §5.1).
 ///
 /// Ordered pairs rather than a dictionary: SigV4 canonicalisation and repeated fields need the original order.
 public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    public struct Field: Sendable, Equatable {
-        public var name: String
-        public var value: String
-
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// A field: the type every seam shares (``AccessPointCore/HTTPField``).
+    public typealias Field = HTTPField
 
     public private(set) var fields: [Field]
     /// Whether every name is ASCII (every name an HTTP/1 parser lets through is): then a name looked up is told
@@ -23,6 +18,12 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 
     public init(_ fields: [(name: String, value: String)] = []) {
         self.fields = fields.map { Field(name: $0.name, value: $0.value) }
+        namesAreASCII = fields.allSatisfy { Self.isASCII($0.name) }
+        areWireSafe = fields.allSatisfy { Self.isWireSafe(name: $0.name, value: $0.value) }
+    }
+
+    public init(_ fields: [HTTPField]) {
+        self.fields = fields
         namesAreASCII = fields.allSatisfy { Self.isASCII($0.name) }
         areWireSafe = fields.allSatisfy { Self.isWireSafe(name: $0.name, value: $0.value) }
     }

@@ -1,4 +1,4 @@
-import AccessPointCore
+public import AccessPointCore
 public import S3Auth
 public import S3HTTP
 import S3Serving
@@ -41,7 +41,7 @@ public struct StoreRequestHandler: Sendable {
     public func respond(
         method: String,
         target: String,
-        headers: [(name: String, value: String)],
+        headers: [HTTPField],
         body: S3Body,
         record: inout Record
     ) async -> S3Response {

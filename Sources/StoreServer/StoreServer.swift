@@ -63,7 +63,7 @@ public final class StoreServer: Service, Sendable {
                 return await handler.respond(
                     method: head.method.rawValue,
                     target: head.target,
-                    headers: head.fields.map { (name: $0.name, value: $0.value) },
+                    headers: head.fields.fields,
                     body: body,
                     record: &record
                 )

@@ -173,7 +173,7 @@ struct StoreRequest: Sendable {
     /// The path and query, exactly as signed.
     var target: String
     /// In the order they are written, `Host` first.
-    var fields: [(name: String, value: String)]
+    var fields: [HTTPField]
     var body: Body?
 
     enum Body: Sendable {

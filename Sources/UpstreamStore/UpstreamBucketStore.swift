@@ -205,7 +205,7 @@ public struct UpstreamBucketStore: BucketResponder {
     /// length when known and chunked otherwise.
     static func request(
         _ head: UpstreamRequestHead,
-        headers signedHeaders: [(name: String, value: String)],
+        headers signedHeaders: [HTTPField],
         body: S3Body,
         onLoop: Bool
     ) -> StoreRequest {
@@ -216,14 +216,14 @@ public struct UpstreamBucketStore: BucketResponder {
             if buffer.readableBytes == 0, Self.sendsNoEmptyBody(head.method) {
                 sent = nil
             } else {
-                fields.append(("Content-Length", String(buffer.readableBytes)))
+                fields.append(HTTPField(name: "Content-Length", value: String(buffer.readableBytes)))
                 sent = buffer.readableBytes == 0 ? nil : .buffer(buffer)
             }
         } else {
             if let length = body.length {
-                fields.append(("Content-Length", String(length)))
+                fields.append(HTTPField(name: "Content-Length", value: String(length)))
             } else {
-                fields.append(("Transfer-Encoding", "chunked"))
+                fields.append(HTTPField(name: "Transfer-Encoding", value: "chunked"))
             }
             // Only a streamed body can fail as it is sent: it alone records why (a body in memory, a GET's empty one,
             // makes no recorder).

@@ -32,8 +32,8 @@ enum UpstreamHeaders {
         _ headers: S3Headers,
         labBucket: String,
         remoteBucket: String
-    ) -> [(name: String, value: String)] {
-        var out: [(name: String, value: String)] = []
+    ) -> [HTTPField] {
+        var out: [HTTPField] = []
         append(headers, labBucket: labBucket, remoteBucket: remoteBucket, to: &out)
         return out
     }
@@ -43,21 +43,26 @@ enum UpstreamHeaders {
         _ headers: S3Headers,
         labBucket: String,
         remoteBucket: String,
-        to out: inout [(name: String, value: String)]
+        to out: inout [HTTPField]
     ) {
         for field in headers {
             switch requestField(field.name) {
             case .dropped:
                 continue
             case .copySource:
-                out.append((field.name, copySource(field.value, labBucket: labBucket, remoteBucket: remoteBucket)))
+                out.append(
+                    HTTPField(
+                        name: field.name,
+                        value: copySource(field.value, labBucket: labBucket, remoteBucket: remoteBucket)
+                    )
+                )
             case .contentEncoding:
                 // aws-chunked framing is gone once the router has decoded the body.
                 let codings = field.value.split(separator: ",").map { $0.trimmingSpaces }
                     .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
-                if !codings.isEmpty { out.append((field.name, codings.joined(separator: ","))) }
+                if !codings.isEmpty { out.append(HTTPField(name: field.name, value: codings.joined(separator: ","))) }
             case .kept:
-                out.append((field.name, field.value))
+                out.append(field)
             }
         }
     }

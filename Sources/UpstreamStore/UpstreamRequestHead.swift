@@ -1,3 +1,4 @@
+import AccessPointCore
 import S3Auth
 import S3HTTP
 
@@ -14,7 +15,7 @@ struct UpstreamRequestHead: Sendable {
     var path: String
     var query: String
     /// Every field to sign and send, `Host` first.
-    var headers: [(name: String, value: String)]
+    var headers: [HTTPField]
 
     init(
         request: BucketRequest,
@@ -39,9 +40,9 @@ struct UpstreamRequestHead: Sendable {
         }
         query = UpstreamQuery.normalized(request.query)
         // Reserved before `Host` goes in: an array literal would be allocated, then moved by the reservation.
-        var headers: [(name: String, value: String)] = []
+        var headers: [HTTPField] = []
         headers.reserveCapacity(request.headers.fields.count + 1)
-        headers.append(("Host", host))
+        headers.append(HTTPField(name: "Host", value: host))
         UpstreamHeaders.append(
             request.headers,
             labBucket: request.bucket,

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Foundation
 import S3HTTP
 import Testing

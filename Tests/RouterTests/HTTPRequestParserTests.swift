@@ -1,4 +1,5 @@
 import APRouterTestSupport
+import AccessPointCore
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1

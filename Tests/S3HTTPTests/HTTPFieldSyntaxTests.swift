@@ -1,3 +1,4 @@
+import AccessPointCore
 import S3HTTP
 import Testing
 

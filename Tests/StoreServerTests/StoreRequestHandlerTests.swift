@@ -74,7 +74,7 @@ struct StoreRequestHandlerTests {
             let response = await handler.respond(
                 method: method,
                 target: request.query.isEmpty ? request.path : request.path + "?" + request.query,
-                headers: request.headers + [("Content-Length", "\(body.utf8.count)")],
+                headers: request.headers + [HTTPField(name: "Content-Length", value: "\(body.utf8.count)")],
                 body: S3Body(string: body),
                 record: &record
             )
@@ -173,7 +173,7 @@ struct StoreRequestHandlerTests {
         let response = await fixture.handler.respond(
             method: "PUT",
             target: "/reports/chunked.bin",
-            headers: signed.headers + [("Content-Length", "\(body.count)")],
+            headers: signed.headers + [HTTPField(name: "Content-Length", value: "\(body.count)")],
             body: S3Body(ByteBuffer(bytes: body)),
             record: &record
         )

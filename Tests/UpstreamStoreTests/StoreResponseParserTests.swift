@@ -1,4 +1,5 @@
 import APRouterTestSupport
+import AccessPointCore
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -418,7 +419,10 @@ struct StoreRequestEncodingTests {
         let request = StoreRequest(
             method: "PUT",
             target: "/remote/a%20b?tagging=",
-            fields: [("Host", "127.0.0.1:9000"), ("x-amz-meta-a", "caf\u{e9}"), ("Content-Length", "3")],
+            fields: [
+                HTTPField(name: "Host", value: "127.0.0.1:9000"), HTTPField(name: "x-amz-meta-a", value: "caf\u{e9}"),
+                HTTPField(name: "Content-Length", value: "3"),
+            ],
             body: .buffer(ByteBuffer(string: "abc"))
         )
         var bytes = request.encodedHead(allocator: ByteBufferAllocator(), extraCapacity: 3)

@@ -1,3 +1,5 @@
+public import AccessPointCore
+
 /// The parts of an HTTP request that SigV4 signs, exactly as they arrived.
 ///
 /// S3 signs the request target as sent, so `path` and `query` are the raw, still percent-encoded text before and
@@ -15,19 +17,30 @@ public struct SigV4Request: Sendable {
     /// The verifier and the signer read a query as SDKs write it on its raw bytes and split it only when that
     /// reading declines, so a request is not made to keep an array of pieces it may never read.
     public var queryParts: [CanonicalQuery.Part] { CanonicalQuery.parts(of: query) }
-    /// Every header in arrival order; names in any case.
-    public var headers: [(name: String, value: String)]
+    /// Every header in arrival order; names in any case. The array a server parsed (`S3Headers.fields`) is used as
+    /// it is.
+    public var headers: [HTTPField]
 
     /// A request from its already separated parts.
-    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)]) {
+    public init(method: String, path: String, query: String = "", headers: [HTTPField]) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
     }
 
-    /// A request from its request target (`/key?query`), split at the first `?`.
+    /// A request from its already separated parts, its headers as `(name, value)` pairs.
+    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)]) {
+        self.init(method: method, path: path, query: query, headers: headers.map(HTTPField.init))
+    }
+
+    /// A request from its request target (`/key?query`), its headers as `(name, value)` pairs.
     public init(method: String, target: String, headers: [(name: String, value: String)]) {
+        self.init(method: method, target: target, headers: headers.map(HTTPField.init))
+    }
+
+    /// A request from its request target (`/key?query`), split at the first `?`.
+    public init(method: String, target: String, headers: [HTTPField]) {
         // An ASCII target (every one HTTP/1 parsers let through) is searched on its bytes, where each is a
         // Character: the Character search cost about 300 instructions a byte before the `?`.
         let ascii = HeaderName.isASCII(target)

@@ -27,7 +27,7 @@ extension SigV4Signer {
     ) -> SigV4Request? {
         // The headers kept (all but the three replaced), with room for the three added; and how many bytes their
         // names and values hold.
-        var headers: [(name: String, value: String)] = []
+        var headers: [HTTPField] = []
         headers.reserveCapacity(request.headers.count + 3)
         var headerBytes = 0
         for header in request.headers {
@@ -48,8 +48,8 @@ extension SigV4Signer {
             _ = buffer.initialize(fromContentsOf: stamp)
             return 16
         }
-        headers.append(("x-amz-date", date))
-        headers.append(("x-amz-content-sha256", payloadHash))
+        headers.append(HTTPField(name: "x-amz-date", value: date))
+        headers.append(HTTPField(name: "x-amz-content-sha256", value: payloadHash))
         headerBytes += 10 + 16 + 20 + payloadHash.utf8.count
 
         var query: [UInt8] = []
@@ -189,7 +189,7 @@ extension SigV4Signer {
                 }
             }
         }
-        headers.append(("Authorization", authorization))
+        headers.append(HTTPField(name: "Authorization", value: authorization))
         var signed = request
         signed.headers = headers
         return signed

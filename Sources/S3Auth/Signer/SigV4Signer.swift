@@ -50,7 +50,7 @@ public struct SigV4Signer: Sendable {
         if let signed = signedOnBytes(request, payloadHash: payloadHash, now: now) { return signed }
         var signed = request
         // A new header list with room for the three headers added, rather than a copy to remove from and grow.
-        var headers: [(name: String, value: String)] = []
+        var headers: [HTTPField] = []
         headers.reserveCapacity(request.headers.count + 3)
         for header in request.headers
         where
@@ -59,8 +59,8 @@ public struct SigV4Signer: Sendable {
         {
             headers.append(header)
         }
-        headers.append(("x-amz-date", now.iso8601Basic))
-        headers.append(("x-amz-content-sha256", payloadHash))
+        headers.append(HTTPField(name: "x-amz-date", value: now.iso8601Basic))
+        headers.append(HTTPField(name: "x-amz-content-sha256", value: payloadHash))
         signed.headers = headers
         let names = signedHeaderNames(of: signed)
         let scope = CredentialScope(time: now, region: region, service: service)
@@ -90,7 +90,7 @@ public struct SigV4Signer: Sendable {
         }
         bytes.append(contentsOf: ", Signature=".utf8)
         mac.withUnsafeBytes { Hex.append($0, to: &bytes) }
-        signed.headers.append(("Authorization", String(decoding: bytes, as: UTF8.self)))
+        signed.headers.append(HTTPField(name: "Authorization", value: String(decoding: bytes, as: UTF8.self)))
         return signed
     }
 

@@ -121,7 +121,8 @@ struct RouterHarness {
             target: target,
             // As the server hands it over: a stream of unknown length, with Content-Length only when there is a
             // body (clients send none with a GET).
-            headers: request.headers + (body.isEmpty ? [] : [("Content-Length", "\(body.utf8.count)")]),
+            headers: request.headers
+                + (body.isEmpty ? [] : [HTTPField(name: "Content-Length", value: "\(body.utf8.count)")]),
             body: S3Body(length: nil, stream: S3Body(string: body)),
             source: source,
             serverName: serverName,

@@ -1,3 +1,4 @@
+import AccessPointCore
 import Testing
 
 @testable import S3Auth
@@ -13,7 +14,7 @@ struct SigV4RequestTargetTests {
 
     @Test(arguments: Self.targets)
     func splitsAtTheFirstQuestionMark(_ target: String) {
-        let request = SigV4Request(method: "GET", target: target, headers: [])
+        let request = SigV4Request(method: "GET", target: target, headers: [HTTPField]())
         if let mark = target.firstIndex(of: "?") {
             #expect(request.path == String(target[..<mark]))
             #expect(request.query == String(target[target.index(after: mark)...]))

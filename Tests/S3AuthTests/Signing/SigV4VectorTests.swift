@@ -1,3 +1,4 @@
+import AccessPointCore
 import Foundation
 import S3Auth
 import Testing
@@ -84,9 +85,9 @@ struct SigV4VectorTests {
             request.query += "&X-Amz-Signature=\(signature)"
         } else {
             request.headers.append(
-                (
-                    "Authorization",
-                    "AWS4-HMAC-SHA256 Credential=\(Example.accessKeyID)/\(Example.scope), "
+                HTTPField(
+                    name: "Authorization",
+                    value: "AWS4-HMAC-SHA256 Credential=\(Example.accessKeyID)/\(Example.scope), "
                         + "SignedHeaders=\(vector.signedHeaders.joined(separator: ";")), Signature=\(signature)"
                 )
             )

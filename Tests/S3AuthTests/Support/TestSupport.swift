@@ -79,7 +79,7 @@ extension SigV4Request {
     /// This request with one more header.
     func adding(_ name: String, _ value: String) -> SigV4Request {
         var copy = self
-        copy.headers.append((name, value))
+        copy.headers.append(HTTPField(name: name, value: value))
         return copy
     }
 

@@ -240,8 +240,9 @@ struct MalformedSignatureTests {
         switch input {
         case .header(let value):
             request.headers += [
-                ("x-amz-date", "20130524T000000Z"), ("x-amz-content-sha256", Example.emptyHash),
-                ("Authorization", value),
+                HTTPField(name: "x-amz-date", value: "20130524T000000Z"),
+                HTTPField(name: "x-amz-content-sha256", value: Example.emptyHash),
+                HTTPField(name: "Authorization", value: value),
             ]
         case .query(let query):
             request.query = query

@@ -84,7 +84,9 @@ struct SigV4VerifierTests {
 
     @Test func refusesATamperedHeader() {
         var request = Self.signed([("x-amz-meta-colour", "blue")])
-        request.headers = request.headers.map { $0.name == "x-amz-meta-colour" ? ($0.name, "red") : $0 }
+        request.headers = request.headers.map {
+            $0.name == "x-amz-meta-colour" ? HTTPField(name: $0.name, value: "red") : $0
+        }
         #expect(throws: S3Error.signatureDoesNotMatch) { try verify(request) }
     }
 
