@@ -1,3 +1,5 @@
+public import AccessPointCore
+
 /// What an HTTP/1.1 field may hold on the wire, checked before one is written: a name that is a token (RFC 9110
 /// §5.1) and a value of visible characters, spaces, tabs and obs-text (§5.5), the rules of NIOHTTP1's validators.
 /// Anything else, a CR LF above all, would let a value written from outside input split the message.
@@ -65,10 +67,11 @@ public enum HTTPFieldSyntax {
         allPass(bytes, lowest: 0x20, isValueByte)
     }
 
-    /// Whether every byte is ASCII, eight at a time. Inlinable: it is asked of field names a few bytes long.
+    /// Whether every byte is ASCII (``AccessPointCore/ASCIIBytes``). Inlinable: it is asked of field names a few
+    /// bytes long.
     @inlinable
     public static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        allPass(bytes, lowest: 0) { $0 < 0x80 }
+        ASCIIBytes.isASCII(bytes)
     }
 
     /// Whether every byte passes `passes`, which every byte from `lowest` to 0x7E must pass, eight at a time: a word

@@ -89,19 +89,10 @@ enum HeaderName {
         name.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
     }
 
-    /// Whether every byte is ASCII, eight at a time.
+    /// Whether every byte is ASCII (``AccessPointCore/ASCIIBytes``).
+    @inline(__always)
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var bits: UInt64 = 0
-        var index = 0
-        while index + 8 <= bytes.count {
-            bits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            bits |= UInt64(bytes[index])
-            index += 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
+        ASCIIBytes.isASCII(bytes)
     }
 
     /// `byte` with `A-Z` folded to `a-z`.
