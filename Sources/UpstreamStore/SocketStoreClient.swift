@@ -98,6 +98,10 @@ final class SocketStorePool: @unchecked Sendable {
     private var closed = false
     /// Connections opened, for tests that check one is kept alive.
     private(set) var connectionsOpened = 0
+    /// Closes connections left idle for the idle timeout, every idle timeout, so that a pool that goes quiet does not
+    /// hold them open until the store times them out: started when the first connection goes idle, cancelled by
+    /// `close()`. (A connection found past the timeout when a request wants one is closed then too, `takeIdle`.)
+    private var sweeper: Task<Void, Never>?
 
     init(loop: SocketLoop, configuration: UpstreamClientConfiguration) {
         self.loop = loop
@@ -209,6 +213,27 @@ final class SocketStorePool: @unchecked Sendable {
         connection.idleSince = .now
         connection.isIdle = true
         connections.idle.append(connection)
+        if sweeper == nil { startSweeping() }
+    }
+
+    private func startSweeping() {
+        let period = idleTimeout
+        sweeper = Task(executorPreference: loop) { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: period)
+                guard let self, !self.closed else { return }
+                self.sweep()
+            }
+        }
+    }
+
+    /// Closes the idle connections that have been idle for the idle timeout. On the loop's thread.
+    private func sweep() {
+        let now = ContinuousClock.now
+        for connections in origins {
+            // Over a copy of the list: closing a connection takes it out of `connections.idle`.
+            for connection in connections.idle where now - connection.idleSince >= idleTimeout { close(connection) }
+        }
     }
 
     /// The answer on `connection` ended: the connection serves another request when the whole request went out, the
@@ -249,6 +274,8 @@ final class SocketStorePool: @unchecked Sendable {
     /// Closes every idle connection; requests waiting fail, requests under way finish and close theirs.
     func close() {
         closed = true
+        sweeper?.cancel()
+        sweeper = nil
         for connections in origins {
             for connection in connections.idle { close(connection) }
             while let waiter = connections.waiting.popFirst() {

@@ -305,6 +305,23 @@ struct SocketStoreClientTests {
         }
     }
 
+    /// The pool closes a connection left idle for the idle timeout without waiting for another request, as the NIO
+    /// client's does (`StoreClientTests.closesConnectionsIdleLongerThanTheIdleTimeout`).
+    @Test func closesConnectionsIdleLongerThanTheIdleTimeout() async throws {
+        let configuration = UpstreamClientConfiguration(idleConnectionTimeout: .milliseconds(300))
+        let server = try await ScriptedStore { _, _ in .ok("fine") }
+        try await Self.forwarding(to: server, configuration: configuration) {
+            (store: UpstreamBucketStore, client: StoreClient) async throws in
+            #expect(try await Self.get(store, "a") == "200 fine")
+            // The sweep runs every 300 ms; waiting is bounded at 10 s.
+            for _ in 0..<200 where server.closedConnections == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(server.closedConnections == 1)
+            #expect(try await Self.get(store, "b") == "200 fine")
+            #expect(server.connections == 2)
+            #expect(await Self.opened(client) == 2)
+        }
+    }
+
     /// A connection idle for longer than the idle timeout is not used again.
     @Test func doesNotReuseAConnectionIdleLongerThanTheIdleTimeout() async throws {
         let configuration = UpstreamClientConfiguration(idleConnectionTimeout: .milliseconds(200))
