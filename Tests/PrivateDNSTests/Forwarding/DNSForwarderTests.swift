@@ -88,32 +88,45 @@ struct DNSForwarderTests {
         }
     }
 
-    /// A fake upstream on 127.0.0.1: UDP with `behaviour`, TCP on the same port answering properly.
+    /// A fake upstream on 127.0.0.1: UDP with `behaviour`, TCP on the same port answering properly. The UDP port is
+    /// the system's choice; the same number in TCP may be taken (the suites run in parallel, each with connections of
+    /// its own), so a port whose TCP bind fails is given up for another, at most 50 times.
     static func withUpstream<T>(
         _ behaviour: Behaviour,
         _ body: (SocketAddress, FakeUDPUpstream) async throws -> T
     ) async throws -> T {
         let group = MultiThreadedEventLoopGroup.singleton
         let handler = FakeUDPUpstream(behaviour)
-        let udp = try await DatagramBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = udp.localAddress?.port ?? 0
-        let tcp = try? await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSTCPFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(FakeTCPUpstream())
+        var attempt = 0
+        while true {
+            attempt += 1
+            let udp = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
                 }
+                .bind(host: "127.0.0.1", port: 0).get()
+            let port = udp.localAddress?.port ?? 0
+            let tcp: any Channel
+            do {
+                tcp = try await ServerBootstrap(group: group)
+                    .childChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(DNSTCPFrameDecoder()))
+                            try channel.pipeline.syncOperations.addHandler(FakeTCPUpstream())
+                        }
+                    }
+                    .bind(host: "127.0.0.1", port: port).get()
+            } catch {
+                try? await udp.close()
+                if attempt < 50 { continue }
+                throw error
             }
-            .bind(host: "127.0.0.1", port: port).get()
-        defer {
-            udp.close(promise: nil)
-            tcp?.close(promise: nil)
+            defer {
+                udp.close(promise: nil)
+                tcp.close(promise: nil)
+            }
+            return try await body(try SocketAddress(ipAddress: "127.0.0.1", port: port), handler)
         }
-        return try await body(try SocketAddress(ipAddress: "127.0.0.1", port: port), handler)
     }
 
     /// A forwarder to `upstreams`. The timeout of an attempt is long by default: a test whose upstreams answer must
