@@ -16,22 +16,19 @@ public struct S3Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
     /// were read), so that writing them need not check them again.
     public private(set) var areWireSafe: Bool
 
-    public init(_ fields: [(name: String, value: String)] = []) {
-        self.fields = fields.map { Field(name: $0.name, value: $0.value) }
-        namesAreASCII = fields.allSatisfy { Self.isASCII($0.name) }
-        areWireSafe = fields.allSatisfy { Self.isWireSafe(name: $0.name, value: $0.value) }
-    }
-
+    /// `fields` in their order; what is known of them all (`namesAreASCII`, `areWireSafe`) is found here.
     public init(_ fields: [HTTPField]) {
         self.fields = fields
         namesAreASCII = fields.allSatisfy { Self.isASCII($0.name) }
         areWireSafe = fields.allSatisfy { Self.isWireSafe(name: $0.name, value: $0.value) }
     }
 
+    public init(_ fields: [(name: String, value: String)] = []) {
+        self.init(fields.map { Field(name: $0.name, value: $0.value) })
+    }
+
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.fields = elements.map { Field(name: $0.0, value: $0.1) }
-        namesAreASCII = elements.allSatisfy { Self.isASCII($0.0) }
-        areWireSafe = elements.allSatisfy { Self.isWireSafe(name: $0.0, value: $0.1) }
+        self.init(elements.map { Field(name: $0.0, value: $0.1) })
     }
 
     private static func isWireSafe(name: String, value: String) -> Bool {
