@@ -77,10 +77,13 @@ struct StoreCrashTests {
             store.remove()
         }
         try await putOldVersion(store, key: "assembled.bin")
+        // The client waits at COMPLETING until this file exists; the watcher makes it once it is looking, so the
+        // assembly cannot start (and end) before anyone watches, however late this task is scheduled.
+        let go = store.directory.appendingPathComponent("go").path
         let writer = try BackgroundProcess(
             [
                 "python3", Self.script, "multipart", "--endpoint", store.endpoint, "--bucket", "example-bucket",
-                "--key", "assembled.bin", "--part-size", "\(48 << 20)", "--parts", "3",
+                "--key", "assembled.bin", "--part-size", "\(48 << 20)", "--parts", "3", "--go-file", go,
             ],
             environment: Self.environment
         )
@@ -93,7 +96,9 @@ struct StoreCrashTests {
             "the parts were uploaded: \(writer.output)"
         ).split(separator: " ").map(String.init)
         // CompleteMultipartUpload assembles the parts into a temporary file, fsyncs and renames it.
-        let caught = await Self.killStore(store, onceATemporaryFileHolds: strike.size, within: .seconds(60))
+        let caught = await Self.killStore(store, onceATemporaryFileHolds: strike.size, within: .seconds(60)) {
+            _ = FileManager.default.createFile(atPath: go, contents: nil)
+        }
         store.server.process.waitUntilExit()
         // The first strike has a wide window (the whole assembly); the second only the fsync and rename after the
         // last byte, which a quiet machine can finish between two polls (it did, in CI): then the kill comes after
@@ -125,10 +130,12 @@ struct StoreCrashTests {
     /// Kills the server with SIGKILL as soon as a temporary file of at least `size` bytes appears (true), or after
     /// `within` (false). It looks from a thread of its own, every half millisecond: with the whole suite running,
     /// a task polling on the cooperative threads could wait seconds for its turn, and miss a window of a second.
+    /// `watching` runs on that thread after its first look, to let the write begin.
     static func killStore(
         _ store: RunningStore,
         onceATemporaryFileHolds size: Int,
-        within limit: Duration
+        within limit: Duration,
+        watching: @escaping @Sendable () -> Void = {}
     ) async -> Bool {
         let process = store.server.process.processIdentifier
         let tmp = store.directory.appendingPathComponent("data/example-bucket/tmp").path
@@ -136,8 +143,13 @@ struct StoreCrashTests {
             Thread {
                 let deadline = ContinuousClock.now + limit
                 var caught = false
+                var looked = false
                 while !caught && ContinuousClock.now < deadline {
                     caught = Self.temporaryFiles(in: tmp).contains { $0.size >= size }
+                    if !looked {
+                        looked = true
+                        watching()
+                    }
                     if !caught { usleep(500) }
                 }
                 Glibc.kill(process, SIGKILL)

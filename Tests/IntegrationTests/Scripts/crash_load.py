@@ -8,13 +8,15 @@
     multipart --endpoint URL --bucket B --key K --part-size BYTES --parts N
         Creates an upload, uploads N parts of PART-SIZE bytes (part i is byte i+0x41 repeated), prints
         "COMPLETING <upload id> <etag of the finished object> <md5 of its bytes>" and then sends
-        CompleteMultipartUpload; prints "DONE" or "BROKEN <error>".
+        CompleteMultipartUpload; prints "DONE" or "BROKEN <error>". With --go-file, it sends it only once that
+        file exists (for at most two minutes), so the test can be watching before the assembly starts.
 
 Credentials and region come from the usual AWS_* environment variables.
 """
 import argparse
 import hashlib
 import http.client
+import os
 import sys
 import time
 import urllib.parse
@@ -79,6 +81,13 @@ def multipart(args):
         parts.append({"PartNumber": index + 1, "ETag": etag})
     final = '"%s-%d"' % (hashlib.md5(b"".join(digests)).hexdigest(), args.parts)
     print("COMPLETING %s %s %s" % (upload, final, whole.hexdigest()), flush=True)
+    if args.go_file:
+        deadline = time.monotonic() + 120
+        while not os.path.exists(args.go_file):
+            if time.monotonic() > deadline:
+                print("BROKEN nobody said go", flush=True)
+                return
+            time.sleep(0.005)
     try:
         s3.complete_multipart_upload(Bucket=args.bucket, Key=args.key, UploadId=upload, MultipartUpload={"Parts": parts})
         print("DONE", flush=True)
@@ -96,6 +105,7 @@ def main():
     parser.add_argument("--rate", type=float, default=20)
     parser.add_argument("--part-size", type=int, default=64 * MIB)
     parser.add_argument("--parts", type=int, default=3)
+    parser.add_argument("--go-file")
     args = parser.parse_args()
     slow_put(args) if args.mode == "put" else multipart(args)
     return 0
