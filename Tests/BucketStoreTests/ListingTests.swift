@@ -142,6 +142,32 @@ struct ListingTests {
         #expect(second.values("Prefix").dropFirst() == ["a/"])
     }
 
+    /// ListObjects (version 1) with a delimiter: a `NextMarker` that is a common prefix continues after every key
+    /// under it (the prefix was listed once, not again on the next page).
+    @Test func versionOnePagesDoNotRepeatACommonPrefix() async throws {
+        let fixture = try await ListingTests.filled()
+        defer { fixture.remove() }
+        var entries: [String] = []
+        var marker: String?
+        var pages = 0
+        repeat {
+            var query = "max-keys=2&delimiter=/"
+            if let marker { query += "&marker=" + marker.addingPercentEncodingForQuery }
+            let reply = await fixture.send("GET", nil, query: query)
+            entries += reply.values("Key") + reply.values("Prefix").dropFirst()
+            marker = reply.values("NextMarker").first
+            pages += 1
+        } while marker != nil && pages < 20
+        #expect(
+            Self.inByteOrder(entries) == Self.inByteOrder(["Zebra", "a", "a b", "a/", "b", "e\u{301}", "photos/", "é"])
+        )
+        #expect(entries.count == 8)
+    }
+
+    static func inByteOrder(_ texts: [String]) -> [[UInt8]] {
+        texts.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
     @Test func pagesThroughTenThousandKeysInOrder() throws {
         // The index alone: 10,000 keys in pages of 1,000, without 10,000 fsyncs (speed belongs to bench/).
         var index = ObjectIndex()

@@ -47,6 +47,7 @@ extension EmbeddedBucketStore {
             if kind == UInt8(ascii: "P") { skipPrefix = value }
         } else if let start = request.queryValue(version == 2 ? "start-after" : "marker") {
             after = Array(start.utf8)
+            if version == 1 { skipPrefix = Self.rolledUpMarker(start, prefix: prefix, delimiter: delimiter) }
         }
         let page = storage.readIndex { index in
             Self.page(index, prefix: prefix, delimiter: delimiter, after: after, skipping: skipPrefix, limit: maxKeys)
@@ -165,6 +166,18 @@ extension EmbeddedBucketStore {
             count += 1
         }
         return page
+    }
+
+    /// A marker that is a common prefix of the listing (it ends at the first `delimiter` after `prefix`, as the
+    /// `NextMarker` of a page that ended on a rolled-up prefix does): the next page starts after every key under
+    /// it, not inside it. nil for a marker that is a key.
+    static func rolledUpMarker(_ marker: String, prefix: String, delimiter: String?) -> String? {
+        guard let delimiter else { return nil }
+        let bytes = Array(marker.utf8)
+        guard bytes.starts(with: prefix.utf8),
+            let rolled = rollUp(bytes, prefixLength: prefix.utf8.count, Array(delimiter.utf8)), rolled == bytes
+        else { return nil }
+        return marker
     }
 
     /// The key up to and including the first `delimiter` after the prefix, or nil when it has none.
