@@ -23,20 +23,37 @@ enum BucketOperation: Equatable {
     case completeMultipartUpload(String, uploadID: String)
     case abortMultipartUpload(String, uploadID: String)
     case listParts(String, uploadID: String)
-    /// A request S3 would refuse before looking at any object (a key too long, an unknown version).
+    case listObjectVersions
+    case getObjectAttributes(String)
+    /// GetObjectAcl (a key) or GetBucketAcl (nil).
+    case getACL(String?)
+    /// PutObjectAcl (a key) or PutBucketAcl (nil).
+    case putACL(String?)
+    case restoreObject(String)
+    /// A bucket configuration this store never has, read: the document S3 answers for a bucket without it.
+    case emptyConfiguration(root: String)
+    /// A request S3 answers with this error before looking at any object (a key too long, an unknown version, a
+    /// configuration the bucket cannot have).
     case invalid(S3Error)
     /// Something S3 supports and this store does not, named for the error message.
     case notImplemented(String)
 
     /// Sub-resources S3 knows and this store does not serve; naming one is NotImplemented rather than being
     /// mistaken for a plain GET or PUT of the object or bucket.
+    ///
+    /// The store is a bucket as S3 makes one today: unversioned, ACLs disabled (Object Ownership "bucket owner
+    /// enforced"), no Object Lock, no CORS or notification configuration, all of it fixed. So `acl`,
+    /// `attributes`, `versions`, `legal-hold`, `retention`, `restore`, and the reads of `cors`, `notification`,
+    /// `versioning`, `object-lock` and a bucket's `tagging` are answered as S3 answers them for such a bucket;
+    /// writing a bucket configuration stays NotImplemented.
     static let unsupportedSubresources: Set<String> = [
-        "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
-        "legal-hold", "lifecycle", "location", "logging", "metadataTable", "metrics", "notification",
-        "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication",
-        "requestPayment", "restore", "retention", "select", "session", "torrent", "versioning", "versions",
-        "website", "renameObject",
+        "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "lifecycle", "location",
+        "logging", "metadataTable", "metrics", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+        "replication", "requestPayment", "select", "session", "torrent", "website", "renameObject",
     ]
+
+    /// What S3 answers for Object Lock on a bucket created without it.
+    static let noObjectLock = S3Error.invalidRequest.because("Bucket is missing Object Lock Configuration")
 
     /// The longest key S3 accepts, in UTF-8 bytes.
     static let maximumKeyLength = 1024
@@ -66,13 +83,39 @@ enum BucketOperation: Equatable {
             return
         }
         self = Self.objectOperation(request, key, names)
+        switch self {
+        case .putObject, .copyObject, .createMultipartUpload:
+            if !Self.asksForOwnerFullControlAtMost(request.headers) { self = .invalid(.accessControlListNotSupported) }
+        default: break
+        }
     }
 
+    /// The ACL headers a write may carry with ACLs disabled: none, or `x-amz-acl: bucket-owner-full-control`
+    /// (S3 refuses any other canned ACL and every `x-amz-grant-*` header with AccessControlListNotSupported).
+    static func asksForOwnerFullControlAtMost(_ headers: S3Headers) -> Bool {
+        if let acl = headers["x-amz-acl"], acl.trimmingSpaces != "bucket-owner-full-control" { return false }
+        return Self.grantHeaders.allSatisfy { headers[$0] == nil }
+    }
+
+    static let grantHeaders = [
+        "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write",
+        "x-amz-grant-write-acp",
+    ]
+
     private static func bucketOperation(_ request: BucketRequest, _ names: Set<String>) -> BucketOperation {
-        switch request.method {
+        let bucket = request.bucket
+        return switch request.method {
         case "GET" where names.contains("uploads"): .listMultipartUploads
+        case "GET" where names.contains("versions"): .listObjectVersions
+        case "GET" where names.contains("acl"): .getACL(nil)
+        case "PUT" where names.contains("acl"): .putACL(nil)
+        case "GET" where names.contains("versioning"): .emptyConfiguration(root: "VersioningConfiguration")
+        case "GET" where names.contains("notification"): .emptyConfiguration(root: "NotificationConfiguration")
+        case "GET" where names.contains("cors"): .invalid(.noSuchCORSConfiguration.adding("BucketName", bucket))
+        case "GET" where names.contains("object-lock"):
+            .invalid(.objectLockConfigurationNotFound.adding("BucketName", bucket))
+        case "GET" where names.contains("tagging"): .invalid(.noSuchTagSet.adding("BucketName", bucket))
         case "GET" where request.queryValue("list-type") == "2": .listObjectsV2
-        case "GET" where names.contains("tagging"): .notImplemented("GetBucketTagging")
         case "GET": .listObjects
         case "HEAD": .headBucket
         case "POST" where names.contains("delete"): .deleteObjects
@@ -90,6 +133,13 @@ enum BucketOperation: Equatable {
         let uploadID = request.queryValue("uploadId")
         let copies = request.headers["x-amz-copy-source"] != nil
         switch request.method {
+        case "GET" where names.contains("acl"): return .getACL(key)
+        case "PUT" where names.contains("acl"): return .putACL(key)
+        case "GET" where names.contains("attributes"): return .getObjectAttributes(key)
+        case "GET" where names.contains("legal-hold") || names.contains("retention"),
+            "PUT" where names.contains("legal-hold") || names.contains("retention"):
+            return .invalid(Self.noObjectLock)
+        case "POST" where names.contains("restore"): return .restoreObject(key)
         case "PUT" where names.contains("tagging"): return .putObjectTagging(key)
         case "PUT" where uploadID != nil || names.contains("partNumber"):
             guard let uploadID else { return .invalid(.invalidArgument.because("uploadId is required")) }

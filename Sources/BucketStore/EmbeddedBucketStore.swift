@@ -4,8 +4,9 @@ public import S3HTTP
 /// The embedded, file-backed bucket store: the backend the router uses when a lab has no S3 of its own.
 ///
 /// It answers each `BucketRequest` as Amazon S3 answers the same path-style request (objects, listings, copies,
-/// multipart uploads, object tagging), so clients cannot tell it from S3 for the operations it supports; any
-/// other operation is `501 NotImplemented`, naming what is missing.
+/// multipart uploads, object tagging, and the ACLs, versions, attributes and configurations of a bucket as S3 makes
+/// one today: unversioned, ACLs disabled, no Object Lock), so clients cannot tell it from S3 for the operations it
+/// supports; any other operation is `501 NotImplemented`, naming what is missing.
 ///
 /// Durability: every write streams into a temporary file inside the bucket, is fsynced and renamed into place,
 /// and the directory is fsynced before the client hears of success. An object's metadata lives in the same file
@@ -108,6 +109,12 @@ public struct EmbeddedBucketStore: BucketResponder {
         case .abortMultipartUpload(let key, let uploadID):
             try await abortMultipartUpload(key, uploadID, request, storage)
         case .listParts(let key, let uploadID): try await listParts(key, uploadID, request, storage)
+        case .listObjectVersions: try listObjectVersions(request, storage)
+        case .getObjectAttributes(let key): try getObjectAttributes(key, request, storage)
+        case .getACL(let key): try getACL(key, request, storage)
+        case .putACL(let key): try await putACL(key, request, storage)
+        case .restoreObject(let key): try restoreObject(key, request, storage)
+        case .emptyConfiguration(let root): emptyConfiguration(root, request)
         case .invalid(let error): throw error
         case .notImplemented(let what):
             throw S3Error.notImplemented.because("\(what) is not supported by the embedded store")

@@ -70,6 +70,14 @@ struct MultipartTests {
 
         let get = await fixture.send("GET", "big file")
         #expect(get.headers["ETag"] == expected)
+        let attributes = await fixture.send(
+            "GET",
+            "big file",
+            query: "attributes",
+            headers: ["x-amz-object-attributes": "ObjectParts,ObjectSize"]
+        )
+        #expect(attributes.values("PartsCount") == ["2"])
+        #expect(attributes.values("ObjectSize") == [String(Self.fiveMiB + 7)])
         #expect(get.headers["Content-Type"] == "video/mp4")
         #expect(get.headers["x-amz-meta-a"] == "b")
         #expect(get.body.count == Self.fiveMiB + 7)

@@ -250,7 +250,8 @@ struct ObjectTests {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         for (method, key, query) in [
-            ("GET", "k", "acl"), ("PUT", nil, ""), ("GET", nil, "versioning"), ("POST", "k", "restore"),
+            ("GET", nil, "policy"), ("PUT", nil, ""), ("PUT", nil, "versioning"), ("POST", "k", "select"),
+            ("GET", "k", "torrent"),
         ]
             as [(String, String?, String)]
         {

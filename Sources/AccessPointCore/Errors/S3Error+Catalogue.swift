@@ -177,6 +177,33 @@ extension S3Error {
         status: 404,
         message: "The specified resource doesn't exist."
     )
+    public static let noSuchCORSConfiguration = S3Error(
+        code: "NoSuchCORSConfiguration",
+        status: 404,
+        message: "The CORS configuration does not exist"
+    )
+    public static let objectLockConfigurationNotFound = S3Error(
+        code: "ObjectLockConfigurationNotFoundError",
+        status: 404,
+        message: "Object Lock configuration does not exist for this bucket"
+    )
+    /// ACLs are disabled (Object Ownership "bucket owner enforced", S3's default since April 2023): setting one is
+    /// refused, unless it is the bucket owner's full control.
+    public static let accessControlListNotSupported = S3Error(
+        code: "AccessControlListNotSupported",
+        status: 400,
+        message: "The bucket does not allow ACLs"
+    )
+    public static let unexpectedContent = S3Error(
+        code: "UnexpectedContent",
+        status: 400,
+        message: "This request does not support content"
+    )
+    public static let invalidObjectState = S3Error(
+        code: "InvalidObjectState",
+        status: 403,
+        message: "The operation is not valid for the object's storage class"
+    )
     public static let bucketAlreadyOwnedByYou = S3Error(
         code: "BucketAlreadyOwnedByYou",
         status: 409,
@@ -255,7 +282,8 @@ extension S3Error {
         invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
         missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
-        noSuchResource, bucketAlreadyOwnedByYou, noSuchAccessPoint, noSuchAccessPointPolicy,
+        noSuchResource, noSuchCORSConfiguration, objectLockConfigurationNotFound, accessControlListNotSupported,
+        unexpectedContent, invalidObjectState, bucketAlreadyOwnedByYou, noSuchAccessPoint, noSuchAccessPointPolicy,
         accessPointAlreadyOwnedByYou, invalidAccessPoint, tooManyAccessPoints, noSuchMultiRegionAccessPoint,
         noSuchAsyncRequest, noSuchPublicAccessBlockConfiguration, permanentRedirect, internalError,
         serviceUnavailable, slowDown,

@@ -12,6 +12,17 @@ struct XMLWriter {
     }
 
     mutating func open(_ name: String) { text += "<\(name)>" }
+
+    /// Opens an element with attributes (names as given, values escaped).
+    mutating func open(_ name: String, attributes: [(name: String, value: String)]) {
+        text += "<\(name)"
+        for attribute in attributes {
+            text += " \(attribute.name)=\""
+            XMLText.escape(attribute.value, into: &text)
+            text += "\""
+        }
+        text += ">"
+    }
     mutating func close(_ name: String) { text += "</\(name)>" }
 
     mutating func element(_ name: String, _ value: String) {

@@ -23,6 +23,10 @@ struct S3ErrorTests {
         (.preconditionFailed, "PreconditionFailed", 412), (.missingContentLength, "MissingContentLength", 411),
         (.methodNotAllowed, "MethodNotAllowed", 405), (.notImplemented, "NotImplemented", 501),
         (.internalError, "InternalError", 500), (.slowDown, "SlowDown", 503),
+        (.noSuchCORSConfiguration, "NoSuchCORSConfiguration", 404),
+        (.objectLockConfigurationNotFound, "ObjectLockConfigurationNotFoundError", 404),
+        (.accessControlListNotSupported, "AccessControlListNotSupported", 400),
+        (.invalidObjectState, "InvalidObjectState", 403), (.unexpectedContent, "UnexpectedContent", 400),
     ]
 
     @Test(arguments: Self.statuses)
