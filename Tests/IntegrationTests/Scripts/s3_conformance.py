@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The embedded store's conformance module: every object operation of issue 9, driven by boto3.
+"""The embedded store's conformance module: every object operation of issue 9, and what S3 answers for a bucket made
+today (unversioned, ACLs disabled, no Object Lock), driven by boto3.
 
 The same checks run against any S3 endpoint: ``aprouter store serve`` directly (path-style or virtual-hosted),
 ``aprouter serve`` through an access point (the bucket is the access point ARN), and ``rclone serve s3``, the
@@ -38,12 +39,14 @@ MIB = 1024 * 1024
 # a check name and why the difference is the reference's, not ours. Tests/IntegrationTests/README.md has the table.
 KNOWN_DIFFERENCES = {
     "rclone": {
+        "acl_is_the_owners_full_control": "ACLs are not implemented (GetObjectAcl is 500)",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
         "S3 says binary/octet-stream",
         "delete_objects": "an empty ListObjectsV2 result has no KeyCount element",
         "head_object": "x-amz-meta-* names come back capitalised (Color); S3 returns them in lower case",
+        "list_object_versions": "ListObjectVersions is NotImplemented",
         "list_objects_v2_in_key_order": "listing entries carry the ETag without its quotes",
         "list_objects_v2_max_keys_zero": "MaxKeys=0 is ignored and a full page is listed",
         "long_key": "a key is a file path: a 1,000-byte file name fails with 500 InternalError "
@@ -52,9 +55,13 @@ KNOWN_DIFFERENCES = {
         "so the client cannot retry: the next attempt is NoSuchUpload",
         "multipart_upload": "a completed multipart object reads back with the MD5 of its bytes as ETag, not the "
         "\"MD5 of part MD5s-N\" CompleteMultipartUpload returned",
+        "no_object_lock_and_nothing_to_restore": "Object Lock reads are 500, not InvalidRequest",
+        "object_attributes": "GetObjectAttributes is 500",
         "object_tagging": "object tagging is not implemented (500)",
         "odd_keys": "keys with a '..' segment are refused (InvalidArgument): they would be file paths",
         "presigned_get": "an unsigned GET is answered 400, not 403 AccessDenied",
+        "put_object_with_another_acl_is_refused": "a PutObject with a public-read ACL is stored (ACLs are ignored), "
+        "where a bucket with ACLs disabled refuses it",
         "range_requests": "a ranged GET carries the whole object's CRC32 checksum, which botocore rejects "
         "(FlexibleChecksumError)",
         "user_metadata": "x-amz-meta-* names come back capitalised; S3 returns them in lower case",
@@ -423,6 +430,52 @@ class Conformance:
         tags = self.s3.get_object_tagging(Bucket=self.bucket, Key=self.key("tagged"))["TagSet"]
         expect(tags == [], "tags after DeleteObjectTagging %s" % tags)
         expect(self.get("tagged")["Body"].read() == b"x", "tagging changed the object")
+
+    # What S3 answers for a bucket made today (unversioned, ACLs disabled, no Object Lock) ---------------------
+
+    def check_acl_is_the_owners_full_control(self):
+        self.put("acl", b"x")
+        for acl in (self.s3.get_object_acl(Bucket=self.bucket, Key=self.key("acl")), self.s3.get_bucket_acl(Bucket=self.bucket)):
+            grants = [(g["Grantee"].get("Type"), g["Grantee"].get("ID"), g["Permission"]) for g in acl["Grants"]]
+            expect(grants == [("CanonicalUser", acl["Owner"]["ID"], "FULL_CONTROL")], "grants %s" % grants)
+        self.s3.put_object_acl(Bucket=self.bucket, Key=self.key("acl"), ACL="bucket-owner-full-control")
+        refused = error_code(lambda: self.s3.put_object_acl(Bucket=self.bucket, Key=self.key("acl"), ACL="public-read"), "PutObjectAcl public-read")
+        expect(refused == ("AccessControlListNotSupported", 400), "PutObjectAcl public-read: %s" % (refused,))
+
+    def check_put_object_with_another_acl_is_refused(self):
+        refused = error_code(lambda: self.put("public", b"x", ACL="public-read"), "PutObject public-read")
+        expect(refused == ("AccessControlListNotSupported", 400), "PutObject public-read: %s" % (refused,))
+        missing = error_code(lambda: self.s3.head_object(Bucket=self.bucket, Key=self.key("public")), "HEAD after the refusal")
+        expect(missing == ("404", 404), "the refused object: %s" % (missing,))
+        self.put("owned", b"x", ACL="bucket-owner-full-control")
+
+    def check_object_attributes(self):
+        body = b"some attributes"
+        self.put("attributes", body)
+        out = self.s3.get_object_attributes(Bucket=self.bucket, Key=self.key("attributes"), ObjectAttributes=["ETag", "ObjectSize", "StorageClass"])
+        got = (out.get("ETag"), out.get("ObjectSize"), out.get("StorageClass"))
+        expect(got == (md5_hex(body), len(body), "STANDARD"), "ETag, size, class %s" % (got,))
+
+    def check_list_object_versions(self):
+        names = ["versions/a", "versions/b", "versions/c"]
+        for name in names:
+            self.put(name, name.encode())
+        pages = self.s3.get_paginator("list_object_versions").paginate(
+            Bucket=self.bucket, Prefix=self.key("versions/"), PaginationConfig={"PageSize": 2})
+        versions = [version for page in pages for version in page.get("Versions", [])]
+        expect([v["Key"] for v in versions] == [self.key(n) for n in names], "keys %s" % [v["Key"] for v in versions])
+        expect(all(v["VersionId"] == "null" and v["IsLatest"] for v in versions), "versions %s" % versions)
+
+    def check_no_object_lock_and_nothing_to_restore(self):
+        self.put("plain", b"x")
+        key = self.key("plain")
+        for what, call, wanted in [
+            ("GetObjectLegalHold", lambda: self.s3.get_object_legal_hold(Bucket=self.bucket, Key=key), ("InvalidRequest", 400)),
+            ("GetObjectRetention", lambda: self.s3.get_object_retention(Bucket=self.bucket, Key=key), ("InvalidRequest", 400)),
+            ("RestoreObject", lambda: self.s3.restore_object(Bucket=self.bucket, Key=key, RestoreRequest={"Days": 1}), ("InvalidObjectState", 403)),
+        ]:
+            got = error_code(call, what)
+            expect(got == wanted, "%s: %s" % (what, got))
 
     def checks(self):
         return sorted(name for name in dir(self) if name.startswith("check_"))
