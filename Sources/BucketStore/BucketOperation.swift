@@ -148,8 +148,6 @@ enum BucketOperation: Equatable {
         case "PUT": return .putObject(key)
         case "GET" where names.contains("tagging"): return .getObjectTagging(key)
         case "GET" where uploadID != nil: return .listParts(key, uploadID: uploadID ?? "")
-        case "GET" where names.contains("partNumber"), "HEAD" where names.contains("partNumber"):
-            return .notImplemented("GetObject by part number")
         case "GET": return .getObject(key)
         case "HEAD": return .headObject(key)
         case "DELETE" where names.contains("tagging"): return .deleteObjectTagging(key)

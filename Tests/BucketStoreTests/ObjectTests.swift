@@ -262,6 +262,29 @@ struct ObjectTests {
         }
     }
 
+    /// An object that is not multipart is its own part 1, whole.
+    @Test(
+        arguments: [
+            ("partNumber=1", [:], 206, nil), ("partNumber=2", [:], 416, "InvalidPartNumber"),
+            ("partNumber=0", [:], 400, "InvalidArgument"), ("partNumber=10001", [:], 400, "InvalidArgument"),
+            ("partNumber=x", [:], 400, "InvalidArgument"),
+            ("partNumber=1", ["Range": "bytes=0-1"], 400, "InvalidRequest"),
+        ] as [(String, S3Headers, Int, String?)]
+    )
+    func readsBySinglePartNumber(query: String, headers: S3Headers, status: Int, code: String?) async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = await fixture.put("k", "hello")
+        let reply = await fixture.send("GET", "k", query: query, headers: headers)
+        #expect(reply.status == status)
+        #expect(reply.errorCode == code)
+        if status == 206 {
+            #expect(reply.text == "hello")
+            #expect(reply.headers["Content-Range"] == "bytes 0-4/5")
+            #expect(reply.headers["x-amz-mp-parts-count"] == nil)
+        }
+    }
+
     @Test func rejectsUnknownVersionIDs() async throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

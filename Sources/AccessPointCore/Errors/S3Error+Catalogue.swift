@@ -139,6 +139,11 @@ extension S3Error {
         status: 416,
         message: "The requested range is not satisfiable"
     )
+    public static let invalidPartNumber = S3Error(
+        code: "InvalidPartNumber",
+        status: 416,
+        message: "The requested partnumber is not satisfiable"
+    )
     public static let preconditionFailed = S3Error(
         code: "PreconditionFailed",
         status: 412,
@@ -280,7 +285,8 @@ extension S3Error {
         expiredToken, invalidRequest, invalidArgument, badRequest, requestHeaderSectionTooLarge, invalidURI,
         malformedXML, malformedPolicy, invalidTag,
         invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
-        missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, preconditionFailed,
+        missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, invalidPartNumber,
+        preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
         noSuchResource, noSuchCORSConfiguration, objectLockConfigurationNotFound, accessControlListNotSupported,
         unexpectedContent, invalidObjectState, bucketAlreadyOwnedByYou, noSuchAccessPoint, noSuchAccessPointPolicy,

@@ -146,6 +146,7 @@ extension EmbeddedBucketStore {
             digests += Hex.decode(part.record.etag) ?? []
         }
         record.size = chosen.reduce(0) { $0 + $1.record.size }
+        record.partSizes = chosen.map(\.record.size)
         record.etag = Hex.encode(Digest.md5(digests)) + "-\(chosen.count)"
         record.lastModified = now()
         record.version = Hex.random(byteCount: 16)

@@ -40,7 +40,10 @@ extension EmbeddedBucketStore {
         case .notModified: return S3Response(status: 304, headers: headers)
         case .preconditionFailed: throw .preconditionFailed.adding("Condition", Self.failedCondition(request.headers))
         }
-        let range = ByteRange.resolve(request.headers["Range"], size: record.size)
+        let range = try Self.requestedRange(request, record)
+        if request.queryValue("partNumber") != nil, !record.partSizes.isEmpty {
+            headers.add(name: "x-amz-mp-parts-count", value: String(record.partSizes.count))
+        }
         let (status, offset, length): (Int, Int64, Int64) =
             switch range {
             case .whole: (200, 0, record.size)
@@ -71,6 +74,31 @@ extension EmbeddedBucketStore {
             headers: headers,
             body: S3Body(length: Int(length), stream: FileChunks(file: file, offset: offset, length: length))
         )
+    }
+
+    /// The bytes a GET or HEAD asks for: a `Range` header, or a `partNumber` (1 to 10,000; a part of a multipart
+    /// object, or all of any other object as its part 1), never both.
+    static func requestedRange(_ request: BucketRequest, _ record: ObjectRecord) throws(S3Error) -> ByteRange {
+        guard let text = request.queryValue("partNumber") else {
+            return ByteRange.resolve(request.headers["Range"], size: record.size)
+        }
+        guard let number = Int64(digits: text), (1...10_000).contains(number) else {
+            throw .invalidArgument.because("Part number must be an integer between 1 and 10000, inclusive").adding(
+                "ArgumentName",
+                "partNumber"
+            ).adding("ArgumentValue", text)
+        }
+        guard request.headers["Range"] == nil else {
+            throw .invalidRequest.because("Cannot specify both Range header and partNumber query parameter")
+        }
+        let sizes = record.partSizes.isEmpty ? [record.size] : record.partSizes
+        guard number <= sizes.count else {
+            throw .invalidPartNumber.adding("PartNumberRequested", text).adding("ActualPartCount", String(sizes.count))
+        }
+        let first = sizes.prefix(Int(number) - 1).reduce(0, +)
+        let size = sizes[Int(number) - 1]
+        // An empty part is the whole of an empty object: nothing to range over.
+        return size == 0 ? .whole : .partial(first: first, last: first + size - 1)
     }
 
     /// The stored headers and the query parameters that override them in a GET response.

@@ -18,6 +18,8 @@ struct ObjectRecord: Sendable, Equatable {
     /// `x-amz-meta-*` names (lower-cased, without the prefix) and values.
     var metadata: [Field] = []
     var tags: [Field] = []
+    /// A multipart object's part sizes, in order (GetObject by `partNumber` reads one); empty for other objects.
+    var partSizes: [Int64] = []
 
     struct Field: Sendable, Equatable {
         var name: String
@@ -43,6 +45,7 @@ extension ObjectRecord {
         fields += contentHeaders.map { ("h:" + $0.name, $0.value) }
         fields += metadata.map { ("m:" + $0.name, $0.value) }
         fields += tags.map { ("t:" + $0.name, $0.value) }
+        if !partSizes.isEmpty { fields.append(("parts", partSizes.map(String.init).joined(separator: ","))) }
         var bytes: [UInt8] = []
         Self.append(UInt32(fields.count), to: &bytes)
         for (name, value) in fields {
@@ -70,6 +73,10 @@ extension ObjectRecord {
             case "etag": etag = value
             case "mtime": lastModified = Int64(value) ?? 0
             case "version": version = value
+            case "parts":
+                let sizes = value.split(separator: ",").compactMap { Int64($0) }
+                guard !sizes.isEmpty, sizes.count == value.split(separator: ",").count else { return nil }
+                partSizes = sizes
             default:
                 if name.hasPrefix("h:") {
                     contentHeaders.append(Field(name: String(name.dropFirst(2)), value: value))

@@ -27,6 +27,7 @@ struct S3ErrorTests {
         (.objectLockConfigurationNotFound, "ObjectLockConfigurationNotFoundError", 404),
         (.accessControlListNotSupported, "AccessControlListNotSupported", 400),
         (.invalidObjectState, "InvalidObjectState", 403), (.unexpectedContent, "UnexpectedContent", 400),
+        (.invalidPartNumber, "InvalidPartNumber", 416),
     ]
 
     @Test(arguments: Self.statuses)

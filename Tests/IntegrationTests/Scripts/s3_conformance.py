@@ -45,6 +45,7 @@ KNOWN_DIFFERENCES = {
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
         "S3 says binary/octet-stream",
         "delete_objects": "an empty ListObjectsV2 result has no KeyCount element",
+        "get_object_by_part_number": "partNumber is ignored: the whole object, without PartsCount or Content-Range",
         "head_object": "x-amz-meta-* names come back capitalised (Color); S3 returns them in lower case",
         "list_object_versions": "ListObjectVersions is NotImplemented",
         "list_objects_v2_in_key_order": "listing entries carry the ETag without its quotes",
@@ -387,6 +388,26 @@ class Conformance:
         expect(got["ETag"] == done["ETag"] and got["ContentType"] == "application/x-parts", "GET %s %s" % (got["ETag"], got["ContentType"]))
         uploads = self.s3.list_multipart_uploads(Bucket=self.bucket, Prefix=self.key("multi"))
         expect(not uploads.get("Uploads"), "the completed upload is still listed")
+
+    def check_get_object_by_part_number(self):
+        parts = [bytes([3]) * (5 * MIB), b"last part"]
+        upload = self.start_upload("numbered.bin")
+        etags = [self.upload_part("numbered.bin", upload, i + 1, body) for i, body in enumerate(parts)]
+        self.s3.complete_multipart_upload(
+            Bucket=self.bucket, Key=self.key("numbered.bin"), UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]},
+        )
+        total = sum(len(b) for b in parts)
+        second = self.get("numbered.bin", PartNumber=2)
+        got = (second["Body"].read(), second.get("PartsCount"), second.get("ContentRange"))
+        expect(got == (parts[1], 2, "bytes %d-%d/%d" % (len(parts[0]), total - 1, total)), "part 2: %s" % (got[1:],))
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("numbered.bin"), PartNumber=1)
+        expect((head["ContentLength"], head.get("PartsCount")) == (len(parts[0]), 2), "HEAD part 1 %s" % head)
+        beyond = error_code(lambda: self.get("numbered.bin", PartNumber=3), "GET part 3 of 2")
+        expect(beyond == ("InvalidPartNumber", 416), "part 3: %s" % (beyond,))
+        self.put("single", b"one part")
+        whole = self.get("single", PartNumber=1)
+        expect((whole["Body"].read(), whole.get("ContentRange")) == (b"one part", "bytes 0-7/8"), "part 1 of a plain object")
 
     def check_multipart_complete_validates_parts(self):
         upload = self.start_upload("invalid.bin")
