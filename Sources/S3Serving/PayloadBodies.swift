@@ -81,11 +81,51 @@ package struct AWSChunkedBody: AsyncSequence, Sendable {
     }
 }
 
+/// A body whose content must have the checksum an `x-amz-checksum-*` header declares; checked, like the SHA-256,
+/// when the stream ends, so a mismatch (BadDigest) reaches the store as a failed stream and nothing is committed.
+package struct ChecksumCheckedBody: AsyncSequence, Sendable {
+    let base: S3Body
+    let declared: DeclaredChecksum
+
+    package func makeAsyncIterator() -> Iterator {
+        Iterator(base: base.makeAsyncIterator(), checker: DeclaredChecksumChecker(declared))
+    }
+
+    package struct Iterator: AsyncIteratorProtocol {
+        var base: S3Body.AsyncIterator
+        var checker: DeclaredChecksumChecker
+        var finished = false
+
+        package mutating func next() async throws -> ByteBuffer? {
+            guard !finished else { return nil }
+            guard let chunk = try await base.next() else {
+                finished = true
+                try checker.finish()
+                return nil
+            }
+            chunk.withUnsafeReadableBytes { checker.update($0) }
+            return chunk
+        }
+    }
+}
+
 extension S3Body {
     /// The body a store sees of a raw request body whose signature promised `payload`: the client's bytes with
     /// their SHA-256 checked as they pass, the bytes as they are (`UNSIGNED-PAYLOAD`), or an aws-chunked body
-    /// decoded. `declaredLength` is the request's `Content-Length`.
-    package static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
+    /// decoded; and the content checked against the checksum a header declares, if one does. `declaredLength` is the
+    /// request's `Content-Length`.
+    package static func verified(
+        _ raw: S3Body,
+        payload: PayloadRequirement,
+        declaredLength: Int?,
+        checksum: DeclaredChecksum? = nil
+    ) -> S3Body {
+        let content = verified(raw, payload: payload, declaredLength: declaredLength)
+        guard let checksum else { return content }
+        return S3Body(length: content.length, stream: ChecksumCheckedBody(base: content, declared: checksum))
+    }
+
+    private static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
         switch payload {
         case .sha256(let expected):
             S3Body(length: declaredLength, stream: SHA256CheckedBody(base: raw, expected: expected))

@@ -76,10 +76,17 @@ public struct StoreRequestHandler: Sendable {
             return listBuckets(id: id, owner: authentication.identity)
         case .bucket(let bucket, let key)?:
             let requestHeaders = S3Headers(headers)
+            let checksum: DeclaredChecksum?
+            do {
+                checksum = try DeclaredChecksum.declared(in: requestHeaders.fields)
+            } catch {
+                return refuse(error)
+            }
             let decoded = S3Body.verified(
                 body,
                 payload: authentication.payload,
-                declaredLength: requestHeaders["content-length"].flatMap { Int($0) }
+                declaredLength: requestHeaders["content-length"].flatMap { Int($0) },
+                checksum: checksum
             )
             return await store.respond(
                 to: BucketRequest(

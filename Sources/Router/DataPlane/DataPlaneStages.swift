@@ -133,7 +133,8 @@ extension RouterRequestHandler {
         if operation == .deleteObjects {
             // Authorized per key (spec §4.1): the request names its keys in a small XML body.
             guard
-                let collected = try await Self.decodedBody(exchange).collected(upTo: DeleteObjectsKeys.maximumBodySize)
+                let collected = try await Self.decodedBody(exchange)
+                    .collected(upTo: DeleteObjectsKeys.maximumBodySize)
             else {
                 throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
             }
@@ -183,7 +184,7 @@ extension RouterRequestHandler {
             if let body {
                 sent = body
             } else {
-                sent = exchange.hasBody ? Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
+                sent = exchange.hasBody ? try Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
                 body = sent
             }
             let response = await store.respond(
@@ -207,12 +208,13 @@ extension RouterRequestHandler {
     }
 
     /// The body the store sees: the client's bytes with their SHA-256 checked as they pass, or an aws-chunked
-    /// body decoded.
-    static func decodedBody(_ exchange: DataPlaneExchange) -> S3Body {
+    /// body decoded; and its content checked against the checksum an `x-amz-checksum-*` header declares.
+    static func decodedBody(_ exchange: DataPlaneExchange) throws(S3Error) -> S3Body {
         S3Body.verified(
             exchange.body,
             payload: exchange.authentication.payload,
-            declaredLength: exchange.contentLength.flatMap { Int($0) }
+            declaredLength: exchange.contentLength.flatMap { Int($0) },
+            checksum: try DeclaredChecksum.declared(in: exchange.headers.fields)
         )
     }
 
@@ -223,11 +225,15 @@ extension RouterRequestHandler {
     /// request on the client's connection, ready for the next.
     static func emptyBody(_ exchange: DataPlaneExchange) async throws(S3Error) -> S3Body {
         let payload = exchange.authentication.payload
-        if case .awsChunked = payload { return decodedBody(exchange) }  // an empty aws-chunked body is an error
+        if case .awsChunked = payload { return try decodedBody(exchange) }  // an empty aws-chunked body is an error
         guard let bytes = try await exchange.body.collectedBytes(upTo: 0) else {
             throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
         }
         try checkWholePayload(bytes, payload)
+        // An empty body declared with a checksum (a PUT of an empty object) has to have the empty content's.
+        if let declared = try DeclaredChecksum.declared(in: exchange.headers.fields) {
+            try DeclaredChecksumChecker(declared).finish()
+        }
         return .empty
     }
 

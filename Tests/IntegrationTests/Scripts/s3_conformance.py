@@ -28,6 +28,7 @@ import traceback
 import urllib.parse
 import urllib.request
 import uuid
+import zlib
 
 import boto3
 import botocore.config
@@ -40,6 +41,7 @@ MIB = 1024 * 1024
 KNOWN_DIFFERENCES = {
     "rclone": {
         "acl_is_the_owners_full_control": "ACLs are not implemented (GetObjectAcl is 500)",
+        "checksum_header_is_verified": "a PUT whose x-amz-checksum-crc32 does not match its body is stored",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
@@ -192,6 +194,18 @@ class Conformance:
             expect(got.get("ContentRange") == content_range, "%s: Content-Range %s" % (header, got.get("ContentRange")))
         code = error_code(lambda: self.get("range.bin", Range="bytes=100-"))
         expect(code == ("InvalidRange", 416), "an unsatisfiable range answered %s" % (code,))
+
+    def check_checksum_header_is_verified(self):
+        body = b"checksummed content"
+        crc32 = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+        sha256 = base64.b64encode(hashlib.sha256(body).digest()).decode()
+        self.put("checksum-crc32", body, ChecksumCRC32=crc32)
+        self.put("checksum-sha256", body, ChecksumSHA256=sha256)
+        for name, extra in [("bad-crc32", {"ChecksumCRC32": "AAAAAA=="}), ("bad-sha256", {"ChecksumSHA256": sha256[:-4] + "AAA="})]:
+            refused = error_code(lambda: self.put(name, body, **extra), "PUT with a wrong checksum")
+            expect(refused == ("BadDigest", 400), "%s: %s" % (name, refused))
+            missing = error_code(lambda: self.s3.head_object(Bucket=self.bucket, Key=self.key(name)), "HEAD after BadDigest")
+            expect(missing == ("404", 404), "%s was stored: %s" % (name, missing))
 
     def check_conditional_get(self):
         etag = self.put("cond", b"conditional")["ETag"]

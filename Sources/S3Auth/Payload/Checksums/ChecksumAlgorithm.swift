@@ -37,6 +37,19 @@ public struct ChecksumAlgorithm: Hashable, Sendable {
         }
     }
 
+    /// The length of the checksum in bytes (before base64).
+    var byteCount: Int {
+        switch kind {
+        case .crc32, .crc32c: 4
+        case .crc64nvme: 8
+        case .sha1: 20
+        case .sha256: 32
+        }
+    }
+
+    /// The name S3 uses in messages: `CRC32`, `SHA256`…
+    var displayName: String { String(headerName.dropFirst("x-amz-checksum-".count)).uppercased() }
+
     /// The base64 checksum of `bytes`, as a client writes it.
     public func checksum(of bytes: some Sequence<UInt8>) -> String {
         var running = RunningChecksum(self)
