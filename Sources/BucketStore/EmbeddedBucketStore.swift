@@ -110,7 +110,7 @@ public struct EmbeddedBucketStore: BucketResponder {
             try await abortMultipartUpload(key, uploadID, request, storage)
         case .listParts(let key, let uploadID): try await listParts(key, uploadID, request, storage)
         case .listObjectVersions: try listObjectVersions(request, storage)
-        case .getObjectAttributes(let key): try getObjectAttributes(key, request, storage)
+        case .getObjectAttributes(let key): try await getObjectAttributes(key, request, storage)
         case .getACL(let key): try getACL(key, request, storage)
         case .putACL(let key): try await putACL(key, request, storage)
         case .restoreObject(let key): try restoreObject(key, request, storage)

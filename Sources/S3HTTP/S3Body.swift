@@ -1,5 +1,6 @@
 public import AccessPointCore
 public import NIOCore
+import Synchronization
 
 /// A request or response body: bytes held in memory, or a stream of buffers read as it arrives.
 ///
@@ -28,20 +29,30 @@ public struct S3Body: Sendable, AsyncSequence {
     /// The body's length in bytes when it is known before reading (a buffer, or a stream with a Content-Length);
     /// nil when only reading to the end tells.
     public let length: Int?
+    /// The fields that follow the body (an aws-chunked upload's trailer, with its checksum), checked and filled
+    /// in by the reader that decoded them once the body has been read to its end; nil for a body that has none.
+    public let trailers: BodyTrailers?
 
     public init(_ buffer: ByteBuffer) {
         self.storage = .buffer(buffer)
         self.length = buffer.readableBytes
+        self.trailers = nil
     }
 
     public init(string: String) {
         self.init(ByteBuffer(string: string))
     }
 
-    /// A body read from `stream`, which yields exactly `length` bytes when `length` is given.
-    public init(length: Int?, stream: some AsyncSequence<ByteBuffer, any Error> & Sendable) {
+    /// A body read from `stream`, which yields exactly `length` bytes when `length` is given, and whose reader
+    /// fills `trailers` in when it has checked them.
+    public init(
+        length: Int?,
+        stream: some AsyncSequence<ByteBuffer, any Error> & Sendable,
+        trailers: BodyTrailers? = nil
+    ) {
         self.storage = .stream(stream)
         self.length = length
+        self.trailers = trailers
     }
 
     public static let empty = S3Body(ByteBuffer())
@@ -105,4 +116,17 @@ public struct S3Body: Sendable, AsyncSequence {
             return try await iterator.next(isolation: #isolation)
         }
     }
+}
+
+/// The fields that followed a streamed body: set by the reader that decoded and checked them, read by whoever read
+/// the body to its end (a store keeping the checksum an upload's trailer carried).
+public final class BodyTrailers: Sendable {
+    private let storage = Mutex<[HTTPField]>([])
+
+    public init() {}
+
+    /// Empty until the body has been read to its end.
+    public var fields: [HTTPField] { storage.withLock { $0 } }
+
+    public func set(_ fields: [HTTPField]) { storage.withLock { $0 = fields } }
 }

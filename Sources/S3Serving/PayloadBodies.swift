@@ -43,19 +43,27 @@ package struct SHA256CheckedBody: AsyncSequence, Sendable {
 package struct AWSChunkedBody: AsyncSequence, Sendable {
     let base: S3Body
     let configuration: AWSChunkedConfiguration
+    /// Where the checked trailer goes when the body is complete.
+    let trailers: BodyTrailers?
 
-    package init(base: S3Body, configuration: AWSChunkedConfiguration) {
+    package init(base: S3Body, configuration: AWSChunkedConfiguration, trailers: BodyTrailers? = nil) {
         self.base = base
         self.configuration = configuration
+        self.trailers = trailers
     }
 
     package func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), machine: AWSChunkedStateMachine(configuration: configuration))
+        Iterator(
+            base: base.makeAsyncIterator(),
+            machine: AWSChunkedStateMachine(configuration: configuration),
+            trailers: trailers
+        )
     }
 
     package struct Iterator: AsyncIteratorProtocol {
         var base: S3Body.AsyncIterator
         var machine: AWSChunkedStateMachine
+        let trailers: BodyTrailers?
         var finished = false
 
         package mutating func next() async throws -> ByteBuffer? {
@@ -63,6 +71,7 @@ package struct AWSChunkedBody: AsyncSequence, Sendable {
                 guard let chunk = try await base.next() else {
                     finished = true
                     if case .fail(let error) = machine.inputEnded() { throw error }
+                    publishTrailers()
                     return nil
                 }
                 switch machine.receive(chunk.readableBytesView) {
@@ -70,6 +79,7 @@ package struct AWSChunkedBody: AsyncSequence, Sendable {
                     if !bytes.isEmpty { return ByteBuffer(bytes: bytes) }
                 case .complete(let bytes):
                     finished = true
+                    publishTrailers()
                     if !bytes.isEmpty { return ByteBuffer(bytes: bytes) }
                 case .fail(let error):
                     finished = true
@@ -77,6 +87,16 @@ package struct AWSChunkedBody: AsyncSequence, Sendable {
                 }
             }
             return nil
+        }
+
+        /// The trailer, every check passed (its signature line is not passed on).
+        private func publishTrailers() {
+            guard let trailers else { return }
+            trailers.set(
+                machine.trailers.filter { $0.name != "x-amz-trailer-signature" }.map {
+                    HTTPField(name: $0.name, value: $0.value)
+                }
+            )
         }
     }
 }
@@ -122,19 +142,26 @@ extension S3Body {
     ) -> S3Body {
         let content = verified(raw, payload: payload, declaredLength: declaredLength)
         guard let checksum else { return content }
-        return S3Body(length: content.length, stream: ChecksumCheckedBody(base: content, declared: checksum))
+        return S3Body(
+            length: content.length,
+            stream: ChecksumCheckedBody(base: content, declared: checksum),
+            trailers: content.trailers
+        )
     }
 
     private static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
         switch payload {
         case .sha256(let expected):
-            S3Body(length: declaredLength, stream: SHA256CheckedBody(base: raw, expected: expected))
+            return S3Body(length: declaredLength, stream: SHA256CheckedBody(base: raw, expected: expected))
         case .unsigned:
-            S3Body(length: declaredLength, stream: raw)
+            return S3Body(length: declaredLength, stream: raw)
         case .awsChunked(let configuration):
-            S3Body(
+            // Only a trailer with a checksum is worth keeping for the store.
+            let trailers = configuration.trailerChecksum == nil ? nil : BodyTrailers()
+            return S3Body(
                 length: configuration.decodedContentLength,
-                stream: AWSChunkedBody(base: raw, configuration: configuration)
+                stream: AWSChunkedBody(base: raw, configuration: configuration, trailers: trailers),
+                trailers: trailers
             )
         }
     }

@@ -13,11 +13,41 @@ extension EmbeddedBucketStore {
         let received = try await receive(request, in: storage)
         record.size = received.size
         record.etag = Hex.encode(received.md5)
+        record.checksum = Self.checkedChecksum(request)
         try await finish(received.file, with: record)
         try await storage.commit(received.file, record: record, check: Self.writeConditions(request.headers))
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
+        Self.addChecksum(of: record, to: &headers)
         return S3Response(status: 200, headers: headers)
+    }
+
+    /// The names of the checksums S3 keeps for an object, as headers.
+    static let checksumNames = [
+        "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1",
+        "x-amz-checksum-sha256",
+    ]
+
+    /// The checksum an upload declared, in a header or in its aws-chunked trailer (known once the body has been
+    /// read). The server that decoded the body checked it against the bytes before the body ended, so a body
+    /// read to its end has it.
+    static func checkedChecksum(_ request: BucketRequest) -> ObjectRecord.Field? {
+        for name in checksumNames {
+            if let value = request.headers[name] { return ObjectRecord.Field(name: name, value: value) }
+        }
+        for field in request.body.trailers?.fields ?? [] {
+            if let name = checksumNames.first(where: { S3Headers.name(field.name, matches: $0) }) {
+                return ObjectRecord.Field(name: name, value: field.value)
+            }
+        }
+        return nil
+    }
+
+    /// The stored checksum as S3 returns it: its header, and that it covers the whole object.
+    static func addChecksum(of record: ObjectRecord, to headers: inout S3Headers) {
+        guard let checksum = record.checksum else { return }
+        headers.add(name: checksum.name, value: checksum.value)
+        headers.add(name: "x-amz-checksum-type", value: "FULL_OBJECT")
     }
 
     /// GetObject and HeadObject: conditions, then the range, then the bytes, read from the file as they are sent.
@@ -64,6 +94,11 @@ extension EmbeddedBucketStore {
             } else if name == "Content-Type" {
                 headers.add(name: name, value: "binary/octet-stream")
             }
+        }
+        // The whole object's checksum, when the client asks for it (botocore does, to check what it reads); a
+        // range or a part has none.
+        if status == 200, request.headers["x-amz-checksum-mode"]?.trimmingSpaces.uppercased() == "ENABLED" {
+            Self.addChecksum(of: record, to: &headers)
         }
         for field in record.metadata { headers.add(name: "x-amz-meta-" + field.name, value: field.value) }
         if !record.tags.isEmpty { headers.add(name: "x-amz-tagging-count", value: String(record.tags.count)) }

@@ -66,17 +66,23 @@ extension EmbeddedBucketStore {
             }
     }
 
-    /// GetObjectAttributes: what `x-amz-object-attributes` asks for, of ETag, ObjectSize, StorageClass and
-    /// ObjectParts (a multipart object's part count; none for others); Checksum is never stored, so never given.
+    /// GetObjectAttributes: what `x-amz-object-attributes` asks for, of ETag, Checksum (when the upload declared
+    /// one), ObjectParts (a multipart object's part count; none for others), StorageClass and ObjectSize.
     func getObjectAttributes(
         _ key: String,
         _ request: BucketRequest,
         _ storage: BucketStorage
-    ) throws(S3Error) -> S3Response {
+    ) async throws(S3Error) -> S3Response {
         let asked = try Self.objectAttributes(request.headers["x-amz-object-attributes"])
-        let object = try summary(key, in: storage)
+        let (_, object) = try await storage.open(key)
         var writer = XMLWriter(root: "GetObjectAttributesResponse")
         if asked.contains("ETag") { writer.element("ETag", object.etag) }
+        if asked.contains("Checksum"), let checksum = object.checksum {
+            writer.element("Checksum") { element in
+                element.element(Self.checksumElementName(checksum.name), checksum.value)
+                element.element("ChecksumType", "FULL_OBJECT")
+            }
+        }
         if asked.contains("ObjectParts"), let parts = Self.partCount(etag: object.etag) {
             writer.element("ObjectParts") { $0.element("PartsCount", parts) }
         }
@@ -104,6 +110,11 @@ extension EmbeddedBucketStore {
             "x-amz-object-attributes"
         )
         .adding("ArgumentValue", unknown)
+    }
+
+    /// `ChecksumCRC32` for `x-amz-checksum-crc32`: the element S3 names a checksum with.
+    static func checksumElementName(_ header: String) -> String {
+        "Checksum" + header.dropFirst("x-amz-checksum-".count).uppercased()
     }
 
     /// The part count in a multipart ETag (`digest-N`); nil for an ETag that is a plain MD5.

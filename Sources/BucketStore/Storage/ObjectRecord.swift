@@ -20,6 +20,9 @@ struct ObjectRecord: Sendable, Equatable {
     var tags: [Field] = []
     /// A multipart object's part sizes, in order (GetObject by `partNumber` reads one); empty for other objects.
     var partSizes: [Int64] = []
+    /// The checksum the upload declared and that its bytes were checked against: the lower-case header name
+    /// (`x-amz-checksum-crc32`) and the base64 value; nil when the upload declared none.
+    var checksum: Field?
 
     struct Field: Sendable, Equatable {
         var name: String
@@ -46,6 +49,7 @@ extension ObjectRecord {
         fields += metadata.map { ("m:" + $0.name, $0.value) }
         fields += tags.map { ("t:" + $0.name, $0.value) }
         if !partSizes.isEmpty { fields.append(("parts", partSizes.map(String.init).joined(separator: ","))) }
+        if let checksum { fields.append(("c:" + checksum.name, checksum.value)) }
         var bytes: [UInt8] = []
         Self.append(UInt32(fields.count), to: &bytes)
         for (name, value) in fields {
@@ -84,6 +88,8 @@ extension ObjectRecord {
                     metadata.append(Field(name: String(name.dropFirst(2)), value: value))
                 } else if name.hasPrefix("t:") {
                     tags.append(Field(name: String(name.dropFirst(2)), value: value))
+                } else if name.hasPrefix("c:") {
+                    checksum = Field(name: String(name.dropFirst(2)), value: value)
                 }
             }
         }

@@ -42,6 +42,7 @@ KNOWN_DIFFERENCES = {
     "rclone": {
         "acl_is_the_owners_full_control": "ACLs are not implemented (GetObjectAcl is 500)",
         "checksum_header_is_verified": "a PUT whose x-amz-checksum-crc32 does not match its body is stored",
+        "checksum_is_kept": "a declared checksum is not given back (PUT, HEAD with ChecksumMode, GetObjectAttributes)",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
@@ -206,6 +207,16 @@ class Conformance:
             expect(refused == ("BadDigest", 400), "%s: %s" % (name, refused))
             missing = error_code(lambda: self.s3.head_object(Bucket=self.bucket, Key=self.key(name)), "HEAD after BadDigest")
             expect(missing == ("404", 404), "%s was stored: %s" % (name, missing))
+
+    def check_checksum_is_kept(self):
+        body = b"keep my checksum"
+        sha256 = base64.b64encode(hashlib.sha256(body).digest()).decode()
+        put = self.put("kept-checksum", body, ChecksumAlgorithm="SHA256")
+        expect(put.get("ChecksumSHA256") == sha256, "PUT answered %s" % put.get("ChecksumSHA256"))
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("kept-checksum"), ChecksumMode="ENABLED")
+        expect(head.get("ChecksumSHA256") == sha256, "HEAD answered %s" % head.get("ChecksumSHA256"))
+        attributes = self.s3.get_object_attributes(Bucket=self.bucket, Key=self.key("kept-checksum"), ObjectAttributes=["Checksum"])
+        expect(attributes.get("Checksum", {}).get("ChecksumSHA256") == sha256, "attributes %s" % attributes.get("Checksum"))
 
     def check_conditional_get(self):
         etag = self.put("cond", b"conditional")["ETag"]

@@ -1,0 +1,117 @@
+import AccessPointCore
+import NIOCore
+import S3HTTP
+import Testing
+
+@testable import BucketStore
+
+/// The checksum an upload declared (and the server checked against its bytes) is kept with the object and given
+/// back as S3 gives it: on the PUT, on a whole-object GET or HEAD that asks (`x-amz-checksum-mode: ENABLED`), and
+/// in GetObjectAttributes.
+struct ChecksumTests {
+    static let crc32 = "DUoRhQ=="  // of "hello world"
+    static let crc32c = "yZRlqg=="  // of "hello world"
+
+    @Test func aDeclaredChecksumIsKeptAndGivenBackWhenAsked() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let put = await fixture.put("k", "hello world", headers: ["x-amz-checksum-crc32": Self.crc32])
+        #expect(put.status == 200)
+        #expect(put.headers["x-amz-checksum-crc32"] == Self.crc32)
+        #expect(put.headers["x-amz-checksum-type"] == "FULL_OBJECT")
+
+        let asked = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED"])
+        #expect(asked.text == "hello world")
+        #expect(asked.headers["x-amz-checksum-crc32"] == Self.crc32)
+        #expect(asked.headers["x-amz-checksum-type"] == "FULL_OBJECT")
+        let head = await fixture.send("HEAD", "k", headers: ["x-amz-checksum-mode": "enabled"])
+        #expect(head.headers["x-amz-checksum-crc32"] == Self.crc32)
+        #expect(await fixture.send("GET", "k").headers["x-amz-checksum-crc32"] == nil)
+        let ranged = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-3"])
+        #expect(ranged.status == 206)
+        #expect(ranged.headers["x-amz-checksum-crc32"] == nil)
+
+        let attributes = await fixture.send(
+            "GET",
+            "k",
+            query: "attributes",
+            headers: ["x-amz-object-attributes": "Checksum"]
+        )
+        #expect(attributes.values("ChecksumCRC32") == [Self.crc32])
+        #expect(attributes.values("ChecksumType") == ["FULL_OBJECT"])
+
+        // Tagging rewrites the record, not the bytes: the checksum stays, and a restart reads it back.
+        _ = await fixture.send(
+            "PUT",
+            "k",
+            query: "tagging",
+            body: S3Body(string: "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>")
+        )
+        let reopened = try fixture.reopened()
+        let again = await fixture.send("HEAD", "k", headers: ["x-amz-checksum-mode": "ENABLED"], to: reopened)
+        #expect(again.headers["x-amz-checksum-crc32"] == Self.crc32)
+    }
+
+    /// An aws-chunked upload declares its checksum in the trailer, which the server that decoded the body hands
+    /// over once the body has ended.
+    @Test func aTrailersChecksumIsKept() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let trailers = BodyTrailers()
+        let body = S3Body(
+            length: 11,
+            stream: TrailingStream(bytes: Array("hello world".utf8), trailers: trailers) {
+                trailers.set([HTTPField(name: "x-amz-checksum-crc32c", value: Self.crc32c)])
+            },
+            trailers: trailers
+        )
+        let put = await fixture.send("PUT", "k", body: body)
+        #expect(put.status == 200)
+        #expect(put.headers["x-amz-checksum-crc32c"] == Self.crc32c)
+        #expect(
+            await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED"]).headers["x-amz-checksum-crc32c"]
+                == Self.crc32c
+        )
+    }
+
+    @Test func anUploadThatDeclaresNoneHasNone() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let put = await fixture.put("k", "hello world")
+        #expect(put.headers["x-amz-checksum-type"] == nil)
+        let get = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED"])
+        #expect(get.headers.fields.allSatisfy { !$0.name.hasPrefix("x-amz-checksum") })
+        let attributes = await fixture.send(
+            "GET",
+            "k",
+            query: "attributes",
+            headers: ["x-amz-object-attributes": "Checksum,ObjectSize"]
+        )
+        #expect(attributes.values("Checksum").isEmpty)
+        #expect(attributes.values("ObjectSize") == ["11"])
+    }
+}
+
+/// A body that yields its bytes, then runs `atEnd` (as a decoder publishes the trailer it checked) and ends.
+struct TrailingStream: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    typealias Failure = any Error
+
+    var bytes: [UInt8]
+    var trailers: BodyTrailers
+    var atEnd: @Sendable () -> Void
+
+    func makeAsyncIterator() -> Iterator { Iterator(bytes: bytes, atEnd: atEnd) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var bytes: [UInt8]?
+        var atEnd: @Sendable () -> Void
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard let pending = bytes else { return nil }
+            bytes = nil
+            atEnd()
+            return ByteBuffer(bytes: pending)
+        }
+    }
+}
