@@ -29,30 +29,30 @@ public struct S3Body: Sendable, AsyncSequence {
     /// The body's length in bytes when it is known before reading (a buffer, or a stream with a Content-Length);
     /// nil when only reading to the end tells.
     public let length: Int?
-    /// The fields that follow the body (an aws-chunked upload's trailer, with its checksum), checked and filled
-    /// in by the reader that decoded them once the body has been read to its end; nil for a body that has none.
-    public let trailers: BodyTrailers?
 
     public init(_ buffer: ByteBuffer) {
         self.storage = .buffer(buffer)
         self.length = buffer.readableBytes
-        self.trailers = nil
     }
 
     public init(string: String) {
         self.init(ByteBuffer(string: string))
     }
 
-    /// A body read from `stream`, which yields exactly `length` bytes when `length` is given, and whose reader
-    /// fills `trailers` in when it has checked them.
-    public init(
-        length: Int?,
-        stream: some AsyncSequence<ByteBuffer, any Error> & Sendable,
-        trailers: BodyTrailers? = nil
-    ) {
+    /// A body read from `stream`, which yields exactly `length` bytes when `length` is given.
+    public init(length: Int?, stream: some AsyncSequence<ByteBuffer, any Error> & Sendable) {
         self.storage = .stream(stream)
         self.length = length
-        self.trailers = trailers
+    }
+
+    /// The fields that follow the body (an aws-chunked upload's trailer, with its checksum), filled in by the
+    /// stream that decoded and checked them once the body has been read to its end; nil for a body that has none.
+    ///
+    /// Asked of the stream (``TrailerCarryingStream``) rather than kept beside it: a body is copied several times
+    /// on every request's path, and only a store that keeps a checksum asks, once per upload.
+    public var trailers: BodyTrailers? {
+        guard case .stream(let stream) = storage else { return nil }
+        return (stream as? any TrailerCarryingStream)?.trailers
     }
 
     public static let empty = S3Body(ByteBuffer())
@@ -116,6 +116,12 @@ public struct S3Body: Sendable, AsyncSequence {
             return try await iterator.next(isolation: #isolation)
         }
     }
+}
+
+/// A body stream that learns the fields following the body as it reads it (an aws-chunked decoder), or that
+/// passes on those of the stream it wraps.
+public protocol TrailerCarryingStream {
+    var trailers: BodyTrailers? { get }
 }
 
 /// The fields that followed a streamed body: set by the reader that decoded and checked them, read by whoever read

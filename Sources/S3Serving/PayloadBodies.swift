@@ -40,11 +40,11 @@ package struct SHA256CheckedBody: AsyncSequence, Sendable {
 
 /// The decoded content of an aws-chunked body (spec §5.5): chunk signatures, the trailer checksum and the decoded
 /// length are checked by `AWSChunkedStateMachine` as the bytes stream through.
-package struct AWSChunkedBody: AsyncSequence, Sendable {
+package struct AWSChunkedBody: AsyncSequence, Sendable, TrailerCarryingStream {
     let base: S3Body
     let configuration: AWSChunkedConfiguration
     /// Where the checked trailer goes when the body is complete.
-    let trailers: BodyTrailers?
+    package let trailers: BodyTrailers?
 
     package init(base: S3Body, configuration: AWSChunkedConfiguration, trailers: BodyTrailers? = nil) {
         self.base = base
@@ -103,9 +103,11 @@ package struct AWSChunkedBody: AsyncSequence, Sendable {
 
 /// A body whose content must have the checksum an `x-amz-checksum-*` header declares; checked, like the SHA-256,
 /// when the stream ends, so a mismatch (BadDigest) reaches the store as a failed stream and nothing is committed.
-package struct ChecksumCheckedBody: AsyncSequence, Sendable {
+package struct ChecksumCheckedBody: AsyncSequence, Sendable, TrailerCarryingStream {
     let base: S3Body
     let declared: DeclaredChecksum
+
+    package var trailers: BodyTrailers? { base.trailers }
 
     package func makeAsyncIterator() -> Iterator {
         Iterator(base: base.makeAsyncIterator(), checker: DeclaredChecksumChecker(declared))
@@ -142,11 +144,7 @@ extension S3Body {
     ) -> S3Body {
         let content = verified(raw, payload: payload, declaredLength: declaredLength)
         guard let checksum else { return content }
-        return S3Body(
-            length: content.length,
-            stream: ChecksumCheckedBody(base: content, declared: checksum),
-            trailers: content.trailers
-        )
+        return S3Body(length: content.length, stream: ChecksumCheckedBody(base: content, declared: checksum))
     }
 
     private static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
@@ -160,8 +158,7 @@ extension S3Body {
             let trailers = configuration.trailerChecksum == nil ? nil : BodyTrailers()
             return S3Body(
                 length: configuration.decodedContentLength,
-                stream: AWSChunkedBody(base: raw, configuration: configuration, trailers: trailers),
-                trailers: trailers
+                stream: AWSChunkedBody(base: raw, configuration: configuration, trailers: trailers)
             )
         }
     }

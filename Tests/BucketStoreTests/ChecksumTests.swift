@@ -62,8 +62,7 @@ struct ChecksumTests {
             length: 11,
             stream: TrailingStream(bytes: Array("hello world".utf8), trailers: trailers) {
                 trailers.set([HTTPField(name: "x-amz-checksum-crc32c", value: Self.crc32c)])
-            },
-            trailers: trailers
+            }
         )
         let put = await fixture.send("PUT", "k", body: body)
         #expect(put.status == 200)
@@ -93,12 +92,12 @@ struct ChecksumTests {
 }
 
 /// A body that yields its bytes, then runs `atEnd` (as a decoder publishes the trailer it checked) and ends.
-struct TrailingStream: AsyncSequence, Sendable {
+struct TrailingStream: AsyncSequence, Sendable, TrailerCarryingStream {
     typealias Element = ByteBuffer
     typealias Failure = any Error
 
     var bytes: [UInt8]
-    var trailers: BodyTrailers
+    var trailers: BodyTrailers?
     var atEnd: @Sendable () -> Void
 
     func makeAsyncIterator() -> Iterator { Iterator(bytes: bytes, atEnd: atEnd) }

@@ -185,6 +185,9 @@ extension RouterRequestHandler {
                 sent = body
             } else {
                 sent = exchange.hasBody ? try Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
+                if !exchange.hasBody, operation == .putObject || operation == .uploadPart {
+                    try Self.checkDeclaredChecksumOfNothing(exchange)
+                }
                 body = sent
             }
             let response = await store.respond(
@@ -230,11 +233,15 @@ extension RouterRequestHandler {
             throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
         }
         try checkWholePayload(bytes, payload)
-        // An empty body declared with a checksum (a PUT of an empty object) has to have the empty content's.
-        if let declared = try DeclaredChecksum.declared(in: exchange.headers.fields) {
-            try DeclaredChecksumChecker(declared).finish()
-        }
         return .empty
+    }
+
+    /// An upload of no bytes (`Content-Length: 0`) declared with a checksum must declare the checksum of nothing.
+    /// Only uploads are looked at: a GET's fields are not looked through.
+    @inline(never)
+    static func checkDeclaredChecksumOfNothing(_ exchange: DataPlaneExchange) throws(S3Error) {
+        guard let declared = try DeclaredChecksum.declared(in: exchange.headers.fields) else { return }
+        try DeclaredChecksumChecker(declared).finish()
     }
 
     /// What the host names, with the buckets behind it.
