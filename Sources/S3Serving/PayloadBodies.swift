@@ -3,36 +3,39 @@ package import NIOCore
 package import S3Auth
 package import S3HTTP
 
-/// A body whose raw bytes must hash to the SHA-256 the signature covers (`x-amz-content-sha256: <hex>`).
+/// A body whose bytes must pass `check` (``StreamingPayloadCheck``): the SHA-256 the signature covers
+/// (`x-amz-content-sha256: <hex>`), or the checksum an `x-amz-checksum-*` header declares.
 ///
-/// The bytes flow on as they arrive; the hash is compared when the stream ends, and a mismatch is thrown then, so
+/// The bytes flow on as they arrive; the check is decided when the stream ends, and a failure is thrown then, so
 /// the store discards what it wrote (it never commits an object whose stream failed).
-package struct SHA256CheckedBody: AsyncSequence, Sendable {
+package struct CheckedBody<Check: StreamingPayloadCheck>: AsyncSequence, Sendable, TrailerCarryingStream {
     let base: S3Body
-    let expected: String
+    let check: Check
 
-    package init(base: S3Body, expected: String) {
+    package init(base: S3Body, check: Check) {
         self.base = base
-        self.expected = expected
+        self.check = check
     }
 
+    package var trailers: BodyTrailers? { base.trailers }
+
     package func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), checker: .init(expected: expected))
+        Iterator(base: base.makeAsyncIterator(), check: check)
     }
 
     package struct Iterator: AsyncIteratorProtocol {
         var base: S3Body.AsyncIterator
-        var checker: PayloadSHA256Checker
+        var check: Check
         var finished = false
 
         package mutating func next() async throws -> ByteBuffer? {
             guard !finished else { return nil }
             guard let chunk = try await base.next() else {
                 finished = true
-                try checker.finish()
+                try check.finish()
                 return nil
             }
-            chunk.withUnsafeReadableBytes { checker.update($0) }
+            chunk.withUnsafeReadableBytes { check.update($0) }
             return chunk
         }
     }
@@ -101,36 +104,6 @@ package struct AWSChunkedBody: AsyncSequence, Sendable, TrailerCarryingStream {
     }
 }
 
-/// A body whose content must have the checksum an `x-amz-checksum-*` header declares; checked, like the SHA-256,
-/// when the stream ends, so a mismatch (BadDigest) reaches the store as a failed stream and nothing is committed.
-package struct ChecksumCheckedBody: AsyncSequence, Sendable, TrailerCarryingStream {
-    let base: S3Body
-    let declared: DeclaredChecksum
-
-    package var trailers: BodyTrailers? { base.trailers }
-
-    package func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), checker: DeclaredChecksumChecker(declared))
-    }
-
-    package struct Iterator: AsyncIteratorProtocol {
-        var base: S3Body.AsyncIterator
-        var checker: DeclaredChecksumChecker
-        var finished = false
-
-        package mutating func next() async throws -> ByteBuffer? {
-            guard !finished else { return nil }
-            guard let chunk = try await base.next() else {
-                finished = true
-                try checker.finish()
-                return nil
-            }
-            chunk.withUnsafeReadableBytes { checker.update($0) }
-            return chunk
-        }
-    }
-}
-
 extension S3Body {
     /// The body a store sees of a raw request body whose signature promised `payload`: the client's bytes with
     /// their SHA-256 checked as they pass, the bytes as they are (`UNSIGNED-PAYLOAD`), or an aws-chunked body
@@ -144,13 +117,19 @@ extension S3Body {
     ) -> S3Body {
         let content = verified(raw, payload: payload, declaredLength: declaredLength)
         guard let checksum else { return content }
-        return S3Body(length: content.length, stream: ChecksumCheckedBody(base: content, declared: checksum))
+        return S3Body(
+            length: content.length,
+            stream: CheckedBody(base: content, check: DeclaredChecksumChecker(checksum))
+        )
     }
 
     private static func verified(_ raw: S3Body, payload: PayloadRequirement, declaredLength: Int?) -> S3Body {
         switch payload {
         case .sha256(let expected):
-            return S3Body(length: declaredLength, stream: SHA256CheckedBody(base: raw, expected: expected))
+            return S3Body(
+                length: declaredLength,
+                stream: CheckedBody(base: raw, check: PayloadSHA256Checker(expected: expected))
+            )
         case .unsigned:
             return S3Body(length: declaredLength, stream: raw)
         case .awsChunked(let configuration):

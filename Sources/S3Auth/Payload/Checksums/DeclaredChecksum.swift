@@ -44,7 +44,7 @@ public struct DeclaredChecksum: Sendable, Equatable {
 }
 
 /// Checks a body against a ``DeclaredChecksum`` as it streams past.
-public struct DeclaredChecksumChecker: Sendable {
+public struct DeclaredChecksumChecker: StreamingPayloadCheck {
     private let declared: DeclaredChecksum
     private var running: RunningChecksum
 
@@ -69,3 +69,13 @@ public struct DeclaredChecksumChecker: Sendable {
         }
     }
 }
+
+/// A check of a body's bytes as they stream past, decided when the body ends: the SHA-256 the signature covers
+/// (``PayloadSHA256Checker``) or a declared checksum (``DeclaredChecksumChecker``).
+public protocol StreamingPayloadCheck: Sendable {
+    mutating func update(_ bytes: UnsafeRawBufferPointer)
+    /// - Throws: the S3 error that says the bytes did not pass.
+    func finish() throws(S3Error)
+}
+
+extension PayloadSHA256Checker: StreamingPayloadCheck {}
