@@ -188,6 +188,7 @@ let package = Package(
             name: "BucketStore",
             dependencies: [
                 "AccessPointCore",
+                "S3Auth",
                 "S3HTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 internal import AccessPointCore
 internal import Crypto
+internal import S3Auth
 internal import S3HTTP
 
 extension EmbeddedBucketStore {
@@ -22,25 +23,14 @@ extension EmbeddedBucketStore {
         return S3Response(status: 200, headers: headers)
     }
 
-    /// The names of the checksums S3 keeps for an object, as headers.
-    static let checksumNames = [
-        "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1",
-        "x-amz-checksum-sha256",
-    ]
-
     /// The checksum an upload declared, in a header or in its aws-chunked trailer (known once the body has been
     /// read). The server that decoded the body checked it against the bytes before the body ended, so a body
     /// read to its end has it.
     static func checkedChecksum(_ request: BucketRequest) -> ObjectRecord.Field? {
-        for name in checksumNames {
-            if let value = request.headers[name] { return ObjectRecord.Field(name: name, value: value) }
-        }
-        for field in request.body.trailers?.fields ?? [] {
-            if let name = checksumNames.first(where: { S3Headers.name(field.name, matches: $0) }) {
-                return ObjectRecord.Field(name: name, value: field.value)
-            }
-        }
-        return nil
+        let declared =
+            (try? DeclaredChecksum.declared(in: request.headers.fields))
+            ?? (try? DeclaredChecksum.declared(in: request.body.trailers?.fields ?? []))
+        return declared.map { ObjectRecord.Field(name: $0.algorithm.headerName, value: $0.value) }
     }
 
     /// The stored checksum as S3 returns it: its header, and that it covers the whole object.
