@@ -14,6 +14,30 @@ enum StoreOwner {
     }
 }
 
+/// What every listing (objects, versions, multipart uploads) reads from its query alike: `prefix`, `delimiter`
+/// (empty is none), `encoding-type`, and its page size under the name `limit` gives.
+struct ListingQuery {
+    let prefix: String
+    let delimiter: String?
+    /// Keys as they are, or URL-encoded (`encoding-type=url`).
+    let encode: (String) -> String
+    let limit: Int
+    let encodingRequested: Bool
+
+    init(_ request: BucketRequest, limit name: String) throws(S3Error) {
+        prefix = request.queryValue("prefix") ?? ""
+        delimiter = request.queryValue("delimiter").flatMap { $0.isEmpty ? nil : $0 }
+        encode = try EmbeddedBucketStore.encoding(request)
+        limit = try EmbeddedBucketStore.maxItems(request, name)
+        encodingRequested = request.queryValue("encoding-type") != nil
+    }
+
+    /// `EncodingType`, echoed when the request named one.
+    func writeEncodingType(into writer: inout XMLWriter) {
+        if encodingRequested { writer.element("EncodingType", "url") }
+    }
+}
+
 /// One page of a listing: objects and rolled-up common prefixes, in key order.
 struct ListingPage: Sendable {
     var objects: [ObjectSummary] = []
@@ -27,10 +51,8 @@ extension EmbeddedBucketStore {
     /// ListObjects (version 1, `marker`) and ListObjectsV2 (`list-type=2`, continuation tokens): keys in UTF-8
     /// binary order, rolled up at `delimiter` after `prefix`, at most `max-keys` (up to 1000) entries per page.
     func listObjects(_ request: BucketRequest, _ storage: BucketStorage, version: Int) throws(S3Error) -> S3Response {
-        let prefix = request.queryValue("prefix") ?? ""
-        let delimiter = request.queryValue("delimiter").flatMap { $0.isEmpty ? nil : $0 }
-        let encode = try Self.encoding(request)
-        let maxKeys = try Self.maxItems(request, "max-keys")
+        let listing = try ListingQuery(request, limit: "max-keys")
+        let (prefix, delimiter, encode, maxKeys) = (listing.prefix, listing.delimiter, listing.encode, listing.limit)
         var after: [UInt8] = []
         var skipPrefix: String?
         let token = request.queryValue("continuation-token")
@@ -74,7 +96,7 @@ extension EmbeddedBucketStore {
         }
         writer.element("MaxKeys", maxKeys)
         if let delimiter { writer.element("Delimiter", encode(delimiter)) }
-        if request.queryValue("encoding-type") != nil { writer.element("EncodingType", "url") }
+        listing.writeEncodingType(into: &writer)
         writer.element("IsTruncated", page.isTruncated)
         let withOwner = version == 1 || request.queryValue("fetch-owner") == "true"
         for object in page.objects {

@@ -215,10 +215,8 @@ extension EmbeddedBucketStore {
 
     /// ListMultipartUploads: uploads in progress ordered by key (bytes), then initiation time.
     func listMultipartUploads(_ request: BucketRequest, _ storage: BucketStorage) throws(S3Error) -> S3Response {
-        let prefix = request.queryValue("prefix") ?? ""
-        let delimiter = request.queryValue("delimiter").flatMap { $0.isEmpty ? nil : $0 }
-        let encode = try Self.encoding(request)
-        let maxUploads = try Self.maxItems(request, "max-uploads")
+        let listing = try ListingQuery(request, limit: "max-uploads")
+        let (prefix, delimiter, encode, maxUploads) = (listing.prefix, listing.delimiter, listing.encode, listing.limit)
         let keyMarker = request.queryValue("key-marker") ?? ""
         let uploadIDMarker = request.queryValue("upload-id-marker") ?? ""
         let markerBytes = Array(keyMarker.utf8)
@@ -278,7 +276,7 @@ extension EmbeddedBucketStore {
         for commonPrefix in prefixes {
             writer.element("CommonPrefixes") { $0.element("Prefix", encode(commonPrefix)) }
         }
-        if request.queryValue("encoding-type") != nil { writer.element("EncodingType", "url") }
+        listing.writeEncodingType(into: &writer)
         writer.close("ListMultipartUploadsResult")
         return xml(writer, request)
     }

@@ -126,10 +126,8 @@ extension EmbeddedBucketStore {
     /// ListObjectVersions of an unversioned bucket: every object is its one version, `null`, the latest; keys,
     /// prefixes, delimiter and paging as ListObjects (`key-marker` for `marker`).
     func listObjectVersions(_ request: BucketRequest, _ storage: BucketStorage) throws(S3Error) -> S3Response {
-        let prefix = request.queryValue("prefix") ?? ""
-        let delimiter = request.queryValue("delimiter").flatMap { $0.isEmpty ? nil : $0 }
-        let encode = try Self.encoding(request)
-        let maxKeys = try Self.maxItems(request, "max-keys")
+        let listing = try ListingQuery(request, limit: "max-keys")
+        let (prefix, delimiter, encode, maxKeys) = (listing.prefix, listing.delimiter, listing.encode, listing.limit)
         let keyMarker = request.queryValue("key-marker") ?? ""
         let versionMarker = request.queryValue("version-id-marker") ?? ""
         if !versionMarker.isEmpty {
@@ -166,7 +164,7 @@ extension EmbeddedBucketStore {
         }
         writer.element("MaxKeys", maxKeys)
         if let delimiter { writer.element("Delimiter", encode(delimiter)) }
-        if request.queryValue("encoding-type") != nil { writer.element("EncodingType", "url") }
+        listing.writeEncodingType(into: &writer)
         writer.element("IsTruncated", page.isTruncated)
         for object in page.objects {
             writer.element("Version") { version in
