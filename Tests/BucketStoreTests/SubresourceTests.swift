@@ -53,6 +53,8 @@ struct SubresourceTests {
             ("missing", ["x-amz-acl": "bucket-owner-full-control"], "", 404, "NoSuchKey"),
             (nil, ["x-amz-acl": "private"], "", 400, "AccessControlListNotSupported"),
             (nil, ["x-amz-acl": "bucket-owner-full-control"], "", 200, nil),
+            // The body's Content-MD5 is checked as for every XML body (this one is not the MD5 of nothing).
+            ("k", ["Content-MD5": "AAAAAAAAAAAAAAAAAAAAAA=="], Self.ownerFullControl, 400, "BadDigest"),
         ] as [(String?, S3Headers, String, Int, String?)]
     )
     func settingAnACLIsRefusedUnlessItIsTheOwnersFullControl(

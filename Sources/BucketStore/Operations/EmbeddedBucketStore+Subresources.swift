@@ -38,9 +38,7 @@ extension EmbeddedBucketStore {
             throw .accessControlListNotSupported
         }
         let canned = request.headers["x-amz-acl"] != nil
-        guard let body = try await request.body.collectedBytes(upTo: Self.maximumXMLBodySize) else {
-            throw .malformedXML.because("The XML you provided was larger than the maximum allowed")
-        }
+        let body = try await xmlBodyBytes(request)
         if body.isEmpty {
             // Neither a canned ACL nor a document: S3 asks for the header.
             guard canned else { throw .missingSecurityHeader.adding("MissingHeaderName", "x-amz-acl") }

@@ -122,6 +122,13 @@ extension EmbeddedBucketStore {
 
     /// A request's XML body, parsed; its root element must be `root`.
     func xmlBody(_ request: BucketRequest, root: String) async throws(S3Error) -> ParsedXML {
+        let document = try XMLDocumentParser.parse(try await xmlBodyBytes(request))
+        guard document.name == root else { throw .malformedXML }
+        return document
+    }
+
+    /// The bytes of an XML body, at most `maximumXMLBodySize`, checked against its `Content-MD5` if it has one.
+    func xmlBodyBytes(_ request: BucketRequest) async throws(S3Error) -> [UInt8] {
         guard let bytes = try await request.body.collectedBytes(upTo: Self.maximumXMLBodySize) else {
             throw .malformedXML.because("The XML you provided was larger than the maximum allowed")
         }
@@ -129,8 +136,6 @@ extension EmbeddedBucketStore {
             guard let digest = Base64.decode(header.trimmingSpaces), digest.count == 16 else { throw .invalidDigest }
             guard Digest.md5(bytes) == digest else { throw .badDigest }
         }
-        let document = try XMLDocumentParser.parse(bytes)
-        guard document.name == root else { throw .malformedXML }
-        return document
+        return bytes
     }
 }
