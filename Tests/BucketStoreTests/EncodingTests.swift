@@ -50,5 +50,19 @@ struct EncodingTests {
         record.checksum = .init(name: "x-amz-checksum-crc32", value: "DUoRhQ==")
         #expect(ObjectRecord(decoding: record.encoded()) == record)
         #expect(ObjectRecord(decoding: Array(record.encoded().dropLast())) == nil)
+        // Part sizes are digits only, none left out.
+        func withParts(_ parts: String) -> [UInt8] {
+            var bytes = ObjectRecord(key: "k").encoded()
+            bytes[3] += 1  // one more field than the key's record had
+            ObjectRecord.append(UInt32(5), to: &bytes)
+            bytes += "parts".utf8
+            ObjectRecord.append(UInt32(parts.utf8.count), to: &bytes)
+            bytes += parts.utf8
+            return bytes
+        }
+        #expect(ObjectRecord(decoding: withParts("5,7"))?.partSizes == [5, 7])
+        for parts in ["5,-7", "5,,7", "", "5,7x"] {
+            #expect(ObjectRecord(decoding: withParts(parts)) == nil, "\(parts)")
+        }
     }
 }

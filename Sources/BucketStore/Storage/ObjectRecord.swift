@@ -78,8 +78,9 @@ extension ObjectRecord {
             case "mtime": lastModified = Int64(value) ?? 0
             case "version": version = value
             case "parts":
-                let sizes = value.split(separator: ",").compactMap { Int64($0) }
-                guard !sizes.isEmpty, sizes.count == value.split(separator: ",").count else { return nil }
+                let pieces = value.split(separator: ",", omittingEmptySubsequences: false)
+                let sizes = pieces.compactMap { Int64(digits: String($0)) }
+                guard sizes.count == pieces.count else { return nil }
                 partSizes = sizes
             default:
                 if name.hasPrefix("h:") {
