@@ -260,7 +260,7 @@ let package = Package(
         ),
         .testTarget(
             name: "S3AuthTests",
-            dependencies: ["S3Auth", "AccessPointCore"],
+            dependencies: ["S3Auth", "AccessPointCore", "APRouterTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

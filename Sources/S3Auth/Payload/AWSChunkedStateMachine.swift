@@ -113,7 +113,7 @@ public struct AWSChunkedStateMachine: Sendable {
                         + "\(configuration.decodedContentLength)."
                 )
             }
-            checksum?.update(piece)
+            if checksum != nil { piece.withUnsafeBytes { checksum?.update($0) } }
             if signature != nil {
                 hasher.update(data: piece)
                 held.append(contentsOf: piece)

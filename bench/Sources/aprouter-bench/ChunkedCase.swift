@@ -10,7 +10,8 @@ import S3Auth
 /// signed, chained from the request's signature). One operation decodes the whole body through a new
 /// ``AWSChunkedStateMachine``, fed in network-sized reads that do not line up with the chunk frames. The reference
 /// hashes the decoded payload in the same reads with swift-crypto's `SHA256`; `sha256-checker` does the same through
-/// ``PayloadSHA256Checker``, which is what a plain PUT with a hex `x-amz-content-sha256` costs the router.
+/// ``PayloadSHA256Checker``, which is what a plain PUT with a hex `x-amz-content-sha256` costs the router;
+/// `crc32`, `crc32c` and `crc64nvme` check the payload against a declared `x-amz-checksum-*` header.
 enum ChunkedCase {
     struct Shape {
         /// Decoded payload bytes per body.
@@ -97,6 +98,13 @@ enum ChunkedCase {
                 checkerLoop(n, payload: payload, expected: payloadHash, readSize: readSize)
             },
         ]
+            + [ChecksumAlgorithm.crc32, .crc32c, .crc64nvme].map { algorithm in
+                let declared = DeclaredChecksum(algorithm: algorithm, value: algorithm.checksum(of: payload))
+                let name = String(algorithm.headerName.dropFirst("x-amz-checksum-".count))
+                return Variant(name: name, operation: operation, bytesPerOperation: shape.size) { n in
+                    declaredLoop(n, payload: payload, declared: declared, readSize: readSize)
+                }
+            }
     }
 
     /// `payload` framed as aws-chunked with signed chunks of `chunkSize`, the final empty chunk and the blank line.
@@ -156,6 +164,29 @@ enum ChunkedCase {
                 start = end
             }
             checksum &+= hasher.finalize().withUnsafeBytes { UInt64($0[0]) }
+        }
+        return checksum
+    }
+
+    /// Checks `payload` against the checksum it declares `n` times through ``DeclaredChecksumChecker``: what the
+    /// router pays for botocore's default `x-amz-checksum-crc32` on an upload.
+    @inline(never)
+    static func declaredLoop(_ n: Int, payload: [UInt8], declared: DeclaredChecksum, readSize: Int) -> UInt64 {
+        var checksum: UInt64 = 0
+        for _ in 0..<n {
+            var checker = DeclaredChecksumChecker(declared)
+            var start = 0
+            while start < payload.count {
+                let end = min(start + readSize, payload.count)
+                payload[start..<end].withUnsafeBytes { checker.update($0) }
+                start = end
+            }
+            do {
+                try checker.finish()
+            } catch {
+                fail("the payload does not match its own checksum: \(error)")
+            }
+            checksum &+= UInt64(payload.count)
         }
         return checksum
     }

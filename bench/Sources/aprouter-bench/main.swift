@@ -8,7 +8,7 @@ import MallocCounter
 //   --iterations operations per timed round (for chunked: whole bodies)
 //   --rounds     timed rounds after one untimed warm-up; the line reports the median round
 //   --variant    run only this variant (sigv4-header: warm, cold, presigned, sign; chunked: aws-chunked, sha256,
-//                sha256-checker; policy: decision, request; dns-answer: udp;
+//                sha256-checker, crc32, crc32c, crc64nvme; policy: decision, request; dns-answer: udp;
 //                router-request: stub-store, upstream-build, upstream-answer, request-parse)
 //   --once       no warm-up and no timing: run N operations of one variant once and print the checksum and the
 //                allocations made during those N operations; this is the form run under callgrind, where

@@ -37,8 +37,17 @@ public struct ChecksumAlgorithm: Hashable, Sendable {
         }
     }
 
+    /// The algorithm `x-amz-checksum-algorithm` names (`CRC32`, `SHA256`…, any case), or nil for any other name.
+    public init?(name: some StringProtocol) {
+        guard let algorithm = Self.all.first(where: { $0.name == name.uppercased() }) else { return nil }
+        self = algorithm
+    }
+
+    /// Every algorithm, in the order S3 lists them.
+    public static let all: [ChecksumAlgorithm] = [.crc32, .crc32c, .crc64nvme, .sha1, .sha256]
+
     /// The length of the checksum in bytes (before base64).
-    var byteCount: Int {
+    public var byteCount: Int {
         switch kind {
         case .crc32, .crc32c: 4
         case .crc64nvme: 8
@@ -47,63 +56,73 @@ public struct ChecksumAlgorithm: Hashable, Sendable {
         }
     }
 
-    /// The name S3 uses in messages: `CRC32`, `SHA256`…
-    var displayName: String { String(headerName.dropFirst("x-amz-checksum-".count)).uppercased() }
+    /// The name S3 uses in `x-amz-checksum-algorithm` and in messages: `CRC32`, `SHA256`…
+    public var name: String {
+        switch kind {
+        case .crc32: "CRC32"
+        case .crc32c: "CRC32C"
+        case .crc64nvme: "CRC64NVME"
+        case .sha1: "SHA1"
+        case .sha256: "SHA256"
+        }
+    }
+
+    /// The XML element S3 names a checksum of this algorithm with: `ChecksumCRC32`.
+    public var elementName: String { "Checksum" + name }
+
+    /// Whether a multipart upload's checksum may be of the whole object (`FULL_OBJECT`): the CRCs, which combine.
+    public var allowsFullObject: Bool { kind != .sha1 && kind != .sha256 }
+
+    /// Whether a multipart upload's checksum may be a checksum of its parts' checksums (`COMPOSITE`): all but
+    /// CRC-64/NVME.
+    public var allowsComposite: Bool { kind != .crc64nvme }
+
+    /// Whether `value` is the base64 of a checksum of this algorithm's size.
+    public func isValid(_ value: some StringProtocol) -> Bool {
+        Base64.decode(String(value))?.count == byteCount
+    }
 
     /// The base64 checksum of `bytes`, as a client writes it.
     public func checksum(of bytes: some Sequence<UInt8>) -> String {
         var running = RunningChecksum(self)
-        running.update(bytes)
+        let array = Array(bytes)
+        array.withUnsafeBytes { running.update($0) }
         return running.base64
     }
 
 }
 
-/// A checksum computed as a body streams past.
-struct RunningChecksum: Sendable {
-    private enum State: Sendable {
-        case crc32(CRC32)
-        case crc64(CRC64NVME)
-        case sha1(Insecure.SHA1)
-        case sha256(SHA256)
-    }
+/// A checksum computed as a body streams past, updated in place: each algorithm's state is a field of its own, so
+/// an update never copies a hash's state (an enum's payload, taken out to be updated, would be copied on write).
+public struct RunningChecksum: Sendable {
+    private var crc32: CRC32?
+    private var crc64: CRC64NVME?
+    private var sha1: Insecure.SHA1?
+    private var sha256: SHA256State?
 
-    private var state: State
-
-    init(_ algorithm: ChecksumAlgorithm) {
+    public init(_ algorithm: ChecksumAlgorithm) {
         switch algorithm.kind {
-        case .crc32: state = .crc32(CRC32(.ieee))
-        case .crc32c: state = .crc32(CRC32(.castagnoli))
-        case .crc64nvme: state = .crc64(CRC64NVME())
-        case .sha1: state = .sha1(Insecure.SHA1())
-        case .sha256: state = .sha256(SHA256())
+        case .crc32: crc32 = CRC32(.ieee)
+        case .crc32c: crc32 = CRC32(.castagnoli)
+        case .crc64nvme: crc64 = CRC64NVME()
+        case .sha1: sha1 = Insecure.SHA1()
+        case .sha256: sha256 = SHA256State()
         }
     }
 
-    mutating func update(_ bytes: some Sequence<UInt8>) {
-        switch state {
-        case .crc32(var crc):
-            crc.update(bytes)
-            state = .crc32(crc)
-        case .crc64(var crc):
-            crc.update(bytes)
-            state = .crc64(crc)
-        case .sha1(var hash):
-            hash.update(data: Array(bytes))
-            state = .sha1(hash)
-        case .sha256(var hash):
-            hash.update(data: Array(bytes))
-            state = .sha256(hash)
-        }
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        crc32?.update(bytes)
+        crc64?.update(bytes)
+        sha1?.update(bufferPointer: bytes)
+        sha256?.update(bytes)
     }
 
     /// The base64 checksum of everything so far.
-    var base64: String {
-        switch state {
-        case .crc32(let crc): Base64.encode(crc.bigEndianBytes)
-        case .crc64(let crc): Base64.encode(crc.bigEndianBytes)
-        case .sha1(let hash): Base64.encode(Array(hash.finalize()))
-        case .sha256(let hash): Base64.encode(Array(hash.finalize()))
-        }
+    public var base64: String {
+        if let crc32 { return Base64.encode(crc32.bigEndianBytes) }
+        if let crc64 { return Base64.encode(crc64.bigEndianBytes) }
+        if let sha1 { return Base64.encode(Array(sha1.finalize())) }
+        guard var sha256 else { preconditionFailure("a running checksum has one algorithm") }
+        return sha256.finalize().withUnsafeBytes { Base64.encode(Array($0)) }
     }
 }

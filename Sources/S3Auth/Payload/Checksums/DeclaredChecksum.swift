@@ -24,7 +24,7 @@ public struct DeclaredChecksum: Sendable, Equatable {
         // at, a GET from botocore carries `x-amz-checksum-mode`, few carry a checksum).
         for field in fields where (19...24).contains(field.name.utf8.count) {
             guard HeaderName.hasASCIIPrefix(field.name, "x-amz-checksum-"),
-                let algorithm = Self.algorithms.first(where: { HeaderName.matches(field.name, $0.headerName) })
+                let algorithm = ChecksumAlgorithm.all.first(where: { HeaderName.matches(field.name, $0.headerName) })
             else { continue }
             guard declared == nil else {
                 throw S3Error.invalidRequest.because(
@@ -32,15 +32,13 @@ public struct DeclaredChecksum: Sendable, Equatable {
                 )
             }
             let value = field.value
-            guard let bytes = Base64.decode(value), bytes.count == algorithm.byteCount else {
+            guard algorithm.isValid(value) else {
                 throw S3Error.invalidRequest.because("Value for \(algorithm.headerName) header is invalid.")
             }
             declared = DeclaredChecksum(algorithm: algorithm, value: value)
         }
         return declared
     }
-
-    private static let algorithms: [ChecksumAlgorithm] = [.crc32, .crc32c, .crc64nvme, .sha1, .sha256]
 }
 
 /// Checks a body against a ``DeclaredChecksum`` as it streams past.
@@ -62,7 +60,7 @@ public struct DeclaredChecksumChecker: StreamingPayloadCheck {
         let computed = running.base64
         guard computed == declared.value else {
             throw S3Error.badDigest.because(
-                "The \(declared.algorithm.displayName) you specified did not match the calculated checksum."
+                "The \(declared.algorithm.name) you specified did not match the calculated checksum."
             )
             .adding("ClientComputedChecksum", declared.value)
             .adding("S3ComputedChecksum", computed)
