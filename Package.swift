@@ -342,6 +342,7 @@ let package = Package(
             name: "BucketStoreTests",
             dependencies: [
                 "BucketStore",
+                "S3Auth",
                 "S3HTTP",
                 "AccessPointCore",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -73,21 +73,56 @@ struct ChecksumTests {
         )
     }
 
-    @Test func anUploadThatDeclaresNoneHasNone() async throws {
+    /// As S3 does since 2025: an upload that declares no checksum gets a CRC-64/NVME of its bytes, computed as
+    /// they arrive (awscrt's `crc64nvme(b"hello world")` is `jSnVw/bqjr4=`).
+    @Test func anUploadThatDeclaresNoneGetsTheDefaultCRC64NVME() async throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         let put = await fixture.put("k", "hello world")
-        #expect(put.headers["x-amz-checksum-type"] == nil)
+        #expect(put.headers["x-amz-checksum-crc64nvme"] == "jSnVw/bqjr4=")
+        #expect(put.headers["x-amz-checksum-type"] == "FULL_OBJECT")
         let get = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED"])
-        #expect(get.headers.fields.allSatisfy { !$0.name.hasPrefix("x-amz-checksum") })
+        #expect(get.headers["x-amz-checksum-crc64nvme"] == "jSnVw/bqjr4=")
+        #expect(get.headers.fields.filter { $0.name.hasPrefix("x-amz-checksum-") }.count == 2)
         let attributes = await fixture.send(
             "GET",
             "k",
             query: "attributes",
             headers: ["x-amz-object-attributes": "Checksum,ObjectSize"]
         )
-        #expect(attributes.values("Checksum").isEmpty)
+        #expect(attributes.values("ChecksumCRC64NVME") == ["jSnVw/bqjr4="])
         #expect(attributes.values("ObjectSize") == ["11"])
+        // A range that is the whole object is the whole object; any other has no checksum.
+        let whole = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-10"])
+        #expect(whole.status == 206)
+        #expect(whole.headers["x-amz-checksum-crc64nvme"] == "jSnVw/bqjr4=")
+        let part = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED", "Range": "bytes=1-10"])
+        #expect(part.headers["x-amz-checksum-crc64nvme"] == nil)
+    }
+
+    /// A copy has a checksum of its bytes: of the algorithm the request names, else of the source's.
+    @Test func aCopyHasAChecksumOfItsBytes() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = await fixture.put("k", "hello world", headers: ["x-amz-checksum-crc32": Self.crc32])
+        let same = await fixture.send("PUT", "same", headers: ["x-amz-copy-source": "bucket/k"])
+        #expect(same.values("ChecksumCRC32") == [Self.crc32])
+        #expect(same.values("ChecksumType") == ["FULL_OBJECT"])
+        let other = await fixture.send(
+            "PUT",
+            "other",
+            headers: ["x-amz-copy-source": "bucket/k", "x-amz-checksum-algorithm": "CRC32C"]
+        )
+        #expect(other.values("ChecksumCRC32C") == [Self.crc32c])
+        let head = await fixture.send("HEAD", "other", headers: ["x-amz-checksum-mode": "ENABLED"])
+        #expect(head.headers["x-amz-checksum-crc32c"] == Self.crc32c)
+        let unknown = await fixture.send(
+            "PUT",
+            "bad",
+            headers: ["x-amz-copy-source": "bucket/k", "x-amz-checksum-algorithm": "MD5"]
+        )
+        #expect(unknown.errorCode == "InvalidRequest")
+        #expect(unknown.values("Message").first?.hasPrefix("Checksum algorithm provided is unsupported.") == true)
     }
 }
 

@@ -1,5 +1,6 @@
 internal import AccessPointCore
 internal import Crypto
+internal import S3Auth
 internal import S3HTTP
 
 extension EmbeddedBucketStore {
@@ -11,14 +12,20 @@ extension EmbeddedBucketStore {
         _ request: BucketRequest,
         _ storage: BucketStorage
     ) async throws(S3Error) -> S3Response {
-        let record = try newRecord(key, from: request.headers)
+        var record = try newRecord(key, from: request.headers)
+        record.uploadChecksum = try Self.requestedUploadChecksum(request.headers)
         let upload = try await storage.createUpload(record)
         var writer = XMLWriter(root: "InitiateMultipartUploadResult")
         writer.element("Bucket", storage.name)
         writer.element("Key", key)
         writer.element("UploadId", upload.id)
         writer.close("InitiateMultipartUploadResult")
-        return xml(writer, request)
+        var response = xml(writer, request)
+        if let checksum = record.uploadChecksum {
+            response.headers.add(name: "x-amz-checksum-algorithm", value: checksum.algorithm.name)
+            response.headers.add(name: "x-amz-checksum-type", value: checksum.type)
+        }
+        return response
     }
 
     /// The upload `uploadID` names for `key`; upload ids are hex, so one never names a path outside `uploads/`.
@@ -47,13 +54,25 @@ extension EmbeddedBucketStore {
     ) async throws(S3Error) -> S3Response {
         let number = try Self.partNumber(request)
         _ = try upload(uploadID, key: key, in: storage)
+        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum
         let received = try await receive(request, in: storage)
         var record = ObjectRecord(key: key, size: received.size, etag: Hex.encode(received.md5), lastModified: now())
+        record.checksum = Self.checkedChecksum(request)
+        if let chosen {
+            // Known for certain only once the body is read: an aws-chunked trailer names its checksum at the end.
+            do throws(S3Error) {
+                try Self.checkPartChecksum(record.checksum, upload: chosen.algorithm)
+            } catch {
+                await received.file.discard()
+                throw error
+            }
+        }
         record.version = Hex.random(byteCount: 16)
         try await finish(received.file, with: record)
         try await storage.commitPart(received.file, uploadID: uploadID, number: number)
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
+        if let checksum = record.checksum { headers.add(name: checksum.name, value: checksum.value) }
         return S3Response(status: 200, headers: headers)
     }
 
@@ -84,22 +103,31 @@ extension EmbeddedBucketStore {
             }
             (offset, length) = (first, last - first + 1)
         }
+        // A copied part has the checksum its upload chose, computed from the bytes.
+        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum?.algorithm
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()
-        try await copy(source, offset: offset, length: length, to: file, md5: &md5)
+        var checksum = chosen.map(RunningChecksum.init)
+        try await copy(source, offset: offset, length: length, to: file, md5: &md5, checksum: &checksum)
         var record = ObjectRecord(key: key, size: length, etag: Hex.encode(md5.finalize()), lastModified: now())
+        if let chosen, let checksum {
+            record.checksum = ObjectRecord.Field(name: chosen.headerName, value: checksum.base64)
+        }
         record.version = Hex.random(byteCount: 16)
         try await finish(file, with: record)
         try await storage.commitPart(file, uploadID: uploadID, number: number)
         var writer = XMLWriter(root: "CopyPartResult")
         writer.element("LastModified", HTTPDate.iso8601(milliseconds: record.lastModified))
         writer.element("ETag", "\"\(record.etag)\"")
+        if let checksum = record.checksum, let chosen { writer.element(chosen.elementName, checksum.value) }
         writer.close("CopyPartResult")
         return xml(writer, request)
     }
 
     /// CompleteMultipartUpload: the listed parts, checked, concatenated into the object. Its ETag is the MD5 of
-    /// the parts' binary MD5s followed by `-` and the number of parts, as S3's is.
+    /// the parts' binary MD5s followed by `-` and the number of parts, as S3's is. Its checksum is the one its
+    /// upload chose: of the parts' checksums (COMPOSITE, `-N`), or of the whole object (FULL_OBJECT, computed as
+    /// the parts are joined); an upload that chose none gets the default CRC-64/NVME of the whole object.
     func completeMultipartUpload(
         _ key: String,
         _ uploadID: String,
@@ -108,12 +136,12 @@ extension EmbeddedBucketStore {
     ) async throws(S3Error) -> S3Response {
         _ = try upload(uploadID, key: key, in: storage)
         let document = try await xmlBody(request, root: "CompleteMultipartUpload")
-        var requested: [(number: Int, etag: String)] = []
+        var requested: [(number: Int, etag: String, checksum: ObjectRecord.Field?)] = []
         for part in document.children(named: "Part") {
             guard let numberText = part.child("PartNumber")?.text.trimmingSpaces, let number = Int(numberText),
                 let etag = part.child("ETag")?.text.trimmingSpaces
             else { throw .malformedXML }
-            requested.append((number, ReadConditions.unquoted(etag)))
+            requested.append((number, ReadConditions.unquoted(etag), try Self.completedPartChecksum(part)))
         }
         guard !requested.isEmpty else {
             throw .malformedXML
@@ -121,33 +149,73 @@ extension EmbeddedBucketStore {
         for (previous, next) in zip(requested, requested.dropFirst()) where next.number <= previous.number {
             throw .invalidPartOrder
         }
+        var record = try await storage.uploadRecord(uploadID)
+        let chosen =
+            record.uploadChecksum ?? UploadChecksum(algorithm: Self.defaultChecksum, fullObject: true)
+        if let type = request.headers["x-amz-checksum-type"]?.trimmingSpaces, type != chosen.type {
+            throw .invalidRequest.because(
+                "The upload was created using the \(chosen.type) checksum mode. "
+                    + "The complete request must use the same checksum mode."
+            )
+        }
         let stored = try await storage.parts(of: uploadID)
-        var chosen: [(file: OpenFile, record: ObjectRecord)] = []
+        var chosenParts: [(file: OpenFile, record: ObjectRecord)] = []
         for wanted in requested {
-            guard let part = stored.first(where: { $0.number == wanted.number }), part.record.etag == wanted.etag else {
+            guard let part = stored.first(where: { $0.number == wanted.number }), part.record.etag == wanted.etag,
+                wanted.checksum == nil || wanted.checksum == part.record.checksum
+            else {
                 throw .invalidPart.adding("UploadId", uploadID).adding("PartNumber", String(wanted.number)).adding(
                     "ETag",
                     wanted.etag
                 )
             }
-            chosen.append((part.file, part.record))
+            if record.uploadChecksum != nil, !chosen.fullObject, wanted.checksum == nil {
+                throw .invalidRequest.because(
+                    "The upload was created using a \(chosen.algorithm.name.lowercased()) checksum. The complete "
+                        + "request must include the checksum for each part. It was missing for part "
+                        + "\(wanted.number) in the request."
+                )
+            }
+            chosenParts.append((part.file, part.record))
         }
-        for (part, wanted) in zip(chosen.dropLast(), requested) where part.record.size < Self.minimumPartSize {
+        for (part, wanted) in zip(chosenParts.dropLast(), requested) where part.record.size < Self.minimumPartSize {
             throw .entityTooSmall.adding("UploadId", uploadID).adding("ProposedSize", String(part.record.size))
                 .adding("MinSizeAllowed", String(Self.minimumPartSize)).adding("PartNumber", String(wanted.number))
                 .adding("ETag", wanted.etag)
         }
-        var record = try await storage.uploadRecord(uploadID)
+        // Every part of an upload that chose an algorithm declared a checksum of it (UploadPart saw to it).
+        let partChecksums = chosenParts.compactMap { part in
+            part.record.checksum.flatMap { $0.name == chosen.algorithm.headerName ? $0.value : nil }
+        }
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()
+        var whole = chosen.fullObject ? RunningChecksum(chosen.algorithm) : nil
         var digests: [UInt8] = []
-        for part in chosen {
-            try await copy(part.file, length: part.record.size, to: file, md5: &md5)
+        for part in chosenParts {
+            try await copy(part.file, length: part.record.size, to: file, md5: &md5, checksum: &whole)
             digests += Hex.decode(part.record.etag) ?? []
         }
-        record.size = chosen.reduce(0) { $0 + $1.record.size }
-        record.partSizes = chosen.map(\.record.size)
-        record.etag = Hex.encode(Digest.md5(digests)) + "-\(chosen.count)"
+        let checksum: String
+        if let whole {
+            checksum = whole.base64
+        } else if partChecksums.count == chosenParts.count {
+            checksum = Self.compositeChecksum(chosen.algorithm, of: partChecksums)
+        } else {
+            await file.discard()
+            throw .internalError
+        }
+        record.checksum = ObjectRecord.Field(name: chosen.algorithm.headerName, value: checksum)
+        do throws(S3Error) {
+            try Self.checkExpectedObjectChecksum(request.headers, computed: record.checksum!)
+        } catch {
+            await file.discard()
+            throw error
+        }
+        record.uploadChecksum = nil
+        record.partChecksums = partChecksums.count == chosenParts.count ? partChecksums : []
+        record.size = chosenParts.reduce(0) { $0 + $1.record.size }
+        record.partSizes = chosenParts.map(\.record.size)
+        record.etag = Hex.encode(Digest.md5(digests)) + "-\(chosenParts.count)"
         record.lastModified = now()
         record.version = Hex.random(byteCount: 16)
         try await finish(file, with: record)
@@ -158,6 +226,7 @@ extension EmbeddedBucketStore {
         writer.element("Bucket", storage.name)
         writer.element("Key", key)
         writer.element("ETag", "\"\(record.etag)\"")
+        Self.writeChecksum(record.checksum, type: record.checksumType, into: &writer)
         writer.close("CompleteMultipartUploadResult")
         return xml(writer, request)
     }
@@ -180,6 +249,7 @@ extension EmbeddedBucketStore {
         _ storage: BucketStorage
     ) async throws(S3Error) -> S3Response {
         _ = try upload(uploadID, key: key, in: storage)
+        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum
         let maxParts = try Self.maxItems(request, "max-parts")
         var marker = 0
         if let text = request.queryValue("part-number-marker") {
@@ -197,6 +267,10 @@ extension EmbeddedBucketStore {
         StoreOwner.write("Initiator", into: &writer)
         StoreOwner.write("Owner", into: &writer)
         writer.element("StorageClass", "STANDARD")
+        if let chosen {
+            writer.element("ChecksumAlgorithm", chosen.algorithm.name)
+            writer.element("ChecksumType", chosen.type)
+        }
         writer.element("PartNumberMarker", marker)
         writer.element("NextPartNumberMarker", page.last?.number ?? 0)
         writer.element("MaxParts", maxParts)
@@ -207,6 +281,9 @@ extension EmbeddedBucketStore {
                 element.element("LastModified", HTTPDate.iso8601(milliseconds: part.record.lastModified))
                 element.element("ETag", "\"\(part.record.etag)\"")
                 element.element("Size", part.record.size)
+                if let checksum = part.record.checksum, let algorithm = ChecksumAlgorithm(headerName: checksum.name) {
+                    element.element(algorithm.elementName, checksum.value)
+                }
             }
         }
         writer.close("ListPartsResult")

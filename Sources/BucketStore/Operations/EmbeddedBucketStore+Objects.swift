@@ -11,33 +11,16 @@ extension EmbeddedBucketStore {
         _ storage: BucketStorage
     ) async throws(S3Error) -> S3Response {
         var record = try newRecord(key, from: request.headers)
-        let received = try await receive(request, in: storage)
+        let received = try await receive(request, in: storage, computing: Self.checksumToCompute(request))
         record.size = received.size
         record.etag = Hex.encode(received.md5)
-        record.checksum = Self.checkedChecksum(request)
+        record.checksum = Self.objectChecksum(request, received)
         try await finish(received.file, with: record)
         try await storage.commit(received.file, record: record, check: Self.writeConditions(request.headers))
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
         Self.addChecksum(of: record, to: &headers)
         return S3Response(status: 200, headers: headers)
-    }
-
-    /// The checksum an upload declared, in a header or in its aws-chunked trailer (known once the body has been
-    /// read). The server that decoded the body checked it against the bytes before the body ended, so a body
-    /// read to its end has it.
-    static func checkedChecksum(_ request: BucketRequest) -> ObjectRecord.Field? {
-        let declared =
-            (try? DeclaredChecksum.declared(in: request.headers.fields))
-            ?? (try? DeclaredChecksum.declared(in: request.body.trailers?.fields ?? []))
-        return declared.map { ObjectRecord.Field(name: $0.algorithm.headerName, value: $0.value) }
-    }
-
-    /// The stored checksum as S3 returns it: its header, and that it covers the whole object.
-    static func addChecksum(of record: ObjectRecord, to headers: inout S3Headers) {
-        guard let checksum = record.checksum else { return }
-        headers.add(name: checksum.name, value: checksum.value)
-        headers.add(name: "x-amz-checksum-type", value: "FULL_OBJECT")
     }
 
     /// GetObject and HeadObject: conditions, then the range, then the bytes, read from the file as they are sent.
@@ -85,10 +68,18 @@ extension EmbeddedBucketStore {
                 headers.add(name: name, value: "binary/octet-stream")
             }
         }
-        // The whole object's checksum, when the client asks for it (botocore does, to check what it reads); a
-        // range or a part has none.
-        if status == 200, request.headers["x-amz-checksum-mode"]?.trimmingSpaces.uppercased() == "ENABLED" {
-            Self.addChecksum(of: record, to: &headers)
+        // The checksum, when the client asks for it (botocore does, to check what it reads): the object's, for
+        // all of it; a part's, for a part of a multipart object that kept them; none for any other range.
+        if request.headers["x-amz-checksum-mode"]?.trimmingSpaces.uppercased() == "ENABLED" {
+            if let part = request.queryValue("partNumber").flatMap({ Int64(digits: $0) }),
+                !record.partChecksums.isEmpty,
+                let checksum = record.checksum, record.partChecksums.indices.contains(Int(part) - 1)
+            {
+                headers.add(name: checksum.name, value: record.partChecksums[Int(part) - 1])
+                headers.add(name: "x-amz-checksum-type", value: record.checksumType)
+            } else if length == record.size {
+                Self.addChecksum(of: record, to: &headers)
+            }
         }
         for field in record.metadata { headers.add(name: "x-amz-meta-" + field.name, value: field.value) }
         if !record.tags.isEmpty { headers.add(name: "x-amz-tagging-count", value: String(record.tags.count)) }
@@ -170,16 +161,23 @@ extension EmbeddedBucketStore {
             record.metadata = sourceRecord.metadata
         }
         if taggingDirective == "COPY" { record.tags = sourceRecord.tags }
+        // The copy's checksum, of its bytes: the algorithm the request names, else the source's, else the default.
+        let algorithm =
+            try Self.copyChecksumAlgorithm(request.headers)
+            ?? sourceRecord.checksum.flatMap { ChecksumAlgorithm(headerName: $0.name) } ?? Self.defaultChecksum
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()
-        try await copy(source, length: sourceRecord.size, to: file, md5: &md5)
+        var checksum: RunningChecksum? = RunningChecksum(algorithm)
+        try await copy(source, length: sourceRecord.size, to: file, md5: &md5, checksum: &checksum)
         record.size = sourceRecord.size
         record.etag = Hex.encode(md5.finalize())
+        record.checksum = checksum.map { ObjectRecord.Field(name: algorithm.headerName, value: $0.base64) }
         try await finish(file, with: record)
         try await storage.commit(file, record: record, check: Self.writeConditions(request.headers))
         var writer = XMLWriter(root: "CopyObjectResult")
         writer.element("LastModified", HTTPDate.iso8601(milliseconds: record.lastModified))
         writer.element("ETag", "\"\(record.etag)\"")
+        Self.writeChecksum(record.checksum, type: record.checksumType, into: &writer)
         writer.close("CopyObjectResult")
         return xml(writer, request)
     }

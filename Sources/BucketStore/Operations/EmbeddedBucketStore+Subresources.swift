@@ -1,4 +1,5 @@
 internal import AccessPointCore
+internal import S3Auth
 internal import S3HTTP
 
 // The sub-resources a bucket made by S3 today answers without any configuration of its own: it is unversioned,
@@ -75,14 +76,11 @@ extension EmbeddedBucketStore {
         let (_, object) = try await storage.open(key)
         var writer = XMLWriter(root: "GetObjectAttributesResponse")
         if asked.contains("ETag") { writer.element("ETag", object.etag) }
-        if asked.contains("Checksum"), let checksum = object.checksum {
-            writer.element("Checksum") { element in
-                element.element(Self.checksumElementName(checksum.name), checksum.value)
-                element.element("ChecksumType", "FULL_OBJECT")
-            }
+        if asked.contains("Checksum"), object.checksum != nil {
+            writer.element("Checksum") { Self.writeChecksum(object.checksum, type: object.checksumType, into: &$0) }
         }
         if asked.contains("ObjectParts"), let parts = Self.partCount(etag: object.etag) {
-            writer.element("ObjectParts") { $0.element("PartsCount", parts) }
+            try Self.writeObjectParts(of: object, count: parts, request, into: &writer)
         }
         if asked.contains("StorageClass") { writer.element("StorageClass", "STANDARD") }
         if asked.contains("ObjectSize") { writer.element("ObjectSize", object.size) }
@@ -110,9 +108,44 @@ extension EmbeddedBucketStore {
         .adding("ArgumentValue", unknown)
     }
 
-    /// `ChecksumCRC32` for `x-amz-checksum-crc32`: the element S3 names a checksum with.
-    static func checksumElementName(_ header: String) -> String {
-        "Checksum" + header.dropFirst("x-amz-checksum-".count).uppercased()
+    /// GetObjectAttributes' ObjectParts: the part count, and the parts with their sizes and checksums when the
+    /// object kept its parts' checksums, paged by `x-amz-max-parts` and `x-amz-part-number-marker`.
+    static func writeObjectParts(
+        of object: ObjectRecord,
+        count: Int,
+        _ request: BucketRequest,
+        into writer: inout XMLWriter
+    ) throws(S3Error) {
+        let maxParts = try headerInteger(request, "x-amz-max-parts") ?? 1_000
+        let marker = try headerInteger(request, "x-amz-part-number-marker") ?? 0
+        let algorithm = object.checksum.flatMap { ChecksumAlgorithm(headerName: $0.name) }
+        let listed = object.partChecksums.count == object.partSizes.count ? object.partChecksums.count : 0
+        let page = Array(min(marker, listed)..<min(marker + maxParts, listed))
+        writer.element("ObjectParts") { element in
+            element.element("PartsCount", count)
+            guard let algorithm, listed > 0 else { return }
+            element.element("PartNumberMarker", marker)
+            element.element("NextPartNumberMarker", (page.last ?? marker - 1) + 1)
+            element.element("MaxParts", maxParts)
+            element.element("IsTruncated", (page.last ?? listed) + 1 < listed)
+            for index in page {
+                element.element("Part") { part in
+                    part.element("PartNumber", index + 1)
+                    part.element("Size", object.partSizes[index])
+                    part.element(algorithm.elementName, object.partChecksums[index])
+                }
+            }
+        }
+    }
+
+    /// A non-negative integer header (`x-amz-max-parts`), or nil when absent.
+    static func headerInteger(_ request: BucketRequest, _ name: String) throws(S3Error) -> Int? {
+        guard let text = request.headers[name] else { return nil }
+        guard let value = Int64(digits: text.trimmingSpaces), value <= 100_000 else {
+            throw .invalidArgument.because("Provided \(name) not an integer or within integer range")
+                .adding("ArgumentName", name).adding("ArgumentValue", text)
+        }
+        return Int(value)
     }
 
     /// The part count in a multipart ETag (`digest-N`); nil for an ETag that is a plain MD5.

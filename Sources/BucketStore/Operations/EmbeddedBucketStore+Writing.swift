@@ -1,6 +1,7 @@
 internal import AccessPointCore
 internal import Crypto
 internal import NIOCore
+internal import S3Auth
 internal import S3HTTP
 
 /// A finished temporary file, ready to commit, and what reading the bytes taught.
@@ -8,6 +9,8 @@ struct ReceivedBytes {
     var file: TemporaryFile
     var size: Int64
     var md5: [UInt8]
+    /// The checksum computed as the bytes arrived, when one was asked for.
+    var computed: (algorithm: ChecksumAlgorithm, value: String)?
 }
 
 extension EmbeddedBucketStore {
@@ -16,13 +19,17 @@ extension EmbeddedBucketStore {
     /// How many bytes are gathered before one write to the file.
     static let writeBatchSize = 1 << 20
 
-    /// Streams a request body into a new temporary file of the bucket, checking its length and `Content-MD5`.
-    /// The file has no record yet; on any failure it is gone.
+    /// Streams a request body into a new temporary file of the bucket, checking its length and `Content-MD5`, and
+    /// computing the checksum `computing` names. The file has no record yet; on any failure it is gone.
     ///
     /// - Throws: InvalidDigest (a `Content-MD5` that is not 16 base64 bytes), EntityTooLarge, the S3Error the
     ///   body stream threw, IncompleteBody (the stream failed otherwise, or its length is not `Content-Length`),
     ///   BadDigest, InternalError (the disk).
-    func receive(_ request: BucketRequest, in storage: BucketStorage) async throws(S3Error) -> ReceivedBytes {
+    func receive(
+        _ request: BucketRequest,
+        in storage: BucketStorage,
+        computing algorithm: ChecksumAlgorithm? = nil
+    ) async throws(S3Error) -> ReceivedBytes {
         var expectedMD5: [UInt8]?
         if let header = request.headers["Content-MD5"] {
             guard let digest = Base64.decode(header.trimmingSpaces), digest.count == 16 else { throw .invalidDigest }
@@ -41,6 +48,7 @@ extension EmbeddedBucketStore {
 
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()
+        var checksum = algorithm.map(RunningChecksum.init)
         var size: Int64 = 0
         var pending = ByteBuffer()
         var iterator = request.body.makeAsyncIterator()
@@ -58,7 +66,10 @@ extension EmbeddedBucketStore {
                 await file.discard()
                 throw declared == nil ? .entityTooLarge : .incompleteBody
             }
-            chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+            chunk.withUnsafeReadableBytes { bytes in
+                md5.update(bufferPointer: bytes)
+                checksum?.update(bytes)
+            }
             pending.writeImmutableBuffer(chunk)
             if pending.readableBytes >= Self.writeBatchSize {
                 try await append(pending, to: file)
@@ -75,7 +86,8 @@ extension EmbeddedBucketStore {
             await file.discard()
             throw .badDigest
         }
-        return ReceivedBytes(file: file, size: size, md5: digest)
+        let computed = algorithm.flatMap { algorithm in checksum.map { (algorithm, $0.base64) } }
+        return ReceivedBytes(file: file, size: size, md5: digest, computed: computed)
     }
 
     func createTemporaryFile(in storage: BucketStorage) async throws(S3Error) -> TemporaryFile {
@@ -104,10 +116,26 @@ extension EmbeddedBucketStore {
         to file: TemporaryFile,
         md5: inout Insecure.MD5
     ) async throws(S3Error) {
+        var noChecksum: RunningChecksum?
+        try await copy(source, offset: offset, length: length, to: file, md5: &md5, checksum: &noChecksum)
+    }
+
+    /// Copies `length` bytes of `source` from `offset` into `file`, feeding them to `md5` and `checksum`.
+    func copy(
+        _ source: OpenFile,
+        offset: Int64 = 0,
+        length: Int64,
+        to file: TemporaryFile,
+        md5: inout Insecure.MD5,
+        checksum: inout RunningChecksum?
+    ) async throws(S3Error) {
         var pending = ByteBuffer()
         do {
             for try await chunk in FileChunks(file: source, offset: offset, length: length) {
-                chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                chunk.withUnsafeReadableBytes { bytes in
+                    md5.update(bufferPointer: bytes)
+                    checksum?.update(bytes)
+                }
                 pending.writeImmutableBuffer(chunk)
                 if pending.readableBytes >= Self.writeBatchSize {
                     try await file.append(pending)

@@ -1,3 +1,5 @@
+internal import S3Auth
+
 /// Everything S3 keeps about an object besides its bytes; stored in the same file as the bytes (see `RecordFile`),
 /// so the two can never disagree, whatever moment a crash picks.
 ///
@@ -20,9 +22,16 @@ struct ObjectRecord: Sendable, Equatable {
     var tags: [Field] = []
     /// A multipart object's part sizes, in order (GetObject by `partNumber` reads one); empty for other objects.
     var partSizes: [Int64] = []
-    /// The checksum the upload declared and that its bytes were checked against: the lower-case header name
-    /// (`x-amz-checksum-crc32`) and the base64 value; nil when the upload declared none.
+    /// The object's checksum: the lower-case header name (`x-amz-checksum-crc32`) and the base64 value. The one its
+    /// upload declared and its bytes were checked against, or, where it declared none, the CRC-64/NVME the store
+    /// computed, as S3 adds one; a multipart object's is its upload's (``UploadChecksum``), a composite one ending
+    /// in `-N` (base64 has no `-`). Nil only for objects stored before the store kept checksums.
     var checksum: Field?
+    /// A multipart object's part checksums, in order, of the object's algorithm (GetObject by `partNumber` and
+    /// GetObjectAttributes return them); empty when its parts had none.
+    var partChecksums: [String] = []
+    /// An upload's checksum, chosen by CreateMultipartUpload; nil for an upload that chose none (and for objects).
+    var uploadChecksum: UploadChecksum?
 
     struct Field: Sendable, Equatable {
         var name: String
@@ -36,6 +45,21 @@ struct ObjectRecord: Sendable, Equatable {
     func contentHeader(_ name: String) -> String? {
         contentHeaders.first { $0.name == name }?.value
     }
+
+    /// Whether the object's checksum is a checksum of its parts' checksums (`COMPOSITE`) rather than of its bytes.
+    var checksumIsComposite: Bool { checksum?.value.contains("-") == true }
+
+    /// `COMPOSITE` or `FULL_OBJECT`, as `x-amz-checksum-type` and `ChecksumType` say it.
+    var checksumType: String { checksumIsComposite ? "COMPOSITE" : "FULL_OBJECT" }
+}
+
+/// The checksum a multipart upload asked for: an algorithm, and whether the object's checksum covers its bytes
+/// (`FULL_OBJECT`, the CRCs) or its parts' checksums (`COMPOSITE`, all but CRC-64/NVME).
+struct UploadChecksum: Sendable, Equatable {
+    var algorithm: ChecksumAlgorithm
+    var fullObject: Bool
+
+    var type: String { fullObject ? "FULL_OBJECT" : "COMPOSITE" }
 }
 
 extension ObjectRecord {
@@ -50,6 +74,11 @@ extension ObjectRecord {
         fields += tags.map { ("t:" + $0.name, $0.value) }
         if !partSizes.isEmpty { fields.append(("parts", partSizes.map(String.init).joined(separator: ","))) }
         if let checksum { fields.append(("c:" + checksum.name, checksum.value)) }
+        if !partChecksums.isEmpty { fields.append(("part-checksums", partChecksums.joined(separator: ","))) }
+        if let uploadChecksum {
+            fields.append(("upload-checksum", uploadChecksum.algorithm.name))
+            fields.append(("upload-checksum-type", uploadChecksum.type))
+        }
         var bytes: [UInt8] = []
         Self.append(UInt32(fields.count), to: &bytes)
         for (name, value) in fields {
@@ -82,6 +111,16 @@ extension ObjectRecord {
                 let sizes = pieces.compactMap { Int64(digits: String($0)) }
                 guard sizes.count == pieces.count else { return nil }
                 partSizes = sizes
+            case "part-checksums":
+                partChecksums = value.split(separator: ",").map(String.init)
+            case "upload-checksum":
+                guard let algorithm = ChecksumAlgorithm(name: value) else { return nil }
+                uploadChecksum = UploadChecksum(algorithm: algorithm, fullObject: uploadChecksum?.fullObject ?? false)
+            case "upload-checksum-type":
+                guard let algorithm = uploadChecksum?.algorithm, value == "FULL_OBJECT" || value == "COMPOSITE" else {
+                    return nil
+                }
+                uploadChecksum = UploadChecksum(algorithm: algorithm, fullObject: value == "FULL_OBJECT")
             default:
                 if name.hasPrefix("h:") {
                     contentHeaders.append(Field(name: String(name.dropFirst(2)), value: value))

@@ -45,6 +45,7 @@ KNOWN_DIFFERENCES = {
         "checksum_is_kept": "a declared checksum is not given back (PUT, HEAD with ChecksumMode, GetObjectAttributes)",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
+        "default_checksum_is_crc64nvme": "an upload that declares no checksum gets none; S3 adds a CRC-64/NVME",
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
         "S3 says binary/octet-stream",
         "delete_objects": "an empty ListObjectsV2 result has no KeyCount element",
@@ -55,6 +56,9 @@ KNOWN_DIFFERENCES = {
         "list_objects_v2_max_keys_zero": "MaxKeys=0 is ignored and a full page is listed",
         "long_key": "a key is a file path: a 1,000-byte file name fails with 500 InternalError "
         "(the file system's 255-byte name limit) instead of being stored",
+        "multipart_composite_checksum": "CreateMultipartUpload ignores ChecksumAlgorithm: no algorithm or type "
+        "in its answer, and the object gets no checksum of its parts",
+        "multipart_part_checksum_must_match_upload": "a part without the checksum its upload chose is stored",
         "multipart_complete_validates_parts": "a failed CompleteMultipartUpload (wrong part ETag) ends the upload, "
         "so the client cannot retry: the next attempt is NoSuchUpload",
         "multipart_upload": "a completed multipart object reads back with the MD5 of its bytes as ETag, not the "
@@ -468,6 +472,66 @@ class Conformance:
         code = error_code(complete([{"PartNumber": 3, "ETag": second}]))
         expect(code == ("InvalidPart", 400), "a part never uploaded answered %s" % (code,))
         self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key("invalid.bin"), UploadId=upload)
+
+    def check_multipart_composite_checksum(self):
+        parts = [bytes([5]) * (5 * MIB), b"composite tail"]
+        name = "composite.bin"
+        created = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key(name), ChecksumAlgorithm="CRC32")
+        got = (created.get("ChecksumAlgorithm"), created.get("ChecksumType"))
+        expect(got == ("CRC32", "COMPOSITE"), "CreateMultipartUpload answered %s" % (got,))
+        upload = created["UploadId"]
+        crcs = [base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode() for body in parts]
+        etags = []
+        for number, body in enumerate(parts, start=1):
+            answer = self.s3.upload_part(Bucket=self.bucket, Key=self.key(name), UploadId=upload, PartNumber=number,
+                                         Body=body, ChecksumAlgorithm="CRC32")
+            expect(answer.get("ChecksumCRC32") == crcs[number - 1], "UploadPart %d answered %s" % (number, answer.get("ChecksumCRC32")))
+            etags.append(answer["ETag"])
+        listed = self.s3.list_parts(Bucket=self.bucket, Key=self.key(name), UploadId=upload)
+        expect([p.get("ChecksumCRC32") for p in listed["Parts"]] == crcs, "ListParts %s" % listed["Parts"])
+
+        def complete(checksums):
+            return self.s3.complete_multipart_upload(
+                Bucket=self.bucket, Key=self.key(name), UploadId=upload,
+                MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e, "ChecksumCRC32": c}
+                                           for i, (e, c) in enumerate(zip(etags, checksums))]})
+
+        refused = error_code(lambda: complete([crcs[0], "AAAAAA=="]), "a completion with a wrong part checksum")
+        expect(refused == ("InvalidPart", 400), "a wrong part checksum answered %s" % (refused,))
+        composite = zlib.crc32(b"".join(base64.b64decode(c) for c in crcs)).to_bytes(4, "big")
+        expected = base64.b64encode(composite).decode() + "-2"
+        done = complete(crcs)
+        got = (done.get("ChecksumCRC32"), done.get("ChecksumType"))
+        expect(got == (expected, "COMPOSITE"), "CompleteMultipartUpload answered %s, expected %s" % (got, expected))
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key(name), ChecksumMode="ENABLED")
+        expect((head.get("ChecksumCRC32"), head.get("ChecksumType")) == (expected, "COMPOSITE"), "HEAD %s" % head)
+        # botocore skips a composite checksum when it checks a download, and reads the bytes.
+        expect(self.get(name, ChecksumMode="ENABLED")["Body"].read() == b"".join(parts), "the assembled object differs")
+
+    def check_multipart_part_checksum_must_match_upload(self):
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key("sha.bin"), ChecksumAlgorithm="SHA256")["UploadId"]
+        plain = boto3.session.Session().client(
+            "s3", endpoint_url=self.args.endpoint, verify=self.args.ca,
+            config=self.config.merge(botocore.config.Config(request_checksum_calculation="when_required")))
+        refused = error_code(
+            lambda: plain.upload_part(Bucket=self.bucket, Key=self.key("sha.bin"), UploadId=upload, PartNumber=1, Body=b"no checksum"),
+            "UploadPart without the upload's checksum")
+        expect(refused == ("InvalidRequest", 400), "a part without the upload's SHA-256 answered %s" % (refused,))
+        listed = self.s3.list_parts(Bucket=self.bucket, Key=self.key("sha.bin"), UploadId=upload)
+        expect(not listed.get("Parts"), "the refused part was kept: %s" % listed.get("Parts"))
+        self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key("sha.bin"), UploadId=upload)
+
+    def check_default_checksum_is_crc64nvme(self):
+        from awscrt import checksums
+        body = b"no checksum declared"
+        plain = boto3.session.Session().client(
+            "s3", endpoint_url=self.args.endpoint, verify=self.args.ca,
+            config=self.config.merge(botocore.config.Config(request_checksum_calculation="when_required")))
+        plain.put_object(Bucket=self.bucket, Key=self.key("default-checksum"), Body=body)
+        expected = base64.b64encode(checksums.crc64nvme(body).to_bytes(8, "big")).decode()
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("default-checksum"), ChecksumMode="ENABLED")
+        got = (head.get("ChecksumCRC64NVME"), head.get("ChecksumType"))
+        expect(got == (expected, "FULL_OBJECT"), "HEAD answered %s, expected the CRC-64/NVME %s" % (got, expected))
 
     def check_multipart_abort(self):
         upload = self.start_upload("aborted.bin")
