@@ -69,6 +69,9 @@ package struct AWSChunkedBody: AsyncSequence, Sendable, TrailerCarryingStream {
         let trailers: BodyTrailers?
         var finished = false
 
+        /// The decoded data of each piece of input, copied once into a buffer of its own. Not slices of the input:
+        /// a slice held downstream keeps the TLS handler's read buffer shared, so it is reallocated (and its pages
+        /// faulted in again) for every read, which cost more than the copy (bench/README.md, session 18).
         package mutating func next() async throws -> ByteBuffer? {
             while !finished {
                 guard let chunk = try await base.next() else {
@@ -77,13 +80,25 @@ package struct AWSChunkedBody: AsyncSequence, Sendable, TrailerCarryingStream {
                     publishTrailers()
                     return nil
                 }
-                switch machine.receive(chunk.readableBytesView) {
-                case .forward(let bytes):
-                    if !bytes.isEmpty { return ByteBuffer(bytes: bytes) }
-                case .complete(let bytes):
+                var output = ByteBuffer()
+                let outcome = chunk.withUnsafeReadableBytes { input in
+                    machine.receive(input) { piece in
+                        switch piece {
+                        case .input(let range):
+                            if output.capacity == 0 { output.reserveCapacity(input.count) }
+                            output.writeBytes(UnsafeRawBufferPointer(rebasing: input[range]))
+                        case .held(let bytes):
+                            output.writeBytes(bytes)
+                        }
+                    }
+                }
+                switch outcome {
+                case .needMore:
+                    if output.readableBytes > 0 { return output }
+                case .complete:
                     finished = true
                     publishTrailers()
-                    if !bytes.isEmpty { return ByteBuffer(bytes: bytes) }
+                    if output.readableBytes > 0 { return output }
                 case .fail(let error):
                     finished = true
                     throw error

@@ -19,6 +19,24 @@ public struct AWSChunkedStateMachine: Sendable {
         case fail(S3Error)
     }
 
+    /// A piece of decoded data in the input just received (``receive(_:emit:)``).
+    public enum Decoded {
+        /// Unsigned data, where it lies in the input: the caller passes it on without a copy.
+        case input(Range<Int>)
+        /// A signed chunk's data, held back until its signature checked, released now.
+        case held([UInt8])
+    }
+
+    /// What ``receive(_:emit:)`` found once every piece of the input was emitted.
+    public enum Outcome: Sendable {
+        /// More input is expected.
+        case needMore
+        /// The body is complete and every check passed.
+        case complete
+        /// The body is invalid; stop reading and answer with the error.
+        case fail(S3Error)
+    }
+
     /// What to do when the input stream has ended.
     public enum EndAction: Sendable {
         /// The body was complete and valid.
@@ -62,22 +80,45 @@ public struct AWSChunkedStateMachine: Sendable {
         return false
     }
 
-    /// Consumes the next piece of the encoded body.
+    /// Consumes the next piece of the encoded body, copying the decoded data into the returned action.
     ///
     /// - Precondition: no earlier call returned `.fail`.
     public mutating func receive(_ bytes: some Collection<UInt8>) -> Action {
         let input = Array(bytes)
         var output: [UInt8] = []
+        let outcome = input.withUnsafeBytes { raw in
+            receive(raw) { piece in
+                switch piece {
+                case .input(let range): output.append(contentsOf: raw[range])
+                case .held(let bytes): output.append(contentsOf: bytes)
+                }
+            }
+        }
+        switch outcome {
+        case .needMore: return .forward(output)
+        case .complete: return .complete(output)
+        case .fail(let error): return .fail(error)
+        }
+    }
+
+    /// Consumes the next piece of the encoded body, emitting its decoded data in order: unsigned data as ranges of
+    /// `input` (the body reader hands on slices of its own buffer, with no copy), signed data once its signature
+    /// checked.
+    ///
+    /// - Precondition: no earlier call returned `.fail`.
+    public mutating func receive(_ input: UnsafeRawBufferPointer, emit: (Decoded) -> Void) -> Outcome {
         do {
-            var index = 0
-            while index < input.count {
-                index = try step(input, from: index, into: &output)
+            try input.withMemoryRebound(to: UInt8.self) { bytes throws(S3Error) in
+                var index = 0
+                while index < bytes.count {
+                    index = try step(bytes, from: index, emit: emit)
+                }
             }
         } catch {
             state = .failed
             return .fail(error)
         }
-        return isComplete ? .complete(output) : .forward(output)
+        return isComplete ? .complete : .needMore
     }
 
     /// Reports the end of the input stream.
@@ -94,7 +135,11 @@ public struct AWSChunkedStateMachine: Sendable {
     }
 
     /// Consumes input from `index` within the current state and returns the index of the first unconsumed byte.
-    private mutating func step(_ input: [UInt8], from index: Int, into output: inout [UInt8]) throws(S3Error) -> Int {
+    private mutating func step(
+        _ input: UnsafeBufferPointer<UInt8>,
+        from index: Int,
+        emit: (Decoded) -> Void
+    ) throws(S3Error) -> Int {
         switch state {
         case .chunkHeader(var line):
             guard let end = try Self.collectLine(input, from: index, into: &line) else {
@@ -104,8 +149,12 @@ public struct AWSChunkedStateMachine: Sendable {
             try startChunk(header: line)
             return end
         case .chunkData(let remaining, let signature, var hasher, var held):
+            // Taken out of the state, so that appending to the held bytes and hashing them do not copy them (the
+            // state would still share them); every path below sets the state again, or fails.
+            state = .failed
             let count = min(remaining, input.count - index)
-            let piece = input[index..<(index + count)]
+            let range = index..<(index + count)
+            let piece = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[range]))
             decodedLength += count
             guard decodedLength <= configuration.decodedContentLength else {
                 throw S3Error.invalidRequest.because(
@@ -113,17 +162,17 @@ public struct AWSChunkedStateMachine: Sendable {
                         + "\(configuration.decodedContentLength)."
                 )
             }
-            if checksum != nil { piece.withUnsafeBytes { checksum?.update($0) } }
+            checksum?.update(piece)
             if signature != nil {
-                hasher.update(data: piece)
+                hasher.update(bufferPointer: piece)
                 held.append(contentsOf: piece)
             } else {
-                output.append(contentsOf: piece)
+                emit(.input(range))
             }
             if remaining == count {
                 if let signature {
                     try verifyChunk(signature: signature, dataHash: Hex.encode(hasher.finalize()))
-                    output.append(contentsOf: held)
+                    emit(.held(held))
                 }
                 state = .chunkDataEnd(seen: 0)
             } else {
@@ -153,8 +202,11 @@ public struct AWSChunkedStateMachine: Sendable {
 
     /// Appends input up to the next `\r\n` to `line`; returns the index after the line end, or `nil` when the line
     /// continues in the next piece.
-    private static func collectLine(_ input: [UInt8], from index: Int, into line: inout [UInt8]) throws(S3Error) -> Int?
-    {
+    private static func collectLine(
+        _ input: UnsafeBufferPointer<UInt8>,
+        from index: Int,
+        into line: inout [UInt8]
+    ) throws(S3Error) -> Int? {
         let newline = input[index...].firstIndex(of: 10)
         line.append(contentsOf: input[index..<(newline ?? input.count)])
         guard line.count <= maxLineLength + 1 else {
