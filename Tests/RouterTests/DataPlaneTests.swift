@@ -197,6 +197,37 @@ struct DataPlaneTests {
         #expect(record.decision == "no_allow_access_point")
     }
 
+    /// GetBucketPolicy and GetBucketLocation through an access point are answered from the lab, which holds the
+    /// bucket's policy and region (the store behind knows neither), once the request is allowed.
+    @Test func bucketPolicyAndLocationAreAnsweredFromTheLab() async throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},
+            "Action":"s3:*","Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/*"]}]}
+            """
+        let harness = try RouterHarness(bucketPolicy: policy)
+        let (answer, record, body) = await harness.send("GET", "/?policy")
+        #expect(answer.status == 200)
+        #expect(record.operation == "GetBucketPolicy")
+        #expect(answer.headers["Content-Type"] == "application/json")
+        #expect(body == policy)
+        let (location, _, locationBody) = await harness.send("GET", "/?location")
+        #expect(location.status == 200)
+        #expect(locationBody.hasSuffix(">us-west-2</LocationConstraint>"))
+        #expect(harness.store.requests.isEmpty)
+
+        let (none, _, noneBody) = try await RouterHarness().send("GET", "/?policy")
+        #expect(none.status == 404)
+        #expect(noneBody.contains("<Code>NoSuchBucketPolicy</Code>"))
+
+        let readsOnly =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#
+        let (denied, _, _) = try await RouterHarness(userPolicy: readsOnly, bucketPolicy: policy).send(
+            "GET",
+            "/?policy"
+        )
+        #expect(denied.status == 403)
+    }
+
     @Test func aBodyWhoseHashDiffersFromTheSignedOneFailsInTheStore() async throws {
         let harness = try RouterHarness()
         let (response, _, _) = await harness.send(

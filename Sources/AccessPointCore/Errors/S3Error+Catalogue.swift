@@ -182,6 +182,11 @@ extension S3Error {
         status: 404,
         message: "The specified resource doesn't exist."
     )
+    public static let noSuchBucketPolicy = S3Error(
+        code: "NoSuchBucketPolicy",
+        status: 404,
+        message: "The bucket policy does not exist"
+    )
     public static let noSuchCORSConfiguration = S3Error(
         code: "NoSuchCORSConfiguration",
         status: 404,
@@ -288,7 +293,8 @@ extension S3Error {
         missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, invalidPartNumber,
         preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
-        noSuchResource, noSuchCORSConfiguration, objectLockConfigurationNotFound, accessControlListNotSupported,
+        noSuchResource, noSuchBucketPolicy, noSuchCORSConfiguration, objectLockConfigurationNotFound,
+        accessControlListNotSupported,
         unexpectedContent, invalidObjectState, bucketAlreadyOwnedByYou, noSuchAccessPoint, noSuchAccessPointPolicy,
         accessPointAlreadyOwnedByYou, invalidAccessPoint, tooManyAccessPoints, noSuchMultiRegionAccessPoint,
         noSuchAsyncRequest, noSuchPublicAccessBlockConfiguration, permanentRedirect, internalError,

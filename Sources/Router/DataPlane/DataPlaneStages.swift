@@ -177,6 +177,7 @@ extension RouterRequestHandler {
                         ? S3Error.accessDenied.because(decision.description) : .accessDenied
                 }
             }
+            if let answer = try BucketReads.answer(operation, bucket: bucket, id: exchange.id) { return answer }
             if let copySource {
                 forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
             }

@@ -15,6 +15,8 @@ public final class RouterTable: Sendable {
         let owner: AccountID
         let region: Region
         let policy: PolicyDocument?
+        /// The policy as the lab file gives it, for GetBucketPolicy.
+        let policyText: String?
     }
 
     /// A VPC's source networks lead here; `endpoint` is its S3 gateway endpoint, if it has one.
@@ -166,7 +168,8 @@ public final class RouterTable: Sendable {
                 name: bucket.name,
                 owner: bucket.account,
                 region: bucket.region,
-                policy: try compile(bucket.policy, .bucket, "bucket \(bucket.name)")
+                policy: try compile(bucket.policy, .bucket, "bucket \(bucket.name)"),
+                policyText: bucket.policy
             )
         }
         var networks = PrefixTable<VPC>()

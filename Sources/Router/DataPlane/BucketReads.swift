@@ -1,0 +1,40 @@
+import AccessPointCore
+import PolicyEngine
+import S3HTTP
+
+/// The bucket reads an access point answers from the lab rather than from the bucket's store: the bucket's policy
+/// (the router enforces it and holds it; the store behind, embedded or an S3-compatible server, knows nothing of
+/// it) and the bucket's region. Asked only once the request is authorized, like any other operation.
+enum BucketReads {
+    static func answer(
+        _ operation: S3Operation,
+        bucket: RouterTable.Bucket,
+        id: S3RequestID
+    ) throws(S3Error) -> S3Response? {
+        switch operation {
+        case .getBucketPolicy:
+            guard let text = bucket.policyText else {
+                throw S3Error.noSuchBucketPolicy.adding("BucketName", bucket.name.rawValue)
+            }
+            return response(text, contentType: "application/json", id: id)
+        case .getBucketLocation:
+            // S3 names us-east-1 by an empty constraint, for the buckets made before regions had names.
+            let region = bucket.region.rawValue == "us-east-1" ? "" : bucket.region.rawValue
+            return response(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    + "<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(region)</LocationConstraint>",
+                contentType: "application/xml",
+                id: id
+            )
+        default:
+            return nil
+        }
+    }
+
+    private static func response(_ text: String, contentType: String, id: S3RequestID) -> S3Response {
+        var headers = S3ErrorRenderer.headers(id: id)
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(text.utf8.count))
+        return S3Response(status: 200, headers: headers, body: S3Body(string: text))
+    }
+}
