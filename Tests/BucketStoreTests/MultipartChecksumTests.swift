@@ -212,6 +212,20 @@ struct MultipartChecksumTests {
             etags.append(try #require(reply.headers["ETag"]))
         }
         let whole = algorithm.checksum(of: first + second)
+        // The size the client says the object has (botocore's MpuObjectSize) must be the size of its parts.
+        let size = await complete(
+            fixture,
+            id,
+            MultipartTests.completion([(1, etags[0]), (2, etags[1])]),
+            headers: ["x-amz-mp-object-size": String(first.count)]
+        )
+        #expect(size.errorCode == "InvalidRequest")
+        // As the XML carries it: the apostrophes escaped.
+        #expect(
+            size.values("Message") == [
+                "The provided &apos;x-amz-mp-object-size&apos; header does not match what was computed"
+            ]
+        )
         let wrong = await complete(
             fixture,
             id,
@@ -224,7 +238,7 @@ struct MultipartChecksumTests {
             fixture,
             id,
             MultipartTests.completion([(1, etags[0]), (2, etags[1])]),
-            headers: [algorithm.headerName: whole]
+            headers: [algorithm.headerName: whole, "x-amz-mp-object-size": String(first.count + second.count)]
         )
         #expect(done.status == 200, "\(done.text)")
         #expect(done.values(algorithm.elementName) == [whole])

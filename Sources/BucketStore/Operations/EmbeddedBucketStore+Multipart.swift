@@ -183,6 +183,12 @@ extension EmbeddedBucketStore {
                 .adding("MinSizeAllowed", String(Self.minimumPartSize)).adding("PartNumber", String(wanted.number))
                 .adding("ETag", wanted.etag)
         }
+        let size = chosenParts.reduce(0) { $0 + $1.record.size }
+        if let declared = request.headers["x-amz-mp-object-size"],
+            Int64(digits: declared.trimmingSpaces) != size
+        {
+            throw .invalidRequest.because("The provided 'x-amz-mp-object-size' header does not match what was computed")
+        }
         // Every part of an upload that chose an algorithm declared a checksum of it (UploadPart saw to it).
         let partChecksums = chosenParts.compactMap { part in
             part.record.checksum.flatMap { $0.name == chosen.algorithm.headerName ? $0.value : nil }
@@ -213,7 +219,7 @@ extension EmbeddedBucketStore {
         }
         record.uploadChecksum = nil
         record.partChecksums = partChecksums.count == chosenParts.count ? partChecksums : []
-        record.size = chosenParts.reduce(0) { $0 + $1.record.size }
+        record.size = size
         record.partSizes = chosenParts.map(\.record.size)
         record.etag = Hex.encode(Digest.md5(digests)) + "-\(chosenParts.count)"
         record.lastModified = now()
