@@ -13,7 +13,7 @@ extension EmbeddedBucketStore {
     /// checksum of its own in a header or announced one for its trailer (the body then carries trailers).
     static func checksumToCompute(_ request: BucketRequest) -> ChecksumAlgorithm? {
         if request.body.trailers != nil { return nil }
-        if (try? DeclaredChecksum.declared(in: request.headers.fields)) ?? nil != nil { return nil }
+        if (try? DeclaredChecksum.declared(in: request.headers.fields)) != nil { return nil }
         return defaultChecksum
     }
 
