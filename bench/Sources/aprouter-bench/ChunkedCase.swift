@@ -95,14 +95,14 @@ enum ChunkedCase {
                 sha256Loop(n, payload: payload, readSize: readSize)
             },
             Variant(name: "sha256-checker", operation: operation, bytesPerOperation: shape.size) { n in
-                checkerLoop(n, payload: payload, expected: payloadHash, readSize: readSize)
+                checkLoop(n, payload: payload, readSize: readSize) { PayloadSHA256Checker(expected: payloadHash) }
             },
         ]
             + [ChecksumAlgorithm.crc32, .crc32c, .crc64nvme].map { algorithm in
                 let declared = DeclaredChecksum(algorithm: algorithm, value: algorithm.checksum(of: payload))
                 let name = String(algorithm.headerName.dropFirst("x-amz-checksum-".count))
                 return Variant(name: name, operation: operation, bytesPerOperation: shape.size) { n in
-                    declaredLoop(n, payload: payload, declared: declared, readSize: readSize)
+                    checkLoop(n, payload: payload, readSize: readSize) { DeclaredChecksumChecker(declared) }
                 }
             }
     }
@@ -168,47 +168,31 @@ enum ChunkedCase {
         return checksum
     }
 
-    /// Checks `payload` against the checksum it declares `n` times through ``DeclaredChecksumChecker``: what the
-    /// router pays for botocore's default `x-amz-checksum-crc32` on an upload.
+    /// Checks `payload` `n` times through a new check from `makeCheck`, fed `readSize` bytes at a time as the router's
+    /// checked body feeds it: ``PayloadSHA256Checker`` (a plain PUT's signed hash) or ``DeclaredChecksumChecker``
+    /// (botocore's default `x-amz-checksum-crc32` on an upload).
     @inline(never)
-    static func declaredLoop(_ n: Int, payload: [UInt8], declared: DeclaredChecksum, readSize: Int) -> UInt64 {
+    static func checkLoop<Check: StreamingPayloadCheck>(
+        _ n: Int,
+        payload: [UInt8],
+        readSize: Int,
+        makeCheck: () -> Check
+    ) -> UInt64 {
         var checksum: UInt64 = 0
         for _ in 0..<n {
-            var checker = DeclaredChecksumChecker(declared)
+            var check = makeCheck()
             var start = 0
             while start < payload.count {
                 let end = min(start + readSize, payload.count)
-                payload[start..<end].withUnsafeBytes { checker.update($0) }
+                payload[start..<end].withUnsafeBytes { check.update($0) }
                 start = end
             }
             do {
-                try checker.finish()
+                try check.finish()
             } catch {
-                fail("the payload does not match its own checksum: \(error)")
+                fail("the payload does not pass its own check: \(error)")
             }
             checksum &+= UInt64(payload.count)
-        }
-        return checksum
-    }
-
-    /// Checks `payload` against `expected` `n` times through ``PayloadSHA256Checker``.
-    @inline(never)
-    static func checkerLoop(_ n: Int, payload: [UInt8], expected: String, readSize: Int) -> UInt64 {
-        var checksum: UInt64 = 0
-        for _ in 0..<n {
-            var checker = PayloadSHA256Checker(expected: expected)
-            var start = 0
-            while start < payload.count {
-                let end = min(start + readSize, payload.count)
-                checker.update(payload[start..<end])
-                start = end
-            }
-            do {
-                try checker.finish()
-            } catch {
-                fail("the payload does not match its own hash: \(error)")
-            }
-            checksum &+= UInt64(checker.byteCount)
         }
         return checksum
     }
