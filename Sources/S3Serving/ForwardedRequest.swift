@@ -6,12 +6,17 @@ package import S3HTTP
 /// signature parameters. Shared by the router and `aprouter store serve`, so a store sees the same request
 /// whichever of them it stands behind.
 package enum ForwardedRequest {
-    /// Header fields that describe the client's connection or authentication, not the object.
+    /// Header fields that describe the client's connection or authentication, not the object. Among them
+    /// `x-amz-sdk-checksum-algorithm`, which names the algorithm of a checksum the client sent in a header (kept, and
+    /// checked again by an S3 store) or in its aws-chunked trailer, which the server in front checked and the body
+    /// handed on no longer has: S3 refuses the field without either ("x-amz-sdk-checksum-algorithm specified, but no
+    /// corresponding x-amz-checksum-* or x-amz-trailer headers were found"), so botocore's default upload,
+    /// forwarded with it, would be refused by an S3 store behind the router.
     static let droppedHeaders: Set<String> = [
         "authorization", "host", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
         "x-amz-decoded-content-length", "content-length", "expect", "connection", "keep-alive", "transfer-encoding",
         "te", "upgrade", "proxy-authorization", "proxy-connection", "x-amz-trailer", "x-amz-copy-source",
-        "x-amz-region-set",
+        "x-amz-region-set", "x-amz-sdk-checksum-algorithm",
     ]
 
     /// `droppedHeaders` by the length of the name: a client's field is compared in place with the few names of

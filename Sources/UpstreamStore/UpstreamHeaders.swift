@@ -17,10 +17,11 @@ enum UpstreamHeaders {
     /// Fields the forwarder sets itself or that describe the client's request rather than the object.
     ///
     /// `Content-Length` comes from the body's length; `x-amz-decoded-content-length` and `x-amz-trailer` describe an
-    /// aws-chunked body the router has already decoded.
+    /// aws-chunked body the router has already decoded, and `x-amz-sdk-checksum-algorithm` the checksum of its
+    /// trailer, which S3 refuses to see without the trailer (`ForwardedRequest.droppedHeaders`).
     static let notForwarded: Set<String> = [
         "host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "expect",
-        "content-length", "x-amz-decoded-content-length", "x-amz-trailer", "user-agent",
+        "content-length", "x-amz-decoded-content-length", "x-amz-trailer", "user-agent", "x-amz-sdk-checksum-algorithm",
     ]
 
     /// Response fields the router replaces with its own.
@@ -115,7 +116,8 @@ enum UpstreamHeaders {
             if named("transfer-encoding") { return .dropped }
             if named("x-amz-copy-source") { return .copySource }
         case 20: if named("x-amz-content-sha256") || named("x-amz-security-token") { return .dropped }
-        case 28: if named("x-amz-decoded-content-length") { return .dropped }
+        case 28:
+            if named("x-amz-decoded-content-length") || named("x-amz-sdk-checksum-algorithm") { return .dropped }
         default: break
         }
         return .kept

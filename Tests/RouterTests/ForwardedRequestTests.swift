@@ -23,7 +23,8 @@ struct ForwardedRequestTests {
         let client: S3Headers = [
             "Host": "ap.example", "Authorization": "AWS4-HMAC-SHA256 …", "X-Amz-Date": "20261127T000000Z",
             "Content-Type": "text/plain", "x-amz-meta-owner": "alice", "Content-Encoding": "aws-chunked, gzip",
-            "Content-Length": "99", "Expect": "100-continue",
+            "Content-Length": "99", "Expect": "100-continue", "x-amz-sdk-checksum-algorithm": "CRC32",
+            "x-amz-checksum-crc32": "NhCmhg==",
         ]
         let forwarded = ForwardedRequest.headers(
             client,
@@ -32,8 +33,8 @@ struct ForwardedRequestTests {
         )
         #expect(
             forwarded.fields.map { "\($0.name): \($0.value)" } == [
-                "Content-Type: text/plain", "x-amz-meta-owner: alice", "Content-Encoding: gzip", "Content-Length: 5",
-                "x-amz-copy-source: bucket/key",
+                "Content-Type: text/plain", "x-amz-meta-owner: alice", "Content-Encoding: gzip",
+                "x-amz-checksum-crc32: NhCmhg==", "Content-Length: 5", "x-amz-copy-source: bucket/key",
             ]
         )
     }
