@@ -128,8 +128,13 @@ public protocol TrailerCarryingStream {
 /// the body to its end (a store keeping the checksum an upload's trailer carried).
 public final class BodyTrailers: Sendable {
     private let storage = Mutex<[HTTPField]>([])
+    /// The lower-case name of the checksum field the body's `x-amz-trailer` announced (`x-amz-checksum-crc32`),
+    /// known before the body is read: a forwarder that frames the body again announces the same.
+    public let announced: String?
 
-    public init() {}
+    public init(announcing name: String? = nil) {
+        announced = name
+    }
 
     /// Empty until the body has been read to its end.
     public var fields: [HTTPField] { storage.withLock { $0 } }

@@ -149,7 +149,7 @@ extension S3Body {
             return S3Body(length: declaredLength, stream: raw)
         case .awsChunked(let configuration):
             // Only a trailer with a checksum is worth keeping for the store.
-            let trailers = configuration.trailerChecksum == nil ? nil : BodyTrailers()
+            let trailers = configuration.trailerChecksum.map { BodyTrailers(announcing: $0.headerName) }
             return S3Body(
                 length: configuration.decodedContentLength,
                 stream: AWSChunkedBody(base: raw, configuration: configuration, trailers: trailers)

@@ -93,6 +93,42 @@ struct StoreConformanceTests {
         #expect(lab.stop() == 0)
     }
 
+    /// The router in front of an S3-compatible server, `aprouter store serve` (`store: {endpoint: …}` in the lab):
+    /// every operation forwarded and re-signed passes the same checks, the uploads' checksums included, which go on
+    /// to the store in an aws-chunked trailer as they came from boto3.
+    @Test func theStoreServedBehindTheRouterPassesEveryCheck() async throws {
+        let store = try await RunningStore.start()
+        defer {
+            _ = store.stop()
+            store.remove()
+        }
+        let lab = try await DataPlaneTests.Lab.start(
+            buckets: """
+                buckets:
+                  - name: example-bucket
+                    account: "123456789012"
+                    store: {endpoint: "\(store.endpoint)", bucket: example-bucket, accessKeyId: \(DataPlaneTests.accessKey), secretAccessKey: \(DataPlaneTests.secretKey), pathStyle: true}
+                """
+        )
+        defer { _ = lab.stop() }
+        let created = try await lab.control(["create-access-point", "--name", "data-ap", "--bucket", "example-bucket"])
+        #expect(created.status == 0, "\(created.text)")
+        let report = try await Self.run(
+            target: "router-upstream",
+            endpoint: lab.endpoint,
+            bucket: DataPlaneTests.arn,
+            addressing: "virtual",
+            ca: lab.ca,
+            region: "us-west-2"
+        )
+        #expect(
+            report.status == 0,
+            "\(report.text)\n\(lab.server.output.suffix(3000))\n\(store.server.output.suffix(2000))"
+        )
+        #expect(report.checks("pass").count == Self.checkCount, "\(report.outcomes)")
+        #expect(lab.stop() == 0)
+    }
+
     @Test func rcloneTheReferencePassesTheRestAndDiffersOnlyWhereDocumented() async throws {
         let directory = try ConfigCheckTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
