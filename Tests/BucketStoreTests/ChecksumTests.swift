@@ -92,6 +92,10 @@ struct ChecksumTests {
         )
         #expect(attributes.values("ChecksumCRC64NVME") == ["jSnVw/bqjr4="])
         #expect(attributes.values("ObjectSize") == ["11"])
+        // Listings name each object's checksum algorithm and type, as S3's do.
+        let listed = await fixture.send("GET", nil, query: "list-type=2")
+        #expect(listed.values("ChecksumAlgorithm") == ["CRC64NVME"])
+        #expect(listed.values("ChecksumType") == ["FULL_OBJECT"])
         // A range that is the whole object is the whole object; any other has no checksum.
         let whole = await fixture.send("GET", "k", headers: ["x-amz-checksum-mode": "ENABLED", "Range": "bytes=0-10"])
         #expect(whole.status == 206)

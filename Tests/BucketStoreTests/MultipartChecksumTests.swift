@@ -136,6 +136,9 @@ struct MultipartChecksumTests {
         #expect(attributes.values("PartsCount") == ["1"])
         #expect(attributes.values("ChecksumCRC32") == [Self.composite + "-1", Self.crc32])
         #expect(attributes.values("Size") == ["9"])
+        let versions = await fixture.send("GET", nil, query: "versions", to: reopened)
+        #expect(versions.values("ChecksumAlgorithm") == ["CRC32"])
+        #expect(versions.values("ChecksumType") == ["COMPOSITE"])
     }
 
     @Test(

@@ -104,6 +104,7 @@ extension EmbeddedBucketStore {
                 contents.element("Key", encode(object.key))
                 contents.element("LastModified", HTTPDate.iso8601(milliseconds: object.lastModified))
                 contents.element("ETag", "\"\(object.etag)\"")
+                object.writeChecksum(into: &contents)
                 contents.element("Size", object.size)
                 if withOwner { StoreOwner.write("Owner", into: &contents) }
                 contents.element("StorageClass", "STANDARD")

@@ -204,6 +204,7 @@ extension EmbeddedBucketStore {
                 version.element("IsLatest", true)
                 version.element("LastModified", HTTPDate.iso8601(milliseconds: object.lastModified))
                 version.element("ETag", "\"\(object.etag)\"")
+                object.writeChecksum(into: &version)
                 version.element("Size", object.size)
                 StoreOwner.write("Owner", into: &version)
                 version.element("StorageClass", "STANDARD")

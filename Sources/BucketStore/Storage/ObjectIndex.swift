@@ -1,3 +1,5 @@
+internal import S3Auth
+
 /// What a listing needs to know about one object, kept in memory for every object of a bucket.
 struct ObjectSummary: Sendable, Equatable {
     var key: String
@@ -5,6 +7,9 @@ struct ObjectSummary: Sendable, Equatable {
     var etag: String
     var lastModified: Int64
     var version: String
+    /// The algorithm of the object's checksum and whether it is composite, which listings name.
+    var checksum: ChecksumAlgorithm?
+    var checksumIsComposite: Bool
 
     init(_ record: ObjectRecord) {
         key = record.key
@@ -12,6 +17,15 @@ struct ObjectSummary: Sendable, Equatable {
         etag = record.etag
         lastModified = record.lastModified
         version = record.version
+        checksum = record.checksum.flatMap { ChecksumAlgorithm(headerName: $0.name) }
+        checksumIsComposite = record.checksumIsComposite
+    }
+
+    /// `ChecksumAlgorithm` and `ChecksumType`, as a listing's entries carry them when the object has a checksum.
+    func writeChecksum(into writer: inout XMLWriter) {
+        guard let checksum else { return }
+        writer.element("ChecksumAlgorithm", checksum.name)
+        writer.element("ChecksumType", checksumIsComposite ? "COMPOSITE" : "FULL_OBJECT")
     }
 }
 
