@@ -78,7 +78,7 @@ public struct StoreRequestHandler: Sendable {
             let requestHeaders = S3Headers(headers)
             let checksum: DeclaredChecksum?
             do {
-                checksum = try DeclaredChecksum.declared(in: requestHeaders.fields)
+                checksum = try DeclaredChecksum.declared(in: requestHeaders.fields, payload: authentication.payload)
             } catch {
                 return refuse(error)
             }

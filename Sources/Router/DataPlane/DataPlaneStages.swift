@@ -218,7 +218,10 @@ extension RouterRequestHandler {
             exchange.body,
             payload: exchange.authentication.payload,
             declaredLength: exchange.contentLength.flatMap { Int($0) },
-            checksum: try DeclaredChecksum.declared(in: exchange.headers.fields)
+            checksum: try DeclaredChecksum.declared(
+                in: exchange.headers.fields,
+                payload: exchange.authentication.payload
+            )
         )
     }
 
@@ -241,7 +244,10 @@ extension RouterRequestHandler {
     /// Only uploads are looked at: a GET's fields are not looked through.
     @inline(never)
     static func checkDeclaredChecksumOfNothing(_ exchange: DataPlaneExchange) throws(S3Error) {
-        guard let declared = try DeclaredChecksum.declared(in: exchange.headers.fields) else { return }
+        let payload = exchange.authentication.payload
+        guard let declared = try DeclaredChecksum.declared(in: exchange.headers.fields, payload: payload) else {
+            return
+        }
         try DeclaredChecksumChecker(declared).finish()
     }
 

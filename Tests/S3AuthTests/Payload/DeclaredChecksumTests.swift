@@ -37,6 +37,57 @@ struct DeclaredChecksumTests {
         }
     }
 
+    /// `x-amz-sdk-checksum-algorithm` must name the checksum a header declares or the trailer announced, as S3
+    /// checks it (versitygw's issues 1593 and 1659 record S3's answers).
+    @Test(
+        arguments: [
+            ([("x-amz-sdk-checksum-algorithm", "CRC32"), ("x-amz-checksum-crc32", "DUoRhQ==")], nil, nil),
+            ([("x-amz-sdk-checksum-algorithm", "crc32")], ChecksumAlgorithm.crc32, nil),
+            ([("x-amz-checksum-crc32", "DUoRhQ==")], nil, nil),
+            (
+                [("x-amz-sdk-checksum-algorithm", "CRC32")], nil,
+                "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer "
+                    + "headers were found."
+            ),
+            (
+                [("x-amz-sdk-checksum-algorithm", "SHA1")], .crc64nvme,
+                "Value for x-amz-sdk-checksum-algorithm header is invalid."
+            ),
+            (
+                [("x-amz-sdk-checksum-algorithm", "MD5"), ("x-amz-checksum-crc32", "DUoRhQ==")], nil,
+                "Value for x-amz-sdk-checksum-algorithm header is invalid."
+            ),
+        ] as [([(String, String)], ChecksumAlgorithm?, String?)]
+    )
+    func theSDKAlgorithmMustNameTheChecksumSent(
+        _ fields: [(String, String)],
+        trailer: ChecksumAlgorithm?,
+        refusal: String?
+    ) {
+        let payload: PayloadRequirement =
+            trailer.map {
+                .awsChunked(
+                    AWSChunkedConfiguration(
+                        framing: .unsignedChunksWithTrailer,
+                        signatures: nil,
+                        trailerChecksum: $0,
+                        decodedContentLength: 11,
+                        maxChunkSize: 1 << 20
+                    )
+                )
+            } ?? .unsigned
+        let declared = Result { () throws(S3Error) in
+            try DeclaredChecksum.declared(in: fields.map { HTTPField(name: $0.0, value: $0.1) }, payload: payload)
+        }
+        switch declared {
+        case .success:
+            #expect(refusal == nil)
+        case .failure(let error):
+            #expect(error == .invalidRequest)
+            #expect(error.message == refusal)
+        }
+    }
+
     @Test(arguments: ChecksumAlgorithmTests.table)
     func acceptsTheBodyItDeclaresAndNoOther(_ algorithm: ChecksumAlgorithm, _ input: String, _ expected: String) {
         let declared = DeclaredChecksum(algorithm: algorithm, value: expected)

@@ -13,6 +13,34 @@ public struct DeclaredChecksum: Sendable, Equatable {
         self.value = value
     }
 
+    /// The checksum `fields` declare, as ``declared(in:)`` reads it, with `x-amz-sdk-checksum-algorithm` checked
+    /// as S3 checks it: it must name the algorithm of the checksum a header declares or the trailer of `payload`
+    /// announced, and there must be one.
+    ///
+    /// - Throws: what ``declared(in:)`` throws, and InvalidRequest for an SDK algorithm with no checksum or another
+    ///   algorithm, with S3's messages.
+    public static func declared(
+        in fields: [HTTPField],
+        payload: PayloadRequirement
+    ) throws(S3Error) -> DeclaredChecksum? {
+        let declared = try declared(in: fields)
+        guard let named = fields.first(where: { HeaderName.matches($0.name, "x-amz-sdk-checksum-algorithm") }) else {
+            return declared
+        }
+        var trailer: ChecksumAlgorithm?
+        if case .awsChunked(let configuration) = payload { trailer = configuration.trailerChecksum }
+        guard let sent = declared?.algorithm ?? trailer else {
+            throw S3Error.invalidRequest.because(
+                "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer "
+                    + "headers were found."
+            )
+        }
+        guard ChecksumAlgorithm(name: CanonicalRequest.canonicalValue(named.value)) == sent else {
+            throw S3Error.invalidRequest.because("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+        }
+        return declared
+    }
+
     /// The checksum `fields` declare, or nil when they declare none.
     ///
     /// - Throws: InvalidRequest for two checksum headers, or for a value that is not the base64 of a checksum of the
