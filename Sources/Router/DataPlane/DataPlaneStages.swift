@@ -133,7 +133,7 @@ extension RouterRequestHandler {
         if operation == .deleteObjects {
             // Authorized per key (spec §4.1): the request names its keys in a small XML body.
             guard
-                let collected = try await Self.decodedBody(exchange)
+                let collected = try await Self.decodedBody(exchange, operation)
                     .collected(upTo: DeleteObjectsKeys.maximumBodySize)
             else {
                 throw S3Error.malformedXML.because("A DeleteObjects body is at most 2 MiB.")
@@ -185,7 +185,9 @@ extension RouterRequestHandler {
             if let body {
                 sent = body
             } else {
-                sent = exchange.hasBody ? try Self.decodedBody(exchange) : try await Self.emptyBody(exchange)
+                sent =
+                    exchange.hasBody
+                    ? try Self.decodedBody(exchange, operation) : try await Self.emptyBody(exchange, operation)
                 if !exchange.hasBody, operation == .putObject || operation == .uploadPart {
                     try Self.checkDeclaredChecksumOfNothing(exchange)
                 }
@@ -212,16 +214,17 @@ extension RouterRequestHandler {
     }
 
     /// The body the store sees: the client's bytes with their SHA-256 checked as they pass, or an aws-chunked
-    /// body decoded; and its content checked against the checksum an `x-amz-checksum-*` header declares.
-    static func decodedBody(_ exchange: DataPlaneExchange) throws(S3Error) -> S3Body {
-        S3Body.verified(
+    /// body decoded; and its content checked against the checksum an `x-amz-checksum-*` header declares. Not for
+    /// CompleteMultipartUpload, whose `x-amz-checksum-*` is the checksum of the object it assembles (a composite one
+    /// ends in `-N`), which the store checks, not of its XML body.
+    static func decodedBody(_ exchange: DataPlaneExchange, _ operation: S3Operation) throws(S3Error) -> S3Body {
+        let payload = exchange.authentication.payload
+        return S3Body.verified(
             exchange.body,
-            payload: exchange.authentication.payload,
+            payload: payload,
             declaredLength: exchange.contentLength.flatMap { Int($0) },
-            checksum: try DeclaredChecksum.declared(
-                in: exchange.headers.fields,
-                payload: exchange.authentication.payload
-            )
+            checksum: operation == .completeMultipartUpload
+                ? nil : try DeclaredChecksum.declared(in: exchange.headers.fields, payload: payload)
         )
     }
 
@@ -230,9 +233,9 @@ extension RouterRequestHandler {
     /// sends the request without a body, where a stream of unknown length went out chunked and, being still open
     /// when the store answered, cost the store's connection (a new one for every GET). Reading it also ends the
     /// request on the client's connection, ready for the next.
-    static func emptyBody(_ exchange: DataPlaneExchange) async throws(S3Error) -> S3Body {
+    static func emptyBody(_ exchange: DataPlaneExchange, _ operation: S3Operation) async throws(S3Error) -> S3Body {
         let payload = exchange.authentication.payload
-        if case .awsChunked = payload { return try decodedBody(exchange) }  // an empty aws-chunked body is an error
+        if case .awsChunked = payload { return try decodedBody(exchange, operation) }  // an empty aws-chunked body is an error
         guard let bytes = try await exchange.body.collectedBytes(upTo: 0) else {
             throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
         }

@@ -21,6 +21,7 @@ import argparse
 import base64
 import datetime
 import hashlib
+import io
 import json
 import ssl
 import sys
@@ -58,6 +59,8 @@ KNOWN_DIFFERENCES = {
         "(the file system's 255-byte name limit) instead of being stored",
         "multipart_composite_checksum": "CreateMultipartUpload ignores ChecksumAlgorithm: no algorithm or type "
         "in its answer, and the object gets no checksum of its parts",
+        "multipart_full_object_checksum": "the whole object's checksum CompleteMultipartUpload is given is neither "
+        "checked (a wrong one is accepted) nor kept (HEAD has no ChecksumCRC32)",
         "multipart_part_checksum_must_match_upload": "a part without the checksum its upload chose is stored",
         "multipart_complete_validates_parts": "a failed CompleteMultipartUpload (wrong part ETag) ends the upload, "
         "so the client cannot retry: the next attempt is NoSuchUpload",
@@ -507,6 +510,28 @@ class Conformance:
         expect((head.get("ChecksumCRC32"), head.get("ChecksumType")) == (expected, "COMPOSITE"), "HEAD %s" % head)
         # botocore skips a composite checksum when it checks a download, and reads the bytes.
         expect(self.get(name, ChecksumMode="ENABLED")["Body"].read() == b"".join(parts), "the assembled object differs")
+
+    def check_multipart_full_object_checksum(self):
+        # s3transfer's upload_file with the whole file's CRC-32: FULL_OBJECT, the value given to Complete in
+        # x-amz-checksum-crc32, which is the object's checksum and not that of Complete's XML body.
+        from boto3.s3.transfer import TransferConfig
+        body = bytes(range(256)) * (6 * MIB // 256 + 1)
+        crc = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+        config = TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
+        upload = lambda name, value: self.s3.upload_fileobj(
+            io.BytesIO(body), self.bucket, self.key(name), ExtraArgs={"ChecksumCRC32": value}, Config=config)
+        upload("full-object.bin", crc)
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("full-object.bin"), ChecksumMode="ENABLED")
+        got = (head.get("ChecksumCRC32"), head.get("ChecksumType"), head.get("ContentLength"))
+        expect(got == (crc, "FULL_OBJECT", len(body)), "HEAD answered %s, expected %s" % (got, (crc, "FULL_OBJECT", len(body))))
+        try:
+            upload("full-object-wrong.bin", "AAAAAA==")
+            refused = None
+        except Exception as error:
+            refused = str(error)
+        expect(refused is not None and "BadDigest" in refused, "a wrong whole-object CRC-32 answered %s" % refused)
+        missing = error_code(lambda: self.s3.head_object(Bucket=self.bucket, Key=self.key("full-object-wrong.bin")), "HEAD")
+        expect(missing == ("404", 404), "the refused upload was stored: %s" % (missing,))
 
     def check_multipart_part_checksum_must_match_upload(self):
         upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key("sha.bin"), ChecksumAlgorithm="SHA256")["UploadId"]
