@@ -235,7 +235,8 @@ extension RouterRequestHandler {
     /// request on the client's connection, ready for the next.
     static func emptyBody(_ exchange: DataPlaneExchange, _ operation: S3Operation) async throws(S3Error) -> S3Body {
         let payload = exchange.authentication.payload
-        if case .awsChunked = payload { return try decodedBody(exchange, operation) }  // an empty aws-chunked body is an error
+        // An empty aws-chunked body is an error, which the decoder names.
+        if case .awsChunked = payload { return try decodedBody(exchange, operation) }
         guard let bytes = try await exchange.body.collectedBytes(upTo: 0) else {
             throw S3Error.invalidRequest.because("The request has a body but declares neither its length nor chunks.")
         }
