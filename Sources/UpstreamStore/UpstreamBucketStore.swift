@@ -146,7 +146,8 @@ public struct UpstreamBucketStore: BucketResponder {
         var head = UpstreamRequestHead(request: request, route: route)
         // An upload whose checksum came in its aws-chunked trailer goes on the same way, so the store checks and
         // keeps the client's checksum (and S3 would refuse the x-amz-sdk-checksum-algorithm such a client sends).
-        if let upload = AWSChunkedUpload(request.body) {
+        // Only a PUT (PutObject, UploadPart) uploads with a trailer; asking a GET's body would copy it.
+        if request.method == "PUT", let upload = AWSChunkedUpload(request.body) {
             upload.announce(in: &head.headers)
             let signed = signer.sign(head.sigV4Request, payloadHash: PayloadHash.streamingUnsignedTrailer, now: now())
             return Self.request(head, headers: signed.headers, body: upload.body, onLoop: onLoop)
