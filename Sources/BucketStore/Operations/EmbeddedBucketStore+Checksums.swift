@@ -79,7 +79,7 @@ extension EmbeddedBucketStore {
         let fullObject = type.map { $0 == "FULL_OBJECT" } ?? !algorithm.allowsComposite
         guard fullObject ? algorithm.allowsFullObject : algorithm.allowsComposite else {
             throw .invalidRequest.because(
-                "The \(fullObject ? "FULL_OBJECT" : "COMPOSITE") checksum type cannot be used with the "
+                "The \(UploadChecksum.typeName(fullObject: fullObject)) checksum type cannot be used with the "
                     + "\(algorithm.name.lowercased()) checksum algorithm."
             )
         }
@@ -90,10 +90,17 @@ extension EmbeddedBucketStore {
     static func checkPartChecksum(_ declared: ObjectRecord.Field?, upload algorithm: ChecksumAlgorithm) throws(S3Error)
     {
         guard declared?.name != algorithm.headerName else { return }
-        let actual = declared.flatMap { ChecksumAlgorithm(headerName: $0.name) }?.name.lowercased() ?? "null"
-        throw .invalidRequest.because(
-            "Checksum Type mismatch occurred, expected checksum Type: \(algorithm.name.lowercased()), "
-                + "actual checksum Type: \(actual)"
+        throw checksumTypeMismatch(
+            expected: algorithm,
+            actual: declared.flatMap { ChecksumAlgorithm(headerName: $0.name) }
+        )
+    }
+
+    /// S3's refusal of a checksum of another algorithm than the one expected (`null` for none).
+    static func checksumTypeMismatch(expected: ChecksumAlgorithm?, actual: ChecksumAlgorithm?) -> S3Error {
+        .invalidRequest.because(
+            "Checksum Type mismatch occurred, expected checksum Type: \(expected?.name.lowercased() ?? "null"), "
+                + "actual checksum Type: \(actual?.name.lowercased() ?? "null")"
         )
     }
 
@@ -130,11 +137,7 @@ extension EmbeddedBucketStore {
             guard algorithm.headerName == computed.name,
                 let expected = ChecksumAlgorithm(headerName: computed.name)
             else {
-                let wanted = ChecksumAlgorithm(headerName: computed.name)?.name.lowercased() ?? "null"
-                throw .invalidRequest.because(
-                    "Checksum Type mismatch occurred, expected checksum Type: \(wanted), "
-                        + "actual checksum Type: \(algorithm.name.lowercased())"
-                )
+                throw checksumTypeMismatch(expected: ChecksumAlgorithm(headerName: computed.name), actual: algorithm)
             }
             let (computedBase, computedCount) = Self.splitComposite(computed.value)
             let (base, count) = Self.splitComposite(value)

@@ -25,7 +25,7 @@ struct ObjectSummary: Sendable, Equatable {
     func writeChecksum(into writer: inout XMLWriter) {
         guard let checksum else { return }
         writer.element("ChecksumAlgorithm", checksum.name)
-        writer.element("ChecksumType", checksumIsComposite ? "COMPOSITE" : "FULL_OBJECT")
+        writer.element("ChecksumType", UploadChecksum.typeName(fullObject: !checksumIsComposite))
     }
 }
 

@@ -50,7 +50,7 @@ struct ObjectRecord: Sendable, Equatable {
     var checksumIsComposite: Bool { checksum?.value.contains("-") == true }
 
     /// `COMPOSITE` or `FULL_OBJECT`, as `x-amz-checksum-type` and `ChecksumType` say it.
-    var checksumType: String { checksumIsComposite ? "COMPOSITE" : "FULL_OBJECT" }
+    var checksumType: String { UploadChecksum.typeName(fullObject: !checksumIsComposite) }
 }
 
 /// The checksum a multipart upload asked for: an algorithm, and whether the object's checksum covers its bytes
@@ -59,7 +59,10 @@ struct UploadChecksum: Sendable, Equatable {
     var algorithm: ChecksumAlgorithm
     var fullObject: Bool
 
-    var type: String { fullObject ? "FULL_OBJECT" : "COMPOSITE" }
+    var type: String { Self.typeName(fullObject: fullObject) }
+
+    /// `FULL_OBJECT` or `COMPOSITE`, as `x-amz-checksum-type` and `ChecksumType` name a checksum's type.
+    static func typeName(fullObject: Bool) -> String { fullObject ? "FULL_OBJECT" : "COMPOSITE" }
 }
 
 extension ObjectRecord {
