@@ -27,10 +27,13 @@ extension EmbeddedBucketStore {
         return declared.map { ObjectRecord.Field(name: $0.algorithm.headerName, value: $0.value) }
     }
 
-    /// The object checksum of a received upload: the one it declared, or the one computed while receiving it.
+    /// The object checksum of a received upload: the one computed while receiving it, which only an upload that
+    /// declared none has (``checksumToCompute(_:)``), else the one it declared, read from its fields once.
     static func objectChecksum(_ request: BucketRequest, _ received: ReceivedBytes) -> ObjectRecord.Field? {
-        if let declared = checkedChecksum(request) { return declared }
-        return received.computed.map { ObjectRecord.Field(name: $0.algorithm.headerName, value: $0.value) }
+        if let computed = received.computed {
+            return ObjectRecord.Field(name: computed.algorithm.headerName, value: computed.value)
+        }
+        return checkedChecksum(request)
     }
 
     /// The stored checksum as S3 returns it: its header and its type.
