@@ -228,6 +228,30 @@ struct DataPlaneTests {
         #expect(denied.status == 403)
     }
 
+    /// HeadBucket goes to the store (which says whether the bucket is there) and comes back with the fields S3
+    /// adds: the lab's region of the bucket, where a store names its own, and whether the host was an alias.
+    @Test(arguments: [
+        ("internet-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com", "false"),
+        ("internet-ap-abcdefghijklmnopqrstuvwxyz012345-s3alias.s3.us-west-2.amazonaws.com", "true"),
+    ])
+    func headBucketNamesTheBucketsRegionAndWhetherAnAliasWasUsed(host: String, alias: String) async throws {
+        let harness = try RouterHarness(storeAnswerFields: [("X-Amz-Bucket-Region", "us-east-1")])
+        let (response, record, _) = await harness.send("HEAD", "/", host: host)
+        #expect(response.status == 200)
+        #expect(record.operation == "HeadBucket")
+        #expect(harness.store.requests.map(\.method) == ["HEAD"])
+        #expect(
+            response.headers.fields.filter { $0.name.lowercased() == "x-amz-bucket-region" }.map(\.value) == [
+                "us-west-2"
+            ]
+        )
+        #expect(response.headers["x-amz-access-point-alias"] == alias)
+
+        let (object, _, _) = await harness.send("HEAD", "/k", host: host)
+        #expect(object.headers["x-amz-bucket-region"] == "us-east-1", "an object's HEAD is the store's as it is")
+        #expect(object.headers["x-amz-access-point-alias"] == nil)
+    }
+
     @Test func aBodyWhoseHashDiffersFromTheSignedOneFailsInTheStore() async throws {
         let harness = try RouterHarness()
         let (response, _, _) = await harness.send(

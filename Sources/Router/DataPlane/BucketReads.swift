@@ -31,6 +31,22 @@ enum BucketReads {
         }
     }
 
+    /// The store's answer to HeadBucket with the fields S3 adds to it: the bucket's region, which SDKs read to find
+    /// where a bucket lives (boto3's `BucketRegion`, the Go SDK's `GetBucketRegion`), and whether the request named
+    /// the bucket by an access point alias. Both are the lab's: a store behind the router knows neither (an
+    /// S3-compatible one names its own region, if any), so a field of the store's by either name is replaced.
+    static func headBucket(_ stored: S3Response, bucket: RouterTable.Bucket, host: HostClass) -> S3Response {
+        var response = stored
+        response.headers.removeAll { field in
+            S3Headers.name(field.name, matches: "x-amz-bucket-region")
+                || S3Headers.name(field.name, matches: "x-amz-access-point-alias")
+        }
+        response.headers.add(name: "x-amz-bucket-region", value: bucket.region.rawValue)
+        let alias = if case .accessPointAlias = host { true } else { false }
+        response.headers.add(name: "x-amz-access-point-alias", value: alias ? "true" : "false")
+        return response
+    }
+
     private static func response(_ text: String, contentType: String, id: S3RequestID) -> S3Response {
         var headers = S3ErrorRenderer.headers(id: id)
         headers.add(name: "Content-Type", value: contentType)

@@ -208,7 +208,10 @@ extension RouterRequestHandler {
             // again: the store was unreachable and the request has no body (none was declared: RFC 9112 §6.3).
             let retryable =
                 response.status == 503 && !exchange.hasBody && route.region != front.routes.last?.region
-            if !retryable { return response }
+            if !retryable {
+                guard operation == .headBucket else { return response }
+                return BucketReads.headBucket(response, bucket: bucket, host: exchange.host)
+            }
         }
         throw S3Error.serviceUnavailable.because("No region of this multi-region access point is reachable.")
     }

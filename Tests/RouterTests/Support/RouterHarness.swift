@@ -25,7 +25,8 @@ struct RouterHarness {
         endpointPolicy: String? = nil,
         accessPoints: [AccessPointSnapshot.AccessPoint] = [RouterHarness.accessPoint("internet-ap")],
         multiRegion: [AccessPointSnapshot.MultiRegionAccessPoint] = [],
-        extraBuckets: [(name: String, region: String, store: any BucketResponder)] = []
+        extraBuckets: [(name: String, region: String, store: any BucketResponder)] = [],
+        storeAnswerFields: [(name: String, value: String)] = []
     ) throws {
         var lab = LabConfiguration.embeddedDefault
         lab.accounts[0].users[0].policy = userPolicy
@@ -44,7 +45,7 @@ struct RouterHarness {
             )
             stores[extra.name] = extra.store
         }
-        let store = RecordingStore()
+        let store = RecordingStore(answerFields: storeAnswerFields)
         stores["example-bucket"] = store
         self.store = store
         self.handler = RouterRequestHandler(
@@ -160,6 +161,12 @@ final class RecordingStore: BucketResponder {
 
     private let seen = Mutex<[Seen]>([])
     var requests: [Seen] { seen.withLock { $0 } }
+    /// Fields added to every answer, after the request identifiers.
+    private let answerFields: [(name: String, value: String)]
+
+    init(answerFields: [(name: String, value: String)] = []) {
+        self.answerFields = answerFields
+    }
 
     func respond(to request: BucketRequest) async -> S3Response {
         var entry = Seen(
@@ -177,7 +184,9 @@ final class RecordingStore: BucketResponder {
             return S3ErrorRenderer(envelope: .s3).response(for: error, id: request.id)
         }
         seen.withLock { $0.append(entry) }
-        return S3Response(status: 200, headers: S3ErrorRenderer.headers(id: request.id), body: S3Body(string: "stored"))
+        var headers = S3ErrorRenderer.headers(id: request.id)
+        for field in answerFields { headers.add(name: field.name, value: field.value) }
+        return S3Response(status: 200, headers: headers, body: S3Body(string: "stored"))
     }
 }
 
