@@ -78,7 +78,7 @@ public struct RouterRequestHandler: Sendable {
         record: inout RequestRecord
     ) async -> S3Response {
         let host = fields["host"] ?? ""
-        let hostClass: HostClass
+        var hostClass: HostClass
         let hostIsServerName: Bool
         if let hosts, let known = hosts.known(host, serverName: serverName) {
             (hostClass, hostIsServerName) = known
@@ -86,6 +86,12 @@ public struct RouterRequestHandler: Sendable {
             hostClass = configuration.classifier.classify(host)
             hostIsServerName = serverName.map { Self.host(host, isServerName: $0) } ?? true
             hosts?.remember(host, serverName: serverName, as: hostClass, isServerName: hostIsServerName)
+        }
+        // The S3 Control operations without an account in their host (botocore sends the directory-bucket ones,
+        // `ListAccessPointsForDirectoryBuckets`, `GetAccessPointScope`…, to the endpoint URL as given) are control
+        // requests, named by `x-amz-account-id`, not path-style bucket requests: the control API answers them.
+        if case .pathStyle(let endpoint) = hostClass, target.utf8.starts(with: "/v20180820/".utf8) {
+            hostClass = .control(account: nil, endpoint: endpoint)
         }
         let envelope: S3ErrorDocument.Envelope
         if case .control = hostClass { envelope = .control } else { envelope = .s3 }

@@ -228,6 +228,29 @@ struct DataPlaneTests {
         #expect(denied.status == 403)
     }
 
+    /// The bare endpoint (`--endpoint-url https://s3.lab.localhost`) is path-style for buckets and access points,
+    /// and refused; the S3 Control operations botocore sends there without an account label (the directory-bucket
+    /// ones) go to the control API, which `NoControl` answers with 599 here.
+    @Test(arguments: [
+        ("s3.lab.localhost", "/v20180820/accesspointfordirectory", 599),
+        ("s3.us-west-2.amazonaws.com", "/v20180820/accesspoint/ap/scope", 599),
+        ("s3.lab.localhost", "/v20180820", 400),
+        ("s3.lab.localhost", "/internet-ap-123456789012/v20180820/k", 400),
+        ("s3.us-west-2.amazonaws.com", "/internet-ap-123456789012/k", 400),
+    ])
+    func onTheBareEndpointOnlyControlPathsAreServed(host: String, target: String, status: Int) async throws {
+        let harness = try RouterHarness()
+        let (response, _, body) = await harness.send(
+            "GET",
+            target,
+            host: host,
+            headers: [("x-amz-account-id", "123456789012")]
+        )
+        #expect(response.status == status, "\(body)")
+        if status == 400 { #expect(body.contains("virtual-host-style"), "\(body)") }
+        #expect(harness.store.requests.isEmpty)
+    }
+
     /// HeadBucket goes to the store (which says whether the bucket is there) and comes back with the fields S3
     /// adds: the lab's region of the bucket, where a store names its own, and whether the host was an alias.
     @Test(arguments: [
