@@ -75,12 +75,23 @@ public struct StoreRequestHandler: Sendable {
             }
             return listBuckets(id: id, owner: authentication.identity)
         case .bucket(let bucket, let key)?:
+            // Where the bucket lives: the region this server was given, else the one the client signed for (any
+            // region's signature is accepted, so the bucket is in whichever the client names).
+            let region: String =
+                switch configuration.region {
+                case .exactly(let region): region
+                case .anyOf, .any: authentication.scope.region
+                }
+            if key == nil, method == "GET", Self.names(rawQuery, "location") {
+                guard configuration.buckets.contains(bucket) else { return refuse(.noSuchBucket) }
+                return S3BucketRegion.location(region, id: id)
+            }
             let requestHeaders = S3Headers(headers)
             // CompleteMultipartUpload's x-amz-checksum-* is the checksum of the object it assembles, which the store
             // checks, not of its XML body.
             let completesUpload =
                 method == "POST"
-                && rawQuery.split(separator: "&").contains { $0 == "uploadId" || $0.hasPrefix("uploadId=") }
+                && Self.names(rawQuery, "uploadId")
             let checksum: DeclaredChecksum?
             do {
                 checksum =
@@ -95,7 +106,7 @@ public struct StoreRequestHandler: Sendable {
                 declaredLength: requestHeaders["content-length"].flatMap { Int($0) },
                 checksum: checksum
             )
-            return await store.respond(
+            let answer = await store.respond(
                 to: BucketRequest(
                     method: method,
                     bucket: bucket,
@@ -110,7 +121,14 @@ public struct StoreRequestHandler: Sendable {
                     id: id
                 )
             )
+            guard key == nil, method == "HEAD" else { return answer }
+            return S3BucketRegion.headBucket(answer, region: region, namedByAlias: false)
         }
+    }
+
+    /// Whether a raw query names the parameter `name` (`name`, or `name=` with a value).
+    static func names(_ rawQuery: String, _ name: String) -> Bool {
+        rawQuery.split(separator: "&").contains { $0 == name || $0.hasPrefix(name + "=") }
     }
 
     /// SigV4 over the request head: signature, time, scope. The body is checked as it streams.

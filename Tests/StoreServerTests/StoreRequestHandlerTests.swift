@@ -220,6 +220,40 @@ struct StoreRequestHandlerTests {
         #expect(await fixture.send("GET", "/reports/a", region: "us-west-2").status == 404)
     }
 
+    /// GetBucketLocation and HeadBucket name the region given on the command line, else the one the client signed
+    /// for (any is accepted); us-east-1 is the empty LocationConstraint, as S3 writes it.
+    @Test(arguments: [
+        (ExpectedRegion.any, "eu-central-1", "eu-central-1"),
+        (.any, "us-east-1", "us-east-1"),
+        (.exactly("us-west-2"), "us-west-2", "us-west-2"),
+    ])
+    func bucketRegionIsTheGivenOneElseTheSignedOne(
+        configured: ExpectedRegion,
+        signedFor: String,
+        answered: String
+    ) async throws {
+        let fixture = try Fixture(region: configured)
+        defer { fixture.remove() }
+        let location = await fixture.send("GET", "/reports?location", region: signedFor)
+        #expect(location.status == 200, "\(location.body)")
+        let constraint = answered == "us-east-1" ? "" : answered
+        #expect(location.body.hasSuffix(">\(constraint)</LocationConstraint>"), "\(location.body)")
+        #expect(location.headers["x-amz-request-id"] == "REQ")
+
+        let virtual = await fixture.send("GET", "/?location", host: "archive.localhost:9000", region: signedFor)
+        #expect(virtual.status == 200 && virtual.body.contains("LocationConstraint"), "\(virtual.body)")
+
+        let head = await fixture.send("HEAD", "/reports", region: signedFor)
+        #expect(head.status == 200)
+        #expect(head.headers["x-amz-bucket-region"] == answered)
+        #expect(head.headers["x-amz-access-point-alias"] == "false")
+
+        let missing = await fixture.send("GET", "/nope?location", region: signedFor)
+        #expect(missing.status == 404 && missing.body.contains("<Code>NoSuchBucket</Code>"), "\(missing.body)")
+        #expect(await fixture.send("HEAD", "/nope", region: signedFor).status == 404)
+        #expect(await fixture.send("HEAD", "/reports/a", region: signedFor).headers["x-amz-bucket-region"] == nil)
+    }
+
     @Test func listBucketsNamesTheServedBuckets() async throws {
         let fixture = try Fixture()
         defer { fixture.remove() }

@@ -42,6 +42,8 @@ MIB = 1024 * 1024
 KNOWN_DIFFERENCES = {
     "rclone": {
         "acl_is_the_owners_full_control": "ACLs are not implemented (GetObjectAcl is 500)",
+        "bucket_region": "HeadBucket has no x-amz-bucket-region (nor x-amz-access-point-alias); GetBucketLocation "
+        "names us-east-1 whatever region the client signed for",
         "checksum_header_is_verified": "a PUT whose x-amz-checksum-crc32 does not match its body is stored",
         "checksum_is_kept": "a declared checksum is not given back (PUT, HEAD with ChecksumMode, GetObjectAttributes)",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
@@ -607,6 +609,18 @@ class Conformance:
         out = self.s3.get_object_attributes(Bucket=self.bucket, Key=self.key("attributes"), ObjectAttributes=["ETag", "ObjectSize", "StorageClass"])
         got = (out.get("ETag"), out.get("ObjectSize"), out.get("StorageClass"))
         expect(got == (md5_hex(body), len(body), "STANDARD"), "ETag, size, class %s" % (got,))
+
+    def check_bucket_region(self):
+        # Where SDKs look for a bucket's region: HeadBucket's x-amz-bucket-region and GetBucketLocation. Every target
+        # here serves the bucket in the region the client signs for (the lab's buckets are in it).
+        region = self.s3.meta.region_name
+        head = self.s3.head_bucket(Bucket=self.bucket)
+        expect(head.get("BucketRegion") == region, "HeadBucket's BucketRegion %r, not %r" % (head.get("BucketRegion"), region))
+        expect(head.get("AccessPointAlias") is False, "HeadBucket's AccessPointAlias %r" % head.get("AccessPointAlias"))
+        if self.bucket.startswith("arn:"):
+            return  # botocore sends GetBucketLocation path-style only, which an ARN cannot be (EndpointResolutionError)
+        location = self.s3.get_bucket_location(Bucket=self.bucket).get("LocationConstraint")
+        expect(location == (None if region == "us-east-1" else region), "LocationConstraint %r" % location)
 
     def check_list_object_versions(self):
         names = ["versions/a", "versions/b", "versions/c"]
