@@ -176,6 +176,73 @@ struct ForwardProxyTests {
         #expect(!lab.server.output.contains("[Router] request"), "nothing reached the router: \(lab.server.output)")
     }
 
+    /// rclone, on the Go SDK, given an access point's alias as its bucket and the proxy: a multipart upload, a check
+    /// of every file's hash, a server-side copy into a second access point (`x-amz-copy-source` naming the first
+    /// by its alias), and a download. rclone makes the bucket before an upload unless told not to, and an access
+    /// point allows no bucket operation: refused with S3's 405, nothing stored.
+    @Test func rcloneUsesAccessPointsByTheirAliasesThroughTheProxy() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        var aliases: [String] = []
+        for name in ["photos", "backup"] {
+            let created = try await Self.aws(
+                lab,
+                [
+                    "s3control", "create-access-point", "--account-id", Self.account, "--name", name, "--bucket",
+                    "example-bucket",
+                ]
+            )
+            aliases.append(try #require(Self.field("Alias", in: created.text), "\(created.text)"))
+        }
+        let source = lab.directory.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        let big = Data((0..<(12 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try big.write(to: source.appendingPathComponent("big.bin"))
+        try Data("small\n".utf8).write(to: source.appendingPathComponent("small.txt"))
+
+        let proxy = try #require(lab.ports.proxy)
+        func rclone(_ arguments: [String], checkBucket: Bool = false) async throws -> (status: Int32, text: String) {
+            let output = try await ExternalCommand.run(
+                ["rclone", "--ca-cert", lab.ca, "--retries", "1", "--low-level-retries", "1"] + arguments,
+                environment: [
+                    "HTTPS_PROXY": "http://127.0.0.1:\(proxy)",
+                    "RCLONE_CONFIG": "/dev/null",
+                    "RCLONE_CONFIG_AP_TYPE": "s3",
+                    "RCLONE_CONFIG_AP_PROVIDER": "AWS",
+                    "RCLONE_CONFIG_AP_REGION": "us-west-2",
+                    "RCLONE_CONFIG_AP_ACCESS_KEY_ID": DataPlaneTests.accessKey,
+                    "RCLONE_CONFIG_AP_SECRET_ACCESS_KEY": DataPlaneTests.secretKey,
+                    "RCLONE_CONFIG_AP_NO_CHECK_BUCKET": checkBucket ? "false" : "true",
+                ]
+            )
+            return (output.status, output.text)
+        }
+        let refused = try await rclone(
+            ["copyto", source.appendingPathComponent("small.txt").path, "ap:\(aliases[0])/x"],
+            checkBucket: true
+        )
+        #expect(refused.status != 0 && refused.text.contains("MethodNotAllowed"), "\(refused.text)")
+
+        let upload = try await rclone(
+            ["copy", source.path, "ap:\(aliases[0])/r", "--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M"]
+        )
+        #expect(upload.status == 0, "\(upload.text)\n\(lab.server.output.suffix(3000))")
+        #expect(try await lab.logs("operation=UploadPart"), "a multipart upload: \(lab.server.output.suffix(3000))")
+        let check = try await rclone(["check", source.path, "ap:\(aliases[0])/r"])
+        #expect(check.status == 0 && check.text.contains("0 differences found"), "\(check.text)")
+
+        let copy = try await rclone(["copyto", "ap:\(aliases[0])/r/big.bin", "ap:\(aliases[1])/c/big.bin", "-v"])
+        #expect(copy.status == 0 && copy.text.contains("server-side copy"), "\(copy.text)")
+        let back = lab.directory.appendingPathComponent("back")
+        let download = try await rclone(["copy", "ap:\(aliases[1])/c", back.path])
+        #expect(download.status == 0, "\(download.text)")
+        #expect(try Data(contentsOf: back.appendingPathComponent("big.bin")) == big)
+        let listing = try await rclone(["lsf", "ap:\(aliases[0])"])
+        // Both access points front example-bucket: its two folders, and not the refused upload's `x`.
+        #expect(listing.text.split(separator: "\n") == ["c/", "r/"], "\(listing.text)")
+    }
+
     /// The value of `"name": "value"` in the aws CLI's JSON output.
     static func field(_ name: String, in text: String) -> String? {
         guard let range = text.range(of: "\"\(name)\": \"") else { return nil }
