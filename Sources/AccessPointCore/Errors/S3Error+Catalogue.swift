@@ -124,6 +124,11 @@ extension S3Error {
         status: 400,
         message: "Your socket connection to the server was not read from or written to within the timeout period."
     )
+    public static let invalidStorageClass = S3Error(
+        code: "InvalidStorageClass",
+        status: 400,
+        message: "The storage class you specified is not valid"
+    )
     public static let methodNotAllowed = S3Error(
         code: "MethodNotAllowed",
         status: 405,
@@ -290,7 +295,8 @@ extension S3Error {
         expiredToken, invalidRequest, invalidArgument, badRequest, requestHeaderSectionTooLarge, invalidURI,
         malformedXML, malformedPolicy, invalidTag,
         invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
-        missingContentLength, requestTimeout, methodNotAllowed, notImplemented, invalidRange, invalidPartNumber,
+        missingContentLength, requestTimeout, invalidStorageClass, methodNotAllowed, notImplemented, invalidRange,
+        invalidPartNumber,
         preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,
         noSuchResource, noSuchBucketPolicy, noSuchCORSConfiguration, objectLockConfigurationNotFound,

@@ -107,7 +107,7 @@ extension EmbeddedBucketStore {
                 object.writeChecksum(into: &contents)
                 contents.element("Size", object.size)
                 if withOwner { StoreOwner.write("Owner", into: &contents) }
-                contents.element("StorageClass", "STANDARD")
+                contents.element("StorageClass", object.storageClass)
             }
         }
         for commonPrefix in page.commonPrefixes {

@@ -21,6 +21,7 @@ extension EmbeddedBucketStore {
         writer.element("UploadId", upload.id)
         writer.close("InitiateMultipartUploadResult")
         var response = xml(writer, request)
+        record.keeping.addEncryption(to: &response.headers)
         if let checksum = record.uploadChecksum {
             response.headers.add(name: "x-amz-checksum-algorithm", value: checksum.algorithm.name)
             response.headers.add(name: "x-amz-checksum-type", value: checksum.type)
@@ -54,7 +55,8 @@ extension EmbeddedBucketStore {
     ) async throws(S3Error) -> S3Response {
         let number = try Self.partNumber(request)
         _ = try upload(uploadID, key: key, in: storage)
-        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum
+        let uploadRecord = try await storage.uploadRecord(uploadID)
+        let chosen = uploadRecord.uploadChecksum
         let received = try await receive(request, in: storage)
         var record = ObjectRecord(key: key, size: received.size, etag: Hex.encode(received.md5), lastModified: now())
         record.checksum = Self.checkedChecksum(request)
@@ -73,6 +75,7 @@ extension EmbeddedBucketStore {
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
         if let checksum = record.checksum { headers.add(name: checksum.name, value: checksum.value) }
+        uploadRecord.keeping.addEncryption(to: &headers)
         return S3Response(status: 200, headers: headers)
     }
 
@@ -104,7 +107,8 @@ extension EmbeddedBucketStore {
             (offset, length) = (first, last - first + 1)
         }
         // A copied part has the checksum its upload chose, computed from the bytes.
-        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum?.algorithm
+        let uploadRecord = try await storage.uploadRecord(uploadID)
+        let chosen = uploadRecord.uploadChecksum?.algorithm
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()
         var checksum = chosen.map(RunningChecksum.init)
@@ -121,7 +125,9 @@ extension EmbeddedBucketStore {
         writer.element("ETag", "\"\(record.etag)\"")
         if let checksum = record.checksum, let chosen { writer.element(chosen.elementName, checksum.value) }
         writer.close("CopyPartResult")
-        return xml(writer, request)
+        var response = xml(writer, request)
+        uploadRecord.keeping.addEncryption(to: &response.headers)
+        return response
     }
 
     /// CompleteMultipartUpload: the listed parts, checked, concatenated into the object. Its ETag is the MD5 of
@@ -234,7 +240,9 @@ extension EmbeddedBucketStore {
         writer.element("ETag", "\"\(record.etag)\"")
         Self.writeChecksum(record.checksum, type: record.checksumType, into: &writer)
         writer.close("CompleteMultipartUploadResult")
-        return xml(writer, request)
+        var response = xml(writer, request)
+        record.keeping.addEncryption(to: &response.headers)
+        return response
     }
 
     func abortMultipartUpload(
@@ -255,7 +263,8 @@ extension EmbeddedBucketStore {
         _ storage: BucketStorage
     ) async throws(S3Error) -> S3Response {
         _ = try upload(uploadID, key: key, in: storage)
-        let chosen = try await storage.uploadRecord(uploadID).uploadChecksum
+        let uploadRecord = try await storage.uploadRecord(uploadID)
+        let chosen = uploadRecord.uploadChecksum
         let maxParts = try Self.maxItems(request, "max-parts")
         var marker = 0
         if let text = request.queryValue("part-number-marker") {
@@ -272,7 +281,7 @@ extension EmbeddedBucketStore {
         writer.element("UploadId", uploadID)
         StoreOwner.write("Initiator", into: &writer)
         StoreOwner.write("Owner", into: &writer)
-        writer.element("StorageClass", "STANDARD")
+        writer.element("StorageClass", uploadRecord.keeping.listedClass)
         if let chosen {
             writer.element("ChecksumAlgorithm", chosen.algorithm.name)
             writer.element("ChecksumType", chosen.type)
@@ -352,7 +361,7 @@ extension EmbeddedBucketStore {
                 element.element("UploadId", upload.id)
                 StoreOwner.write("Initiator", into: &element)
                 StoreOwner.write("Owner", into: &element)
-                element.element("StorageClass", "STANDARD")
+                element.element("StorageClass", upload.storageClass)
                 element.element("Initiated", HTTPDate.iso8601(milliseconds: upload.initiated))
             }
         }

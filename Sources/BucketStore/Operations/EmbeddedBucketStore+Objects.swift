@@ -20,6 +20,7 @@ extension EmbeddedBucketStore {
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
         Self.addChecksum(of: record, to: &headers)
+        record.keeping.addEncryption(to: &headers)
         return S3Response(status: 200, headers: headers)
     }
 
@@ -61,6 +62,7 @@ extension EmbeddedBucketStore {
             headers.add(name: "Content-Range", value: "bytes \(first)-\(last)/\(record.size)")
         }
         headers.add(name: "Accept-Ranges", value: "bytes")
+        record.keeping.addReadFields(to: &headers)
         for (name, override) in Self.responseOverrides {
             if let value = request.queryValue(override) ?? record.contentHeader(name) {
                 headers.add(name: name, value: value)
@@ -148,7 +150,9 @@ extension EmbeddedBucketStore {
         let (sourceStorage, sourceKey) = try copySource(request)
         let metadataDirective = try Self.directive(request.headers["x-amz-metadata-directive"], "metadata")
         let taggingDirective = try Self.directive(request.headers["x-amz-tagging-directive"], "tagging")
-        if sourceStorage === storage, sourceKey == key, metadataDirective == "COPY" {
+        if sourceStorage === storage, sourceKey == key, metadataDirective == "COPY",
+            !ObjectKeeping.isNamed(in: request.headers)
+        {
             throw .invalidRequest.because(
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
             )
@@ -179,7 +183,9 @@ extension EmbeddedBucketStore {
         writer.element("ETag", "\"\(record.etag)\"")
         Self.writeChecksum(record.checksum, type: record.checksumType, into: &writer)
         writer.close("CopyObjectResult")
-        return xml(writer, request)
+        var response = xml(writer, request)
+        record.keeping.addEncryption(to: &response.headers)
+        return response
     }
 
     /// The bucket and key `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, perhaps with

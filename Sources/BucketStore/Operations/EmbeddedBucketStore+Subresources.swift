@@ -82,7 +82,7 @@ extension EmbeddedBucketStore {
         if asked.contains("ObjectParts"), let parts = Self.partCount(etag: object.etag) {
             try Self.writeObjectParts(of: object, count: parts, request, into: &writer)
         }
-        if asked.contains("StorageClass") { writer.element("StorageClass", "STANDARD") }
+        if asked.contains("StorageClass") { writer.element("StorageClass", object.keeping.listedClass) }
         if asked.contains("ObjectSize") { writer.element("ObjectSize", object.size) }
         writer.close("GetObjectAttributesResponse")
         var response = xml(writer, request)
@@ -207,7 +207,7 @@ extension EmbeddedBucketStore {
                 object.writeChecksum(into: &version)
                 version.element("Size", object.size)
                 StoreOwner.write("Owner", into: &version)
-                version.element("StorageClass", "STANDARD")
+                version.element("StorageClass", object.storageClass)
             }
         }
         for commonPrefix in page.commonPrefixes {
@@ -220,9 +220,9 @@ extension EmbeddedBucketStore {
     /// RestoreObject: only archived objects can be restored, and this store has none.
     func restoreObject(_ key: String, _ request: BucketRequest, _ storage: BucketStorage) throws(S3Error) -> S3Response
     {
-        _ = try summary(key, in: storage)
+        let object = try summary(key, in: storage)
         throw .invalidObjectState.because("Restore is not allowed for the object's current storage class")
-            .adding("StorageClass", "STANDARD")
+            .adding("StorageClass", object.storageClass)
     }
 
     /// The document S3 answers when a bucket has none of a configuration: its root element, empty.

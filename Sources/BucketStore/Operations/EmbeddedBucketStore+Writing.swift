@@ -164,6 +164,7 @@ extension EmbeddedBucketStore {
         var record = ObjectRecord(key: key)
         record.contentHeaders = Self.contentHeaders(from: headers)
         record.metadata = Self.metadata(from: headers)
+        record.keeping = try ObjectKeeping.requested(by: headers)
         if let tagging = headers["x-amz-tagging"] {
             record.tags = try Self.tags(fromQuery: tagging)
         }

@@ -47,7 +47,7 @@ final class BucketStorage: Sendable {
             guard let opened = try? OpenFile.openForReading(root + "/uploads/" + id + "/upload"),
                 let record = try? RecordFile.readRecord(from: opened)
             else { continue }
-            uploads[id] = UploadSummary(id: id, key: record.key, initiated: record.lastModified)
+            uploads[id] = UploadSummary(record, id: id)
         }
         try POSIX.synchronizeDirectory(root + "/tmp")
         self.index = Mutex(loaded)
@@ -160,6 +160,15 @@ struct UploadSummary: Sendable, Equatable {
     var id: String
     var key: String
     var initiated: Int64
+    /// The class the upload's object will have, which ListMultipartUploads names.
+    var storageClass: String
+
+    init(_ record: ObjectRecord, id: String) {
+        self.id = id
+        key = record.key
+        initiated = record.lastModified
+        storageClass = record.keeping.listedClass
+    }
 }
 
 extension BucketStorage {
@@ -199,7 +208,7 @@ extension BucketStorage {
             throw .internalError
         }
         try await Self.synchronizeDirectory(containing: destination)
-        let summary = UploadSummary(id: id, key: record.key, initiated: record.lastModified)
+        let summary = UploadSummary(record, id: id)
         uploads.withLock { $0[id] = summary }
         return summary
     }

@@ -10,6 +10,8 @@ struct ObjectSummary: Sendable, Equatable {
     /// The algorithm of the object's checksum and whether it is composite, which listings name.
     var checksum: ChecksumAlgorithm?
     var checksumIsComposite: Bool
+    /// The class listings name (STANDARD unless the write named another).
+    var storageClass: String
 
     init(_ record: ObjectRecord) {
         key = record.key
@@ -19,6 +21,7 @@ struct ObjectSummary: Sendable, Equatable {
         version = record.version
         checksum = record.checksum.flatMap { ChecksumAlgorithm(headerName: $0.name) }
         checksumIsComposite = record.checksumIsComposite
+        storageClass = record.keeping.listedClass
     }
 
     /// `ChecksumAlgorithm` and `ChecksumType`, as a listing's entries carry them when the object has a checksum.

@@ -32,6 +32,8 @@ struct ObjectRecord: Sendable, Equatable {
     var partChecksums: [String] = []
     /// An upload's checksum, chosen by CreateMultipartUpload; nil for an upload that chose none (and for objects).
     var uploadChecksum: UploadChecksum?
+    /// The object's storage class and encryption, as its write asked (an upload's, for the object it completes).
+    var keeping = ObjectKeeping()
 
     struct Field: Sendable, Equatable {
         var name: String
@@ -82,6 +84,7 @@ extension ObjectRecord {
             fields.append(("upload-checksum", uploadChecksum.algorithm.name))
             fields.append(("upload-checksum-type", uploadChecksum.type))
         }
+        fields += keeping.encodedFields
         var bytes: [UInt8] = []
         Self.append(UInt32(fields.count), to: &bytes)
         for (name, value) in fields {
@@ -125,7 +128,9 @@ extension ObjectRecord {
                 }
                 uploadChecksum = UploadChecksum(algorithm: algorithm, fullObject: value == "FULL_OBJECT")
             default:
-                if name.hasPrefix("h:") {
+                if keeping.decode(name, value) {
+                    // a storage class or encryption field
+                } else if name.hasPrefix("h:") {
                     contentHeaders.append(Field(name: String(name.dropFirst(2)), value: value))
                 } else if name.hasPrefix("m:") {
                     metadata.append(Field(name: String(name.dropFirst(2)), value: value))
