@@ -77,6 +77,8 @@ KNOWN_DIFFERENCES = {
         "where a bucket with ACLs disabled refuses it",
         "range_requests": "a ranged GET carries the whole object's CRC32 checksum, which botocore rejects "
         "(FlexibleChecksumError)",
+        "storage_class_and_encryption": "no x-amz-server-side-encryption on writes or reads; a class is given back "
+        "on HEAD but listed as STANDARD, and an unknown class is stored",
         "user_metadata": "x-amz-meta-* names come back capitalised; S3 returns them in lower case",
     },
 }
@@ -621,6 +623,29 @@ class Conformance:
             return  # botocore sends GetBucketLocation path-style only, which an ARN cannot be (EndpointResolutionError)
         location = self.s3.get_bucket_location(Bucket=self.bucket).get("LocationConstraint")
         expect(location == (None if region == "us-east-1" else region), "LocationConstraint %r" % location)
+
+    def check_storage_class_and_encryption(self):
+        # S3 encrypts every new object (SSE-S3 unless the write asks for SSE-KMS) and says so on writes and reads;
+        # it names a class other than STANDARD on GET and HEAD, and every object's class in listings.
+        plain = self.put("keeping/plain", b"x")
+        expect(plain.get("ServerSideEncryption") == "AES256", "PutObject's ServerSideEncryption %r" % plain.get("ServerSideEncryption"))
+        put = self.put("keeping/ia", b"y", StorageClass="STANDARD_IA", ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/lab")
+        expect((put.get("ServerSideEncryption"), put.get("SSEKMSKeyId")) == ("aws:kms", "alias/lab"), "PutObject %s" % put)
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("keeping/ia"))
+        got = (head.get("StorageClass"), head.get("ServerSideEncryption"), head.get("SSEKMSKeyId"))
+        expect(got == ("STANDARD_IA", "aws:kms", "alias/lab"), "HEAD %s" % (got,))
+        plain_head = self.s3.head_object(Bucket=self.bucket, Key=self.key("keeping/plain"))
+        expect((plain_head.get("StorageClass"), plain_head.get("ServerSideEncryption")) == (None, "AES256"), "HEAD of the plain object %s" % plain_head)
+        listed = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=self.key("keeping/"))
+        classes = [entry.get("StorageClass") for entry in listed.get("Contents", [])]
+        expect(classes == ["STANDARD_IA", "STANDARD"], "listed classes %s" % classes)
+        moved = self.s3.copy_object(Bucket=self.bucket, Key=self.key("keeping/plain"), StorageClass="ONEZONE_IA",
+                                    CopySource={"Bucket": self.bucket, "Key": self.key("keeping/plain")})
+        expect(moved.get("ServerSideEncryption") == "AES256", "CopyObject %s" % moved)
+        head = self.s3.head_object(Bucket=self.bucket, Key=self.key("keeping/plain"))
+        expect(head.get("StorageClass") == "ONEZONE_IA", "after the copy onto itself: %s" % head.get("StorageClass"))
+        refused = error_code(lambda: self.put("keeping/bad", b"z", StorageClass="NOT_A_CLASS"), "PutObject with an unknown class")
+        expect(refused == ("InvalidStorageClass", 400), "an unknown class: %s" % (refused,))
 
     def check_list_object_versions(self):
         names = ["versions/a", "versions/b", "versions/c"]
