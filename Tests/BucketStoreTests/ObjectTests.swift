@@ -293,3 +293,43 @@ struct ObjectTests {
         #expect(await fixture.send("GET", "k", query: "versionId=3HL4kqtJlcpXroDTDmJ").errorCode == "InvalidArgument")
     }
 }
+
+/// S3's conditional deletes: `If-Match` on DeleteObject, and an object's `<ETag>` in DeleteObjects, delete only the
+/// object the client last saw; a mismatch or a missing object deletes nothing.
+struct ConditionalDeleteTests {
+    @Test func deleteObjectWithIfMatchDeletesOnlyThatObject() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let etag = try #require(await fixture.put("k", "v1").headers["ETag"])
+        let stale = await fixture.send("DELETE", "k", headers: ["If-Match": "\"0123456789abcdef0123456789abcdef\""])
+        #expect(stale.status == 412 && stale.errorCode == "PreconditionFailed", "\(stale.text)")
+        #expect(await fixture.send("HEAD", "k").status == 200, "a mismatch deletes nothing")
+        #expect(await fixture.send("DELETE", "k", headers: ["If-Match": etag]).status == 204)
+        #expect(await fixture.send("HEAD", "k").status == 404)
+        let gone = await fixture.send("DELETE", "k", headers: ["If-Match": "*"])
+        #expect(gone.status == 404 && gone.errorCode == "NoSuchKey", "\(gone.text)")
+        _ = await fixture.put("k", "v2")
+        #expect(await fixture.send("DELETE", "k", headers: ["If-Match": "*"]).status == 204)
+        #expect(await fixture.send("DELETE", "k").status == 204, "without a condition a missing key is no error")
+    }
+
+    @Test func deleteObjectsChecksEachObjectsETag() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let etag = try #require(await fixture.put("a", "1").headers["ETag"])
+        _ = await fixture.put("b", "2")
+        _ = await fixture.put("c", "3")
+        let body = """
+            <Delete><Object><Key>a</Key><ETag>\(etag)</ETag></Object>\
+            <Object><Key>b</Key><ETag>"0123456789abcdef0123456789abcdef"</ETag></Object>\
+            <Object><Key>c</Key></Object><Object><Key>d</Key><ETag>*</ETag></Object></Delete>
+            """
+        let reply = await fixture.send("POST", nil, query: "delete", body: S3Body(string: body))
+        #expect(reply.status == 200)
+        #expect(reply.values("Key") == ["a", "b", "c", "d"], "\(reply.text)")
+        #expect(reply.values("Code") == ["PreconditionFailed", "NoSuchKey"], "\(reply.text)")
+        #expect(await fixture.send("HEAD", "a").status == 404)
+        #expect(await fixture.send("HEAD", "b").status == 200, "b's ETag did not match: kept")
+        #expect(await fixture.send("HEAD", "c").status == 404)
+    }
+}

@@ -9,19 +9,20 @@ extension EmbeddedBucketStore {
         let quiet = document.child("Quiet")?.text.trimmingSpaces.lowercased() == "true"
         let objects = document.children(named: "Object")
         guard !objects.isEmpty, objects.count <= 1000 else { throw .malformedXML }
-        var keys: [String] = []
+        // Each key, and the ETag a conditional delete names for it.
+        var keys: [(key: String, etag: String?)] = []
         for object in objects {
             guard let key = object.child("Key")?.text else { throw .malformedXML }
-            keys.append(key)
+            keys.append((key, object.child("ETag")?.text))
         }
         var writer = XMLWriter(root: "DeleteResult")
-        for key in keys {
+        for (key, etag) in keys {
             let outcome: S3Error?
             if key.isEmpty || key.utf8.count > BucketOperation.maximumKeyLength {
                 outcome = .invalidArgument.because("Invalid key")
             } else {
                 do {
-                    try await storage.delete(key)
+                    try await storage.delete(key, check: Self.deleteCondition(ifMatch: etag))
                     outcome = nil
                 } catch {
                     outcome = error

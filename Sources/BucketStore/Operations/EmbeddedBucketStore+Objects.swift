@@ -131,14 +131,25 @@ extension EmbeddedBucketStore {
         headers["If-Match"] != nil ? "If-Match" : "If-Unmodified-Since"
     }
 
-    /// DeleteObject: 204 whether or not the key existed, as S3 answers for unversioned buckets.
+    /// DeleteObject: 204 whether or not the key existed, as S3 answers for unversioned buckets; with `If-Match`
+    /// (an ETag, or `*`: any), a conditional delete of only that object.
     func deleteObject(
         _ key: String,
         _ request: BucketRequest,
         _ storage: BucketStorage
     ) async throws(S3Error) -> S3Response {
-        try await storage.delete(key)
+        try await storage.delete(key, check: Self.deleteCondition(ifMatch: request.headers["If-Match"]))
         return empty(request, status: 204)
+    }
+
+    /// A conditional delete's check (S3's "conditional deletes"): with an `If-Match` ETag or `*`, the object must
+    /// be there (404 NoSuchKey) and match (412 PreconditionFailed); without one, nothing is checked.
+    static func deleteCondition(ifMatch: String?) -> (ObjectSummary?) -> S3Error? {
+        guard let ifMatch else { return { _ in nil } }
+        return { current in
+            guard let current else { return .noSuchKey }
+            return ReadConditions.matches(ifMatch, etag: current.etag) ? nil : .preconditionFailed
+        }
     }
 
     /// CopyObject: the source's bytes (and, with the COPY directive, its metadata) into a new object.

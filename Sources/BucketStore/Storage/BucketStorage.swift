@@ -126,21 +126,24 @@ final class BucketStorage: Sendable {
         try await Self.synchronizeDirectory(containing: path)
     }
 
-    /// Deletes the object if it exists (S3 answers a delete of a missing key with success too).
-    func delete(_ key: String) async throws(S3Error) {
+    /// Deletes the object if it exists (S3 answers a delete of a missing key with success too), once `check`,
+    /// shown the object under the bucket's lock, refuses nothing (a conditional delete's `If-Match`).
+    func delete(_ key: String, check: (ObjectSummary?) -> S3Error? = { _ in nil }) async throws(S3Error) {
         let path = objectPath(for: key)
         let keyBytes = Array(key.utf8)
-        let failed: Bool = index.withLock { index in
-            guard index[keyBytes] != nil else { return false }
+        let refusal: S3Error? = index.withLock { index in
+            let current = index[keyBytes]
+            if let refusal = check(current) { return refusal }
+            guard current != nil else { return nil }
             do {
                 try POSIX.unlink(path)
             } catch {
-                return true
+                return .internalError
             }
             index.remove(keyBytes)
-            return false
+            return nil
         }
-        if failed { throw .internalError }
+        if let refusal { throw refusal }
         try await Self.synchronizeDirectory(containing: path)
     }
 

@@ -46,6 +46,7 @@ KNOWN_DIFFERENCES = {
         "names us-east-1 whatever region the client signed for",
         "checksum_header_is_verified": "a PUT whose x-amz-checksum-crc32 does not match its body is stored",
         "checksum_is_kept": "a declared checksum is not given back (PUT, HEAD with ChecksumMode, GetObjectAttributes)",
+        "conditional_delete": "If-Match on DeleteObject is ignored: an object whose ETag differs is deleted",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
         "default_checksum_is_crc64nvme": "an upload that declares no checksum gets none; S3 adds a CRC-64/NVME",
@@ -611,6 +612,22 @@ class Conformance:
         out = self.s3.get_object_attributes(Bucket=self.bucket, Key=self.key("attributes"), ObjectAttributes=["ETag", "ObjectSize", "StorageClass"])
         got = (out.get("ETag"), out.get("ObjectSize"), out.get("StorageClass"))
         expect(got == (md5_hex(body), len(body), "STANDARD"), "ETag, size, class %s" % (got,))
+
+    def check_conditional_delete(self):
+        # DeleteObject with If-Match, and DeleteObjects with an object's ETag, delete only the object the client saw.
+        etag = self.put("conditional/a", b"1")["ETag"]
+        self.put("conditional/b", b"2")
+        stale = '"0123456789abcdef0123456789abcdef"'
+        refused = error_code(lambda: self.s3.delete_object(Bucket=self.bucket, Key=self.key("conditional/a"), IfMatch=stale), "a stale If-Match")
+        expect(refused == ("PreconditionFailed", 412), "DeleteObject with a stale ETag: %s" % (refused,))
+        self.s3.head_object(Bucket=self.bucket, Key=self.key("conditional/a"))
+        self.s3.delete_object(Bucket=self.bucket, Key=self.key("conditional/a"), IfMatch=etag)
+        gone = error_code(lambda: self.s3.head_object(Bucket=self.bucket, Key=self.key("conditional/a")), "HEAD after the delete")
+        expect(gone == ("404", 404), "after a matching delete: %s" % (gone,))
+        out = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": self.key("conditional/b"), "ETag": stale}]})
+        errors = [(e["Key"], e["Code"]) for e in out.get("Errors", [])]
+        expect(errors == [(self.key("conditional/b"), "PreconditionFailed")], "DeleteObjects with a stale ETag: %s" % out)
+        self.s3.head_object(Bucket=self.bucket, Key=self.key("conditional/b"))
 
     def check_bucket_region(self):
         # Where SDKs look for a bucket's region: HeadBucket's x-amz-bucket-region and GetBucketLocation. Every target
