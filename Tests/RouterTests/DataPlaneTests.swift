@@ -228,6 +228,41 @@ struct DataPlaneTests {
         #expect(denied.status == 403)
     }
 
+    /// AWS's policy for "encrypted uploads only": a bucket policy denying a PutObject whose
+    /// `s3:x-amz-server-side-encryption` is not `aws:kms`, and one requiring conditional writes (`s3:if-none-match`
+    /// not null). The keys come from the request's fields; a read carries none.
+    @Test func bucketPoliciesTestAWritesEncryptionAndConditionFields() async throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":["arn:aws:s3:::example-bucket","arn:aws:s3:::example-bucket/*"]},
+            {"Sid":"EncryptedUploadsOnly","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::example-bucket/*",
+            "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}},
+            {"Sid":"NoOverwrites","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::example-bucket/*",
+            "Condition":{"Null":{"s3:if-none-match":"true"}}}]}
+            """
+        let harness = try RouterHarness(explainDenials: true, bucketPolicy: policy)
+        let plain = await harness.send("PUT", "/k", headers: [("If-None-Match", "*")], body: "x")
+        #expect(plain.response.status == 403)
+        #expect(plain.body.contains("EncryptedUploadsOnly"), "\(plain.body)")
+        let overwrite = await harness.send(
+            "PUT",
+            "/k",
+            headers: [("x-amz-server-side-encryption", "aws:kms")],
+            body: "x"
+        )
+        #expect(overwrite.response.status == 403)
+        #expect(overwrite.body.contains("NoOverwrites"), "\(overwrite.body)")
+        let allowed = await harness.send(
+            "PUT",
+            "/k",
+            headers: [("x-amz-server-side-encryption", "aws:kms"), ("If-None-Match", "*")],
+            body: "x"
+        )
+        #expect(allowed.response.status == 200, "\(allowed.body)")
+        #expect(harness.store.requests.count == 1)
+        #expect(await harness.send("GET", "/k").response.status == 200, "a read is not a PutObject")
+    }
+
     /// The bare endpoint (`--endpoint-url https://s3.lab.localhost`) is path-style for buckets and access points,
     /// and refused; the S3 Control operations botocore sends there without an account label (the directory-bucket
     /// ones) go to the control API, which `NoControl` answers with 599 here.

@@ -25,6 +25,11 @@ public enum ConditionKey {
     public static let signatureAge = "s3:signatureAge"
     public static let contentSHA256 = "s3:x-amz-content-sha256"
     public static let tlsVersion = "s3:TlsVersion"
+    public static let serverSideEncryption = "s3:x-amz-server-side-encryption"
+    public static let kmsKeyID = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+    public static let storageClass = "s3:x-amz-storage-class"
+    public static let ifMatch = "s3:if-match"
+    public static let ifNoneMatch = "s3:if-none-match"
 
     /// `s3:ExistingObjectTag/<tag-key>`.
     public static func existingObjectTag(_ tagKey: String) -> String { "s3:ExistingObjectTag/\(tagKey)" }

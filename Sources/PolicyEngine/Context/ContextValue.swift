@@ -65,6 +65,7 @@ enum WellKnownKey: Int, CaseIterable, Sendable {
     case dataAccessPointArn, dataAccessPointAccount, accessPointNetworkOrigin, resourceAccount
     case currentTime, epochTime
     case prefix, delimiter, maxKeys, cannedACL, authType, signatureVersion, signatureAge, contentSHA256, tlsVersion
+    case serverSideEncryption, kmsKeyID, storageClass, ifMatch, ifNoneMatch
 
     /// The slot of a lower-cased key name; nil for keys the router does not fill in.
     init?(lowercased name: String) {
@@ -98,6 +99,11 @@ enum WellKnownKey: Int, CaseIterable, Sendable {
         case .signatureAge: ConditionKey.signatureAge
         case .contentSHA256: ConditionKey.contentSHA256
         case .tlsVersion: ConditionKey.tlsVersion
+        case .serverSideEncryption: ConditionKey.serverSideEncryption
+        case .kmsKeyID: ConditionKey.kmsKeyID
+        case .storageClass: ConditionKey.storageClass
+        case .ifMatch: ConditionKey.ifMatch
+        case .ifNoneMatch: ConditionKey.ifNoneMatch
         }
     }
 

@@ -199,6 +199,11 @@ public struct RequestContext: Sendable {
             case .signatureVersion: details.signatureVersion
             case .contentSHA256: details.contentSHA256
             case .tlsVersion: details.tlsVersion
+            case .serverSideEncryption: details.writes?.serverSideEncryption
+            case .kmsKeyID: details.writes?.kmsKeyID
+            case .storageClass: details.writes?.storageClass
+            case .ifMatch: details.writes?.ifMatch
+            case .ifNoneMatch: details.writes?.ifNoneMatch
             case .sourceIp, .vpcSourceIp, .secureTransport, .currentTime, .epochTime, .maxKeys, .signatureAge: nil
             }
         }

@@ -22,6 +22,32 @@ public struct S3RequestDetails: Sendable, Hashable {
     public var signatureAgeMilliseconds: Int64?
     public var contentSHA256: String?
     public var tlsVersion: String?
+    /// The fields only writes and deletes carry: nil for other requests (a GET's are not looked at).
+    public var writes: WriteDetails?
+
+    /// `s3:x-amz-server-side-encryption`, `-aws-kms-key-id`, `s3:x-amz-storage-class`, `s3:if-match` and
+    /// `s3:if-none-match`: what a bucket policy tests to require encryption, a class, or conditional writes.
+    public struct WriteDetails: Sendable, Hashable {
+        public var serverSideEncryption: String?
+        public var kmsKeyID: String?
+        public var storageClass: String?
+        public var ifMatch: String?
+        public var ifNoneMatch: String?
+
+        public init(
+            serverSideEncryption: String? = nil,
+            kmsKeyID: String? = nil,
+            storageClass: String? = nil,
+            ifMatch: String? = nil,
+            ifNoneMatch: String? = nil
+        ) {
+            self.serverSideEncryption = serverSideEncryption
+            self.kmsKeyID = kmsKeyID
+            self.storageClass = storageClass
+            self.ifMatch = ifMatch
+            self.ifNoneMatch = ifNoneMatch
+        }
+    }
 
     /// Inlinable, so that a caller building one per request (the router) fills the fields in place.
     @inlinable
@@ -35,7 +61,8 @@ public struct S3RequestDetails: Sendable, Hashable {
         signatureVersion: String? = "AWS4-HMAC-SHA256",
         signatureAgeMilliseconds: Int64? = nil,
         contentSHA256: String? = nil,
-        tlsVersion: String? = nil
+        tlsVersion: String? = nil,
+        writes: WriteDetails? = nil
     ) {
         self.prefix = prefix
         self.delimiter = delimiter
@@ -47,5 +74,6 @@ public struct S3RequestDetails: Sendable, Hashable {
         self.signatureAgeMilliseconds = signatureAgeMilliseconds
         self.contentSHA256 = contentSHA256
         self.tlsVersion = tlsVersion
+        self.writes = writes
     }
 }

@@ -21,6 +21,7 @@ struct Authorizer: Sendable {
         table: RouterTable,
         identity: SigV4Identity,
         signature: (location: SigV4Authentication.Location, algorithm: SigV4Authentication.Algorithm),
+        method: String,
         query: [(name: String, value: String)],
         headers: S3Headers,
         network: NetworkPath,
@@ -49,7 +50,17 @@ struct Authorizer: Sendable {
             cannedACL: headers["x-amz-acl"],
             authType: signature.location == .header ? .header : .queryString,
             signatureVersion: signature.algorithm.name,
-            contentSHA256: headers["x-amz-content-sha256"]
+            contentSHA256: headers["x-amz-content-sha256"],
+            // Reads carry none of these: their fields are not looked through for them.
+            writes: method == "GET" || method == "HEAD"
+                ? nil
+                : S3RequestDetails.WriteDetails(
+                    serverSideEncryption: headers["x-amz-server-side-encryption"],
+                    kmsKeyID: headers["x-amz-server-side-encryption-aws-kms-key-id"],
+                    storageClass: headers["x-amz-storage-class"],
+                    ifMatch: headers["If-Match"],
+                    ifNoneMatch: headers["If-None-Match"]
+                )
         )
     }
 

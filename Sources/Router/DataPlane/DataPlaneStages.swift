@@ -118,6 +118,7 @@ extension RouterRequestHandler {
             table: table,
             identity: exchange.authentication.identity,
             signature: (exchange.authentication.location, exchange.authentication.algorithm),
+            method: exchange.method,
             query: query,
             headers: exchange.headers,
             network: network,

@@ -74,6 +74,8 @@ struct RequestContextTests {
         ("s3:signatureversion", "AWS4-HMAC-SHA256"), ("s3:prefix", "Jane/"), ("s3:max-keys", "50"),
         ("s3:x-amz-acl", "private"), ("s3:ExistingObjectTag/team", "blue"), ("S3:PREFIX", "Jane/"),
         ("aws:SourceVpc", nil), ("aws:SourceVpce", nil), ("s3:delimiter", nil),
+        ("s3:x-amz-server-side-encryption", "aws:kms"), ("s3:x-amz-server-side-encryption-aws-kms-key-id", "alias/k"),
+        ("s3:x-amz-storage-class", "STANDARD_IA"), ("s3:if-none-match", "*"), ("s3:if-match", nil),
     ]
 
     @Test(arguments: Self.keys)
@@ -82,9 +84,21 @@ struct RequestContextTests {
             prefix: "Jane/",
             maxKeys: 50,
             cannedACL: "private",
-            existingObjectTags: ["team": "blue"]
+            existingObjectTags: ["team": "blue"],
+            writes: .init(
+                serverSideEncryption: "aws:kms",
+                kmsKeyID: "alias/k",
+                storageClass: "STANDARD_IA",
+                ifNoneMatch: "*"
+            )
         )
         #expect(Lab.request(details: details).values(for: key)?.first == expected)
+    }
+
+    /// A request that is not a write (nil `writes`) has none of the write keys, so a negated test of one matches.
+    @Test(arguments: ["s3:x-amz-server-side-encryption", "s3:x-amz-storage-class", "s3:if-match", "s3:if-none-match"])
+    func aReadHasNoWriteKeys(_ key: String) {
+        #expect(Lab.request(details: S3RequestDetails()).values(for: key) == nil)
     }
 
     @Test func endpointTrafficHasVPCKeysAndNoSourceIp() {
