@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// Terraform's AWS provider (5.100.0, from the filesystem mirror in /opt/tf-plugins) manages access points,
-/// their policy, the account's Block Public Access and a multi-region access point through aprouter: apply,
-/// then a plan that must find no changes (every field read back equals what was sent), then destroy.
+/// their policy, the account's Block Public Access and a multi-region access point through aprouter, and an object
+/// through an access point (its content type, metadata, tags, storage class and encryption): apply, then a plan
+/// that must find no changes (every field read back equals what was sent), then destroy.
 ///
 /// The provider has no `endpoints` override: it uses the real AWS hostnames and reaches aprouter through its
 /// forward proxy (`listeners.proxy`), given as the provider's `https_proxy`, exactly as a user would.
@@ -15,7 +16,9 @@ struct TerraformTests {
         listeners: {https: "127.0.0.1:0", http: "127.0.0.1:0", dns: "127.0.0.1:0", admin: "127.0.0.1:0", proxy: "127.0.0.1:0"}
         accounts:
           - id: "\(account)"
-            users: [{name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}]
+            users:
+              - {name: alice, accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY,
+                 policy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}}
         vpcs: [{id: vpc-1a2b3c, cidrs: [127.0.10.0/24]}]
         buckets: [{name: example-bucket, account: "\(account)"}]
         """
@@ -24,7 +27,7 @@ struct TerraformTests {
 
     /// The Terraform configuration; with a proxy port the provider goes through aprouter's forward proxy,
     /// without one it resolves the real hostnames itself (inside a network lab namespace).
-    static func configuration(proxyPort: Int?, vpc: String = "vpc-1a2b3c") -> String {
+    static func configuration(proxyPort: Int?, vpc: String = "vpc-1a2b3c", object: Bool = false) -> String {
         let proxyLine =
             proxyPort.map { "https_proxy                 = \"http://127.0.0.1:\($0)\"" }
             ?? "# no proxy: inside a network lab the real hostnames resolve to aprouter"
@@ -103,8 +106,24 @@ struct TerraformTests {
                 }
               }
             }
-            """
+            """ + (object ? Self.objectResource : "")
     }
+
+    /// An object written through the internet access point: the provider reads every field back with HeadObject
+    /// and GetObjectTagging, so a class or an encryption the store did not give back shows as a change.
+    static let objectResource = """
+
+        resource "aws_s3_object" "report" {
+          bucket                 = aws_s3_access_point.internet.arn
+          key                    = "reports/terraform.txt"
+          content                = "managed by terraform\\n"
+          content_type           = "text/plain"
+          storage_class          = "STANDARD_IA"
+          server_side_encryption = "AES256"
+          metadata               = { owner = "alice" }
+          tags                   = { team = "blue" }
+        }
+        """
 
     /// Terraform's environment: the provider from the local mirror (no network), the lab CA, no AWS profile.
     static func environment(in directory: URL) throws -> [String: String] {
@@ -163,7 +182,7 @@ struct TerraformTests {
 
         let work = directory.appendingPathComponent("terraform")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        try Self.configuration(proxyPort: proxyPort)
+        try Self.configuration(proxyPort: proxyPort, object: true)
             .write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
         let environment = try Self.environment(in: directory)
         func terraform(_ arguments: [String]) async throws -> ExternalCommand.Output {
