@@ -1,6 +1,7 @@
 import AccessPointCore
 import NIOCore
 import Router
+import S3Auth
 import S3HTTP
 import Testing
 
@@ -261,6 +262,23 @@ struct DataPlaneTests {
         #expect(allowed.response.status == 200, "\(allowed.body)")
         #expect(harness.store.requests.count == 1)
         #expect(await harness.send("GET", "/k").response.status == 200, "a read is not a PutObject")
+    }
+
+    /// `s3:signatureAge`, the milliseconds since the request was signed, in AWS's "signatures under 10 minutes old"
+    /// policy: a request signed 11 minutes ago (within SigV4's 15 minutes of skew) is denied, one signed 9 ago not.
+    @Test func signatureAgeIsTheTimeSinceSigning() async throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*"},
+            {"Sid":"FreshSignaturesOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*",
+            "Condition":{"NumericGreaterThan":{"s3:signatureAge":"600000"}}}]}
+            """
+        let harness = try RouterHarness(explainDenials: true, bucketPolicy: policy)
+        let old = await harness.send("GET", "/k", signedAt: RouterHarness.now.adding(seconds: -660))
+        #expect(old.response.status == 403)
+        #expect(old.body.contains("FreshSignaturesOnly"), "\(old.body)")
+        let recent = await harness.send("GET", "/k", signedAt: RouterHarness.now.adding(seconds: -540))
+        #expect(recent.response.status == 200, "\(recent.body)")
     }
 
     /// The bare endpoint (`--endpoint-url https://s3.lab.localhost`) is path-style for buckets and access points,

@@ -20,7 +20,9 @@ struct Authorizer: Sendable {
     init(
         table: RouterTable,
         identity: SigV4Identity,
-        signature: (location: SigV4Authentication.Location, algorithm: SigV4Authentication.Algorithm),
+        signature: (
+            location: SigV4Authentication.Location, algorithm: SigV4Authentication.Algorithm, signedAt: AmzDate
+        ),
         method: String,
         query: [(name: String, value: String)],
         headers: S3Headers,
@@ -50,6 +52,8 @@ struct Authorizer: Sendable {
             cannedACL: headers["x-amz-acl"],
             authType: signature.location == .header ? .header : .queryString,
             signatureVersion: signature.algorithm.name,
+            // `s3:signatureAge`: how long ago the request was signed (a presigned URL's age), in milliseconds.
+            signatureAgeMilliseconds: max(0, time.epochSeconds - signature.signedAt.secondsSince1970) * 1000,
             contentSHA256: headers["x-amz-content-sha256"],
             // Reads carry none of these: their fields are not looked through for them.
             writes: method == "GET" || method == "HEAD"

@@ -117,7 +117,10 @@ extension RouterRequestHandler {
         let authorizer = Authorizer(
             table: table,
             identity: exchange.authentication.identity,
-            signature: (exchange.authentication.location, exchange.authentication.algorithm),
+            signature: (
+                exchange.authentication.location, exchange.authentication.algorithm,
+                exchange.authentication.requestTime
+            ),
             method: exchange.method,
             query: query,
             headers: exchange.headers,

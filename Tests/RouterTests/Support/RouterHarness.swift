@@ -101,7 +101,8 @@ struct RouterHarness {
         from source: IPAddress = RouterHarness.internet,
         serverName: String? = nil,
         hosts: HostMemo? = nil,
-        signed: Bool = true
+        signed: Bool = true,
+        signedAt: AmzDate = RouterHarness.now
     ) async -> (response: S3Response, record: RequestRecord, body: String) {
         var request = SigV4Request(method: method, target: target, headers: [("Host", host)] + extra)
         if signed {
@@ -113,7 +114,7 @@ struct RouterHarness {
             request = signer.sign(
                 request,
                 payloadHash: payloadHash ?? PayloadHash.sha256Hex(of: Array(body.utf8)),
-                now: Self.now
+                now: signedAt
             )
         }
         var record = RequestRecord()
