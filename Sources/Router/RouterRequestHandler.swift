@@ -111,6 +111,13 @@ public struct RouterRequestHandler: Sendable {
         }
         let expected: ExpectedRegion
         switch hostClass {
+        case .pathStyle where method == "GET" && (target == "/" || target.utf8.starts(with: "/?".utf8)):
+            // `aws s3 ls` with no bucket: ListBuckets, a service operation, not a path-style bucket request.
+            return refuse(
+                .invalidRequest.because(
+                    "This router serves access points, not the account's bucket list (ListBuckets): list the access points with `aws s3control list-access-points`, and an access point's objects with its ARN or alias as the bucket."
+                )
+            )
         case .pathStyle, .ipLiteral:
             return refuse(
                 .invalidRequest.because(

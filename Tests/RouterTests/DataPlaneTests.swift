@@ -288,6 +288,8 @@ struct DataPlaneTests {
         ("s3.lab.localhost", "/v20180820/accesspointfordirectory", 599),
         ("s3.us-west-2.amazonaws.com", "/v20180820/accesspoint/ap/scope", 599),
         ("s3.lab.localhost", "/v20180820", 400),
+        ("s3.lab.localhost", "/", 400),
+        ("s3.us-west-2.amazonaws.com", "/?x-id=ListBuckets", 400),
         ("s3.lab.localhost", "/internet-ap-123456789012/v20180820/k", 400),
         ("s3.us-west-2.amazonaws.com", "/internet-ap-123456789012/k", 400),
     ])
@@ -300,7 +302,10 @@ struct DataPlaneTests {
             headers: [("x-amz-account-id", "123456789012")]
         )
         #expect(response.status == status, "\(body)")
-        if status == 400 { #expect(body.contains("virtual-host-style"), "\(body)") }
+        if status == 400 {
+            let refusal = target.hasPrefix("/?") || target == "/" ? "list-access-points" : "virtual-host-style"
+            #expect(body.contains(refusal), "\(body)")
+        }
         #expect(harness.store.requests.isEmpty)
     }
 
