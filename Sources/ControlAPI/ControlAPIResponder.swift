@@ -73,8 +73,11 @@ public struct ControlAPIResponder: S3Responder {
         case .tagResource(let arn): try await tagResource(arn, request, context)
         case .untagResource(let arn): try await untagResource(arn, request, context)
         case .listTagsForResource(let arn): try await listTagsForResource(arn, context)
+        case .getMultiRegionAccessPointRoutes(let mrap): try await getMultiRegionAccessPointRoutes(mrap, context)
         case .multiRegionNotImplemented:
-            throw .notImplemented.because("This Multi-Region Access Point operation is not implemented yet")
+            throw .notImplemented.because(
+                "SubmitMultiRegionAccessPointRoutes is not implemented yet: every region of a multi-region access point stays active"
+            )
         }
     }
 

@@ -192,7 +192,19 @@ struct AccessPointErrorTests {
         ("GET", "/accesspoint/missing/policyStatus", 404, "NoSuchAccessPoint"),
         ("DELETE", "/accesspoint/missing/policy", 404, "NoSuchAccessPoint"),
         ("POST", "/accesspoint/missing", 405, "MethodNotAllowed"),
-        ("GET", "/mrap/instances/missing/routes", 501, "NotImplemented"),
+        ("GET", "/mrap/instances/missing/routes", 404, "NoSuchMultiRegionAccessPoint"),
+        (
+            "GET", "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/missing.mrap/routes", 404,
+            "NoSuchMultiRegionAccessPoint"
+        ),
+        (
+            "GET", "/mrap/instances/arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint/ap/routes", 400,
+            "InvalidRequest"
+        ),
+        (
+            "PATCH", "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/missing.mrap/routes", 501,
+            "NotImplemented"
+        ),
         ("GET", "/mrap/instances/missing/policy", 404, "NoSuchMultiRegionAccessPoint"),
     ]
 

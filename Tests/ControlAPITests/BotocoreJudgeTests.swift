@@ -245,6 +245,12 @@ struct BotocoreJudgeTests {
         try await harness.processor.processPending()
         let getPolicy = await harness.send("GET", "/mrap/instances/my-mrap/policy")
         let status = await harness.send("GET", "/mrap/instances/my-mrap/policystatus")
+        let alias = try #require(await harness.send("GET", "/mrap/instances/my-mrap").element("Alias"))
+        // The ARN as botocore puts it in the path: `:` encoded, `/` literal.
+        let routes = await harness.send(
+            "GET",
+            "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/\(alias)/routes"
+        )
         let delete = await harness.send(
             "POST",
             "/async-requests/mrap/delete",
@@ -261,6 +267,12 @@ struct BotocoreJudgeTests {
                 #"{"Policy":{"Established":{"Policy":\#(quoted)},"Proposed":{"Policy":\#(quoted)}}}"#
             ),
             ("GetMultiRegionAccessPointPolicyStatus", status, #"{"Established":{"IsPublic":false}}"#),
+            (
+                "GetMultiRegionAccessPointRoutes", routes,
+                #"{"Mrap":"arn:aws:s3::123456789012:accesspoint/\#(alias)","Routes":["#
+                    + #"{"Bucket":"european-bucket","Region":"eu-west-1","TrafficDialPercentage":100},"#
+                    + #"{"Bucket":"lab-demo-bucket","Region":"us-west-2","TrafficDialPercentage":100}]}"#
+            ),
             ("DeleteMultiRegionAccessPoint", delete, #"{"RequestTokenARN":"\#(deleteToken)"}"#),
             (
                 "DescribeMultiRegionAccessPointOperation", describeDelete,

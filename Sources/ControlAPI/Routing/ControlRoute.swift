@@ -29,6 +29,7 @@ enum ControlRoute: Equatable, Sendable {
     case untagResource(arn: String)
     case listTagsForResource(arn: String)
     /// A multi-region access point operation that is recognised but not implemented yet.
+    case getMultiRegionAccessPointRoutes(mrap: String)
     case multiRegionNotImplemented
 
     static let prefix = "/v20180820/"
@@ -99,6 +100,10 @@ enum ControlRoute: Equatable, Sendable {
             else { return nil }
             return .describeMultiRegionAccessPointOperation(token: token)
         }
+        // SubmitMultiRegionAccessPointRoutes: not implemented, said so rather than "no such operation".
+        if method == "PATCH", head.count >= 2, head[1] == "instances", segments.count > 3, segments.last == "routes" {
+            return .multiRegionNotImplemented
+        }
         guard method == "GET", head.count >= 2, head[1] == "instances" else { return nil }
         if segments.count == 2 { return .listMultiRegionAccessPoints }
         let rest = segments[2...]
@@ -109,7 +114,7 @@ enum ControlRoute: Equatable, Sendable {
             switch last {
             case "policy": return .getMultiRegionAccessPointPolicy(name: name)
             case "policystatus": return .getMultiRegionAccessPointPolicyStatus(name: name)
-            default: return .multiRegionNotImplemented
+            default: return .getMultiRegionAccessPointRoutes(mrap: name)
             }
         }
         guard let name = PercentDecoding.decode(rest.joined(separator: "/")), !name.isEmpty else { return nil }
