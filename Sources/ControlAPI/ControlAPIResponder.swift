@@ -74,10 +74,8 @@ public struct ControlAPIResponder: S3Responder {
         case .untagResource(let arn): try await untagResource(arn, request, context)
         case .listTagsForResource(let arn): try await listTagsForResource(arn, context)
         case .getMultiRegionAccessPointRoutes(let mrap): try await getMultiRegionAccessPointRoutes(mrap, context)
-        case .multiRegionNotImplemented:
-            throw .notImplemented.because(
-                "SubmitMultiRegionAccessPointRoutes is not implemented yet: every region of a multi-region access point stays active"
-            )
+        case .submitMultiRegionAccessPointRoutes(let mrap):
+            try await submitMultiRegionAccessPointRoutes(mrap, request, context)
         }
     }
 

@@ -119,6 +119,16 @@ public protocol AccessPointRegistry: Sendable {
     /// The account's multi-region access points, by name.
     func listMultiRegionAccessPoints(account: AccountID) async throws(RegistryError) -> [MultiRegionAccessPointRecord]
 
+    /// Sets the traffic dials of some regions of a multi-region access point (SubmitMultiRegionAccessPointRoutes),
+    /// all at once: the caller has checked that each names one of its regions and that one stays active.
+    ///
+    /// - Returns: false when there was no such multi-region access point.
+    func setMultiRegionTrafficDials(
+        _ dials: [Region: Int],
+        named name: MultiRegionAccessPointName,
+        account: AccountID
+    ) async throws(RegistryError) -> Bool
+
     /// The current state, as the data plane sees it.
     func snapshot() async throws(RegistryError) -> AccessPointSnapshot
 

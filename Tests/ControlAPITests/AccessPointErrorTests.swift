@@ -202,8 +202,8 @@ struct AccessPointErrorTests {
             "InvalidRequest"
         ),
         (
-            "PATCH", "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/missing.mrap/routes", 501,
-            "NotImplemented"
+            "PATCH", "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/missing.mrap/routes", 404,
+            "NoSuchMultiRegionAccessPoint"
         ),
         ("GET", "/mrap/instances/missing/policy", 404, "NoSuchMultiRegionAccessPoint"),
     ]

@@ -251,6 +251,11 @@ struct BotocoreJudgeTests {
             "GET",
             "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/\(alias)/routes"
         )
+        let submit = await harness.send(
+            "PATCH",
+            MultiRegionRoutesTests.routesPath(alias),
+            body: MultiRegionRoutesTests.body([(nil, "eu-west-1", "100")])
+        )
         let delete = await harness.send(
             "POST",
             "/async-requests/mrap/delete",
@@ -273,6 +278,7 @@ struct BotocoreJudgeTests {
                     + #"{"Bucket":"european-bucket","Region":"eu-west-1","TrafficDialPercentage":100},"#
                     + #"{"Bucket":"lab-demo-bucket","Region":"us-west-2","TrafficDialPercentage":100}]}"#
             ),
+            ("SubmitMultiRegionAccessPointRoutes", submit, "{}"),
             ("DeleteMultiRegionAccessPoint", delete, #"{"RequestTokenARN":"\#(deleteToken)"}"#),
             (
                 "DescribeMultiRegionAccessPointOperation", describeDelete,

@@ -50,7 +50,7 @@ struct ControlRouteTests {
             "GET", "/v20180820/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/mfzwi23gnjvgw.mrap/routes",
             .getMultiRegionAccessPointRoutes(mrap: "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap")
         ),
-        ("PATCH", "/v20180820/mrap/instances/my-mrap/routes", .multiRegionNotImplemented),
+        ("PATCH", "/v20180820/mrap/instances/my-mrap/routes", .submitMultiRegionAccessPointRoutes(mrap: "my-mrap")),
         ("PATCH", "/v20180820/mrap/instances/my-mrap", nil),
         ("GET", "/v20180820/mrap/instances/policy", .getMultiRegionAccessPoint(name: "policy")),
         ("GET", "/v20180820/mrap/instances/", nil),

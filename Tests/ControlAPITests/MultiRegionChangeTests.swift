@@ -141,3 +141,65 @@ struct MultiRegionChangeTests {
         #expect(failed.element("Code") == "NoSuchMultiRegionAccessPoint")
     }
 }
+
+/// GetMultiRegionAccessPointRoutes and SubmitMultiRegionAccessPointRoutes: every region starts active; a region
+/// made passive keeps its bucket but leaves the snapshot the router routes by; one region must stay active.
+struct MultiRegionRoutesTests {
+    typealias H = ControlHarness
+
+    static func routesPath(_ alias: String) -> String {
+        "/mrap/instances/arn%3Aaws%3As3%3A%3A123456789012%3Aaccesspoint/\(alias)/routes"
+    }
+
+    static func body(_ routes: [(bucket: String?, region: String?, dial: String)]) -> String {
+        "<SubmitMultiRegionAccessPointRoutesRequest xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"
+            + "<RouteUpdates>"
+            + routes.map { route in
+                "<Route>" + (route.bucket.map { "<Bucket>\($0)</Bucket>" } ?? "")
+                    + (route.region.map { "<Region>\($0)</Region>" } ?? "")
+                    + "<TrafficDialPercentage>\(route.dial)</TrafficDialPercentage></Route>"
+            }.joined() + "</RouteUpdates></SubmitMultiRegionAccessPointRoutesRequest>"
+    }
+
+    @Test func aPassiveRegionLeavesTheSnapshotAndOneMustStayActive() async throws {
+        let harness = try await MultiRegionChangeTests.harnessWithMRAP()
+        let alias = try #require(await harness.send("GET", "/mrap/instances/my-mrap").element("Alias"))
+        let path = Self.routesPath(alias)
+        #expect(await harness.send("GET", path).text.components(separatedBy: "<TrafficDialPercentage>100<").count == 3)
+        var snapshot = try await harness.registry.snapshot()
+        #expect(snapshot.multiRegionAccessPoints.first?.routes.map(\.region.rawValue) == ["eu-west-1", "us-west-2"])
+
+        let passive = await harness.send("PATCH", path, body: Self.body([("lab-demo-bucket", nil, "0")]))
+        #expect(passive.status == 200, "\(passive.text)")
+        let routes = await harness.send("GET", path)
+        #expect(
+            routes.text.contains("<Bucket>lab-demo-bucket</Bucket><Region>us-west-2</Region><TrafficDialPercentage>0<")
+        )
+        #expect(routes.text.contains("<Region>eu-west-1</Region><TrafficDialPercentage>100<"))
+        snapshot = try await harness.registry.snapshot()
+        #expect(snapshot.multiRegionAccessPoints.first?.routes.map(\.region.rawValue) == ["eu-west-1"])
+
+        let allPassive = await harness.send("PATCH", path, body: Self.body([(nil, "eu-west-1", "0")]))
+        #expect(allPassive.status == 400 && allPassive.element("Code") == "InvalidRequest", "\(allPassive.text)")
+        let unknown = await harness.send(
+            "PATCH",
+            path,
+            body: Self.body([(nil, "eu-west-1", "0"), ("someone-elses-bucket", nil, "100")])
+        )
+        #expect(unknown.element("Code") == "InvalidRequest", "all or none: \(unknown.text)")
+        let badDial = await harness.send("PATCH", path, body: Self.body([(nil, "eu-west-1", "101")]))
+        #expect(badDial.element("Code") == "InvalidRequest")
+        #expect(try await harness.registry.snapshot().multiRegionAccessPoints.first?.routes.count == 1)
+
+        let swapped = await harness.send(
+            "PATCH",
+            path,
+            body: Self.body([(nil, "us-west-2", "100"), ("european-bucket", "eu-west-1", "0")])
+        )
+        #expect(swapped.status == 200, "\(swapped.text)")
+        snapshot = try await harness.registry.snapshot()
+        #expect(snapshot.multiRegionAccessPoints.first?.routes.map(\.region.rawValue) == ["us-west-2"])
+        let byAlias = await harness.send("GET", "/mrap/instances/\(alias)/routes")
+        #expect(byAlias.text.contains("<Region>eu-west-1</Region><TrafficDialPercentage>0<"), "\(byAlias.text)")
+    }
+}

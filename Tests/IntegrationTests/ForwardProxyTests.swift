@@ -251,8 +251,9 @@ struct ForwardProxyTests {
 }
 
 /// A multi-region access point over a bucket in the router's region, on `rclone serve s3`, and one in another region,
-/// on the embedded store: requests go to the router's region while its store answers, and to the other region once
-/// it is gone (requests without a body; one with a body is never sent twice).
+/// on the embedded store: requests go to the router's region while its store answers and its route is active, and
+/// to the other region while it is passive or once its store is gone (requests without a body; one with a body is
+/// never sent twice).
 @Suite(.serialized)
 struct MultiRegionFailoverTests {
     @Test func requestsFailOverToTheOtherRegionWhenThePreferredStoreStops() async throws {
@@ -304,6 +305,42 @@ struct MultiRegionFailoverTests {
         #expect(try String(contentsOf: remote.appendingPathComponent("k"), encoding: .utf8) == "west\n")
         let listed = try await ForwardProxyTests.aws(lab, ["s3api", "list-objects-v2", "--bucket", arn])
         #expect(listed.text.contains(#""Key": "k""#), "\(listed.text)")
+
+        // us-west-2 made passive (SubmitMultiRegionAccessPointRoutes): reads go to us-east-1 while west is up; made
+        // active again, they come back. The router takes the change with the next snapshot.
+        func route(_ region: String, _ dial: Int) async throws {
+            let submitted = try await ForwardProxyTests.aws(
+                lab,
+                [
+                    "s3control", "submit-multi-region-access-point-routes", "--account-id", "123456789012", "--mrap",
+                    arn, "--route-updates", "Region=\(region),TrafficDialPercentage=\(dial)",
+                ]
+            )
+            #expect(submitted.status == 0, "\(submitted.text)")
+        }
+        func listsK() async throws -> Bool {
+            try await ForwardProxyTests.aws(lab, ["s3api", "list-objects-v2", "--bucket", arn]).text
+                .contains(#""Key": "k""#)
+        }
+        try await route("us-west-2", 0)
+        var movedEast = false
+        for _ in 0..<40 where !movedEast {
+            movedEast = try await !listsK()
+            if !movedEast { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(movedEast, "a passive region is routed nothing")
+        let routes = try await ForwardProxyTests.aws(
+            lab,
+            ["s3control", "get-multi-region-access-point-routes", "--account-id", "123456789012", "--mrap", arn]
+        )
+        #expect(routes.text.contains(#""TrafficDialPercentage": 0"#), "\(routes.text)")
+        try await route("us-west-2", 100)
+        var back = false
+        for _ in 0..<40 where !back {
+            back = try await listsK()
+            if !back { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(back, "active again, the router's own region answers first")
 
         // us-west-2's store stops: reads go to us-east-1, which answers for itself (an empty bucket).
         rclone.stop()

@@ -30,7 +30,7 @@ enum ControlRoute: Equatable, Sendable {
     case listTagsForResource(arn: String)
     /// A multi-region access point operation that is recognised but not implemented yet.
     case getMultiRegionAccessPointRoutes(mrap: String)
-    case multiRegionNotImplemented
+    case submitMultiRegionAccessPointRoutes(mrap: String)
 
     static let prefix = "/v20180820/"
 
@@ -100,9 +100,11 @@ enum ControlRoute: Equatable, Sendable {
             else { return nil }
             return .describeMultiRegionAccessPointOperation(token: token)
         }
-        // SubmitMultiRegionAccessPointRoutes: not implemented, said so rather than "no such operation".
         if method == "PATCH", head.count >= 2, head[1] == "instances", segments.count > 3, segments.last == "routes" {
-            return .multiRegionNotImplemented
+            guard let mrap = PercentDecoding.decode(segments[2..<(segments.count - 1)].joined(separator: "/")) else {
+                return nil
+            }
+            return .submitMultiRegionAccessPointRoutes(mrap: mrap)
         }
         guard method == "GET", head.count >= 2, head[1] == "instances" else { return nil }
         if segments.count == 2 { return .listMultiRegionAccessPoints }

@@ -7,11 +7,15 @@ public struct MultiRegionAccessPointRecord: Sendable, Equatable {
         public var region: Region
         public var bucket: BucketName
         public var bucketAccount: AccountID
+        /// The region's traffic dial (GetMultiRegionAccessPointRoutes): 0 passive, no request is routed there;
+        /// above 0 active. Every region starts active.
+        public var trafficDialPercentage: Int
 
-        public init(region: Region, bucket: BucketName, bucketAccount: AccountID) {
+        public init(region: Region, bucket: BucketName, bucketAccount: AccountID, trafficDialPercentage: Int = 100) {
             self.region = region
             self.bucket = bucket
             self.bucketAccount = bucketAccount
+            self.trafficDialPercentage = trafficDialPercentage
         }
     }
 

@@ -106,6 +106,15 @@ enum RegistrySchema {
                     """
             )
         }
+        migrator.registerMigration("v5: multi-region access point routes") { db in
+            // Each region's traffic dial (SubmitMultiRegionAccessPointRoutes): 100 active, 0 passive.
+            try db.execute(
+                sql: """
+                    ALTER TABLE multi_region_access_point_region
+                        ADD COLUMN traffic_dial INTEGER NOT NULL DEFAULT 100;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -171,6 +171,31 @@ extension SQLiteRegistry {
         try await read { db in try Self.multiRegionAccessPoints(db, account: account, name: nil) }
     }
 
+    public func setMultiRegionTrafficDials(
+        _ dials: [Region: Int],
+        named name: MultiRegionAccessPointName,
+        account: AccountID
+    ) async throws(RegistryError) -> Bool {
+        try await write { db in
+            let exists = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM multi_region_access_point WHERE account = ? AND name = ?)",
+                arguments: [account.rawValue, name.rawValue]
+            )
+            guard exists == true else { return false }
+            for (region, dial) in dials {
+                try db.execute(
+                    sql: """
+                        UPDATE multi_region_access_point_region SET traffic_dial = ?
+                        WHERE account = ? AND name = ? AND region = ?
+                        """,
+                    arguments: [dial, account.rawValue, name.rawValue, region.rawValue]
+                )
+            }
+            return true
+        }
+    }
+
     // MARK: Rows
 
     static func insert(_ mrap: MultiRegionAccessPointRecord, _ db: Database) throws {
@@ -230,7 +255,8 @@ extension SQLiteRegistry {
                 return MultiRegionAccessPointRecord.RegionEntry(
                     region: region,
                     bucket: bucket,
-                    bucketAccount: bucketAccount
+                    bucketAccount: bucketAccount,
+                    trafficDialPercentage: row["traffic_dial"]
                 )
             }
             let seconds: Int64 = row["created_at"]

@@ -165,7 +165,11 @@ public final class SQLiteRegistry: AccessPointRegistry {
         var routes: [String: [AccessPointSnapshot.MultiRegionAccessPoint.Route]] = [:]
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT account, name, region, bucket, bucket_account FROM multi_region_access_point_region"
+            // A passive region (traffic dial 0) is routed nothing, so the router is not shown it.
+            sql: """
+                SELECT account, name, region, bucket, bucket_account FROM multi_region_access_point_region
+                WHERE traffic_dial > 0
+                """
         ) {
             guard let region = try? Region(validating: row["region"]),
                 let bucket = try? BucketName(validating: row["bucket"]),
