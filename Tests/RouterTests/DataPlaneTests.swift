@@ -361,6 +361,37 @@ struct DataPlaneTests {
         #expect(harness.store.requests.first?.body?.contains("public/b&amp;c") == true)
     }
 
+    /// `x-amz-expected-bucket-owner` and `x-amz-source-expected-bucket-owner` name the account a client expects to
+    /// own the bucket (and the copy source's): another owner is 403, nothing reaches the store; the fields are the
+    /// router's to check and are not forwarded (a store behind it has owners of its own).
+    @Test func expectedBucketOwnersAreCheckedAgainstTheLab() async throws {
+        let harness = try RouterHarness(accessPoints: [
+            RouterHarness.accessPoint("internet-ap"), RouterHarness.accessPoint("source-ap"),
+        ])
+        let other = await harness.send("GET", "/k", headers: [("x-amz-expected-bucket-owner", "111122223333")])
+        #expect(other.response.status == 403 && other.body.contains("<Code>AccessDenied</Code>"), "\(other.body)")
+        #expect(harness.store.requests.isEmpty)
+        let owner = await harness.send("GET", "/k", headers: [("x-amz-expected-bucket-owner", "123456789012")])
+        #expect(owner.response.status == 200)
+        #expect(harness.store.requests.first?.headers["x-amz-expected-bucket-owner"] == nil)
+
+        let source = "arn%3Aaws%3As3%3Aus-west-2%3A123456789012%3Aaccesspoint%2Fsource-ap%2Fobject%2Fk"
+        let copyOther = await harness.send(
+            "PUT",
+            "/copy",
+            headers: [("x-amz-copy-source", source), ("x-amz-source-expected-bucket-owner", "111122223333")]
+        )
+        #expect(copyOther.response.status == 403)
+        #expect(harness.store.requests.count == 1)
+        let copy = await harness.send(
+            "PUT",
+            "/copy",
+            headers: [("x-amz-copy-source", source), ("x-amz-source-expected-bucket-owner", "123456789012")]
+        )
+        #expect(copy.response.status == 200)
+        #expect(harness.store.requests.last?.headers["x-amz-source-expected-bucket-owner"] == nil)
+    }
+
     @Test func copySourceThroughAnAccessPointIsAuthorizedAndRewrittenForTheStore() async throws {
         let harness = try RouterHarness(accessPoints: [
             RouterHarness.accessPoint("internet-ap"), RouterHarness.accessPoint("source-ap"),

@@ -98,7 +98,12 @@ struct Authorizer: Sendable {
     /// its alias as the bucket), and the caller needs `s3:GetObject` on it through that access point.
     ///
     /// - Returns: the copy source as the store names it, `bucket/key` with the key URI-encoded.
-    func authorizeCopySource(_ header: String, sameStoreAs bucket: RouterTable.Bucket) throws(S3Error) -> String {
+    func authorizeCopySource(
+        _ header: String,
+        sameStoreAs bucket: RouterTable.Bucket,
+        expectedOwner: String?,
+        explain: Bool
+    ) throws(S3Error) -> String {
         guard let decoded = PercentDecoding.decode(header) else {
             throw S3Error.invalidArgument.because("x-amz-copy-source is not valid percent-encoded UTF-8.")
         }
@@ -130,6 +135,12 @@ struct Authorizer: Sendable {
         }
         guard let accessPoint, let sourceBucket = accessPoint.bucket else {
             throw S3Error.noSuchAccessPoint.because("The copy source's access point does not exist.")
+        }
+        if let expectedOwner, expectedOwner != sourceBucket.owner.rawValue {
+            throw explain
+                ? S3Error.accessDenied.because(
+                    "The copy source's bucket owner is not the x-amz-source-expected-bucket-owner account."
+                ) : .accessDenied
         }
         let front = accessPoint.front
         if let required = front.vpcId, network.vpc != required {

@@ -181,9 +181,21 @@ extension RouterRequestHandler {
                         ? S3Error.accessDenied.because(decision.description) : .accessDenied
                 }
             }
+            // `x-amz-expected-bucket-owner` (and, for a copy, `x-amz-source-expected-bucket-owner`): a client's guard
+            // against writing to or reading from a bucket it did not expect to be someone else's.
+            if let expected = exchange.headers["x-amz-expected-bucket-owner"], expected != bucket.owner.rawValue {
+                throw configuration.explainDenials
+                    ? S3Error.accessDenied.because("The bucket's owner is not the x-amz-expected-bucket-owner account.")
+                    : .accessDenied
+            }
             if let answer = try BucketReads.answer(operation, bucket: bucket, id: exchange.id) { return answer }
             if let copySource {
-                forwardedCopySource = try authorizer.authorizeCopySource(copySource, sameStoreAs: bucket)
+                forwardedCopySource = try authorizer.authorizeCopySource(
+                    copySource,
+                    sameStoreAs: bucket,
+                    expectedOwner: exchange.headers["x-amz-source-expected-bucket-owner"],
+                    explain: configuration.explainDenials
+                )
             }
             let sent: S3Body
             if let body {
