@@ -333,3 +333,40 @@ struct ConditionalDeleteTests {
         #expect(await fixture.send("HEAD", "c").status == 404)
     }
 }
+
+/// Object Lock and website redirects on writes: the store's buckets have no Object Lock, so a write asking for a
+/// retention or a legal hold is refused as S3 refuses it (never stored as if protected); a redirect is kept and read
+/// back.
+struct WriteOptionTests {
+    @Test(arguments: [
+        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+    ])
+    func objectLockOnAWriteIsRefused(_ name: String) async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        var headers: S3Headers = [:]
+        headers.add(name: name, value: name.hasSuffix("date") ? "2030-01-01T00:00:00Z" : "GOVERNANCE")
+        let put = await fixture.put("k", "v", headers: headers)
+        #expect(put.status == 400 && put.errorCode == "InvalidRequest", "\(put.text)")
+        #expect(put.text.contains("Object Lock"))
+        #expect(await fixture.send("HEAD", "k").status == 404)
+        #expect(await fixture.send("POST", "k", query: "uploads", headers: headers).errorCode == "InvalidRequest")
+        _ = await fixture.put("source", "v")
+        headers.add(name: "x-amz-copy-source", value: "bucket/source")
+        #expect(await fixture.send("PUT", "copy", headers: headers).errorCode == "InvalidRequest")
+        #expect(await fixture.send("HEAD", "copy").status == 404)
+    }
+
+    @Test func aWebsiteRedirectIsKeptAndReadBack() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let put = await fixture.put("page", "v", headers: ["x-amz-website-redirect-location": "/other/page.html"])
+        #expect(put.status == 200)
+        for method in ["GET", "HEAD"] {
+            #expect(await fixture.send(method, "page").headers["x-amz-website-redirect-location"] == "/other/page.html")
+        }
+        #expect(await fixture.send("HEAD", "plain").headers["x-amz-website-redirect-location"] == nil)
+        let bad = await fixture.put("bad", "v", headers: ["x-amz-website-redirect-location": "ftp://elsewhere"])
+        #expect(bad.status == 400 && bad.errorCode == "InvalidRedirectLocation", "\(bad.text)")
+    }
+}

@@ -124,6 +124,11 @@ extension S3Error {
         status: 400,
         message: "Your socket connection to the server was not read from or written to within the timeout period."
     )
+    public static let invalidRedirectLocation = S3Error(
+        code: "InvalidRedirectLocation",
+        status: 400,
+        message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."
+    )
     public static let invalidStorageClass = S3Error(
         code: "InvalidStorageClass",
         status: 400,
@@ -295,7 +300,8 @@ extension S3Error {
         expiredToken, invalidRequest, invalidArgument, badRequest, requestHeaderSectionTooLarge, invalidURI,
         malformedXML, malformedPolicy, invalidTag,
         invalidBucketName, invalidDigest, badDigest, incompleteBody, entityTooLarge, entityTooSmall, keyTooLongError,
-        missingContentLength, requestTimeout, invalidStorageClass, methodNotAllowed, notImplemented, invalidRange,
+        missingContentLength, requestTimeout, invalidRedirectLocation, invalidStorageClass, methodNotAllowed,
+        notImplemented, invalidRange,
         invalidPartNumber,
         preconditionFailed,
         notModified, noSuchBucket, noSuchKey, noSuchUpload, invalidPart, invalidPartOrder, noSuchTagSet,

@@ -83,6 +83,9 @@ extension EmbeddedBucketStore {
                 Self.addChecksum(of: record, to: &headers)
             }
         }
+        if let redirect = record.contentHeader("x-amz-website-redirect-location") {
+            headers.add(name: "x-amz-website-redirect-location", value: redirect)
+        }
         for field in record.metadata { headers.add(name: "x-amz-meta-" + field.name, value: field.value) }
         if !record.tags.isEmpty { headers.add(name: "x-amz-tagging-count", value: String(record.tags.count)) }
         headers.add(name: "Content-Length", value: String(length))

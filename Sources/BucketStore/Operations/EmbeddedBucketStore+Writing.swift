@@ -161,6 +161,16 @@ extension EmbeddedBucketStore {
 
     /// A record for `key` from the request's headers: the content headers, `x-amz-meta-*` and `x-amz-tagging`.
     func newRecord(_ key: String, from headers: S3Headers) throws(S3Error) -> ObjectRecord {
+        // A bucket made today has no Object Lock: a write asking for a retention or a legal hold is refused, as S3
+        // refuses it, rather than stored as if it were protected.
+        for name in Self.objectLockFields where headers[name] != nil { throw BucketOperation.noObjectLock }
+        if let redirect = headers["x-amz-website-redirect-location"] {
+            guard redirect.hasPrefix("/") || redirect.hasPrefix("http://") || redirect.hasPrefix("https://"),
+                redirect.utf8.count <= 2048
+            else {
+                throw S3Error.invalidRedirectLocation
+            }
+        }
         var record = ObjectRecord(key: key)
         record.contentHeaders = Self.contentHeaders(from: headers)
         record.metadata = Self.metadata(from: headers)
@@ -172,6 +182,10 @@ extension EmbeddedBucketStore {
         record.version = Hex.random(byteCount: 16)
         return record
     }
+
+    static let objectLockFields = [
+        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+    ]
 
     static func contentHeaders(from headers: S3Headers) -> [ObjectRecord.Field] {
         ObjectRecord.contentHeaderNames.compactMap { name in

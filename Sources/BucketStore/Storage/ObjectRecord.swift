@@ -42,6 +42,7 @@ struct ObjectRecord: Sendable, Equatable {
 
     static let contentHeaderNames = [
         "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires",
+        "x-amz-website-redirect-location",
     ]
 
     func contentHeader(_ name: String) -> String? {

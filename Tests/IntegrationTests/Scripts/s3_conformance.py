@@ -681,6 +681,7 @@ class Conformance:
             ("GetObjectLegalHold", lambda: self.s3.get_object_legal_hold(Bucket=self.bucket, Key=key), ("InvalidRequest", 400)),
             ("GetObjectRetention", lambda: self.s3.get_object_retention(Bucket=self.bucket, Key=key), ("InvalidRequest", 400)),
             ("RestoreObject", lambda: self.s3.restore_object(Bucket=self.bucket, Key=key, RestoreRequest={"Days": 1}), ("InvalidObjectState", 403)),
+            ("PutObject with a legal hold", lambda: self.put("locked", b"x", ObjectLockLegalHoldStatus="ON"), ("InvalidRequest", 400)),
         ]:
             got = error_code(call, what)
             expect(got == wanted, "%s: %s" % (what, got))
