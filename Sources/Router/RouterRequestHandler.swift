@@ -51,6 +51,7 @@ public struct RouterRequestHandler: Sendable {
         body: S3Body,
         source: IPAddress?,
         serverName: String? = nil,
+        tlsVersion: String? = nil,
         hosts: HostMemo? = nil,
         record: inout RequestRecord
     ) async -> S3Response {
@@ -61,6 +62,7 @@ public struct RouterRequestHandler: Sendable {
             body: body,
             source: source,
             serverName: serverName,
+            tlsVersion: tlsVersion,
             hosts: hosts,
             record: &record
         )
@@ -74,6 +76,7 @@ public struct RouterRequestHandler: Sendable {
         body: S3Body,
         source: IPAddress?,
         serverName: String? = nil,
+        tlsVersion: String? = nil,
         hosts: HostMemo? = nil,
         record: inout RequestRecord
     ) async -> S3Response {
@@ -155,6 +158,7 @@ public struct RouterRequestHandler: Sendable {
                 headers: fields,
                 body: body,
                 source: source,
+                tlsVersion: tlsVersion,
                 host: hostClass,
                 authentication: consume authentication,
                 id: id

@@ -146,7 +146,7 @@ public final class RouterServer: Service, Sendable {
                 }
             ),
             NIOSSLServerHandler(context: context),
-            HandshakeCounter(metrics: metrics)
+            HandshakeCounter(metrics: metrics, facts: facts)
         )
         return try addHTTP(to: channel, facts: facts, timeouts: timeouts)
     }
@@ -260,9 +260,9 @@ public final class RouterServer: Service, Sendable {
             _ answer: (RequestHead, S3Body) async throws -> S3Response,
             _ completed: (KeepAliveServing.Completed) -> Void
         ) async throws -> Void = KeepAliveServing.serve,
-        facts readFacts: @escaping () async throws -> (source: IPAddress?, serverName: String?)
+        facts readFacts: @escaping () async throws -> ConnectionFacts.Read
     ) async {
-        var facts: (source: IPAddress?, serverName: String?)?
+        var facts: ConnectionFacts.Read?
         let hosts = HostMemo()
         // The request under way: `answer` fills it in, `completed` logs it.
         var record = RequestRecord()
@@ -275,6 +275,7 @@ public final class RouterServer: Service, Sendable {
                     body: body,
                     source: facts?.source,
                     serverName: facts?.serverName,
+                    tlsVersion: facts?.tlsVersion,
                     hosts: hosts,
                     secure: secure,
                     record: &record
@@ -301,6 +302,7 @@ public final class RouterServer: Service, Sendable {
         body: S3Body,
         source: IPAddress?,
         serverName: String?,
+        tlsVersion: String?,
         hosts: HostMemo,
         secure: Bool,
         record: inout RequestRecord
@@ -322,6 +324,7 @@ public final class RouterServer: Service, Sendable {
             body: body,
             source: source,
             serverName: serverName,
+            tlsVersion: tlsVersion,
             hosts: hosts,
             record: &record
         )
@@ -371,17 +374,24 @@ public final class RouterServer: Service, Sendable {
 }
 
 /// Counts completed TLS handshakes for `/metrics`.
-final class HandshakeCounter: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+final class HandshakeCounter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     let metrics: RouterMetrics
+    let facts: ConnectionFacts
 
-    init(metrics: RouterMetrics) { self.metrics = metrics }
+    init(metrics: RouterMetrics, facts: ConnectionFacts) {
+        self.metrics = metrics
+        self.facts = facts
+    }
 
-    /// Counts the handshake, then leaves the pipeline: every later read would pass through it for nothing.
+    /// Counts the handshake and notes its TLS version, then leaves the pipeline: every later read would pass
+    /// through it for nothing.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         context.fireUserInboundEventTriggered(event)
         if case .handshakeCompleted? = event as? TLSUserEvent {
             metrics.recordHandshake()
+            let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+            facts.tlsVersion = ConnectionFacts.policyValue(of: handler?.tlsVersion)
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
     }
@@ -392,9 +402,33 @@ final class HandshakeCounter: ChannelInboundHandler, RemovableChannelHandler, Se
 final class ConnectionFacts {
     var proxiedSource: IPAddress?
     var serverName: String?
+    /// The negotiated TLS version as `s3:TlsVersion` names it (`1.2`, `1.3`); nil on plain HTTP.
+    var tlsVersion: String?
 
-    /// The request's source (the proxied client, else the TCP peer) and the TLS server name.
-    func read(peer: IPAddress?) -> (source: IPAddress?, serverName: String?) { (proxiedSource ?? peer, serverName) }
+    typealias Read = (source: IPAddress?, serverName: String?, tlsVersion: String?)
+
+    /// The request's source (the proxied client, else the TCP peer), the TLS server name and version.
+    func read(peer: IPAddress?) -> Read { (proxiedSource ?? peer, serverName, tlsVersion) }
+
+    /// `s3:TlsVersion`'s value for a negotiated version: a literal, so no string is made per connection.
+    static func policyValue(of version: TLSVersion?) -> String? {
+        switch version {
+        case .tlsv12?: "1.2"
+        case .tlsv13?: "1.3"
+        case .tlsv1?: "1.0"
+        case .tlsv11?: "1.1"
+        case nil: nil
+        }
+    }
+
+    /// The same for OpenSSL's name of a version (`SSL_get_version`: `TLSv1.3`).
+    static func policyValue(ofOpenSSLName name: String) -> String? {
+        switch name {
+        case "TLSv1.3": "1.3"
+        case "TLSv1.2": "1.2"
+        default: nil
+        }
+    }
 }
 
 @available(*, unavailable)

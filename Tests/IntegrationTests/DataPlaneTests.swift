@@ -95,12 +95,13 @@ struct DataPlaneTests {
             _ path: String,
             from source: String,
             method: String = "GET",
-            headers: [String] = []
+            headers: [String] = [],
+            options: [String] = []
         ) async throws -> String {
             try await ExternalCommand.run(
                 [
                     "curl", "-s", "-w", " %{http_code}", "--cacert", ca, "--interface", source, "-X", method,
-                ] + headers.flatMap { ["-H", $0] } + [
+                ] + options + headers.flatMap { ["-H", $0] } + [
                     "--resolve", "\(host):\(ports.https):127.0.0.1",
                     // curl 7.88 signs but does not send the payload hash S3 requires; an empty body's hash is declared.
                     "-H", "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -228,6 +229,29 @@ struct DataPlaneTests {
         }
         #expect(denied.contains("<Code>AccessDenied</Code>"), "\(denied)")
         #expect(try await lab.logs("decision=explicit_deny"), "\(lab.server.output.suffix(1500))")
+        #expect(lab.stop() == 0)
+    }
+
+    /// `s3:TlsVersion` is the version the client's connection negotiated (on either engine): an access point policy
+    /// that denies TLS below 1.3 turns curl limited to TLS 1.2 away and lets its default TLS 1.3 through.
+    @Test func tlsVersionConditionSeesTheNegotiatedVersion() async throws {
+        let lab = try await Lab.start()
+        defer { _ = lab.stop() }
+        let created = try await lab.control(["create-access-point", "--name", "tls-ap", "--bucket", "example-bucket"])
+        #expect(created.status == 0, "\(created.text)")
+        let deny =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/tls-ap/object/*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}]}"#
+        let put = try await lab.control(["put-access-point-policy", "--name", "tls-ap", "--policy", deny])
+        #expect(put.status == 0, "\(put.text)")
+        let host = "tls-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com"
+        var modern = ""
+        for _ in 0..<40 where !modern.contains("NoSuchKey") {
+            modern = try await lab.curl(host, "/missing", from: "127.0.20.5", options: ["--tlsv1.3"])
+            if !modern.contains("NoSuchKey") { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(modern.contains("<Code>NoSuchKey</Code>"), "TLS 1.3 passes: \(modern)")
+        let older = try await lab.curl(host, "/missing", from: "127.0.20.5", options: ["--tls-max", "1.2"])
+        #expect(older.contains("<Code>AccessDenied</Code>") && older.hasSuffix(" 403"), "TLS 1.2 is denied: \(older)")
         #expect(lab.stop() == 0)
     }
 

@@ -281,6 +281,21 @@ struct DataPlaneTests {
         #expect(recent.response.status == 200, "\(recent.body)")
     }
 
+    /// `s3:TlsVersion`, the connection's negotiated version, in AWS's "TLS 1.3 only" policy.
+    @Test func tlsVersionIsTheConnectionsVersion() async throws {
+        let policy = """
+            {"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*"},
+            {"Sid":"ModernTLSOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*",
+            "Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}]}
+            """
+        let harness = try RouterHarness(explainDenials: true, bucketPolicy: policy)
+        let old = await harness.send("GET", "/k", tlsVersion: "1.2")
+        #expect(old.response.status == 403)
+        #expect(old.body.contains("ModernTLSOnly"), "\(old.body)")
+        #expect(await harness.send("GET", "/k", tlsVersion: "1.3").response.status == 200)
+    }
+
     /// The bare endpoint (`--endpoint-url https://s3.lab.localhost`) is path-style for buckets and access points,
     /// and refused; the S3 Control operations botocore sends there without an account label (the directory-bucket
     /// ones) go to the control API, which `NoControl` answers with 599 here.

@@ -124,7 +124,10 @@ extension RouterServer {
         // The client leaving while its request is under way cancels the serving, as on the SwiftNIO listener
         // (`KeepAliveServing.accept`): the store's request is abandoned.
         connection.cancelsServingWhenClientLeaves()
-        let facts = (source: source, serverName: stream.serverName)
+        let facts = (
+            source: source, serverName: stream.serverName,
+            tlsVersion: ConnectionFacts.policyValue(ofOpenSSLName: stream.protocolVersion)
+        )
         await serve(connection, secure: true, serving: KeepAliveServing.serveTLS) { facts }
         connection.closeNow()
     }

@@ -24,6 +24,7 @@ struct Authorizer: Sendable {
             location: SigV4Authentication.Location, algorithm: SigV4Authentication.Algorithm, signedAt: AmzDate
         ),
         method: String,
+        tlsVersion: String?,
         query: [(name: String, value: String)],
         headers: S3Headers,
         network: NetworkPath,
@@ -55,6 +56,7 @@ struct Authorizer: Sendable {
             // `s3:signatureAge`: how long ago the request was signed (a presigned URL's age), in milliseconds.
             signatureAgeMilliseconds: max(0, time.epochSeconds - signature.signedAt.secondsSince1970) * 1000,
             contentSHA256: headers["x-amz-content-sha256"],
+            tlsVersion: tlsVersion,
             // Reads carry none of these: their fields are not looked through for them.
             writes: method == "GET" || method == "HEAD"
                 ? nil

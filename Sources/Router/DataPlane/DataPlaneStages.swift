@@ -22,6 +22,8 @@ struct DataPlaneExchange: Sendable {
     /// The raw body as it arrives (still aws-chunked, still to be hashed).
     let body: S3Body
     let source: IPAddress?
+    /// The connection's TLS version as `s3:TlsVersion` names it.
+    let tlsVersion: String?
     let host: HostClass
     let authentication: SigV4Authentication
     let id: S3RequestID
@@ -34,6 +36,7 @@ struct DataPlaneExchange: Sendable {
         headers: S3Headers,
         body: S3Body,
         source: IPAddress?,
+        tlsVersion: String?,
         host: HostClass,
         authentication: SigV4Authentication,
         id: S3RequestID
@@ -47,6 +50,7 @@ struct DataPlaneExchange: Sendable {
         self.hasBody = contentLength.map { $0 != "0" } ?? (headers["transfer-encoding"] != nil)
         self.body = body
         self.source = source
+        self.tlsVersion = tlsVersion
         self.host = host
         self.authentication = authentication
         self.id = id
@@ -122,6 +126,7 @@ extension RouterRequestHandler {
                 exchange.authentication.requestTime
             ),
             method: exchange.method,
+            tlsVersion: exchange.tlsVersion,
             query: query,
             headers: exchange.headers,
             network: network,

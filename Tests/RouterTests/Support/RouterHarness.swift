@@ -102,7 +102,8 @@ struct RouterHarness {
         serverName: String? = nil,
         hosts: HostMemo? = nil,
         signed: Bool = true,
-        signedAt: AmzDate = RouterHarness.now
+        signedAt: AmzDate = RouterHarness.now,
+        tlsVersion: String? = "1.3"
     ) async -> (response: S3Response, record: RequestRecord, body: String) {
         var request = SigV4Request(method: method, target: target, headers: [("Host", host)] + extra)
         if signed {
@@ -128,6 +129,7 @@ struct RouterHarness {
             body: S3Body(length: nil, stream: S3Body(string: body)),
             source: source,
             serverName: serverName,
+            tlsVersion: tlsVersion,
             hosts: hosts,
             record: &record
         )
