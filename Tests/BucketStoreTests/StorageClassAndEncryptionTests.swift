@@ -133,7 +133,13 @@ struct StorageClassAndEncryptionTests {
                 400,
                 "InvalidArgument"
             ),
-            (["x-amz-server-side-encryption-customer-algorithm": "AES256"], 501, "NotImplemented"),
+            (["x-amz-server-side-encryption-customer-algorithm": "AES256"], 400, "InvalidArgument"),
+            (SSECTests.fields(key: Array(repeating: 7, count: 16)), 400, "InvalidArgument"),
+            (SSECTests.fields(key: SSECTests.key, md5Of: [1]), 400, "InvalidArgument"),
+            (
+                SSECTests.fields(key: SSECTests.key).merging(["x-amz-server-side-encryption": "AES256"]) { $1 }, 400,
+                "InvalidArgument"
+            ),
         ] as [([String: String], Int, String)]
     )
     func anUnknownClassOrEncryptionIsRefusedAndNothingIsStored(
@@ -152,5 +158,108 @@ struct StorageClassAndEncryptionTests {
         let upload = await fixture.send("POST", "k", query: "uploads", headers: headers)
         #expect(upload.errorCode == code)
         #expect(await fixture.send("GET", nil, query: "uploads").values("Upload").isEmpty)
+    }
+}
+
+/// SSE-C: an object written with a customer-provided key reads back only with that key (the lab keeps its MD5, not
+/// the key, and does not encrypt), as S3 holds it: on GET, HEAD, GetObjectAttributes, as a copy's source and for an
+/// upload's parts.
+struct SSECTests {
+    static let key = [UInt8](repeating: 42, count: 32)
+    static let otherKey = [UInt8](repeating: 43, count: 32)
+
+    static func fields(
+        key: [UInt8],
+        md5Of: [UInt8]? = nil,
+        prefix: String = "x-amz-server-side-encryption-customer-"
+    ) -> [String: String] {
+        [
+            prefix + "algorithm": "AES256", prefix + "key": Base64.encode(key),
+            prefix + "key-MD5": Base64.encode(Digest.md5(md5Of ?? key)),
+        ]
+    }
+
+    static func headers(_ fields: [String: String]) -> S3Headers {
+        var headers: S3Headers = [:]
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
+        return headers
+    }
+
+    @Test func anObjectWrittenWithAKeyReadsBackOnlyWithIt() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let withKey = Self.headers(Self.fields(key: Self.key))
+        let put = await fixture.put("secret", "v", headers: withKey)
+        #expect(put.status == 200, "\(put.text)")
+        #expect(put.headers["x-amz-server-side-encryption-customer-algorithm"] == "AES256")
+        #expect(put.headers["x-amz-server-side-encryption-customer-key-MD5"] == Base64.encode(Digest.md5(Self.key)))
+        #expect(put.headers["x-amz-server-side-encryption"] == nil)
+        _ = await fixture.put("plain", "v")
+        for store in [fixture.store, try fixture.reopened()] {
+            for method in ["GET", "HEAD"] {
+                let without = await fixture.send(method, "secret", to: store)
+                #expect(without.status == 400, "\(method) without the key")
+                let wrong = await fixture.send(
+                    method,
+                    "secret",
+                    headers: Self.headers(Self.fields(key: Self.otherKey)),
+                    to: store
+                )
+                #expect(wrong.status == 403, "\(method) with another key")
+                let right = await fixture.send(method, "secret", headers: withKey, to: store)
+                #expect(right.status == 200)
+                #expect(right.headers["x-amz-server-side-encryption-customer-key-MD5"] != nil)
+                #expect(await fixture.send(method, "plain", headers: withKey, to: store).status == 400)
+            }
+        }
+        #expect(await fixture.send("GET", "secret").errorCode == "InvalidRequest")
+        let attributes = await fixture.send(
+            "GET",
+            "secret",
+            query: "attributes",
+            headers: ["x-amz-object-attributes": "ObjectSize"]
+        )
+        #expect(attributes.status == 400)
+    }
+
+    @Test func aCopyNeedsTheSourcesKeyAndAPartItsUploads() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        _ = await fixture.put("secret", "v", headers: Self.headers(Self.fields(key: Self.key)))
+        #expect(await fixture.send("PUT", "copy", headers: ["x-amz-copy-source": "bucket/secret"]).status == 400)
+        var copyHeaders = Self.fields(key: Self.key, prefix: "x-amz-copy-source-server-side-encryption-customer-")
+        copyHeaders["x-amz-copy-source"] = "bucket/secret"
+        let copied = await fixture.send("PUT", "copy", headers: Self.headers(copyHeaders))
+        #expect(copied.status == 200, "\(copied.text)")
+        #expect(await fixture.send("GET", "copy").status == 200, "the copy was written without a key")
+
+        let created = await fixture.send(
+            "POST",
+            "mp",
+            query: "uploads",
+            headers: Self.headers(Self.fields(key: Self.key))
+        )
+        let id = try #require(created.values("UploadId").first)
+        #expect(created.headers["x-amz-server-side-encryption-customer-algorithm"] == "AES256")
+        let bare = await fixture.send("PUT", "mp", query: "partNumber=1&uploadId=\(id)", body: S3Body(string: "p"))
+        #expect(bare.status == 400, "a part without the upload's key")
+        let part = await fixture.send(
+            "PUT",
+            "mp",
+            query: "partNumber=1&uploadId=\(id)",
+            headers: Self.headers(Self.fields(key: Self.key)),
+            body: S3Body(string: "p")
+        )
+        #expect(part.status == 200, "\(part.text)")
+        let etag = try #require(part.headers["ETag"])
+        let done = await fixture.send(
+            "POST",
+            "mp",
+            query: "uploadId=\(id)",
+            body: MultipartTests.completion([(1, etag)])
+        )
+        #expect(done.status == 200, "\(done.text)")
+        #expect(await fixture.send("GET", "mp").status == 400)
+        #expect(await fixture.send("GET", "mp", headers: Self.headers(Self.fields(key: Self.key))).status == 200)
     }
 }

@@ -56,6 +56,7 @@ extension EmbeddedBucketStore {
         let number = try Self.partNumber(request)
         _ = try upload(uploadID, key: key, in: storage)
         let uploadRecord = try await storage.uploadRecord(uploadID)
+        try uploadRecord.keeping.checkCustomerKey(Self.customerKey(request.headers))
         let chosen = uploadRecord.uploadChecksum
         let received = try await receive(request, in: storage)
         var record = ObjectRecord(key: key, size: received.size, etag: Hex.encode(received.md5), lastModified: now())
@@ -90,6 +91,7 @@ extension EmbeddedBucketStore {
         _ = try upload(uploadID, key: key, in: storage)
         let (sourceStorage, sourceKey) = try copySource(request)
         let (source, sourceRecord) = try await sourceStorage.open(sourceKey)
+        try sourceRecord.keeping.checkCustomerKey(Self.customerKey(request.headers, ofCopySource: true))
         try Self.checkCopySourceConditions(request.headers, sourceRecord)
         var offset: Int64 = 0
         var length = sourceRecord.size
@@ -108,6 +110,7 @@ extension EmbeddedBucketStore {
         }
         // A copied part has the checksum its upload chose, computed from the bytes.
         let uploadRecord = try await storage.uploadRecord(uploadID)
+        try uploadRecord.keeping.checkCustomerKey(Self.customerKey(request.headers))
         let chosen = uploadRecord.uploadChecksum?.algorithm
         let file = try await createTemporaryFile(in: storage)
         var md5 = Insecure.MD5()

@@ -32,6 +32,7 @@ extension EmbeddedBucketStore {
         head: Bool
     ) async throws(S3Error) -> S3Response {
         let (file, record) = try await storage.open(key)
+        try record.keeping.checkCustomerKey(Self.customerKey(request.headers))
         var headers = S3ErrorRenderer.headers(id: request.id)
         headers.add(name: "Last-Modified", value: HTTPDate.headerValue(milliseconds: record.lastModified))
         headers.add(name: "ETag", value: "\"\(record.etag)\"")
@@ -172,6 +173,7 @@ extension EmbeddedBucketStore {
             )
         }
         let (source, sourceRecord) = try await sourceStorage.open(sourceKey)
+        try sourceRecord.keeping.checkCustomerKey(Self.customerKey(request.headers, ofCopySource: true))
         try Self.checkCopySourceConditions(request.headers, sourceRecord)
         var record = try newRecord(key, from: request.headers)
         if metadataDirective == "COPY" {
@@ -200,6 +202,15 @@ extension EmbeddedBucketStore {
         var response = xml(writer, request)
         record.keeping.addEncryption(to: &response.headers)
         return response
+    }
+
+    /// The MD5 of the SSE-C key a request gives for the object it names, or with `ofCopySource` for its copy source.
+    static func customerKey(_ headers: S3Headers, ofCopySource: Bool = false) throws(S3Error) -> String? {
+        try ObjectKeeping.customerKey(
+            in: headers,
+            prefix: ofCopySource
+                ? "x-amz-copy-source-server-side-encryption-customer-" : "x-amz-server-side-encryption-customer-"
+        )
     }
 
     /// The bucket and key `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, perhaps with

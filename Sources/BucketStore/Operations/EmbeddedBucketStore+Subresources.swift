@@ -74,6 +74,7 @@ extension EmbeddedBucketStore {
     ) async throws(S3Error) -> S3Response {
         let asked = try Self.objectAttributes(request.headers["x-amz-object-attributes"])
         let (_, object) = try await storage.open(key)
+        try object.keeping.checkCustomerKey(Self.customerKey(request.headers))
         var writer = XMLWriter(root: "GetObjectAttributesResponse")
         if asked.contains("ETag") { writer.element("ETag", object.etag) }
         if asked.contains("Checksum"), object.checksum != nil {

@@ -15,6 +15,9 @@ struct ObjectKeeping: Sendable, Equatable {
     /// The KMS key an SSE-KMS write named; S3 names the account's AWS-managed key otherwise, which a lab has not.
     var kmsKeyID: String?
     var bucketKeyEnabled = false
+    /// SSE-C: the base64 MD5 of the key the write was given (never the key), which every read must give again. The
+    /// lab does not encrypt: it holds reads to the key as S3 does.
+    var customerKeyMD5: String?
 
     /// The classes whose objects read back at once. The archive classes (GLACIER, DEEP_ARCHIVE) need a restore
     /// before a read, which the store does not emulate, so a write naming one is NotImplemented.
@@ -38,10 +41,13 @@ struct ObjectKeeping: Sendable, Equatable {
             }
             keeping.storageClass = value == "STANDARD" ? nil : value
         }
-        if headers["x-amz-server-side-encryption-customer-algorithm"] != nil {
-            throw .notImplemented.because(
-                "The embedded store does not support server-side encryption with customer-provided keys (SSE-C)."
-            )
+        if let customerKey = try customerKey(in: headers, prefix: "x-amz-server-side-encryption-customer-") {
+            guard headers["x-amz-server-side-encryption"] == nil else {
+                throw .invalidArgument.because(
+                    "Server Side Encryption with Customer provided key is incompatible with the encryption method specified"
+                ).adding("ArgumentName", "x-amz-server-side-encryption")
+            }
+            keeping.customerKeyMD5 = customerKey
         }
         if let value = headers["x-amz-server-side-encryption"] {
             guard encryptions.contains(value) else {
@@ -71,10 +77,61 @@ struct ObjectKeeping: Sendable, Equatable {
         return keeping
     }
 
+    /// The MD5 of the customer-provided key the fields under `prefix` give (`x-amz-server-side-encryption-customer-`
+    /// for the object, `x-amz-copy-source-server-side-encryption-customer-` for a copy's source), checked as S3
+    /// checks them: AES256, a 256-bit key, its MD5 given right. Nil when the fields name no key.
+    static func customerKey(in headers: S3Headers, prefix: String) throws(S3Error) -> String? {
+        let algorithm = headers[prefix + "algorithm"]
+        let key = headers[prefix + "key"]
+        let keyMD5 = headers[prefix + "key-MD5"]
+        guard algorithm != nil || key != nil || keyMD5 != nil else { return nil }
+        guard algorithm == "AES256" else {
+            throw .invalidArgument.because("The encryption algorithm specified is not supported").adding(
+                "ArgumentName",
+                prefix + "algorithm"
+            )
+        }
+        guard let key, let keyMD5 else {
+            throw .invalidArgument.because(
+                "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key."
+            ).adding("ArgumentName", prefix + "key")
+        }
+        guard let bytes = Base64.decode(key), bytes.count == 32 else {
+            throw .invalidArgument.because("The secret key was invalid for the specified algorithm.").adding(
+                "ArgumentName",
+                prefix + "key"
+            )
+        }
+        guard Base64.encode(Digest.md5(bytes)) == keyMD5 else {
+            throw .invalidArgument.because(
+                "The calculated MD5 hash of the key did not match the hash that was provided."
+            ).adding("ArgumentName", prefix + "key-MD5")
+        }
+        return keyMD5
+    }
+
+    /// A read of an object kept with `self` (GET, HEAD, GetObjectAttributes, a copy's source, a part's upload)
+    /// whose fields under `prefix` give `given` as the customer key: the object's key, or none for an object
+    /// without one, as S3 holds it.
+    func checkCustomerKey(_ given: String?) throws(S3Error) {
+        switch (customerKeyMD5, given) {
+        case (nil, nil): return
+        case (nil, _?):
+            throw .invalidRequest.because("The encryption parameters are not applicable to this object.")
+        case (_?, nil):
+            throw .invalidRequest.because(
+                "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."
+            )
+        case (let kept?, let given?):
+            guard kept == given else { throw .accessDenied.because("The customer-provided key is not the object's.") }
+        }
+    }
+
     /// Whether a write's fields name a class or an encryption at all: a copy of an object onto itself is allowed
     /// when it changes either, as S3 allows it.
     static func isNamed(in headers: S3Headers) -> Bool {
         headers["x-amz-storage-class"] != nil || headers["x-amz-server-side-encryption"] != nil
+            || headers["x-amz-server-side-encryption-customer-algorithm"] != nil
     }
 
     /// The class as listings and GetObjectAttributes name it.
@@ -82,6 +139,11 @@ struct ObjectKeeping: Sendable, Equatable {
 
     /// The encryption fields of every write's and read's answer.
     func addEncryption(to headers: inout S3Headers) {
+        if let customerKeyMD5 {
+            headers.add(name: "x-amz-server-side-encryption-customer-algorithm", value: "AES256")
+            headers.add(name: "x-amz-server-side-encryption-customer-key-MD5", value: customerKeyMD5)
+            return
+        }
         headers.add(name: "x-amz-server-side-encryption", value: encryption)
         if let kmsKeyID { headers.add(name: "x-amz-server-side-encryption-aws-kms-key-id", value: kmsKeyID) }
         if bucketKeyEnabled { headers.add(name: "x-amz-server-side-encryption-bucket-key-enabled", value: "true") }
@@ -100,6 +162,7 @@ struct ObjectKeeping: Sendable, Equatable {
         if encryption != "AES256" { fields.append(("sse", encryption)) }
         if let kmsKeyID { fields.append(("sse-kms-key", kmsKeyID)) }
         if bucketKeyEnabled { fields.append(("sse-bucket-key", "true")) }
+        if let customerKeyMD5 { fields.append(("sse-customer-key-md5", customerKeyMD5)) }
         return fields
     }
 
@@ -110,6 +173,7 @@ struct ObjectKeeping: Sendable, Equatable {
         case "sse": encryption = value
         case "sse-kms-key": kmsKeyID = value
         case "sse-bucket-key": bucketKeyEnabled = value == "true"
+        case "sse-customer-key-md5": customerKeyMD5 = value
         default: return false
         }
         return true

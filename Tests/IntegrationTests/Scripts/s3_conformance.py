@@ -49,6 +49,7 @@ KNOWN_DIFFERENCES = {
         "conditional_delete": "If-Match on DeleteObject is ignored: an object whose ETag differs is deleted",
         "conditional_get": "If-Match with another ETag is answered 200, not 412 PreconditionFailed",
         "copy_object": "a copy adds rclone's own Mtime metadata and capitalises metadata names",
+        "customer_key": "SSE-C is ignored: the key is not echoed and the object reads back without it",
         "default_checksum_is_crc64nvme": "an upload that declares no checksum gets none; S3 adds a CRC-64/NVME",
         "default_content_type": "an object stored without Content-Type reads back as application/octet-stream; "
         "S3 says binary/octet-stream",
@@ -663,6 +664,20 @@ class Conformance:
         expect(head.get("StorageClass") == "ONEZONE_IA", "after the copy onto itself: %s" % head.get("StorageClass"))
         refused = error_code(lambda: self.put("keeping/bad", b"z", StorageClass="NOT_A_CLASS"), "PutObject with an unknown class")
         expect(refused == ("InvalidStorageClass", 400), "an unknown class: %s" % (refused,))
+
+    def check_customer_key(self):
+        # SSE-C: an object written with a customer-provided key reads back only with it (botocore sends the key's
+        # base64 and MD5); a read without it is 400, with another key 403.
+        key = bytes(range(32))
+        other = bytes(range(1, 33))
+        put = self.put("sse-c", b"secret", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+        expect(put.get("SSECustomerAlgorithm") == "AES256" and put.get("SSECustomerKeyMD5"), "PutObject %s" % put)
+        without = error_code(lambda: self.get("sse-c"), "GET without the key")
+        expect(without[1] == 400, "GET without the key: %s" % (without,))
+        wrong = error_code(lambda: self.get("sse-c", SSECustomerAlgorithm="AES256", SSECustomerKey=other), "GET with another key")
+        expect(wrong[1] == 403, "GET with another key: %s" % (wrong,))
+        got = self.get("sse-c", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+        expect(got["Body"].read() == b"secret", "the object with its key")
 
     def check_list_object_versions(self):
         names = ["versions/a", "versions/b", "versions/c"]
