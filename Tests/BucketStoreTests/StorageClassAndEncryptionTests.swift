@@ -107,12 +107,7 @@ struct StorageClassAndEncryptionTests {
         let parts = await fixture.send("GET", "mp", query: "uploadId=\(id)")
         #expect(parts.values("StorageClass") == ["INTELLIGENT_TIERING"])
         let etag = try #require(part.headers["ETag"])
-        let completed = await fixture.send(
-            "POST",
-            "mp",
-            query: "uploadId=\(id)",
-            body: MultipartTests.completion([(1, etag)])
-        )
+        let completed = await fixture.complete("mp", uploadID: id, parts: [(1, etag)])
         #expect(completed.status == 200, "\(completed.text)")
         #expect(completed.headers["x-amz-server-side-encryption"] == "aws:kms")
         let head = await fixture.send("HEAD", "mp")
@@ -252,12 +247,7 @@ struct SSECTests {
         )
         #expect(part.status == 200, "\(part.text)")
         let etag = try #require(part.headers["ETag"])
-        let done = await fixture.send(
-            "POST",
-            "mp",
-            query: "uploadId=\(id)",
-            body: MultipartTests.completion([(1, etag)])
-        )
+        let done = await fixture.complete("mp", uploadID: id, parts: [(1, etag)])
         #expect(done.status == 200, "\(done.text)")
         #expect(await fixture.send("GET", "mp").status == 400)
         #expect(await fixture.send("GET", "mp", headers: Self.headers(Self.fields(key: Self.key))).status == 200)

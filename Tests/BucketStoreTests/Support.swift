@@ -63,6 +63,11 @@ struct StoreFixture {
         await send("PUT", key, headers: headers, body: S3Body(ByteBuffer(bytes: bytes)))
     }
 
+    /// CompleteMultipartUpload of `uploadID` with `parts` (number, ETag).
+    func complete(_ key: String, uploadID: String, parts: [(Int, String)]) async -> Reply {
+        await send("POST", key, query: "uploadId=\(uploadID)", body: MultipartTests.completion(parts))
+    }
+
     /// Every regular file below `path`, relative to it.
     func files(under path: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: path) else { return [] }

@@ -264,36 +264,36 @@ struct DataPlaneTests {
         #expect(await harness.send("GET", "/k").response.status == 200, "a read is not a PutObject")
     }
 
-    /// `s3:signatureAge`, the milliseconds since the request was signed, in AWS's "signatures under 10 minutes old"
-    /// policy: a request signed 11 minutes ago (within SigV4's 15 minutes of skew) is denied, one signed 9 ago not.
-    @Test func signatureAgeIsTheTimeSinceSigning() async throws {
-        let policy = """
-            {"Version":"2012-10-17","Statement":[
-            {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*"},
-            {"Sid":"FreshSignaturesOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*",
-            "Condition":{"NumericGreaterThan":{"s3:signatureAge":"600000"}}}]}
-            """
-        let harness = try RouterHarness(explainDenials: true, bucketPolicy: policy)
-        let old = await harness.send("GET", "/k", signedAt: RouterHarness.now.adding(seconds: -660))
-        #expect(old.response.status == 403)
-        #expect(old.body.contains("FreshSignaturesOnly"), "\(old.body)")
-        let recent = await harness.send("GET", "/k", signedAt: RouterHarness.now.adding(seconds: -540))
-        #expect(recent.response.status == 200, "\(recent.body)")
-    }
+    /// Condition keys of the request's signature and connection in AWS's example policies: `s3:signatureAge` (the
+    /// milliseconds since signing: "signatures under 10 minutes old" denies one signed 11 minutes ago, within
+    /// SigV4's 15 minutes of skew) and `s3:TlsVersion` (the connection's negotiated version: "TLS 1.3 only").
+    enum ConnectionCondition: CaseIterable { case signatureAge, tlsVersion }
 
-    /// `s3:TlsVersion`, the connection's negotiated version, in AWS's "TLS 1.3 only" policy.
-    @Test func tlsVersionIsTheConnectionsVersion() async throws {
+    @Test(arguments: ConnectionCondition.allCases)
+    func conditionsOnTheSignatureAndTheConnection(_ condition: ConnectionCondition) async throws {
+        let test =
+            condition == .signatureAge
+            ? #"{"NumericGreaterThan":{"s3:signatureAge":"600000"}}"# : #"{"NumericLessThan":{"s3:TlsVersion":"1.3"}}"#
         let policy = """
             {"Version":"2012-10-17","Statement":[
             {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*"},
-            {"Sid":"ModernTLSOnly","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*",
-            "Condition":{"NumericLessThan":{"s3:TlsVersion":"1.3"}}}]}
+            {"Sid":"Guarded","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::example-bucket/*",
+            "Condition":\(test)}]}
             """
         let harness = try RouterHarness(explainDenials: true, bucketPolicy: policy)
-        let old = await harness.send("GET", "/k", tlsVersion: "1.2")
-        #expect(old.response.status == 403)
-        #expect(old.body.contains("ModernTLSOnly"), "\(old.body)")
-        #expect(await harness.send("GET", "/k", tlsVersion: "1.3").response.status == 200)
+        func send(passing: Bool) async -> (response: S3Response, record: RequestRecord, body: String) {
+            switch condition {
+            case .signatureAge:
+                await harness.send("GET", "/k", signedAt: RouterHarness.now.adding(seconds: passing ? -540 : -660))
+            case .tlsVersion:
+                await harness.send("GET", "/k", tlsVersion: passing ? "1.3" : "1.2")
+            }
+        }
+        let denied = await send(passing: false)
+        #expect(denied.response.status == 403)
+        #expect(denied.body.contains("Guarded"), "\(denied.body)")
+        let allowed = await send(passing: true)
+        #expect(allowed.response.status == 200, "\(allowed.body)")
     }
 
     /// The bare endpoint (`--endpoint-url https://s3.lab.localhost`) is path-style for buckets and access points,
