@@ -206,11 +206,7 @@ extension EmbeddedBucketStore {
 
     /// The MD5 of the SSE-C key a request gives for the object it names, or with `ofCopySource` for its copy source.
     static func customerKey(_ headers: S3Headers, ofCopySource: Bool = false) throws(S3Error) -> String? {
-        try ObjectKeeping.customerKey(
-            in: headers,
-            prefix: ofCopySource
-                ? "x-amz-copy-source-server-side-encryption-customer-" : "x-amz-server-side-encryption-customer-"
-        )
+        try ObjectKeeping.customerKey(in: headers, ofCopySource ? .copySource : .object)
     }
 
     /// The bucket and key `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, perhaps with

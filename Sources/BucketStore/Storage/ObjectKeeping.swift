@@ -41,7 +41,7 @@ struct ObjectKeeping: Sendable, Equatable {
             }
             keeping.storageClass = value == "STANDARD" ? nil : value
         }
-        if let customerKey = try customerKey(in: headers, prefix: "x-amz-server-side-encryption-customer-") {
+        if let customerKey = try customerKey(in: headers, CustomerKeyFields.object) {
             guard headers["x-amz-server-side-encryption"] == nil else {
                 throw .invalidArgument.because(
                     "Server Side Encryption with Customer provided key is incompatible with the encryption method specified"
@@ -77,41 +77,58 @@ struct ObjectKeeping: Sendable, Equatable {
         return keeping
     }
 
-    /// The MD5 of the customer-provided key the fields under `prefix` give (`x-amz-server-side-encryption-customer-`
-    /// for the object, `x-amz-copy-source-server-side-encryption-customer-` for a copy's source), checked as S3
-    /// checks them: AES256, a 256-bit key, its MD5 given right. Nil when the fields name no key.
-    static func customerKey(in headers: S3Headers, prefix: String) throws(S3Error) -> String? {
-        let algorithm = headers[prefix + "algorithm"]
-        let key = headers[prefix + "key"]
-        let keyMD5 = headers[prefix + "key-MD5"]
+    /// The names of the three SSE-C fields, made once: a GET asks for them on every read.
+    struct CustomerKeyFields: Sendable {
+        let algorithm: String
+        let key: String
+        let keyMD5: String
+
+        init(prefix: String) {
+            algorithm = prefix + "algorithm"
+            key = prefix + "key"
+            keyMD5 = prefix + "key-MD5"
+        }
+
+        /// The object's key (`x-amz-server-side-encryption-customer-…`) and a copy source's
+        /// (`x-amz-copy-source-server-side-encryption-customer-…`).
+        static let object = CustomerKeyFields(prefix: "x-amz-server-side-encryption-customer-")
+        static let copySource = CustomerKeyFields(prefix: "x-amz-copy-source-server-side-encryption-customer-")
+    }
+
+    /// The MD5 of the customer-provided key `fields` give, checked as S3 checks them: AES256, a 256-bit key, its
+    /// MD5 given right. Nil when the fields name no key.
+    static func customerKey(in headers: S3Headers, _ fields: CustomerKeyFields) throws(S3Error) -> String? {
+        let algorithm = headers[fields.algorithm]
+        let key = headers[fields.key]
+        let keyMD5 = headers[fields.keyMD5]
         guard algorithm != nil || key != nil || keyMD5 != nil else { return nil }
         guard algorithm == "AES256" else {
             throw .invalidArgument.because("The encryption algorithm specified is not supported").adding(
                 "ArgumentName",
-                prefix + "algorithm"
+                fields.algorithm
             )
         }
         guard let key, let keyMD5 else {
             throw .invalidArgument.because(
                 "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key."
-            ).adding("ArgumentName", prefix + "key")
+            ).adding("ArgumentName", fields.key)
         }
         guard let bytes = Base64.decode(key), bytes.count == 32 else {
             throw .invalidArgument.because("The secret key was invalid for the specified algorithm.").adding(
                 "ArgumentName",
-                prefix + "key"
+                fields.key
             )
         }
         guard Base64.encode(Digest.md5(bytes)) == keyMD5 else {
             throw .invalidArgument.because(
                 "The calculated MD5 hash of the key did not match the hash that was provided."
-            ).adding("ArgumentName", prefix + "key-MD5")
+            ).adding("ArgumentName", fields.keyMD5)
         }
         return keyMD5
     }
 
     /// A read of an object kept with `self` (GET, HEAD, GetObjectAttributes, a copy's source, a part's upload)
-    /// whose fields under `prefix` give `given` as the customer key: the object's key, or none for an object
+    /// whose SSE-C fields give `given` as the customer key: the object's key, or none for an object
     /// without one, as S3 holds it.
     func checkCustomerKey(_ given: String?) throws(S3Error) {
         switch (customerKeyMD5, given) {
