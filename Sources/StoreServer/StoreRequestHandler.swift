@@ -77,14 +77,15 @@ public struct StoreRequestHandler: Sendable {
         case .bucket(let bucket, let key)?:
             // Where the bucket lives: the region this server was given, else the one the client signed for (any
             // region's signature is accepted, so the bucket is in whichever the client names).
-            let region: String =
+            func region() -> String {
                 switch configuration.region {
                 case .exactly(let region): region
                 case .anyOf, .any: authentication.scope.region
                 }
+            }
             if key == nil, method == "GET", Self.names(rawQuery, "location") {
                 guard configuration.buckets.contains(bucket) else { return refuse(.noSuchBucket) }
-                return S3BucketRegion.location(region, id: id)
+                return S3BucketRegion.location(region(), id: id)
             }
             let requestHeaders = S3Headers(headers)
             // CompleteMultipartUpload's x-amz-checksum-* is the checksum of the object it assembles, which the store
@@ -122,7 +123,7 @@ public struct StoreRequestHandler: Sendable {
                 )
             )
             guard key == nil, method == "HEAD" else { return answer }
-            return S3BucketRegion.headBucket(answer, region: region, namedByAlias: false)
+            return S3BucketRegion.headBucket(answer, region: region(), namedByAlias: false)
         }
     }
 
