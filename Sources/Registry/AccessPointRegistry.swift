@@ -3,6 +3,15 @@ public import AccessPointCore
 /// The durable state of the control plane: access points, their policies, the accounts' Block Public Access
 /// settings, multi-region access points and their asynchronous requests. Every change is one transaction, so a crash leaves the old state or the new one, never half of a
 /// change. The servers depend on this protocol only, so another store can replace SQLite without touching them.
+/// What `setMultiRegionTrafficDials` did.
+public enum TrafficDialChange: Sendable, Equatable {
+    case changed
+    /// No such multi-region access point.
+    case notFound
+    /// Nothing changed: no region would have stayed active.
+    case noActiveRegion
+}
+
 public protocol AccessPointRegistry: Sendable {
     /// Stores a new access point with its tags, in one transaction (CreateAccessPoint's `Tags`).
     ///
@@ -120,14 +129,13 @@ public protocol AccessPointRegistry: Sendable {
     func listMultiRegionAccessPoints(account: AccountID) async throws(RegistryError) -> [MultiRegionAccessPointRecord]
 
     /// Sets the traffic dials of some regions of a multi-region access point (SubmitMultiRegionAccessPointRoutes),
-    /// all at once: the caller has checked that each names one of its regions and that one stays active.
-    ///
-    /// - Returns: false when there was no such multi-region access point.
+    /// all or none: none when no region would stay active (checked in the same transaction, so two changes at once
+    /// cannot leave every region passive). The caller has checked that each names one of its regions.
     func setMultiRegionTrafficDials(
         _ dials: [Region: Int],
         named name: MultiRegionAccessPointName,
         account: AccountID
-    ) async throws(RegistryError) -> Bool
+    ) async throws(RegistryError) -> TrafficDialChange
 
     /// The current state, as the data plane sees it.
     func snapshot() async throws(RegistryError) -> AccessPointSnapshot

@@ -41,3 +41,43 @@ struct MigrationTests {
         )
     }
 }
+
+/// A multi-region access point keeps one active region: a change that would leave none changes nothing, decided
+/// in the change's own transaction.
+struct TrafficDialTests {
+    @Test func aChangeThatLeavesNoRegionActiveChangesNothing() async throws {
+        let registry = try SQLiteRegistry.inMemory()
+        try await registry.insertMultiRegionAccessPointRows()
+        let name = try MultiRegionAccessPointName(validating: "old")
+        let account = try AccountID(validating: "123456789012")
+        let west = try Region(validating: "us-west-2")
+        let east = try Region(validating: "us-east-1")
+        #expect(try await registry.setMultiRegionTrafficDials([west: 0], named: name, account: account) == .changed)
+        #expect(
+            try await registry.setMultiRegionTrafficDials([east: 0], named: name, account: account) == .noActiveRegion
+        )
+        let record = try await registry.multiRegionAccessPoint(named: name, account: account)
+        #expect(record?.regions.map(\.trafficDialPercentage) == [100, 0], "us-east-1 stayed active")
+        #expect(try await registry.snapshot().multiRegionAccessPoints.first?.routes.map(\.region) == [east])
+        let missing = try MultiRegionAccessPointName(validating: "nope")
+        #expect(try await registry.setMultiRegionTrafficDials([east: 0], named: missing, account: account) == .notFound)
+    }
+}
+
+extension SQLiteRegistry {
+    /// A multi-region access point `old` over us-east-1 and us-west-2, written as rows.
+    fileprivate func insertMultiRegionAccessPointRows() async throws {
+        _ = try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO multi_region_access_point (account, name, alias, created_at, block_public_acls,
+                        ignore_public_acls, block_public_policy, restrict_public_buckets, status)
+                    VALUES ('123456789012', 'old', 'mfzwi23gnjvgw.mrap', 0, 1, 1, 1, 1, 'READY');
+                    INSERT INTO multi_region_access_point_region (account, name, region, bucket, bucket_account)
+                    VALUES ('123456789012', 'old', 'us-east-1', 'east-bucket', '123456789012'),
+                        ('123456789012', 'old', 'us-west-2', 'west-bucket', '123456789012');
+                    """
+            )
+        }
+    }
+}

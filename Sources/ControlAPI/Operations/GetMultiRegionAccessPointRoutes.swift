@@ -62,15 +62,17 @@ extension ControlAPIResponder {
             dials[entry.region] = dial
         }
         guard !dials.isEmpty else { throw .malformedXML.because("RouteUpdates names no Route") }
-        let active = record.regions.contains { (dials[$0.region] ?? $0.trafficDialPercentage) > 0 }
-        guard active else {
-            throw .invalidRequest.because("At least one Region of a Multi-Region Access Point must stay active")
-        }
-        let found = try await registryCall { () async throws(RegistryError) in
+        // Whether a region stays active is decided by the registry in the change's transaction: two changes at
+        // once cannot leave every region passive.
+        let change = try await registryCall { () async throws(RegistryError) in
             try await registry.setMultiRegionTrafficDials(dials, named: record.name, account: context.account)
         }
-        guard found else { throw .noSuchMultiRegionAccessPoint }
-        return ok(context)
+        switch change {
+        case .changed: return ok(context)
+        case .notFound: throw .noSuchMultiRegionAccessPoint
+        case .noActiveRegion:
+            throw .invalidRequest.because("At least one Region of a Multi-Region Access Point must stay active")
+        }
     }
 
     /// The caller's multi-region access point that a routes operation names: by its ARN, as botocore sends it, or

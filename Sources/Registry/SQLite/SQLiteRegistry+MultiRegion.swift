@@ -175,24 +175,40 @@ extension SQLiteRegistry {
         _ dials: [Region: Int],
         named name: MultiRegionAccessPointName,
         account: AccountID
-    ) async throws(RegistryError) -> Bool {
-        try await write { db in
-            let exists = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM multi_region_access_point WHERE account = ? AND name = ?)",
-                arguments: [account.rawValue, name.rawValue]
-            )
-            guard exists == true else { return false }
-            for (region, dial) in dials {
-                try db.execute(
-                    sql: """
-                        UPDATE multi_region_access_point_region SET traffic_dial = ?
-                        WHERE account = ? AND name = ? AND region = ?
-                        """,
-                    arguments: [dial, account.rawValue, name.rawValue, region.rawValue]
+    ) async throws(RegistryError) -> TrafficDialChange {
+        do {
+            return try await write { db in
+                let exists = try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM multi_region_access_point WHERE account = ? AND name = ?)",
+                    arguments: [account.rawValue, name.rawValue]
                 )
+                guard exists == true else { return .notFound }
+                for (region, dial) in dials {
+                    try db.execute(
+                        sql: """
+                            UPDATE multi_region_access_point_region SET traffic_dial = ?
+                            WHERE account = ? AND name = ? AND region = ?
+                            """,
+                        arguments: [dial, account.rawValue, name.rawValue, region.rawValue]
+                    )
+                }
+                let active = try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM multi_region_access_point_region
+                        WHERE account = ? AND name = ? AND traffic_dial > 0
+                        """,
+                    arguments: [account.rawValue, name.rawValue]
+                )
+                // Thrown to roll the transaction back; answered below.
+                guard (active ?? 0) > 0 else {
+                    throw RegistryError.refused.because("no region of the multi-region access point would stay active")
+                }
+                return .changed
             }
-            return true
+        } catch RegistryError.refused {
+            return .noActiveRegion
         }
     }
 
