@@ -51,7 +51,10 @@ struct Store: AsyncParsableCommand {
         @Option(name: .customLong("bucket"), help: "A bucket to serve, created under --dir if missing (repeatable).")
         var buckets: [String] = []
 
-        @Option(help: "The only region signatures may name. Default: whatever region the client signs for.")
+        @Option(
+            help:
+                "The only region signatures may name, and the buckets' region (GetBucketLocation, HeadBucket). Default: whatever region the client signs for."
+        )
         var region: String?
 
         @Option(
