@@ -15,17 +15,7 @@ struct MigrationTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let earlier = try DatabaseQueue(path: directory + "/" + SQLiteRegistry.fileName)
         try RegistrySchema.migrator.migrate(earlier, upTo: "v4: access point tags")
-        try await earlier.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO multi_region_access_point (account, name, alias, created_at, block_public_acls,
-                        ignore_public_acls, block_public_policy, restrict_public_buckets, status)
-                    VALUES ('123456789012', 'old', 'mfzwi23gnjvgw.mrap', 0, 1, 1, 1, 1, 'READY');
-                    INSERT INTO multi_region_access_point_region (account, name, region, bucket, bucket_account)
-                    VALUES ('123456789012', 'old', 'us-west-2', 'example-bucket', '123456789012');
-                    """
-            )
-        }
+        try await earlier.write { db in try SQLiteRegistry.insertMultiRegionAccessPointRows(db) }
         try earlier.close()
 
         let registry = try SQLiteRegistry(stateDirectory: directory)
@@ -33,10 +23,10 @@ struct MigrationTests {
             named: try MultiRegionAccessPointName(validating: "old"),
             account: try AccountID(validating: "123456789012")
         )
-        #expect(record?.regions.map(\.trafficDialPercentage) == [100])
+        #expect(record?.regions.map(\.trafficDialPercentage) == [100, 100])
         #expect(
             try await registry.snapshot().multiRegionAccessPoints.first?.routes.map(\.bucket.rawValue) == [
-                "example-bucket"
+                "east-bucket", "west-bucket",
             ]
         )
     }
@@ -47,7 +37,7 @@ struct MigrationTests {
 struct TrafficDialTests {
     @Test func aChangeThatLeavesNoRegionActiveChangesNothing() async throws {
         let registry = try SQLiteRegistry.inMemory()
-        try await registry.insertMultiRegionAccessPointRows()
+        _ = try await registry.write { db in try SQLiteRegistry.insertMultiRegionAccessPointRows(db) }
         let name = try MultiRegionAccessPointName(validating: "old")
         let account = try AccountID(validating: "123456789012")
         let west = try Region(validating: "us-west-2")
@@ -65,19 +55,17 @@ struct TrafficDialTests {
 }
 
 extension SQLiteRegistry {
-    /// A multi-region access point `old` over us-east-1 and us-west-2, written as rows.
-    fileprivate func insertMultiRegionAccessPointRows() async throws {
-        _ = try await write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO multi_region_access_point (account, name, alias, created_at, block_public_acls,
-                        ignore_public_acls, block_public_policy, restrict_public_buckets, status)
-                    VALUES ('123456789012', 'old', 'mfzwi23gnjvgw.mrap', 0, 1, 1, 1, 1, 'READY');
-                    INSERT INTO multi_region_access_point_region (account, name, region, bucket, bucket_account)
-                    VALUES ('123456789012', 'old', 'us-east-1', 'east-bucket', '123456789012'),
-                        ('123456789012', 'old', 'us-west-2', 'west-bucket', '123456789012');
-                    """
-            )
-        }
+    /// A multi-region access point `old` over us-east-1 and us-west-2, written as rows (the tables of migration v2).
+    fileprivate static func insertMultiRegionAccessPointRows(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO multi_region_access_point (account, name, alias, created_at, block_public_acls,
+                    ignore_public_acls, block_public_policy, restrict_public_buckets, status)
+                VALUES ('123456789012', 'old', 'mfzwi23gnjvgw.mrap', 0, 1, 1, 1, 1, 'READY');
+                INSERT INTO multi_region_access_point_region (account, name, region, bucket, bucket_account)
+                VALUES ('123456789012', 'old', 'us-east-1', 'east-bucket', '123456789012'),
+                    ('123456789012', 'old', 'us-west-2', 'west-bucket', '123456789012');
+                """
+        )
     }
 }
