@@ -5,7 +5,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: all deps build release test test-swift test-dns check lint format run clean-state
+.PHONY: all deps build release test test-swift test-dns check lint format run clean-state fuzz
 
 all: build
 
@@ -24,6 +24,7 @@ test: deps check test-swift test-dns
 check:
 	python3 scripts/botocore_hosts.py --check
 	python3 scripts/sigv4_fixtures.py --check
+	python3 fuzz/seeds.py --check
 	scripts/check-pure.sh
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
@@ -39,6 +40,11 @@ test-swift:
 # The DNS emulator against NSD on the same zones (needs the debug binary test-swift built; a few seconds).
 test-dns:
 	python3 scripts/dns_differential.py
+
+# Coverage-guided fuzzing (libFuzzer, AddressSanitizer) of every reader of network input, 60 s per harness; not
+# part of `make test`, whose FuzzHarnessesTests replay the corpus and every input that once failed (fuzz/README.md).
+fuzz: deps
+	fuzz/run.sh
 
 format:
 	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests

@@ -30,6 +30,8 @@ let package = Package(
         .library(name: "Router", targets: ["Router"]),
         .library(name: "UpstreamStore", targets: ["UpstreamStore"]),
         .library(name: "S3HTTP", targets: ["S3HTTP"]),
+        // For fuzz/ (the libFuzzer build of `aprouter-fuzz`): one harness per reader of network input.
+        .library(name: "FuzzHarnesses", targets: ["FuzzHarnesses"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -252,6 +254,27 @@ let package = Package(
         ),
         // Test support: the harnesses the test targets share (running third-party judges off the cooperative pool).
         .target(name: "APRouterTestSupport", swiftSettings: strictSettings),
+        // Test support: the fuzz harnesses, one per reader of network input, each with the properties it checks
+        // (fuzz/README.md). fuzz/ builds them into a libFuzzer binary; FuzzHarnessesTests replays the corpus and
+        // every input that once failed through the normal build.
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: [
+                "AccessPointCore",
+                "ControlAPI",
+                "Registry",
+                "S3Auth",
+                "S3HTTP",
+                "S3Serving",
+                "PolicyEngine",
+                "PrivateDNS",
+                "Router",
+                "UpstreamStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AccessPointCoreTests",
             dependencies: ["AccessPointCore"],
@@ -377,6 +400,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FuzzHarnessesTests",
+            dependencies: ["FuzzHarnesses", "Router"],
             swiftSettings: strictSettings
         ),
         // Runs the built `aprouter` binary as a user would.

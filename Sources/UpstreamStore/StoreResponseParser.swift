@@ -1,15 +1,15 @@
-import NIOCore
-import S3HTTP
+package import NIOCore
+package import S3HTTP
 
 /// A store's response head, as ``StoreResponseParser`` read it.
-struct StoreResponseHead: Sendable {
-    var status: Int
+package struct StoreResponseHead: Sendable {
+    package var status: Int
     /// The fields, in the order and spelling the store sent: every one, or for a parser made with
     /// `returnedFieldsOnly`, those that go back to the client (``UpstreamHeaders/returns(_:)``).
-    var fields: S3Headers
+    package var fields: S3Headers
     /// The body's length when the store framed it with `Content-Length`; nil for a chunked or close-delimited body
     /// and for a response without one.
-    var contentLength: Int?
+    package var contentLength: Int?
 }
 
 /// Reads the HTTP/1.1 responses (RFC 9112) of a store's connection as its bytes arrive, one response per request
@@ -26,14 +26,14 @@ struct StoreResponseHead: Sendable {
 /// connection. The rules for where a body ends are §6.3's: none after a HEAD request or for 1xx, 204 and 304;
 /// chunked when the last transfer coding is `chunked`; `Content-Length` bytes; otherwise (or after another transfer
 /// coding) until the store closes the connection, which then cannot be reused.
-struct StoreResponseParser {
-    enum Event {
+package struct StoreResponseParser {
+    package enum Event {
         case head(StoreResponseHead)
         case body(ByteBuffer)
         case end
     }
 
-    typealias Malformed = HTTP1Malformed
+    package typealias Malformed = HTTP1Malformed
 
     /// The most a head (status line and fields) may take.
     static let maximumHeadSize = 64 * 1024
@@ -50,19 +50,19 @@ struct StoreResponseParser {
     /// The request was a HEAD: its response has no body whatever its fields say.
     private var requestWasHEAD = false
     /// Whether the connection can carry another request after the current response (known from its head).
-    private(set) var keepsAlive = true
+    package private(set) var keepsAlive = true
     /// Whether heads keep only the fields that go back to the client.
     private let returnedFieldsOnly: Bool
 
     /// - Parameter returnedFieldsOnly: keep in each head only the fields the router returns to its client,
     ///   dropping hop-by-hop fields and the store's request identifiers as they are read, before any string is made
     ///   for them; false keeps every field.
-    init(returnedFieldsOnly: Bool = false) {
+    package init(returnedFieldsOnly: Bool = false) {
         self.returnedFieldsOnly = returnedFieldsOnly
     }
 
     /// A request was sent: its response is next. Call only between responses.
-    mutating func expectResponse(toHEAD: Bool) {
+    package mutating func expectResponse(toHEAD: Bool) {
         state = .head
         requestWasHEAD = toHEAD
         reader.reset()
@@ -71,7 +71,7 @@ struct StoreResponseParser {
 
     /// Reads what it can of `bytes`, telling `emit` each part. It stops after the end of a response: whatever is
     /// left in `bytes` then (or everything, when no response was expected) is not part of one.
-    mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(Malformed) {
+    package mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(Malformed) {
         reader.join(&bytes)
         while bytes.readableBytes > 0 {
             switch state {
@@ -107,7 +107,7 @@ struct StoreResponseParser {
 
     /// The connection closed: whether that ended the response under way (a body delimited by the close). Any
     /// other response still under way was cut short.
-    mutating func connectionClosed() -> Bool {
+    package mutating func connectionClosed() -> Bool {
         defer { state = .idle }
         guard case .body = state else { return false }
         return reader.connectionClosed()
