@@ -261,6 +261,7 @@ let package = Package(
             name: "FuzzHarnesses",
             dependencies: [
                 "AccessPointCore",
+                "BucketStore",
                 "ControlAPI",
                 "Registry",
                 "S3Auth",

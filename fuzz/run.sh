@@ -35,7 +35,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 
 work=$(mktemp -d /tmp/aprouter-fuzz.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# The router harness keeps each input's embedded store in /dev/shm/aprouter-fuzz-PID; the last one outlives it.
+trap 'rm -rf "$work" /dev/shm/aprouter-fuzz-*' EXIT
 failed=()
 for harness in "${harnesses[@]}"; do
     out="$here/out/$harness"

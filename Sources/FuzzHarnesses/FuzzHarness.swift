@@ -54,6 +54,11 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
         input.withUnsafeBytes { run($0) }
     }
 
+    /// Removes what the last input left on disk (the router harness's embedded store under /dev/shm).
+    public static func removeTemporaryFiles() {
+        RouterHarness.stores.reset()
+    }
+
     /// Runs the harness on one input from an async context (a test), on a Dispatch thread: the router's harness
     /// waits for a task of its own, and waiting on one of Swift's cooperative threads (two on these machines) can
     /// leave that task no thread to run on.

@@ -1,4 +1,5 @@
 import AccessPointCore
+import BucketStore
 import ControlAPI
 import Dispatch
 import Foundation
@@ -14,9 +15,9 @@ import Synchronization
 /// Whole requests through the router's stages (host, identity, SigV4, access point, VPC origin, operation, policy,
 /// the forwarded request) and the control API, without sockets: the input is the bytes of a connection as a client
 /// sends them over TLS, read by the servers' parser (`HTTPRequestParser`); each of its first four requests is handed
-/// in turn to `RouterRequestHandler`, whose bucket stores are stubs that read the forwarded body and answer 200, and
-/// whose control API is the real one on an in-memory registry of the input's own (a change it makes is routed by
-/// the next request, as `aprouter serve` pushes the registry's snapshots to the router).
+/// in turn to `RouterRequestHandler`, whose bucket store is the embedded one in a folder of the input's own (under
+/// /dev/shm), and whose control API is the real one on an in-memory registry of the input's own (a change it makes is
+/// routed by the next request, as `aprouter serve` pushes the registry's snapshots to the router).
 ///
 /// The fuzzer cannot forge a signature, so the harness signs for it: the first byte's low two bits say how the
 /// requests go in: 0 as sent, 1 signed in their headers by alice (any `Authorization`, `x-amz-date` and
@@ -31,7 +32,8 @@ import Synchronization
 ///
 /// Properties, beyond no trap:
 /// - every response has a status from 200 to 599 and an `x-amz-request-id`; a refusal (4xx, 5xx) that reached no
-///   store has an S3 error document naming its code;
+///   store has an S3 error document naming its code (a store's refusals are its own: the conformance suite judges
+///   them);
 /// - a request as sent (unsigned by the harness) reaches no store unless it carries a signature of its own;
 /// - a request through an access point with a VPC configuration reaches a store only from inside that VPC (the
 ///   seeds' VPC rule), whichever access points the input's control requests made.
@@ -44,8 +46,9 @@ enum RouterHarness {
         region: "us-west-2"
     )
 
-    static let internetStore = StubStore()
-    static let vpcStore = StubStore()
+    static let stores = StoreSwitch(buckets: lab.buckets.map(\.name.rawValue))
+    static let internetStore = CountingStore(stores)
+    static let vpcStore = CountingStore(stores)
     static let control = ControlSwitch(lab: lab, accessPoints: accessPoints)
     /// What the last request's access log line would say (for the seed tests).
     nonisolated(unsafe) static var lastRecord = RequestRecord()
@@ -131,6 +134,7 @@ enum RouterHarness {
         let mode = first & 0x3
         let source = sources[Int(first >> 2 & 0x3)]
         control.reset()
+        stores.reset()
         handler.update(firstSnapshot)
         var vpcOfAccessPoint = vpcs(firstSnapshot)
         for request in requests {
@@ -254,18 +258,50 @@ enum RouterHarness {
     }
 }
 
-/// A bucket's store: reads the forwarded body to its end and answers 200 with a small object.
-final class StubStore: BucketResponder {
+/// One bucket's way to the input's store, counting the requests that reach it.
+final class CountingStore: BucketResponder {
     private let count = Atomic<Int>(0)
+    private let stores: StoreSwitch
+
+    init(_ stores: StoreSwitch) { self.stores = stores }
 
     var calls: Int { count.load(ordering: .sequentiallyConsistent) }
 
     func respond(to request: BucketRequest) async -> S3Response {
         count.add(1, ordering: .sequentiallyConsistent)
-        _ = try? await request.body.collectedBytes(upTo: 1 << 20)
-        var headers: S3Headers = ["Content-Type": "text/plain", "ETag": "\"5d41402abc4b2a76b9719d911017c592\""]
-        for field in S3ErrorRenderer.headers(id: request.id) { headers.add(name: field.name, value: field.value) }
-        return S3Response(status: 200, headers: headers, body: S3Body(string: "hello"))
+        return await stores.current().respond(to: request)
+    }
+}
+
+/// The embedded store of the input: made in a new folder under /dev/shm (memory, so that the fuzzer is not slowed by
+/// a disk) with the input's first request that reaches a bucket, and removed with the next input.
+final class StoreSwitch: Sendable {
+    private let buckets: [String]
+    private let root = "/dev/shm/aprouter-fuzz-\(getpid())"
+    private let state = Mutex<EmbeddedBucketStore?>(nil)
+
+    init(buckets: [String]) { self.buckets = buckets }
+
+    /// Removes the last input's store.
+    func reset() {
+        let made = state.withLock { store in
+            defer { store = nil }
+            return store != nil
+        }
+        if made { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    func current() -> EmbeddedBucketStore {
+        state.withLock { current in
+            if let store = current { return store }
+            do {
+                let store = try EmbeddedBucketStore(directory: root, buckets: buckets)
+                current = store
+                return store
+            } catch {
+                preconditionFailure("the embedded store does not open in \(root): \(error)")
+            }
+        }
     }
 }
 

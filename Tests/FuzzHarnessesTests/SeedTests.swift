@@ -34,6 +34,7 @@ extension FuzzHarnessesTests {
                 await FuzzHarness.router.replay(try Self.seed(.router, name))
             }
             #expect(RouterHarness.internetStore.calls == internet + 6)
+            FuzzHarness.removeTemporaryFiles()
         }
 
         /// The control API's changes reach the router within one input: an access point it creates serves the next
@@ -47,6 +48,7 @@ extension FuzzHarnessesTests {
             await FuzzHarness.router.replay(try Self.seed(.router, "control-create-vpc-then-use-outside"))
             #expect(RouterHarness.vpcStore.calls == vpc)
             #expect(RouterHarness.lastRecord.errorCode == "AccessDenied")
+            FuzzHarness.removeTemporaryFiles()
         }
 
         @Test(arguments: ["signed", "signed-trailer", "unsigned-trailer"])
