@@ -270,6 +270,7 @@ let package = Package(
                 "PolicyEngine",
                 "PrivateDNS",
                 "Router",
+                "StoreServer",
                 "UpstreamStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -298,7 +298,37 @@ def router():
         write("router", name, bytes([first]) + text.encode())
 
 
-for make in (http_request, store_response, proxy_header, connect_request, aws_chunked, dns, xml, policy, names, router):
+def store_server():
+    # First byte: how the harness signs, with the store's key (as for the router); the rest is a connection.
+    path = "Host: localhost:9000\r\n"
+    virtual = "Host: example-bucket.localhost:9000\r\n"
+    complete = ('<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"5d41402abc4b2a76b9719d911017c592"'
+                '</ETag></Part></CompleteMultipartUpload>')
+    delete = "<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object></Delete>"
+    for name, first, text in [
+        ("put-get", 0x01, "PUT /example-bucket/a HTTP/1.1\r\n" + path + "Content-Length: 5\r\n\r\nhello"
+         "GET /example-bucket/a HTTP/1.1\r\n" + path + "Range: bytes=1-3\r\n\r\n"),
+        ("virtual-list", 0x01, "PUT /b%20c HTTP/1.1\r\n" + virtual + "Content-Length: 1\r\n\r\nx"
+         "GET /?list-type=2&prefix=b HTTP/1.1\r\n" + virtual + "\r\n"),
+        ("multipart", 0x01, "POST /example-bucket/big?uploads HTTP/1.1\r\n" + path + "\r\n"
+         "PUT /example-bucket/big?partNumber=1&uploadId=X HTTP/1.1\r\n" + path + "Content-Length: 5\r\n\r\nhello"
+         "POST /example-bucket/big?uploadId=X HTTP/1.1\r\n" + path + "Content-Length: %d\r\n\r\n%s"
+         % (len(complete), complete)),
+        ("delete-objects", 0x01, "PUT /example-bucket/a HTTP/1.1\r\n" + path + "Content-Length: 0\r\n\r\n"
+         "POST /example-bucket?delete HTTP/1.1\r\n" + path + "Content-Length: %d\r\n\r\n%s" % (len(delete), delete)),
+        ("copy-tagging", 0x01, "PUT /example-bucket/a HTTP/1.1\r\n" + path + "Content-Length: 1\r\n"
+         "x-amz-tagging: k=v\r\n\r\nz"
+         "PUT /other-bucket/b HTTP/1.1\r\n" + path + "x-amz-copy-source: /example-bucket/a\r\n"
+         "x-amz-tagging-directive: REPLACE\r\nx-amz-tagging: a=b\r\n\r\n"
+         "GET /other-bucket/b?tagging HTTP/1.1\r\n" + path + "\r\n"),
+        ("presigned", 0x02, "GET /example-bucket?location HTTP/1.1\r\n" + path + "\r\n"),
+        ("unsigned", 0x00, "GET /example-bucket/a HTTP/1.1\r\n" + path + "\r\n"),
+    ]:
+        write("store-server", name, bytes([first]) + text.encode())
+
+
+for make in (http_request, store_response, proxy_header, connect_request, aws_chunked, dns, xml, policy, names, router,
+             store_server):
     make()
 
 

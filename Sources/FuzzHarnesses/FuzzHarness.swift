@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// The fuzz harnesses: one for each reader of bytes that arrive from the network, each checking, beyond "does not
 /// trap", the properties its reader promises (fuzz/README.md lists them). libFuzzer calls ``run(_:)`` with its
@@ -30,6 +31,9 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     /// A whole request through the router's stages, signed by the harness (`RouterHarness`): no request from outside
     /// a VPC reaches its access point's bucket, none without a signature reaches any, every refusal names its code.
     case router = "router"
+    /// `aprouter store serve`'s requests (addressing, SigV4 with the store's key) to the embedded store: none
+    /// without a signature reaches it, every refusal names its code.
+    case storeServer = "store-server"
     /// Host names and ARNs (`HostClassifier`, `ARN`, `S3ResourceARN`): what parses prints back to itself.
     case names = "names"
 
@@ -45,6 +49,7 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
         case .xmlBody: DocumentHarness.xml(input)
         case .policy: DocumentHarness.policy(input)
         case .router: RouterHarness.run(input)
+        case .storeServer: StoreServerHarness.run(input)
         case .names: NameHarness.run(input)
         }
     }
@@ -57,6 +62,8 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     /// Removes what the last input left on disk (the router harness's embedded store under /dev/shm).
     public static func removeTemporaryFiles() {
         RouterHarness.stores.reset()
+        StoreServerHarness.stores.reset()
+        try? FileManager.default.removeItem(atPath: StoreSwitch.processFolder)
     }
 
     /// Runs the harness on one input from an async context (a test), on a Dispatch thread: the router's harness

@@ -46,7 +46,7 @@ enum RouterHarness {
         region: "us-west-2"
     )
 
-    static let stores = StoreSwitch(buckets: lab.buckets.map(\.name.rawValue))
+    static let stores = StoreSwitch(buckets: lab.buckets.map(\.name.rawValue), folder: "router")
     static let internetStore = CountingStore(stores)
     static let vpcStore = CountingStore(stores)
     static let control = ControlSwitch(lab: lab, accessPoints: accessPoints)
@@ -218,8 +218,8 @@ enum RouterHarness {
         return requests
     }
 
-    /// The request's target and fields, signed by alice as `mode` says.
-    static func sign(_ request: Request, mode: UInt8) -> (String, S3Headers) {
+    /// The request's target and fields, signed by `signer` (alice) as `mode` says.
+    static func sign(_ request: Request, mode: UInt8, by signer: SigV4Signer = alice) -> (String, S3Headers) {
         let fields = request.head.fields.fields.map { HTTPField(name: $0.name, value: $0.value) }
         guard fields.contains(where: { S3Headers.name($0.name, matches: "host") }) else {
             return (request.head.target, request.head.fields)
@@ -228,16 +228,16 @@ enum RouterHarness {
         let signed: SigV4Request
         switch mode {
         case 1:
-            signed = alice.sign(
+            signed = signer.sign(
                 unsigned,
                 payloadHash: request.body.withUnsafeBytes { PayloadHash.sha256Hex(of: $0) },
                 now: now
             )
         case 2:
-            signed = alice.presign(unsigned, expires: 3600, now: now)
+            signed = signer.presign(unsigned, expires: 3600, now: now)
         default:
             let named = request.head.fields["x-amz-content-sha256"] ?? PayloadHash.unsignedPayload
-            signed = alice.sign(unsigned, payloadHash: named, now: now)
+            signed = signer.sign(unsigned, payloadHash: named, now: now)
         }
         let target = signed.query.isEmpty ? signed.path : "\(signed.path)?\(signed.query)"
         return (target, S3Headers(signed.headers))
@@ -277,10 +277,17 @@ final class CountingStore: BucketResponder {
 /// a disk) with the input's first request that reaches a bucket, and removed with the next input.
 final class StoreSwitch: Sendable {
     private let buckets: [String]
-    private let root = "/dev/shm/aprouter-fuzz-\(getpid())"
+    private let root: String
     private let state = Mutex<EmbeddedBucketStore?>(nil)
 
-    init(buckets: [String]) { self.buckets = buckets }
+    /// The folder of this process's stores.
+    static let processFolder = "/dev/shm/aprouter-fuzz-\(getpid())"
+
+    /// The store lives in /dev/shm/aprouter-fuzz-PID/`folder`.
+    init(buckets: [String], folder: String) {
+        self.buckets = buckets
+        root = Self.processFolder + "/" + folder
+    }
 
     /// Removes the last input's store.
     func reset() {
@@ -295,6 +302,7 @@ final class StoreSwitch: Sendable {
         state.withLock { current in
             if let store = current { return store }
             do {
+                try FileManager.default.createDirectory(atPath: Self.processFolder, withIntermediateDirectories: true)
                 let store = try EmbeddedBucketStore(directory: root, buckets: buckets)
                 current = store
                 return store

@@ -51,6 +51,15 @@ extension FuzzHarnessesTests {
             FuzzHarness.removeTemporaryFiles()
         }
 
+        @Test func storeServerSeedsReachTheStoreSigned() async throws {
+            let calls = StoreServerHarness.counted.calls
+            await FuzzHarness.storeServer.replay(try Self.seed(.storeServer, "put-get"))
+            #expect(StoreServerHarness.counted.calls == calls + 2)
+            await FuzzHarness.storeServer.replay(try Self.seed(.storeServer, "unsigned"))
+            #expect(StoreServerHarness.counted.calls == calls + 2)
+            FuzzHarness.removeTemporaryFiles()
+        }
+
         @Test(arguments: ["signed", "signed-trailer", "unsigned-trailer"])
         func awsChunkedSeedsDecodeWhole(_ name: String) throws {
             let seed = try Self.seed(.awsChunked, name)
