@@ -42,11 +42,20 @@ for harness in "${harnesses[@]}"; do
     out="$here/out/$harness"
     mkdir -p "$out" "$work/$harness"
     echo "fuzz: $harness for ${seconds}s" >&2
+    # A dictionary of the tokens the harness's reader looks for, where there is one (fuzz/dictionaries).
+    case $harness in
+        http-request | store-response) dictionary="$here/dictionaries/http.dict" ;;
+        router | store-server) dictionary="$here/dictionaries/router.dict" ;;
+        *) dictionary="" ;;
+    esac
+    options=()
+    [ -n "$dictionary" ] && options+=(-dict="$dictionary")
     # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: one that takes 2 GiB is a leak or a bomb.
     # detect_leaks=0: the Swift runtime's caches live as long as the process, which LeakSanitizer would report.
     # SWIFT_BACKTRACE: libFuzzer and AddressSanitizer print the stack; Swift's backtracer would take a minute more.
     if APROUTER_FUZZ=$harness ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$binary" -max_total_time="$seconds" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/" "$work/$harness" "$here/corpus/$harness" \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/" "${options[@]}" "$work/$harness" \
+        "$here/corpus/$harness" \
         > "$work/$harness.log" 2>&1; then
         grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss_mb)" "$work/$harness.log" | tr '\n' ' ' >&2
         echo >&2
