@@ -37,27 +37,7 @@ enum HTTPReadingHarness {
     static let bytewiseLimit = 600
 
     static func request(_ input: UnsafeRawBufferPointer) {
-        compareCuts(input) { pieces in
-            var parser = HTTPRequestParser()
-            var reading = Reading()
-            for piece in pieces {
-                var buffer = ByteBuffer(bytes: piece)
-                do throws(HTTP1Malformed) {
-                    try parser.feed(&buffer) { part in
-                        switch part {
-                        case .head(let head): reading.append(.head(describe(head)))
-                        case .body(let bytes): reading.append(.body(Array(bytes.readableBytesView)))
-                        case .end: reading.append(.end)
-                        }
-                    }
-                } catch {
-                    reading.failure = "\(error.kind): \(error.description)"
-                    break
-                }
-            }
-            if reading.failure == nil { reading.cutShort = parser.connectionClosed() }
-            return reading
-        }
+        compareCuts(input) { pieces in read(pieces, with: HTTPRequestParser()) }
     }
 
     static func response(_ input: UnsafeRawBufferPointer) {
@@ -67,31 +47,25 @@ enum HTTPReadingHarness {
         compareCuts(input) { pieces in
             var parser = StoreResponseParser()
             parser.expectResponse(toHEAD: toHEAD)
-            var reading = Reading()
-            for piece in pieces {
-                var buffer = ByteBuffer(bytes: piece)
-                do throws(HTTP1Malformed) {
-                    try parser.feed(&buffer) { event in
-                        switch event {
-                        case .head(let head):
-                            reading.append(.head("\(head.status) \(head.contentLength ?? -1) \(head.fields.fields)"))
-                        case .body(let bytes): reading.append(.body(Array(bytes.readableBytesView)))
-                        case .end: reading.append(.end)
-                        }
-                    }
-                } catch {
-                    reading.failure = "\(error.kind): \(error.description)"
-                    break
-                }
-            }
-            if reading.failure == nil { reading.cutShort = parser.connectionClosed() }
-            return reading
+            return read(pieces, with: parser)
         }
     }
 
-    private static func describe(_ head: RequestHead) -> String {
-        "\(head.method) \(head.target) \(head.version) keepAlive=\(head.isKeepAlive) continue=\(head.expectsContinue) "
-            + "length=\(head.bodyLength.map(String.init) ?? "chunked") \(head.fields.fields)"
+    /// Feeds `pieces` to `reader` one after another, as a connection's reads, until the end or a failure.
+    private static func read<Reader: IncrementalHTTPReader>(_ pieces: [[UInt8]], with reader: Reader) -> Reading {
+        var reader = reader
+        var reading = Reading()
+        for piece in pieces {
+            var buffer = ByteBuffer(bytes: piece)
+            do throws(HTTP1Malformed) {
+                try reader.feed(&buffer) { reading.append(Reader.part($0)) }
+            } catch {
+                reading.failure = "\(error.kind): \(error.description)"
+                break
+            }
+        }
+        if reading.failure == nil { reading.cutShort = reader.connectionClosed() }
+        return reading
     }
 
     /// Reads the input's bytes whole, cut in two, and byte by byte, and requires the same reading each time.
@@ -104,6 +78,40 @@ enum HTTPReadingHarness {
         if bytes.count <= bytewiseLimit {
             let bytewise = read(bytes.map { [$0] })
             require(whole == bytewise, "byte by byte: \(bytewise) differs from the whole's \(whole)")
+        }
+    }
+}
+
+/// What the servers' request parser and the store client's response parser share: bytes in, parts out.
+protocol IncrementalHTTPReader {
+    associatedtype Event
+    mutating func feed(_ bytes: inout ByteBuffer, _ emit: (Event) -> Void) throws(HTTP1Malformed)
+    mutating func connectionClosed() -> Bool
+    /// What the harness compares of a part.
+    static func part(_ event: Event) -> HTTPReadingHarness.Reading.Part
+}
+
+extension HTTPRequestParser: IncrementalHTTPReader {
+    static func part(_ event: Part) -> HTTPReadingHarness.Reading.Part {
+        switch event {
+        case .head(let head):
+            .head(
+                "\(head.method) \(head.target) \(head.version) keepAlive=\(head.isKeepAlive) "
+                    + "continue=\(head.expectsContinue) length=\(head.bodyLength.map(String.init) ?? "chunked") "
+                    + "\(head.fields.fields)"
+            )
+        case .body(let bytes): .body(Array(bytes.readableBytesView))
+        case .end: .end
+        }
+    }
+}
+
+extension StoreResponseParser: IncrementalHTTPReader {
+    static func part(_ event: Event) -> HTTPReadingHarness.Reading.Part {
+        switch event {
+        case .head(let head): .head("\(head.status) \(head.contentLength ?? -1) \(head.fields.fields)")
+        case .body(let bytes): .body(Array(bytes.readableBytesView))
+        case .end: .end
         }
     }
 }

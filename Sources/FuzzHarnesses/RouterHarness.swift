@@ -106,16 +106,7 @@ enum RouterHarness {
     static let handler: RouterRequestHandler = {
         do {
             return RouterRequestHandler(
-                configuration: RouterConfiguration(
-                    https: lab.listeners.https,
-                    http: lab.listeners.http,
-                    certificatePEM: "",
-                    privateKeyPEM: "",
-                    classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
-                    region: lab.region,
-                    credentials: RouterConfiguration.credentials(of: lab),
-                    endpointSuffixes: lab.endpointSuffixes
-                ),
+                configuration: .stages(of: lab),
                 control: control,
                 table: try RouterTable(lab: lab).updating(with: firstSnapshot),
                 stores: [lab.buckets[0].name.rawValue: internetStore, lab.buckets[1].name.rawValue: vpcStore],

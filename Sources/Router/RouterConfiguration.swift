@@ -67,6 +67,22 @@ public struct RouterConfiguration: Sendable {
         self.trustedProxies = PrefixTable(trustedProxies.map { ($0, true) })
     }
 
+    /// `lab`'s listeners, region, users and endpoint suffixes without a certificate: what the request stages read
+    /// when they are driven without sockets (tests, `aprouter-bench router-request`, the fuzz harnesses).
+    public static func stages(of lab: LabConfiguration, explainDenials: Bool = false) -> RouterConfiguration {
+        RouterConfiguration(
+            https: lab.listeners.https,
+            http: lab.listeners.http,
+            certificatePEM: "",
+            privateKeyPEM: "",
+            classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
+            region: lab.region,
+            credentials: credentials(of: lab),
+            endpointSuffixes: lab.endpointSuffixes,
+            explainDenials: explainDenials
+        )
+    }
+
     /// The lab's users as SigV4 credentials, each with its account and IAM user ARN.
     public static func credentials(of lab: LabConfiguration) -> StaticCredentialLookup {
         StaticCredentialLookup(

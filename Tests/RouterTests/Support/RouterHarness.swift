@@ -49,16 +49,7 @@ struct RouterHarness {
         stores["example-bucket"] = store
         self.store = store
         self.handler = RouterRequestHandler(
-            configuration: RouterConfiguration(
-                https: lab.listeners.https,
-                http: lab.listeners.http,
-                certificatePEM: "",
-                privateKeyPEM: "",
-                classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
-                region: lab.region,
-                credentials: RouterConfiguration.credentials(of: lab),
-                explainDenials: explainDenials
-            ),
+            configuration: .stages(of: lab, explainDenials: explainDenials),
             control: NoControl(),
             table: try RouterTable(lab: lab).updating(
                 with: AccessPointSnapshot(version: 1, accessPoints: accessPoints, multiRegionAccessPoints: multiRegion)

@@ -64,16 +64,7 @@ enum RouterRequestCase {
         let handler: RouterRequestHandler
         do {
             handler = RouterRequestHandler(
-                configuration: RouterConfiguration(
-                    https: lab.listeners.https,
-                    http: lab.listeners.http,
-                    certificatePEM: "",
-                    privateKeyPEM: "",
-                    classifier: HostClassifier(endpointSuffixes: lab.endpointSuffixes),
-                    region: lab.region,
-                    credentials: RouterConfiguration.credentials(of: lab),
-                    endpointSuffixes: lab.endpointSuffixes
-                ),
+                configuration: .stages(of: lab),
                 control: NoControl(),
                 table: try RouterTable(lab: lab).updating(
                     with: AccessPointSnapshot(
