@@ -22,6 +22,7 @@ struct ProxyProtocolHeaderTests {
         ("v1 TCP6", Array("PROXY TCP6 2001:db8::1 ::1 56324 443\r\n".utf8), "2001:db8::1", 38),
         ("v1 UNKNOWN", Array("PROXY UNKNOWN\r\n".utf8), nil, 15),
         ("v1 UNKNOWN with addresses", Array("PROXY UNKNOWN ffff::1 ::1 1 2\r\n".utf8), nil, 31),
+        ("v1 at the longest", Array(("PROXY UNKNOWN " + String(repeating: "x", count: 91) + "\r\n").utf8), nil, 107),
         ("v2 TCP4", v2(family: 0x11, body: v4Body) + [0x16, 0x03], "127.0.10.5", 28),
         ("v2 TCP6", v2(family: 0x21, body: v6Body), "2001:db8::1", 52),
         ("v2 TCP6 mapped IPv4", v2(family: 0x21, body: mappedBody), "127.0.20.9", 52),
@@ -58,6 +59,11 @@ struct ProxyProtocolHeaderTests {
         ("v1 unknown protocol", Array("PROXY UDP4 127.0.0.1 127.0.0.1 1 2\r\n".utf8)),
         ("v1 bare CR", Array("PROXY UNKNOWN\rX".utf8)),
         ("v1 too long", Array(("PROXY UNKNOWN " + String(repeating: "x", count: 120)).utf8)),
+        // Found by the fuzz harness (fuzz/regressions/proxy-header): a CR past the limit as the last byte read was
+        // "need more data", and one ending the 107th byte was refused as "not ended by CRLF".
+        ("v1 too long, CR last", Array(("PROXY UNKNOWN " + String(repeating: "x", count: 120) + "\r").utf8)),
+        ("v1 too long by one", Array(("PROXY UNKNOWN " + String(repeating: "x", count: 92) + "\r\n").utf8)),
+        ("v1 no CR in 106 bytes", Array(("PROXY UNKNOWN " + String(repeating: "x", count: 92)).utf8)),
         ("v2 version 1", v2Signature + [0x11, 0x11, 0, 0]),
         ("v2 unknown command", v2(command: 0x22, family: 0x11, body: v4Body)),
         ("v2 short IPv4 block", v2(family: 0x11, body: [127, 0, 0, 1])),

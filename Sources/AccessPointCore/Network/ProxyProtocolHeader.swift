@@ -37,11 +37,15 @@ public enum ProxyProtocolHeader {
     }
 
     private static func parseV1(_ bytes: [UInt8]) -> Parse {
-        guard let cr = bytes.firstIndex(of: 0x0D) else {
-            return bytes.count >= v1MaximumLength ? .invalid("a v1 header longer than 107 bytes") : .needMoreData
+        // The CR must be among the first 106 bytes (the LF after it the 107th at the latest): looked for there only,
+        // so that a header too long is refused however many bytes have arrived (the fuzz harness found a CR past
+        // the limit, arriving as the last byte read, answered "need more data" where fewer bytes were refused).
+        let crLimit = v1MaximumLength - 1
+        guard let cr = bytes.prefix(crLimit).firstIndex(of: 0x0D) else {
+            return bytes.count >= crLimit ? .invalid("a v1 header longer than 107 bytes") : .needMoreData
         }
         guard cr + 1 < bytes.count else { return .needMoreData }
-        guard bytes[cr + 1] == 0x0A, cr + 2 <= v1MaximumLength else { return .invalid("a v1 header not ended by CRLF") }
+        guard bytes[cr + 1] == 0x0A else { return .invalid("a v1 header not ended by CRLF") }
         let fields = String(decoding: bytes[..<cr], as: UTF8.self).split(
             separator: " ",
             omittingEmptySubsequences: false
