@@ -2,9 +2,9 @@ import AccessPointCore
 @_spi(Benchmarks) import PrivateDNS
 
 /// The DNS server's answer path for one datagram (parse, view, lookup, encode: `DNSAnswerer`, what a UDP listener
-/// runs) on the lab's default configuration: the zone files in zones/, one VPC on 127.0.10.0/24 with the private zone
-/// `corp.internal`, and an access point of each kind. The input's first byte picks the source (the VPC, the internet,
-/// loopback); the rest is the datagram.
+/// runs) on the router harness's lab (the default one: the zone files in zones/, one VPC on 127.0.10.0/24 with the
+/// private zone `corp.internal`) with its two access points and a multi-region access point. The input's first byte
+/// picks the source (the VPC, the internet, loopback); the rest is the datagram.
 ///
 /// Properties: an answer is at least a header, echoes the query's ID and is marked a response; asking the same query
 /// again after another (the answer path reuses its buffers) gives the same bytes.
@@ -23,45 +23,21 @@ enum DNSAnswerHarness {
     }()
 
     nonisolated(unsafe) static let answerer: DNSAnswerer = {
-        let lab = LabConfiguration.embeddedDefault
+        let lab = RouterHarness.lab
         var configuration = DNSServerConfiguration(lab: lab, forwarders: [])
         configuration.zonesDirectory = repositoryRoot + "/zones"
         let account = lab.accounts[0].id
-        let region = lab.region
-        let bucket = lab.buckets[0].name
+        var snapshot = RouterHarness.firstSnapshot
         do {
-            return try DNSAnswerer(
-                configuration: configuration,
-                snapshot: AccessPointSnapshot(
-                    version: 1,
-                    accessPoints: [
-                        AccessPointSnapshot.AccessPoint(
-                            name: try AccessPointName(validating: "internet-ap"),
-                            account: account,
-                            region: region,
-                            bucket: bucket,
-                            alias: "internet-ap-abcdefghijklmnopqrstuvwxyz012345-s3alias",
-                            vpcId: nil
-                        ),
-                        AccessPointSnapshot.AccessPoint(
-                            name: try AccessPointName(validating: "vpc-ap"),
-                            account: account,
-                            region: region,
-                            bucket: bucket,
-                            alias: "vpc-ap-bcdefghijklmnopqrstuvwxyz0123456-s3alias",
-                            vpcId: lab.vpcs[0].id
-                        ),
-                    ],
-                    multiRegionAccessPoints: [
-                        AccessPointSnapshot.MultiRegionAccessPoint(
-                            name: try MultiRegionAccessPointName(validating: "global"),
-                            account: account,
-                            alias: try MultiRegionAccessPointAlias(validating: "mfzwi23gnjvgw.mrap"),
-                            routes: [.init(region: region, bucket: bucket, bucketAccount: account)]
-                        )
-                    ]
+            snapshot.multiRegionAccessPoints = [
+                AccessPointSnapshot.MultiRegionAccessPoint(
+                    name: try MultiRegionAccessPointName(validating: "global"),
+                    account: account,
+                    alias: try MultiRegionAccessPointAlias(validating: "mfzwi23gnjvgw.mrap"),
+                    routes: [.init(region: lab.region, bucket: lab.buckets[0].name, bucketAccount: account)]
                 )
-            )
+            ]
+            return try DNSAnswerer(configuration: configuration, snapshot: snapshot)
         } catch {
             preconditionFailure("the default lab's zones do not load from \(configuration.zonesDirectory): \(error)")
         }

@@ -26,7 +26,8 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     case dnsQuery = "dns-query"
     /// The XML request-body parser (`XMLDocumentParser`) every server reads bodies with.
     case xmlBody = "xml-body"
-    /// Policy documents (`PolicyDocument`): a policy that compiles can be decided for a request in every layer.
+    /// Policy documents (`PolicyDocument`): a policy that compiles is decided for requests in every layer, alike
+    /// each time.
     case policy = "policy"
     /// A whole request through the router's stages, signed by the harness (`RouterHarness`): no request from outside
     /// a VPC reaches its access point's bucket, none without a signature reaches any, every refusal names its code.

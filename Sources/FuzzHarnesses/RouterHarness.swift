@@ -146,20 +146,15 @@ enum RouterHarness {
                 return (response.status, response.headers, body, record, await control.snapshot())
             }
             lastRecord = record
-            require((200..<600).contains(status), "status \(status)")
-            require(headers["x-amz-request-id"] != nil, "a \(status) response without x-amz-request-id")
             let reachedStore = internetStore.calls + vpcStore.calls != calls
-            if status >= 400, !reachedStore {
-                let text = String(decoding: body ?? [], as: UTF8.self)
-                require(
-                    request.head.method == .HEAD || text.contains("<Code>"),
-                    "the router's \(status) refusal has no error code: \(text)"
-                )
-            }
-            if mode == 0, reachedStore {
-                let signed = fields["authorization"] != nil || request.head.target.contains("X-Amz-Signature=")
-                require(signed, "a request without a signature reached a store")
-            }
+            checkAnswer(
+                to: request,
+                status: status,
+                headers: headers,
+                refusal: status >= 400 && !reachedStore ? body ?? [] : nil,
+                signedByHarness: mode != 0,
+                reachedStore: reachedStore
+            )
             if reachedStore, let accessPoint = record.accessPoint, let required = vpcOfAccessPoint[accessPoint] ?? nil {
                 require(
                     record.vpc == required,
@@ -170,6 +165,30 @@ enum RouterHarness {
                 handler.update(snapshot)
                 vpcOfAccessPoint = vpcs(snapshot)
             }
+        }
+    }
+
+    /// The properties of every answer, the router's and the store server's: a status from 200 to 599, an
+    /// `x-amz-request-id`, a refusal the server made itself (`refusal`: its body) naming its S3 error code (a HEAD's
+    /// has no body), and no store reached by a request the harness did not sign unless it carries a signature.
+    static func checkAnswer(
+        to request: Request,
+        status: Int,
+        headers: S3Headers,
+        refusal: [UInt8]?,
+        signedByHarness: Bool,
+        reachedStore: Bool
+    ) {
+        require((200..<600).contains(status), "status \(status)")
+        require(headers["x-amz-request-id"] != nil, "a \(status) response without x-amz-request-id")
+        if let refusal, request.head.method != .HEAD {
+            let text = String(decoding: refusal, as: UTF8.self)
+            require(text.contains("<Code>"), "the server's \(status) refusal has no error code: \(text)")
+        }
+        if !signedByHarness, reachedStore {
+            let signed =
+                request.head.fields["authorization"] != nil || request.head.target.contains("X-Amz-Signature=")
+            require(signed, "a request without a signature reached a store")
         }
     }
 

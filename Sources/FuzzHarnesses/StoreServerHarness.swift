@@ -70,15 +70,17 @@ enum StoreServerHarness {
                 let body = (try? await response.body.collectedBytes(upTo: 1 << 20)) ?? nil
                 return (response.status, response.headers, body, record)
             }
-            require((200..<600).contains(status), "status \(status)")
-            require(headers["x-amz-request-id"] != nil, "a \(status) response without x-amz-request-id")
-            if record.errorCode != nil, request.head.method != .HEAD {
+            RouterHarness.checkAnswer(
+                to: request,
+                status: status,
+                headers: headers,
+                refusal: record.errorCode != nil ? body ?? [] : nil,
+                signedByHarness: mode != 0,
+                reachedStore: counted.calls != calls
+            )
+            if let code = record.errorCode, request.head.method != .HEAD {
                 let text = String(decoding: body ?? [], as: UTF8.self)
-                require(text.contains("<Code>\(record.errorCode ?? "")</Code>"), "the refusal names no code: \(text)")
-            }
-            if mode == 0, counted.calls != calls {
-                let signed = fields["authorization"] != nil || request.head.target.contains("X-Amz-Signature=")
-                require(signed, "a request without a signature reached the store")
+                require(text.contains("<Code>\(code)</Code>"), "the refusal names another code than \(code): \(text)")
             }
         }
     }
