@@ -100,47 +100,73 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
 
     /// Reads once from the socket, waiting for the client as the timeouts allow, and parses what came; or records
     /// why nothing more will come.
+    ///
+    /// The read is first tried without suspending (`readNow`), unless the client was just answered and nothing of
+    /// its next request is buffered. Only a read that finds nothing goes on to the suspending loop: each `async`
+    /// local that lives across a suspension is a task allocation, and a request usually arrives whole.
     private func readMore() async throws {
         let idle = parts.betweenRequests && parts.queued.isEmpty && parser.isBetweenRequests
-        let deadline = ContinuousClock.now + (idle ? idleTimeout : readTimeout)
-        do {
-            if hasRead, idle, !stream.hasBufferedInput {
-                // The client was just answered: its next request is not here yet (a read now would find nothing).
-                waitsForNextRequest = true
-                defer { waitsForNextRequest = false }
-                try await stream.handle.wait(for: SocketHandle.readable, until: deadline)
-            }
+        if !hasRead || !idle || stream.hasBufferedInput {
             hasRead = true
+            guard case .blocked(let events) = readNow() else { return }
+            try await readWaiting(idle: idle, first: events)
+        } else {
+            // The client was just answered: its next request is not here yet (a read now would find nothing).
+            try await readWaiting(idle: idle, first: SocketHandle.readable)
+        }
+    }
+
+    /// One read without suspending, its bytes parsed; or what stopped it recorded. `.blocked` when nothing has
+    /// arrived.
+    private func readNow() -> StreamProgress {
+        do throws(SocketError) {
+            readBuffer.clear()
+            var progress = StreamProgress.ended
+            try readBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readSize) {
+                (space) throws(SocketError) -> Int in
+                progress = try stream.tryRead(into: space)
+                if case .moved(let count) = progress { return count }
+                return 0
+            }
+            switch progress {
+            case .moved: parse()
+            case .ended: clientClosed()
+            case .blocked: break
+            }
+            return progress
+        } catch {
+            failed(error)
+            return .ended
+        }
+    }
+
+    /// Waits for the client (`events` first) as the timeouts allow, then reads as `readNow` does, until a read
+    /// brings bytes or the end.
+    @inline(never)
+    private func readWaiting(idle: Bool, first events: UInt32) async throws {
+        let deadline = ContinuousClock.now + (idle ? idleTimeout : readTimeout)
+        var events = events
+        do {
             while true {
-                readBuffer.clear()
-                var progress = StreamProgress.ended
-                try readBuffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.readSize) {
-                    (space) throws(SocketError) -> Int in
-                    progress = try stream.tryRead(into: space)
-                    if case .moved(let count) = progress { return count }
-                    return 0
-                }
-                switch progress {
-                case .moved:
-                    parse()
-                    return
-                case .ended:
-                    clientClosed()
-                    return
-                case .blocked(let events):
-                    waitsForNextRequest = idle
-                    defer { waitsForNextRequest = false }
-                    try await stream.handle.wait(for: events, until: deadline)
-                }
+                waitsForNextRequest = idle
+                defer { waitsForNextRequest = false }
+                try await stream.handle.wait(for: events, until: deadline)
+                guard case .blocked(let more) = readNow() else { return }
+                events = more
             }
         } catch SocketError.timedOut {
             timedOut(idle: idle)
         } catch is Drained {
             // `takeReady` ends the request stream.
         } catch let error as SocketError {
-            clientHasLeft = clientHasLeft || parts.exchangeUnderWay
-            parts.finish(.failed(error))
+            failed(error)
         }
+    }
+
+    /// Reading or waiting failed: nothing more will come.
+    private func failed(_ error: SocketError) {
+        clientHasLeft = clientHasLeft || parts.exchangeUnderWay
+        parts.finish(.failed(error))
     }
 
     private func parse() {
@@ -210,10 +236,17 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
     }
 
     /// Sends `bytes`, waiting while the client takes no more; a client that takes nothing for the read timeout has
-    /// its connection closed.
+    /// its connection closed. What the socket takes at once is sent without suspending (`sendNow`): only a client
+    /// that is slow to read goes through the waiting loop.
     private func send(_ bytes: ByteBuffer) async throws {
         var bytes = bytes
-        var deadline: ContinuousClock.Instant?
+        guard case .blocked(let events) = try sendNow(&bytes) else { return }
+        try await sendWaiting(bytes, first: events)
+    }
+
+    /// Writes what the socket takes of `bytes` (consumed as it goes), then what TLS holds back; `.moved(0)` once all
+    /// of it has gone, `.blocked` when the socket is full.
+    private func sendNow(_ bytes: inout ByteBuffer) throws(SocketError) -> StreamProgress {
         while bytes.readableBytes > 0 {
             var progress = StreamProgress.moved(0)
             try bytes.readWithUnsafeReadableBytes { (sent) throws(SocketError) -> Int in
@@ -221,14 +254,24 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
                 if case .moved(let count) = progress { return count }
                 return 0
             }
-            guard case .blocked(let events) = progress else { continue }
-            if deadline == nil { deadline = .now + readTimeout }
-            try await waitForClient(events, until: deadline)
+            if case .blocked = progress { return progress }
         }
         while stream.hasPendingOutput {
-            guard case .blocked(let events) = try stream.tryFlush() else { continue }
-            if deadline == nil { deadline = .now + readTimeout }
+            let progress = try stream.tryFlush()
+            if case .blocked = progress { return progress }
+        }
+        return .moved(0)
+    }
+
+    @inline(never)
+    private func sendWaiting(_ bytes: ByteBuffer, first events: UInt32) async throws {
+        var bytes = bytes
+        var events = events
+        let deadline = ContinuousClock.now + readTimeout
+        while true {
             try await waitForClient(events, until: deadline)
+            guard case .blocked(let more) = try sendNow(&bytes) else { return }
+            events = more
         }
     }
 

@@ -388,22 +388,40 @@ final class SocketStoreConnection: @unchecked Sendable {
     /// stream.
     func read(_ size: Int, waitFirst: Bool) async throws -> Bool {
         input.clear()
-        if waitFirst { try await stream.handle.wait(for: SocketHandle.readable, until: .now + readTimeout) }
-        while true {
-            var progress = StreamProgress.ended
-            _ = try input.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
-                progress = try stream.tryRead(into: UnsafeMutableRawBufferPointer(rebasing: memory[..<size]))
-                if case .moved(let count) = progress { return count }
-                return 0
+        var events = SocketHandle.readable
+        if !waitFirst {
+            switch try readNow(size) {
+            case .moved: return true
+            case .ended: return false
+            case .blocked(let more): events = more
             }
-            switch progress {
-            case .moved(let count):
-                filledLastRead = count == size
-                return true
-            case .ended:
-                return false
-            case .blocked(let events):
-                try await stream.handle.wait(for: events, until: .now + readTimeout)
+        }
+        return try await readWaiting(size, first: events)
+    }
+
+    /// One read into `input` without suspending.
+    private func readNow(_ size: Int) throws(SocketError) -> StreamProgress {
+        var progress = StreamProgress.ended
+        _ = try input.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { (memory) throws(SocketError) in
+            progress = try stream.tryRead(into: UnsafeMutableRawBufferPointer(rebasing: memory[..<size]))
+            if case .moved(let count) = progress { return count }
+            return 0
+        }
+        if case .moved(let count) = progress { filledLastRead = count == size }
+        return progress
+    }
+
+    /// Waits (the read timeout at most) for `events`, then reads as `readNow` does, until a read brings bytes or the
+    /// end. Apart from `read`, so that its locals are allocated only when it waits.
+    @inline(never)
+    private func readWaiting(_ size: Int, first events: UInt32) async throws -> Bool {
+        var events = events
+        while true {
+            try await stream.handle.wait(for: events, until: .now + readTimeout)
+            switch try readNow(size) {
+            case .moved: return true
+            case .ended: return false
+            case .blocked(let more): events = more
             }
         }
     }
@@ -478,31 +496,55 @@ final class SocketStoreConnection: @unchecked Sendable {
     }
 
     /// Writes all of `bytes`, waiting (the read timeout at most) while the socket takes no more; false when the store
-    /// closed or reset the connection meanwhile.
+    /// closed or reset the connection meanwhile. What the socket takes at once is written without suspending.
     private func sent(_ bytes: ByteBuffer) async throws -> Bool {
         var offset = 0
+        switch try sendNow(bytes, from: &offset) {
+        case .moved: return true
+        case .ended: return false
+        case .blocked(let events): return try await sentWaiting(bytes, from: offset, first: events)
+        }
+    }
+
+    /// Writes what the socket takes of `bytes` after `offset` (advanced as it goes): `.moved` once all of it has
+    /// gone, `.ended` when the store closed or reset the connection, `.blocked` when the socket is full.
+    private func sendNow(_ bytes: ByteBuffer, from offset: inout Int) throws(SocketError) -> StreamProgress {
         let count = bytes.readableBytes
         while offset < count {
             var failure: SocketError?
+            let start = offset
             let progress = bytes.withUnsafeReadableBytes { (all) -> StreamProgress in
                 do throws(SocketError) {
-                    return try stream.tryWrite(UnsafeRawBufferPointer(rebasing: all[offset...]))
+                    return try stream.tryWrite(UnsafeRawBufferPointer(rebasing: all[start...]))
                 } catch {
                     failure = error
                     return .ended
                 }
             }
             if let failure {
-                if case .system(_, let code) = failure, code == EPIPE || code == ECONNRESET { return false }
+                if case .system(_, let code) = failure, code == EPIPE || code == ECONNRESET { return .ended }
                 throw failure
             }
             switch progress {
             case .moved(let written): offset += written
-            case .blocked(let events): try await stream.handle.wait(for: events, until: .now + readTimeout)
-            case .ended: return false
+            case .blocked, .ended: return progress
             }
         }
-        return true
+        return .moved(count)
+    }
+
+    @inline(never)
+    private func sentWaiting(_ bytes: ByteBuffer, from offset: Int, first events: UInt32) async throws -> Bool {
+        var offset = offset
+        var events = events
+        while true {
+            try await stream.handle.wait(for: events, until: .now + readTimeout)
+            switch try sendNow(bytes, from: &offset) {
+            case .moved: return true
+            case .ended: return false
+            case .blocked(let more): events = more
+            }
+        }
     }
 }
 
