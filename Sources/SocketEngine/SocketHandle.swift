@@ -53,18 +53,37 @@ package final class SocketHandle: @unchecked Sendable {
         // turn while the socket stays full.
         let wanted = events & Self.readable != 0 ? events | Self.peerClosed : events
         if interest != wanted { try setInterest(wanted) }
+        if let scope = SocketWaitScope.current, scope.loop === loop {
+            // The task's one cancellation handler ends this wait (`SocketWaitScope`).
+            defer { scope.waiting = nil }
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
+                scope.waiting = self
+                park(continuation, for: wanted, until: deadline)
+            }
+            return
+        }
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
-                waiter = continuation
-                waitingFor = wanted
-                if let deadline {
-                    self.deadline = deadline
-                    loop.addTimed(self, deadline)
-                }
+                park(continuation, for: wanted, until: deadline)
             }
         } onCancel: {
             loop.execute { self.end(throwing: CancellationError()) }
+        }
+    }
+
+    /// Makes `continuation` the waiter, woken by `events` or ended at `deadline`.
+    private func park(
+        _ continuation: UnsafeContinuation<Void, any Error>,
+        for events: UInt32,
+        until deadline: ContinuousClock.Instant?
+    ) {
+        waiter = continuation
+        waitingFor = events
+        if let deadline {
+            self.deadline = deadline
+            loop.addTimed(self, deadline)
         }
     }
 

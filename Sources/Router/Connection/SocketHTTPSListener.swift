@@ -71,7 +71,9 @@ final class SocketHTTPSListener: Sendable {
                     if stopped { listener.close() }
                     await withDiscardingTaskGroup { connections in
                         while let accepted = try? await listener.accept() {
-                            connections.addTask(executorPreference: loop) { await serve(accepted, loop) }
+                            connections.addTask(executorPreference: loop) {
+                                await SocketWaitScope.run(on: loop) { await serve(accepted, loop) }
+                            }
                         }
                     }
                 }
