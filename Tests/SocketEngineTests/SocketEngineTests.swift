@@ -156,14 +156,47 @@ struct SocketEngineTests {
         #expect((outcome as? SocketError) == .timedOut)
     }
 
-    @Test func cancellingAWaitingTaskEndsItsWait() async throws {
+    /// With its own cancellation handler, or inside a `SocketWaitScope` (a serving task's one handler for all its
+    /// waits): either way the wait under way ends.
+    @Test(arguments: [false, true])
+    func cancellingAWaitingTaskEndsItsWait(inScope: Bool) async throws {
         let (listener, port) = try await Self.listen()
         let client = try LoopbackClient(port: port)
         defer { client.close() }
-        let waiting = Task(executorPreference: Self.loop) { await Self.acceptAndRead(listener, until: nil) }
+        let waiting = Task(executorPreference: Self.loop) {
+            guard inScope else { return await Self.acceptAndRead(listener, until: nil) }
+            return await SocketWaitScope.run(on: Self.loop) { await Self.acceptAndRead(listener, until: nil) }
+        }
         try await Task.sleep(for: .milliseconds(200))
         waiting.cancel()
         #expect(await waiting.value is CancellationError)
+    }
+
+    /// A wait that starts after its task was cancelled ends at once (not at its deadline), in a scope or not.
+    @Test(arguments: [false, true])
+    func aWaitAfterCancellationEndsAtOnce(inScope: Bool) async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        defer { client.close() }
+        let outcome = await Task(executorPreference: Self.loop) {
+            let accepted: SocketListener.Accepted
+            do { accepted = try await listener.accept() } catch { return error as (any Error)? }
+            listener.close()
+            withUnsafeCurrentTask { $0?.cancel() }
+            let read = {
+                let stream = TCPStream(fd: accepted.fd, loop: Self.loop)
+                defer { stream.close() }
+                var byte: [UInt8] = [0]
+                do {
+                    _ = try await stream.read(into: &byte, waitFirst: true, until: .now + .seconds(20))
+                    return nil as (any Error)?
+                } catch {
+                    return error
+                }
+            }
+            return inScope ? await SocketWaitScope.run(on: Self.loop) { await read() } : await read()
+        }.value
+        #expect(outcome is CancellationError, "\(String(describing: outcome))")
     }
 
     @Test func aHangupWhileNobodyWaitsIsReported() async throws {
