@@ -182,6 +182,42 @@ def dns():
           + dns_name("app.corp.internal") + b"\x00\x01\x00\x01" + b"\xc0\x0c\x00\x01\x00\x01")
 
 
+def dns_upstream():
+    def answer(name, qtype, records=b"", counts=(0, 0, 0), flags=0x8180, ident=0xBEEF):
+        return (struct.pack("!HHHHHH", ident, flags, 1, *counts) + dns_name(name) + struct.pack("!HH", qtype, 1)
+                + records)
+
+    def record(owner, rtype, ttl, rdata):
+        return owner + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+    pointer = b"\xc0\x0c"
+    # Query 0 (example.com A, RD), served fresh: one A record named by a pointer to the question.
+    write("dns-upstream", "a-record", b"\x80" + answer("example.com", 1, record(pointer, 1, 300, bytes([192, 0, 2, 1])),
+                                                        (1, 0, 0)))
+    # Query 1 (WwW.Example.ORG AAAA, EDNS with DO), answered in lower case with an OPT record, served 300 s later.
+    opt = b"\x00" + struct.pack("!HHIH", 41, 1232, 0x8000, 0)
+    write("dns-upstream", "aaaa-opt-aged", bytes([0x80 | 1 | (3 << 2)]) + answer(
+        "www.example.org", 28, record(pointer, 28, 600, bytes(16)) + opt, (1, 0, 1)))
+    # Query 2 (txt.example.net TXT, CD): NXDOMAIN with the zone's SOA, cached for min(TTL, MINIMUM).
+    soa = dns_name("ns.example.net") + dns_name("hostmaster.example.net") + struct.pack("!IIIII", 1, 7200, 900, 86400, 60)
+    write("dns-upstream", "nxdomain-soa", bytes([0x80 | 2 | (1 << 2)]) + answer(
+        "txt.example.net", 16, record(dns_name("example.net"), 6, 3600, soa), (0, 1, 0), flags=0x8183))
+    # Query 3 (mail.example.com MX, no RD): truncated, to be asked again over TCP.
+    write("dns-upstream", "truncated", bytes([0x80 | 3]) + answer("mail.example.com", 15, flags=0x8380))
+    # Query 0 with 40 A records: over 512 bytes, so a client without EDNS gets TC.
+    many = b"".join(record(pointer, 1, 60 + n, bytes([198, 51, 100, n])) for n in range(40))
+    write("dns-upstream", "over-512", bytes([0x80 | (2 << 2)]) + answer("example.com", 1, many, (40, 0, 0)))
+    # A CNAME chain with a pointer into the middle of a name.
+    cname = record(pointer, 5, 120, b"\x03www" + pointer) + record(b"\xc0\x29", 1, 30, bytes([192, 0, 2, 7]))
+    write("dns-upstream", "cname-chain", b"\x80" + answer("example.com", 1, cname, (2, 0, 0)))
+    # Dropped: another ID (bit 7 clear), a pointer loop, a record cut short.
+    write("dns-upstream", "other-id", b"\x00" + answer("example.com", 1, ident=0x0BAD))
+    write("dns-upstream", "pointer-loop", b"\x80" + answer("example.com", 1, record(b"\xc0\x1d", 1, 1, b"\x00" * 4),
+                                                            (1, 0, 0)))
+    write("dns-upstream", "cut-short", b"\x80" + answer("example.com", 1, record(pointer, 1, 300, bytes(4))[:-2],
+                                                         (1, 0, 0)))
+
+
 def xml():
     write("xml-body", "complete-multipart", """<?xml version="1.0" encoding="UTF-8"?>
 <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
@@ -327,7 +363,7 @@ def store_server():
         write("store-server", name, bytes([first]) + text.encode())
 
 
-for make in (http_request, store_response, proxy_header, connect_request, aws_chunked, dns, xml, policy, names, router,
+for make in (http_request, store_response, proxy_header, connect_request, aws_chunked, dns, dns_upstream, xml, policy, names, router,
              store_server):
     make()
 

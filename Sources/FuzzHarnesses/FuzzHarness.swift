@@ -24,6 +24,9 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     /// The DNS answer path (parse, view, lookup, encode) on the lab's default zones: an answer echoes the query's ID,
     /// is a response, and comes out the same when asked again after another query.
     case dnsQuery = "dns-query"
+    /// The DNS forwarder's reading of an upstream resolver's message and the client's answer made of it: an accepted
+    /// message's TTLs lie inside it, and the client gets it byte for byte under its own header, TTLs counted down.
+    case dnsUpstream = "dns-upstream"
     /// The XML request-body parser (`XMLDocumentParser`) every server reads bodies with.
     case xmlBody = "xml-body"
     /// Policy documents (`PolicyDocument`): a policy that compiles is decided for requests in every layer, alike
@@ -47,6 +50,7 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
         case .connectRequest: PrefixDecisionHarness.connectRequest(input)
         case .awsChunked: AWSChunkedHarness.run(input)
         case .dnsQuery: DNSAnswerHarness.run(input)
+        case .dnsUpstream: DNSUpstreamHarness.run(input)
         case .xmlBody: DocumentHarness.xml(input)
         case .policy: DocumentHarness.policy(input)
         case .router: RouterHarness.run(input)

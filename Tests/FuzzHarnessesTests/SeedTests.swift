@@ -6,7 +6,8 @@ import Testing
 
 /// The seeds reach what they are named for, so that the fuzzer starts past the readers' front doors: a signed GET
 /// through the VPC access point from the VPC reaches its bucket's store, the same from the internet does not; the
-/// signed aws-chunked bodies decode whole; the private zone answers the VPC and refuses the internet.
+/// signed aws-chunked bodies decode whole; the private zone answers the VPC and refuses the internet; the forwarder
+/// accepts the well-formed upstream answers and drops the others.
 extension FuzzHarnessesTests {
     @Suite struct SeedTests {
         static func seed(_ harness: FuzzHarness, _ name: String) throws -> [UInt8] {
@@ -68,6 +69,26 @@ extension FuzzHarnessesTests {
             }
             #expect(decoding.outcome == "complete")
             #expect(decoding.bytes == Array("hello world".utf8))
+        }
+
+        /// The forwarder accepts the well-formed answers with the cache lifetimes RFC 2308 gives them, hands on a
+        /// truncated one, cuts one too large for the client to TC, and drops the rest.
+        @Test func dnsUpstreamSeedsAreReadAsNamed() throws {
+            func outcome(_ name: String) throws -> (truncated: Bool, cacheTTL: UInt32?, clientGetsTC: Bool)? {
+                DNSUpstreamHarness.outcome(try Self.seed(.dnsUpstream, name))
+            }
+            let a = try #require(try outcome("a-record"))
+            #expect(!a.truncated && a.cacheTTL == 300 && !a.clientGetsTC)
+            #expect(try outcome("aaaa-opt-aged")?.cacheTTL == 600)
+            #expect(try outcome("nxdomain-soa")?.cacheTTL == 60)
+            #expect(try outcome("cname-chain")?.cacheTTL == 30)
+            let truncated = try #require(try outcome("truncated"))
+            #expect(truncated.truncated && truncated.cacheTTL == nil)
+            let large = try #require(try outcome("over-512"))
+            #expect(large.clientGetsTC && large.cacheTTL == 60)
+            for name in ["other-id", "pointer-loop", "cut-short"] {
+                #expect(try outcome(name) == nil, "\(name)")
+            }
         }
 
         @Test(arguments: [("private-a", 0), ("private-refused", 5), ("access-point", 0)])
