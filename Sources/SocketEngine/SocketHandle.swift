@@ -53,7 +53,7 @@ package final class SocketHandle: @unchecked Sendable {
         // turn while the socket stays full.
         let wanted = events & Self.readable != 0 ? events | Self.peerClosed : events
         if interest != wanted { try setInterest(wanted) }
-        if let scope = SocketWaitScope.current, scope.loop === loop {
+        if let scope = SocketWaitScope.covering(loop) {
             // The task's one cancellation handler ends this wait (`SocketWaitScope`).
             defer { scope.waiting = nil }
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in

@@ -7,10 +7,14 @@
 /// store's answer). Inside `run(on:_:)` the task's waits on `loop`'s sockets share the one handler installed there:
 /// each wait names its socket in the scope, and cancellation ends the wait of the socket named, on the loop.
 ///
-/// Waits on another loop's sockets, and waits of tasks outside any scope, install their own handler as before.
+/// Waits on another loop's sockets, waits of tasks outside any scope, and waits of other tasks that inherited the
+/// scope (a child task, or an unstructured one made inside it: task-locals pass to them, cancellation handlers do
+/// not) install their own handler as before.
 package final class SocketWaitScope: @unchecked Sendable {
     /// The loop whose sockets' waits this scope ends.
     package let loop: SocketLoop
+    /// The task whose cancellation handler this is, compared by identity only (never used to reach the task).
+    private let owner: UnsafeCurrentTask?
     /// The socket the task waits on now, if it is one of `loop`'s. Read and written on the loop's thread only, which
     /// is where the task's waits start and end and where cancellation is sent: that is what makes the
     /// `@unchecked Sendable` sound.
@@ -18,7 +22,18 @@ package final class SocketWaitScope: @unchecked Sendable {
 
     @TaskLocal static var current: SocketWaitScope?
 
-    private init(loop: SocketLoop) { self.loop = loop }
+    private init(loop: SocketLoop) {
+        self.loop = loop
+        owner = withUnsafeCurrentTask { $0 }
+    }
+
+    /// The scope whose handler ends the calling task's waits on `loop`'s sockets, if any.
+    static func covering(_ loop: SocketLoop) -> SocketWaitScope? {
+        guard let scope = current, scope.loop === loop, let owner = scope.owner,
+            withUnsafeCurrentTask(body: { $0 == owner })
+        else { return nil }
+        return scope
+    }
 
     /// Runs `operation` (in a task on `loop`) with one cancellation handler for all its waits on `loop`'s sockets.
     package static func run<Result>(on loop: SocketLoop, _ operation: () async -> Result) async -> Result {

@@ -172,6 +172,25 @@ struct SocketEngineTests {
         #expect(await waiting.value is CancellationError)
     }
 
+    /// A child task inherits the scope (a task-local) but not its cancellation handler: cancelled alone, its wait
+    /// still ends, by a handler of its own.
+    @Test func aChildTaskCancelledAloneInsideAScopeEndsItsWait() async throws {
+        let (listener, port) = try await Self.listen()
+        let client = try LoopbackClient(port: port)
+        defer { client.close() }
+        let outcome = await Task(executorPreference: Self.loop) {
+            await SocketWaitScope.run(on: Self.loop) {
+                await withTaskGroup(of: (any Error)?.self) { group in
+                    group.addTask { await Self.acceptAndRead(listener, until: .now + .seconds(20)) }
+                    try? await Task.sleep(for: .milliseconds(200))
+                    group.cancelAll()
+                    return await group.next() ?? nil
+                }
+            }
+        }.value
+        #expect(outcome is CancellationError, "\(String(describing: outcome))")
+    }
+
     /// A wait that starts after its task was cancelled ends at once (not at its deadline), in a scope or not.
     @Test(arguments: [false, true])
     func aWaitAfterCancellationEndsAtOnce(inScope: Bool) async throws {
