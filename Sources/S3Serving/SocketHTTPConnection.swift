@@ -263,6 +263,8 @@ package final class SocketHTTPConnection<Stream: ByteStream>: ServerConnection, 
         return .moved(0)
     }
 
+    /// Waits for the client to take more (`events` first), then writes as `sendNow` does, until all of `bytes` has
+    /// gone; the read timeout counts from the first wait.
     @inline(never)
     private func sendWaiting(_ bytes: ByteBuffer, first events: UInt32) async throws {
         var bytes = bytes

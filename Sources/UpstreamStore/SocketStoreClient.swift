@@ -533,6 +533,8 @@ final class SocketStoreConnection: @unchecked Sendable {
         return .moved(count)
     }
 
+    /// Waits (the read timeout at most, each time) for the store to take more, `events` first, then writes as
+    /// `sendNow` does from `offset` on, until all of `bytes` has gone or the store closed the connection.
     @inline(never)
     private func sentWaiting(_ bytes: ByteBuffer, from offset: Int, first events: UInt32) async throws -> Bool {
         var offset = offset
