@@ -20,7 +20,9 @@ struct StoreClientTests {
     /// robin.
     static func forwarding(
         to server: ScriptedStore,
-        configuration: UpstreamClientConfiguration = UpstreamClientConfiguration(connectTimeout: .seconds(2)),
+        // Ample for loopback on a loaded machine (CI runs suites side by side on two cores); the tests of timeouts
+        // pass their own.
+        configuration: UpstreamClientConfiguration = UpstreamClientConfiguration(connectTimeout: .seconds(10)),
         _ body: (UpstreamBucketStore, ScriptedStore) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -68,7 +70,11 @@ struct StoreClientTests {
                         body: S3Body(length: length, stream: generated)
                     )
                 )
-                #expect(response.status == 200)
+                guard response.status == 200 else {
+                    // Seen once under CI's load (a 503, its reason not kept): say why, next time.
+                    Issue.record("PUT \(length.map(String.init) ?? "chunked"): \(try await response.body.text())")
+                    return
+                }
                 #expect(response.headers["x-request-framing"] == (length == nil ? "chunked" : "length 50000"))
                 let (digest, count) = try await response.body.sha256()
                 #expect(count == generated.length)
