@@ -29,7 +29,8 @@
 #       prints them per request with the ratio. Instruction counts repeat from run to run where wall-clock figures
 #       do not; read a dump with `callgrind_annotate`. FLOOR=0 RAW=0 are implied. PARALLEL=N sends them on N
 #       connections at once (REQUESTS/N on each), so that the loop finds several connections ready per turn, as
-#       under wrk.
+#       under wrk. CALLGRIND_OPTIONS adds valgrind options to both, e.g. "--cache-sim=yes --branch-sim=yes" for
+#       simulated cache misses and mispredicted branches beside the instructions (callgrind_annotate shows them).
 #
 # What is measured:
 # - The origin is a second nginx serving static files (obj-1k: 1 KiB, obj-1g: 1 GiB) from a folder named like the
@@ -159,7 +160,7 @@ start_aprouter() { # starts aprouter on the proxy core; sets apr_pid
     if [ -n "${CALLGRIND:-}" ]; then
         served=$work/aprouter
         objcopy --strip-debug "$binary" "$served"
-        wrap=(valgrind --tool=callgrind --dump-instr=no "--callgrind-out-file=$CALLGRIND/callgrind.out.%p")
+        wrap=(valgrind --tool=callgrind --dump-instr=no ${CALLGRIND_OPTIONS:-} "--callgrind-out-file=$CALLGRIND/callgrind.out.%p")
     fi
     (cd "$work" && exec taskset -c "$proxy_core" "${wrap[@]}" "$served" serve --config lab.yaml \
         --log-level warning --engine "${ENGINE:-nio}" 2>>"$work/logs/aprouter.log") &
@@ -206,7 +207,7 @@ nginx_wrap=()
 if [ -n "${CALLGRIND:-}" ]; then
     # One process (no master), so that callgrind sees the worker's requests.
     sed -i 's/^daemon off;/daemon off;\nmaster_process off;/' "$work/proxy.conf"
-    nginx_wrap=(valgrind --tool=callgrind --dump-instr=no "--callgrind-out-file=$CALLGRIND/callgrind.out.nginx.%p")
+    nginx_wrap=(valgrind --tool=callgrind --dump-instr=no ${CALLGRIND_OPTIONS:-} "--callgrind-out-file=$CALLGRIND/callgrind.out.nginx.%p")
 fi
 taskset -c "$proxy_core" "${nginx_wrap[@]}" "$nginx" -e "$work/logs/proxy-error.log" -c "$work/proxy.conf" -p "$work" &
 nginx_pid=$!
