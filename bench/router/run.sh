@@ -337,6 +337,21 @@ EOF
     echo "bench/router: instructions per 1 KiB GET under callgrind ($requests on ${PARALLEL:-1} keep-alive connection(s) after" \
         "${WARMUP:-200}; user space only): aprouter (--engine ${ENGINE:-nio}) $a_ir, nginx $nginx_version $n_ir," \
         "ratio $(python3 -c "print(f'{$a_ir / $n_ir:.2f}')") ($CALLGRIND/callgrind.out.aprouter, .nginx)"
+    if [[ "${CALLGRIND_OPTIONS:-}" == *-sim=yes* ]]; then
+        # Every event the simulation recorded, per request, from each dump's `events:` and `summary:` lines.
+        python3 - "$requests" "$CALLGRIND/callgrind.out.aprouter" "$CALLGRIND/callgrind.out.nginx" <<'EOF'
+import sys
+requests = int(sys.argv[1])
+rows = []
+for path in sys.argv[2:]:
+    lines = dict(line.rstrip("\n").split(": ", 1) for line in open(path) if line.startswith(("events:", "summary:")))
+    rows.append(dict(zip(lines["events"].split(), (int(value) / requests for value in lines["summary"].split()))))
+print("bench/router: per request, simulated (callgrind's names: I1mr L1 instruction misses, D1mr/D1mw L1 data "
+      "misses, Bcm/Bim mispredicted conditional/indirect branches):")
+for name, row in zip(("aprouter", "nginx"), rows):
+    print(f"bench/router:   {name}: " + ", ".join(f"{event} {value:,.0f}" for event, value in row.items()))
+EOF
+    fi
     exit 0
 fi
 
