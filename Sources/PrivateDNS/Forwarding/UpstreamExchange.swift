@@ -1,6 +1,6 @@
-/// The forwarder's side of one exchange with an upstream resolver, without sockets or cache: the query it sends
-/// for a client's question, how it reads the message that comes back (`UpstreamAnswer`), and the client's answer
-/// it makes of an accepted one (`ForwardedResponse`). For the fuzz harnesses, which feed it upstream messages, as
+/// The forwarder's side of one exchange with an upstream resolver, without sockets or cache: how it reads the
+/// message that comes back for a client's question (`UpstreamAnswer`), and the client's answer it makes of an
+/// accepted one (`ForwardedResponse`). For the fuzz harnesses, which feed it upstream messages, as
 /// `DNSAnswerer` is for the answer path.
 @_spi(Benchmarks)
 public struct UpstreamExchange: Sendable {
@@ -13,9 +13,6 @@ public struct UpstreamExchange: Sendable {
         guard case .success(let query) = parsed else { return nil }
         question = ForwardedQuestion(query)
     }
-
-    /// The query sent upstream with `id`.
-    public func upstreamQuery(id: UInt16) -> [UInt8] { question.upstreamQuery(id: id) }
 
     /// The client's message ID, which every answer to it carries.
     public var clientID: UInt16 { question.id }
